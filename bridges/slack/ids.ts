@@ -1,0 +1,18 @@
+/** The only place that builds or parses Slack ids. A message is `channel:ts` (ts is per channel). */
+export const messageId = (channel: string, ts: string) => `${channel}:${ts}`;
+
+export function parseMessageId(id: string): { channel: string; ts: string } {
+  const i = id.indexOf(':');
+  if (i <= 0) throw new Error(`not a Slack message id: ${id}`);
+  return { channel: id.slice(0, i), ts: id.slice(i + 1) };
+}
+
+/** Events of one thread are handled in order; Slack's event_id is globally unique. */
+export const threadOrderingKey = (channel: string, threadTs: string) => `slack:${channel}:${threadTs}`;
+export const eventDedupeKey = (eventId: string) => `slack:e:${eventId}`;
+
+/** Slack `ts` ("1700000000.000100") → ISO time. */
+export function isoFromTs(ts: string): string {
+  const n = Number(ts);
+  return Number.isFinite(n) ? new Date(Math.floor(n * 1000)).toISOString() : new Date().toISOString();
+}

@@ -1,0 +1,62 @@
+import type { AgentMessageEvent } from '../../src/core/events.js';
+import type { IgnoredRecord, InboundRecord } from '../../src/core/inbound-record.js';
+import type { CommandToken } from '../../src/admin/tokens.js';
+import { eventDedupeKey, isoFromTs, messageId, threadOrderingKey } from './ids.js';
+import { slackToPlain } from './mrkdwn.js';
+import { eventCallback, messageEvent } from './schema.js';
+
+/** Subtypes that are a person writing; everything else (edits, joins, bots) is not relayed. */
+const PERSON_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
+
+export type ParsedEvent = { record: InboundRecord } | { ignored: IgnoredRecord } | { error: string };
+
+/**
+ * An Events API `event_callback` → an agent message, or the reason it is not one:
+ *  1. validate the envelope (a bad one is 'rejected' by the caller);
+ *  2. only `message` events written by a person — never a bot, never our own posts (loop guard);
+ *  3. only replies inside a thread (a thread root is not a ticket reply);
+ *  4. key it by event_id, so Slack's retries of the same event are no-ops.
+ */
+export function parseEventCallback(body: unknown, botUserId?: string): ParsedEvent {
+  const envelope = eventCallback.safeParse(body);
+  if (!envelope.success) return { error: `invalid event_callback: ${envelope.error.issues[0]?.message ?? 'unknown'}` };
+  const dedupeKey = eventDedupeKey(envelope.data.event_id);
+  const skip = (reason: string, kind = `slack.${envelope.data.event.type}`): ParsedEvent => ({ ignored: { dedupeKey, kind, reason } });
+
+  if (envelope.data.event.type !== 'message') return skip('unsupported_event');
+  const parsed = messageEvent.safeParse(envelope.data.event);
+  if (!parsed.success) return { error: `invalid message event: ${parsed.error.issues[0]?.message ?? 'unknown'}` };
+  const ev = parsed.data;
+  if (ev.bot_id || ev.subtype === 'bot_message' || (botUserId && ev.user === botUserId)) return skip('bot_message');
+  if (!PERSON_SUBTYPES.has(ev.subtype)) return skip(`subtype_${ev.subtype}`);
+  if (!ev.user) return skip('no_author');
+  if (!ev.thread_ts || ev.thread_ts === ev.ts) return skip('not_in_thread');
+
+  const event: AgentMessageEvent = {
+    type: 'agent.message',
+    platform: 'slack',
+    containerId: ev.channel,
+    threadId: ev.thread_ts,
+    externalId: messageId(ev.channel, ev.ts),
+    userId: ev.user,
+    text: slackToPlain(ev.text ?? ''),
+    occurredAt: isoFromTs(ev.ts),
+  };
+  return { record: { event, dedupeKey, orderingKey: threadOrderingKey(ev.channel, ev.thread_ts) } };
+}
+
+/** Slash command text → neutral tokens: `<#C1|sales>` is a channel, `<@U1|ana>` a user. */
+export function tokenizeCommand(text: string): CommandToken[] {
+  return text
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word): CommandToken => {
+      const channel = /^<#([A-Z0-9]+)(?:\|[^>]*)?>$/.exec(word);
+      if (channel) return { type: 'channel', id: channel[1]! };
+      const user = /^<@([A-Z0-9]+)(?:\|[^>]*)?>$/.exec(word);
+      if (user) return { type: 'user', id: user[1]! };
+      if (/^#[\w-]+$/.test(word)) return { type: 'unresolved_channel', raw: word };
+      return { type: 'word', value: word };
+    });
+}

@@ -1,0 +1,86 @@
+import { WebClient } from '@slack/web-api';
+import type { AgentBridge, AgentProfile, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
+import { ticketCardBlocks } from './blocks.js';
+import { classifySlackError } from './errors.js';
+import { messageId, parseMessageId } from './ids.js';
+import { escapeForSlack } from './mrkdwn.js';
+
+export interface SlackBridgeOptions {
+  token: string;
+  apiUrl: string;
+  timeoutMs?: number;
+}
+
+/**
+ * The agent side on Slack, over the Web API. The client does not retry or wait on rate
+ * limits by itself (retries: 0, rejectRateLimitedCalls): the outbox owns retries, so it can
+ * keep order and reschedule instead of holding a worker asleep.
+ */
+export class SlackBridge implements AgentBridge {
+  readonly platform = 'slack' as const;
+  readonly client: WebClient;
+
+  constructor(opts: SlackBridgeOptions) {
+    this.client = new WebClient(opts.token, {
+      slackApiUrl: opts.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: opts.timeoutMs ?? 15_000,
+    });
+  }
+
+  async openThread(req: { destination: string; card: TicketCard }): Promise<ThreadRef> {
+    const { text, blocks } = ticketCardBlocks(req.card);
+    const res = await this.call(() => this.client.chat.postMessage({ channel: req.destination, text, blocks: blocks as never, unfurl_links: false }));
+    if (!res.ts || !res.channel) throw classifySlackError(new Error('chat.postMessage answered without ts'));
+    return { containerId: res.channel, threadId: res.ts };
+  }
+
+  async post(req: ThreadPost): Promise<{ externalId: string }> {
+    const customer = req.style === 'customer';
+    const res = await this.call(() =>
+      this.client.chat.postMessage({
+        channel: req.thread.containerId,
+        thread_ts: req.thread.threadId,
+        // Customers' words are escaped so they cannot ping @channel or forge links.
+        text: customer ? escapeForSlack(req.text) || ' ' : req.text,
+        // Needs chat:write.customize; the message shows under the customer's name.
+        ...(customer && req.authorName ? { username: req.authorName.slice(0, 80) } : {}),
+        unfurl_links: false,
+      }),
+    );
+    if (!res.ts) throw classifySlackError(new Error('chat.postMessage answered without ts'));
+    return { externalId: messageId(req.thread.containerId, res.ts) };
+  }
+
+  async updateCard(req: { thread: ThreadRef; card: TicketCard }): Promise<void> {
+    const { text, blocks } = ticketCardBlocks(req.card);
+    await this.call(() => this.client.chat.update({ channel: req.thread.containerId, ts: req.thread.threadId, text, blocks: blocks as never }));
+  }
+
+  async react(req: { externalId: string; name: string }): Promise<void> {
+    const { channel, ts } = parseMessageId(req.externalId);
+    try {
+      await this.call(() => this.client.reactions.add({ channel, timestamp: ts, name: req.name }));
+    } catch (err) {
+      // A retry after a crash finds the reaction already there: that is success.
+      if ((err as { code?: string }).code === 'already_reacted') return;
+      throw err;
+    }
+  }
+
+  async lookupUser(userId: string): Promise<AgentProfile> {
+    const res = await this.call(() => this.client.users.info({ user: userId }));
+    const u = res.user;
+    const displayName = u?.profile?.display_name || u?.profile?.real_name || u?.real_name || u?.name || userId;
+    return { displayName, platformAdmin: Boolean(u?.is_admin || u?.is_owner) };
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw classifySlackError(err);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Metrics } from '../../src/metrics.js';
+import { handleSlackDelivery, type SlackDelivery, type SlackHandlerDeps } from './handler.js';
+import { isValidSlackSignature } from './verify.js';
+
+export interface SlackRoutesDeps extends SlackHandlerDeps {
+  signingSecret: string;
+  metrics: Metrics;
+  now?: () => number;
+}
+
+/**
+ * `POST /slack/events`: Events API (JSON), slash commands and interactivity (form bodies),
+ * on one URL as Bolt does.
+ *  1. raw bytes (this plugin's own parser) — 413 past the limit;
+ *  2. signature and 5-minute window over those bytes — 401 and nothing stored when wrong;
+ *  3. sort out which kind of delivery it is; a signed body we cannot read → recorded, 200;
+ *  4. hand it to the shared handler and answer with its ack.
+ */
+export function slackRoutes(deps: SlackRoutesDeps): FastifyPluginAsync {
+  return async (app) => {
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+    app.post('/slack/events', async (req, reply) => {
+      const started = process.hrtime.bigint();
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const headers = { signature: header(req.headers['x-slack-signature']), timestamp: header(req.headers['x-slack-request-timestamp']) };
+      if (!isValidSlackSignature(raw, headers, deps.signingSecret, deps.now?.())) {
+        deps.metrics.webhookRequests.inc({ source: 'slack', outcome: 'unauthorized' });
+        return reply.code(401).send({ error: 'invalid signature' });
+      }
+      const text = raw.toString('utf8');
+      const delivery = readDelivery(text, String(req.headers['content-type'] ?? ''));
+      if (!delivery) {
+        await deps.inbox.reject('slack', 'unreadable body', text);
+        return reply.code(200).send();
+      }
+      const ack = await handleSlackDelivery(deps, delivery);
+      deps.metrics.webhookRequests.inc({ source: 'slack', outcome: 'accepted' });
+      deps.metrics.ackSeconds.observe({ source: 'slack' }, Number(process.hrtime.bigint() - started) / 1e9);
+      return ack ? reply.code(200).send(ack) : reply.code(200).send();
+    });
+  };
+}
+
+function readDelivery(text: string, contentType: string): SlackDelivery | undefined {
+  if (contentType.includes('application/json')) {
+    const body = parseJson(text);
+    return body === undefined ? undefined : { type: 'events', body, raw: text };
+  }
+  const form = Object.fromEntries(new URLSearchParams(text));
+  if (typeof form.payload === 'string') {
+    const body = parseJson(form.payload);
+    return body === undefined ? undefined : { type: 'interaction', body, raw: text };
+  }
+  if (typeof form.command === 'string') return { type: 'command', body: form, raw: text };
+  return undefined;
+}
+
+function header(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

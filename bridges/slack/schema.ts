@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+export const urlVerification = z.object({ type: z.literal('url_verification'), challenge: z.string() });
+
+export const eventCallback = z.object({
+  type: z.literal('event_callback'),
+  event_id: z.string(),
+  team_id: z.string().optional(),
+  event: z.object({ type: z.string() }).passthrough(),
+});
+
+/** A `message` event; only what relaying needs is required (bot/echo fields are optional). */
+export const messageEvent = z.object({
+  type: z.literal('message'),
+  channel: z.string(),
+  ts: z.string(),
+  thread_ts: z.string().optional(),
+  user: z.string().optional(),
+  text: z.string().optional(),
+  subtype: z.string().optional(),
+  bot_id: z.string().optional(),
+  app_id: z.string().optional(),
+});
+
+export const slashCommand = z.object({
+  command: z.string(),
+  text: z.string().default(''),
+  user_id: z.string(),
+  channel_id: z.string(),
+  team_id: z.string().optional(),
+});
+
+export type SlashCommand = z.infer<typeof slashCommand>;

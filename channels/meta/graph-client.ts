@@ -1,0 +1,73 @@
+import { DeliveryError } from '../../src/core/errors.js';
+
+/** A Graph API error answer: `{error:{message, type, code, error_subcode?, error_data?, fbtrace_id}}`. */
+export interface GraphErrorBody {
+  message?: string;
+  type?: string;
+  code?: number;
+  error_subcode?: number;
+  error_data?: { details?: string };
+}
+
+export class GraphError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: GraphErrorBody,
+    readonly retryAfterSeconds: number | undefined,
+  ) {
+    super(`Graph API ${status}: ${error.message ?? 'error'} (code ${error.code ?? '?'})`);
+    this.name = 'GraphError';
+  }
+}
+
+export interface GraphClientOptions {
+  baseUrl: string;
+  version: string;
+  timeoutMs?: number;
+}
+
+/** Network failures that happen before a request is sent: retrying cannot duplicate. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * A thin Graph API client over fetch, shared by the three Meta channels. It does not retry:
+ * the outbox does, in order. Transport failures become DeliveryErrors that say whether the
+ * request may have arrived (`uncertain`), so the core never resends a message blindly.
+ */
+export class GraphClient {
+  constructor(private readonly opts: GraphClientOptions) {}
+
+  async post<T>(path: string, token: string, body: unknown): Promise<T> {
+    const url = `${this.opts.baseUrl.replace(/\/$/, '')}/${this.opts.version}/${path}`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 15_000),
+      });
+    } catch (err) {
+      const code = (err as { cause?: { code?: string } }).cause?.code;
+      const sent = !(code && NOT_SENT.has(code));
+      const what = (err as Error).name === 'TimeoutError' ? 'timed out' : `network error${code ? ` ${code}` : ''}`;
+      throw new DeliveryError('transient', `Graph API ${what}`, { uncertain: sent, cause: err });
+    }
+    const text = await res.text().catch((err: unknown) => {
+      throw new DeliveryError('transient', 'Graph API answer was cut off', { uncertain: true, cause: err });
+    });
+    const json = parseJson(text);
+    if (res.ok) return json as T;
+    const retryAfter = Number(res.headers.get('retry-after'));
+    const error = (json as { error?: GraphErrorBody } | undefined)?.error ?? { message: text.slice(0, 200) };
+    throw new GraphError(res.status, error, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,8 @@
+import type { ChannelCapabilities } from '../../src/core/ports.js';
+
+/** WhatsApp Cloud API: 24-hour customer-service window; text bodies up to 4096 characters; *bold*. */
+export const whatsappCapabilities: ChannelCapabilities = {
+  windowHours: 24,
+  maxTextLength: 4096,
+  boldStyle: 'asterisk',
+};

@@ -1,0 +1,15 @@
+/**
+ * The only place that builds WhatsApp keys. Dedupe: a message by its wamid; a status by
+ * (wamid, status), because one message legitimately gets sent, delivered and read.
+ */
+export const messageDedupeKey = (wamid: string) => `wa:m:${wamid}`;
+export const statusDedupeKey = (wamid: string, status: string) => `wa:s:${wamid}:${status}`;
+
+/** One customer on one business number: events with this key are handled one at a time, in order. */
+export const orderingKey = (phoneNumberId: string, waId: string) => `wa:${phoneNumberId}:${waId}`;
+
+/** `timestamp` is unix seconds as a string. */
+export function isoFromUnixSeconds(ts: string | number | undefined): string {
+  const n = Number(ts);
+  return Number.isFinite(n) && n > 0 ? new Date(n * 1000).toISOString() : new Date().toISOString();
+}

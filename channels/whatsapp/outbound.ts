@@ -1,0 +1,41 @@
+import type { CustomerChannel, CustomerSend } from '../../src/core/ports.js';
+import { DeliveryError } from '../../src/core/errors.js';
+import type { GraphClient } from '../meta/graph-client.js';
+import { whatsappCapabilities } from './capabilities.js';
+import { classifyWhatsAppError } from './errors.js';
+
+interface SendAnswer {
+  messages?: { id: string }[];
+}
+
+/** WhatsApp Cloud API sends: `POST /{version}/{phone_number_id}/messages` with the bearer token. */
+export class WhatsAppChannel implements CustomerChannel {
+  readonly kind = 'whatsapp' as const;
+  readonly capabilities = whatsappCapabilities;
+
+  constructor(
+    private readonly graph: GraphClient,
+    private readonly defaultToken: string | undefined,
+  ) {}
+
+  async send(req: CustomerSend): Promise<{ externalId: string }> {
+    const token = req.token ?? this.defaultToken;
+    if (!token) throw new DeliveryError('auth', 'no WhatsApp access token: set WHATSAPP_ACCESS_TOKEN or give the connection a token');
+    let answer: SendAnswer;
+    try {
+      answer = await this.graph.post<SendAnswer>(`${encodeURIComponent(req.accountId)}/messages`, token, {
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        to: req.to,
+        type: 'text',
+        text: { body: req.text, preview_url: false },
+      });
+    } catch (err) {
+      throw classifyWhatsAppError(err);
+    }
+    const id = answer.messages?.[0]?.id;
+    // A 200 without an id: it was accepted, but we cannot track it. Never resend it.
+    if (!id) throw new DeliveryError('unknown', 'WhatsApp accepted the message without an id', { uncertain: true });
+    return { externalId: id };
+  }
+}

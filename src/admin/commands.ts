@@ -1,0 +1,72 @@
+import type { Sql } from '../db/connect.js';
+import type { AgentPlatform, ChannelKind } from '../core/events.js';
+import { upsertConnection } from '../connections/repository.js';
+import { t, type Locale } from '../i18n/catalog.js';
+import { isAdmin } from './permissions.js';
+import { renderStatus } from './status.js';
+import { wordAt, type CommandToken } from './tokens.js';
+
+export interface CommandContext {
+  platform: AgentPlatform;
+  userId: string;
+  /** Where the command was typed: the default destination for `connect`. */
+  channelId: string;
+  locale: Locale;
+}
+
+export interface AdminDeps {
+  sql: Sql;
+  envAdmins: readonly string[];
+}
+
+/** Subcommands that change configuration: only admins may run them. */
+const ADMIN_ONLY = new Set(['connect']);
+const CONNECTABLE: readonly ChannelKind[] = ['whatsapp'];
+
+/**
+ * `/ponte <subcommand> …`, platform-neutral. Returns the reply text (shown only to the
+ * person who typed it). Refusals change nothing and say why in the person's language.
+ */
+export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: CommandToken[]): Promise<string> {
+  const sub = wordAt(tokens, 0)?.toLowerCase() ?? 'help';
+  if (ADMIN_ONLY.has(sub) && !(await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId))) {
+    return t(ctx.locale, 'admin.refused');
+  }
+  switch (sub) {
+    case 'help':
+      return t(ctx.locale, 'admin.help');
+    case 'status':
+      return renderStatus(deps.sql, ctx.locale);
+    case 'connect':
+      return connect(deps, ctx, tokens.slice(1));
+    default:
+      return t(ctx.locale, 'admin.unknown', { command: sub });
+  }
+}
+
+async function connect(deps: AdminDeps, ctx: CommandContext, args: CommandToken[]): Promise<string> {
+  const kind = wordAt(args, 0)?.toLowerCase();
+  const account = wordAt(args, 1);
+  if (!kind || !account) return t(ctx.locale, 'connect.usage');
+  if (!CONNECTABLE.includes(kind as ChannelKind)) return t(ctx.locale, 'connect.bad_kind', { kind });
+  if (!/^\d{5,20}$/.test(account)) return t(ctx.locale, 'connect.bad_account', { account });
+  const target = args[2];
+  if (target && target.type !== 'channel') return t(ctx.locale, 'connect.bad_channel');
+  const destination = target?.type === 'channel' ? target.id : ctx.channelId;
+
+  const { previousDestination } = await deps.sql.begin(async (tx) => {
+    const result = await upsertConnection(tx, {
+      channel: kind as ChannelKind,
+      accountId: account,
+      platform: ctx.platform,
+      destination,
+      createdBy: `${ctx.platform}:${ctx.userId}`,
+    });
+    await tx`INSERT INTO audit_log (actor, action, details)
+      VALUES (${`${ctx.platform}:${ctx.userId}`}, 'connect', ${tx.json({ channel: kind, accountId: account, destination })})`;
+    return result;
+  });
+  return previousDestination
+    ? t(ctx.locale, 'connect.moved', { account, channel: destination, previous: previousDestination })
+    : t(ctx.locale, 'connect.done', { account, channel: destination });
+}

@@ -1,0 +1,65 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { startPonte, type Role } from './main.js';
+import { connectDatabase } from './db/connect.js';
+import { migrate } from './db/migrate.js';
+import { startLocalPostgres } from './local/index.js';
+
+const USAGE = `Usage:
+  ponte start [--role all|web|worker]   run the service (default: all roles in one process)
+  ponte migrate                         apply migrations/*.sql and exit
+  ponte help                            this text
+
+Configuration comes from the environment; see README.md.`;
+
+const ROLES = new Set(['all', 'web', 'worker']);
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { role: { type: 'string', default: 'all' } } });
+  const command = positionals[0] ?? 'help';
+  if (command === 'start') {
+    if (values.role === 'gateway') {
+      console.error('The Discord gateway role is not available in this version (Discord support is not built yet).');
+      return 2;
+    }
+    if (!ROLES.has(values.role)) {
+      console.error(`Unknown role "${values.role}".\n\n${USAGE}`);
+      return 2;
+    }
+    const ponte = await startPonte({ role: values.role as Role });
+    await new Promise<void>((resolve) => {
+      const shutdown = (signal: string) => {
+        ponte.log.info({ signal }, 'shutting down');
+        ponte.stop().then(resolve, resolve);
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    });
+    return 0;
+  }
+  if (command === 'migrate') {
+    const config = loadConfig();
+    const log = createLogger(config.LOG_LEVEL);
+    const local = config.DATABASE_URL ? undefined : await startLocalPostgres({ dataDir: config.PONTE_DATA_DIR, log: { info: (m) => log.info(m), warn: (m) => log.warn(m) } });
+    const sql = connectDatabase(config.DATABASE_URL ?? local!.url, { max: 1 });
+    try {
+      const { applied, current } = await migrate(sql);
+      log.info({ applied, total: current.length }, applied.length ? 'migrations applied' : 'database already up to date');
+    } finally {
+      await sql.end();
+      await local?.stop();
+    }
+    return 0;
+  }
+  console.error(USAGE);
+  return command === 'help' ? 0 : 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/** Graph API version used when META_GRAPH_VERSION is not set. */
+export const DEFAULT_GRAPH_VERSION = 'v21.0';
+
+const optional = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const url = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? fallback : v))
+    .pipe(z.url())
+    .default(fallback);
+
+const admins = z
+  .string()
+  .default('')
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^(slack|discord):[A-Za-z0-9]+$/, 'each admin must look like slack:U123 or discord:123456')));
+
+const secretKey = optional.pipe(
+  z
+    .string()
+    .refine((v) => decodeKey(v) !== undefined, 'must be 32 bytes, as 64 hex characters or base64')
+    .optional(),
+);
+
+/** Environment contract (DESIGN §2). Every variable is named in the error when it is wrong. */
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: url('http://localhost:3000'),
+  DATABASE_URL: optional,
+  REDIS_URL: optional,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PONTE_LOCALE: z.enum(['en', 'pt-BR']).default('en'),
+  PONTE_ADMINS: admins,
+  PONTE_SECRET_KEY: secretKey,
+  PONTE_DATA_DIR: z.string().default('.data'),
+  PONTE_QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default('ponte'),
+  PONTE_BODY_LIMIT: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  META_APP_SECRET: optional,
+  META_VERIFY_TOKEN: optional,
+  META_GRAPH_URL: url('https://graph.facebook.com'),
+  META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v21.0').default(DEFAULT_GRAPH_VERSION),
+  WHATSAPP_ACCESS_TOKEN: optional,
+  MESSENGER_PAGE_TOKEN: optional,
+  INSTAGRAM_ACCESS_TOKEN: optional,
+  SLACK_SIGNING_SECRET: optional,
+  SLACK_BOT_TOKEN: optional,
+  SLACK_APP_TOKEN: optional,
+  SLACK_API_URL: url('https://slack.com/api/'),
+  DISCORD_BOT_TOKEN: optional,
+  DISCORD_APPLICATION_ID: optional,
+  DISCORD_PUBLIC_KEY: optional,
+  DISCORD_API_URL: url('https://discord.com/api'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; a bad value throws a ConfigError that names the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  return result.data;
+}
+
+/** Decodes PONTE_SECRET_KEY (hex or base64) into 32 bytes, or undefined when it is not that. */
+export function decodeKey(value: string): Buffer | undefined {
+  const hex = /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, 'hex') : undefined;
+  const key = hex ?? Buffer.from(value, 'base64');
+  return key.length === 32 ? key : undefined;
+}

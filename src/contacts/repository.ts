@@ -1,0 +1,39 @@
+import type { Db } from '../db/connect.js';
+import type { ChannelKind } from '../core/events.js';
+
+export interface Contact {
+  id: string;
+  channel: ChannelKind;
+  external_id: string;
+  name: string | null;
+  phone: string | null;
+  blocked: boolean;
+}
+
+/**
+ * Finds or creates the contact and records this inbound message's time. The profile name is
+ * refreshed from the platform (people rename themselves); the last inbound time never moves back.
+ */
+export async function upsertContactOnInbound(
+  db: Db,
+  channel: ChannelKind,
+  c: { externalId: string; name?: string; phone?: string },
+  occurredAt: string,
+): Promise<Contact> {
+  const [row] = await db<Contact[]>`
+    INSERT INTO contacts (channel, external_id, name, phone, last_inbound_at)
+    VALUES (${channel}, ${c.externalId}, ${c.name ?? null}, ${c.phone ?? null}, ${occurredAt})
+    ON CONFLICT (channel, external_id) DO UPDATE SET
+      name = COALESCE(EXCLUDED.name, contacts.name),
+      phone = COALESCE(EXCLUDED.phone, contacts.phone),
+      last_inbound_at = GREATEST(contacts.last_inbound_at, EXCLUDED.last_inbound_at),
+      updated_at = now()
+    RETURNING id, channel, external_id, name, phone, blocked`;
+  return row!;
+}
+
+export async function getContact(db: Db, id: string): Promise<Contact> {
+  const [row] = await db<Contact[]>`SELECT id, channel, external_id, name, phone, blocked FROM contacts WHERE id = ${id}`;
+  if (!row) throw new Error(`contact ${id} not found`);
+  return row;
+}

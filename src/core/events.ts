@@ -1,0 +1,56 @@
+/**
+ * What the adapters hand to the core. Adapters parse platform payloads into these; the core
+ * never sees a platform payload. Dates are ISO strings so events survive a JSONB round trip.
+ */
+
+export type ChannelKind = 'whatsapp' | 'messenger' | 'instagram';
+export type AgentPlatform = 'slack' | 'discord';
+
+export type DeliveryState = 'sent' | 'delivered' | 'read' | 'failed';
+
+/** A customer's message, one per platform message (a batch yields many). */
+export interface CustomerMessageEvent {
+  type: 'customer.message';
+  channel: ChannelKind;
+  /** The business-side account it arrived on (phone_number_id, page id, IG account id). */
+  accountId: string;
+  /** The platform's id of this message (wamid, mid): the dedupe key. */
+  externalId: string;
+  contact: { externalId: string; name?: string; phone?: string };
+  occurredAt: string;
+  /** 'text', or the platform type shown as a placeholder until the channel renders it. */
+  kind: string;
+  /** Readable text of the message (for non-text types, a readable placeholder). */
+  text: string;
+}
+
+/** A delivery status for a message we sent. */
+export interface CustomerStatusEvent {
+  type: 'customer.status';
+  channel: ChannelKind;
+  accountId: string;
+  /** Our message's platform id (wamid). */
+  externalId: string;
+  contactExternalId: string;
+  status: DeliveryState;
+  occurredAt: string;
+  error?: { code: string; title: string; detail?: string };
+}
+
+/** Something an agent wrote in a ticket thread. */
+export interface AgentMessageEvent {
+  type: 'agent.message';
+  platform: AgentPlatform;
+  /** Channel (Slack) or parent channel (Discord) of the thread. */
+  containerId: string;
+  /** Thread root (Slack thread_ts, Discord thread id). */
+  threadId: string;
+  /** The agent's message id on the platform, unique per platform. */
+  externalId: string;
+  userId: string;
+  text: string;
+  occurredAt: string;
+}
+
+export type InboundEvent = CustomerMessageEvent | CustomerStatusEvent | AgentMessageEvent;
+export type InboundKind = InboundEvent['type'];

@@ -1,0 +1,80 @@
+import type { AgentPlatform, ChannelKind } from './events.js';
+
+/** What a customer channel can do; the core branches on this, never on the channel's name. */
+export interface ChannelCapabilities {
+  /** Hours after the customer's last message during which free text may be sent. */
+  windowHours: number;
+  /** Longest text one platform message may carry (longer replies are split by the adapter). */
+  maxTextLength: number;
+  /** Markup for the agent's signature in this channel: `*Name:*` on WhatsApp. */
+  boldStyle: 'asterisk' | 'none';
+}
+
+export interface CustomerSend {
+  accountId: string;
+  /** Connection's own token, decrypted; undefined → the adapter's environment default. */
+  token: string | undefined;
+  /** The customer's external id (wa_id, PSID, IGSID). */
+  to: string;
+  text: string;
+}
+
+/**
+ * The customer side (WhatsApp, Messenger, Instagram). Lifecycle rules:
+ * - `send` is called by the dispatch worker once per attempt; it must not retry on its own
+ *   (the outbox does, in order) and must throw a classified `DeliveryError` on failure.
+ * - The text never exceeds `capabilities.maxTextLength`: the core splits longer replies into
+ *   parts, one outbox row each, so a retry never resends a part that already left.
+ */
+export interface CustomerChannel {
+  readonly kind: ChannelKind;
+  readonly capabilities: ChannelCapabilities;
+  send(req: CustomerSend): Promise<{ externalId: string }>;
+}
+
+/** Where a ticket lives on the agent side. */
+export interface ThreadRef {
+  containerId: string;
+  threadId: string;
+}
+
+/** Everything the ticket card shows, already resolved to words and names. */
+export interface TicketCard {
+  ticketId: string;
+  protocol: string;
+  status: 'pending' | 'open' | 'resolved';
+  channel: ChannelKind;
+  customerName: string;
+  customerPhone: string | null;
+  department: string;
+  assignee: string | null;
+  previousProtocol: string | null;
+  locale: string;
+}
+
+export interface ThreadPost {
+  thread: ThreadRef;
+  text: string;
+  /** customer: under the customer's name; notice: a system line from Ponte. */
+  style: 'customer' | 'notice';
+  authorName?: string;
+}
+
+export interface AgentProfile {
+  displayName: string;
+  /** A workspace admin/owner on the platform itself. */
+  platformAdmin: boolean;
+}
+
+/**
+ * The agent side (Slack, Discord). Called only by the dispatch worker (and `lookupUser` by
+ * the relay); each call is one attempt that throws a classified `DeliveryError` on failure.
+ */
+export interface AgentBridge {
+  readonly platform: AgentPlatform;
+  openThread(req: { destination: string; card: TicketCard }): Promise<ThreadRef>;
+  post(req: ThreadPost): Promise<{ externalId: string }>;
+  updateCard(req: { thread: ThreadRef; card: TicketCard }): Promise<void>;
+  react(req: { externalId: string; name: string }): Promise<void>;
+  lookupUser(userId: string): Promise<AgentProfile>;
+}

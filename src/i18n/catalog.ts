@@ -1,0 +1,119 @@
+/**
+ * Every agent-facing text and every default customer-facing message, in en and pt-BR.
+ * Variables are written {name}; `t` fills them and leaves unknown ones visible.
+ */
+
+export type Locale = 'en' | 'pt-BR';
+
+const en = {
+  'status.pending': 'Pending',
+  'status.open': 'Open',
+  'status.resolved': 'Resolved',
+  'card.title': '{customer} on {channel}',
+  'card.protocol': 'Protocol',
+  'card.status': 'Status',
+  'card.department': 'Department',
+  'card.assignee': 'Assignee',
+  'card.phone': 'Phone',
+  'card.unassigned': 'Unassigned',
+  'card.previous': 'Previous ticket: {protocol}',
+  'card.fallback': 'Ticket {protocol}: {customer} on {channel} ({status})',
+  'thread.resolved': 'Ticket {protocol} resolved by {agent}. The next message from this customer opens a new ticket.',
+  'thread.accepted': '{agent} accepted this ticket.',
+  'thread.unknown_command': 'Unknown command `{command}`. Nothing was sent to the customer. Commands here: `!note <text>` (or `// <text>`), `!accept`, `!resolve`.',
+  'thread.closed_ticket': 'This ticket is already resolved; nothing was sent. The customer’s next message opens a new ticket.',
+  'delivery.failed': 'Not delivered to the customer: {reason}',
+  'delivery.uncertain': 'Delivery uncertain: {reason}. The customer may or may not have received this message; send it again only if needed.',
+  'delivery.gave_up': 'gave up after {attempts} attempts ({reason})',
+  'delivery.interrupted': 'the service restarted while this message was being sent',
+  'transition.rejected': 'Nothing changed: this ticket is already {status}{by}.',
+  'transition.by': ' by {agent}',
+  'admin.refused': 'Sorry, only Ponte admins can change the configuration. Ask an admin to run this for you.',
+  'admin.unknown': 'Unknown command `{command}`. Try `/ponte help`.',
+  'admin.help':
+    '*Ponte commands*\n' +
+    '`/ponte connect whatsapp <phone_number_id> [#channel]`: route a WhatsApp number to a channel (admins)\n' +
+    '`/ponte status`: connections, queues and unrouted traffic\n' +
+    '`/ponte help`: this list\n' +
+    '*In a ticket thread*: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!resolve`.',
+  'connect.usage': 'Usage: `/ponte connect whatsapp <phone_number_id> [#channel]`',
+  'connect.bad_kind': '`{kind}` is not a channel Ponte can connect yet. Available: whatsapp.',
+  'connect.bad_account': '`{account}` does not look like a WhatsApp phone number id (digits only, from Meta’s WhatsApp Manager).',
+  'connect.bad_channel': 'Pick the channel from Slack’s autocomplete (type `#` and choose it), so Ponte gets its id.',
+  'connect.done': 'WhatsApp number `{account}` now opens tickets in <#{channel}>.',
+  'connect.moved': 'WhatsApp number `{account}` moved to <#{channel}> (it was in <#{previous}>). Open tickets keep their threads.',
+  'status.title': '*Ponte status*',
+  'status.connections': '*Connections*',
+  'status.no_connections': 'No connections yet. An admin can run `/ponte connect whatsapp <phone_number_id> #channel`.',
+  'status.connection_line': '• {channel} `{account}` → <#{destination}> ({health})',
+  'status.healthy': 'healthy',
+  'status.unhealthy': 'unhealthy: {reason}',
+  'status.tickets': '*Tickets*: {pending} pending, {open} open',
+  'status.outbox': '*Outgoing*: {queued} queued, {failed} failed in the last 24 h',
+  'status.unrouted': '*Unrouted traffic* (messages to accounts that are not connected; connect them to see these):',
+  'status.unrouted_line': '• {channel} `{account}`: {count} event(s), last {last}',
+  'status.rejected': '*Rejected deliveries* in the last 24 h: {count}',
+} as const;
+
+export type MessageKey = keyof typeof en;
+
+const ptBR: Record<MessageKey, string> = {
+  'status.pending': 'Pendente',
+  'status.open': 'Em atendimento',
+  'status.resolved': 'Resolvido',
+  'card.title': '{customer} no {channel}',
+  'card.protocol': 'Protocolo',
+  'card.status': 'Status',
+  'card.department': 'Setor',
+  'card.assignee': 'Atendente',
+  'card.phone': 'Telefone',
+  'card.unassigned': 'Sem atendente',
+  'card.previous': 'Ticket anterior: {protocol}',
+  'card.fallback': 'Ticket {protocol}: {customer} no {channel} ({status})',
+  'thread.resolved': 'Ticket {protocol} resolvido por {agent}. A próxima mensagem deste cliente abre um novo ticket.',
+  'thread.accepted': '{agent} aceitou este ticket.',
+  'thread.unknown_command': 'Comando desconhecido `{command}`. Nada foi enviado ao cliente. Comandos aqui: `!note <texto>` (ou `// <texto>`), `!accept`, `!resolve`.',
+  'thread.closed_ticket': 'Este ticket já está resolvido; nada foi enviado. A próxima mensagem do cliente abre um novo ticket.',
+  'delivery.failed': 'Não entregue ao cliente: {reason}',
+  'delivery.uncertain': 'Entrega incerta: {reason}. O cliente pode ou não ter recebido esta mensagem; envie de novo só se for preciso.',
+  'delivery.gave_up': 'desistimos após {attempts} tentativas ({reason})',
+  'delivery.interrupted': 'o serviço reiniciou enquanto esta mensagem era enviada',
+  'transition.rejected': 'Nada mudou: este ticket já está {status}{by}.',
+  'transition.by': ' por {agent}',
+  'admin.refused': 'Desculpe, só administradores do Ponte podem mudar a configuração. Peça a um administrador para fazer isso.',
+  'admin.unknown': 'Comando desconhecido `{command}`. Tente `/ponte help`.',
+  'admin.help':
+    '*Comandos do Ponte*\n' +
+    '`/ponte connect whatsapp <phone_number_id> [#canal]`: direciona um número de WhatsApp para um canal (administradores)\n' +
+    '`/ponte status`: conexões, filas e tráfego sem destino\n' +
+    '`/ponte help`: esta lista\n' +
+    '*Na thread de um ticket*: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!resolve`.',
+  'connect.usage': 'Uso: `/ponte connect whatsapp <phone_number_id> [#canal]`',
+  'connect.bad_kind': '`{kind}` ainda não é um canal que o Ponte conecta. Disponível: whatsapp.',
+  'connect.bad_account': '`{account}` não parece um phone number id do WhatsApp (só dígitos, do WhatsApp Manager da Meta).',
+  'connect.bad_channel': 'Escolha o canal pelo autocompletar do Slack (digite `#` e selecione), para o Ponte receber o id dele.',
+  'connect.done': 'O número de WhatsApp `{account}` agora abre tickets em <#{channel}>.',
+  'connect.moved': 'O número de WhatsApp `{account}` mudou para <#{channel}> (estava em <#{previous}>). Tickets abertos mantêm suas threads.',
+  'status.title': '*Status do Ponte*',
+  'status.connections': '*Conexões*',
+  'status.no_connections': 'Nenhuma conexão ainda. Um administrador pode rodar `/ponte connect whatsapp <phone_number_id> #canal`.',
+  'status.connection_line': '• {channel} `{account}` → <#{destination}> ({health})',
+  'status.healthy': 'saudável',
+  'status.unhealthy': 'com problema: {reason}',
+  'status.tickets': '*Tickets*: {pending} pendentes, {open} em atendimento',
+  'status.outbox': '*Saída*: {queued} na fila, {failed} com falha nas últimas 24 h',
+  'status.unrouted': '*Tráfego sem destino* (mensagens para contas não conectadas; conecte-as para vê-las):',
+  'status.unrouted_line': '• {channel} `{account}`: {count} evento(s), último em {last}',
+  'status.rejected': '*Entregas rejeitadas* nas últimas 24 h: {count}',
+};
+
+const catalogs: Record<Locale, Record<MessageKey, string>> = { en, 'pt-BR': ptBR };
+
+export function t(locale: Locale, key: MessageKey, vars: Record<string, string | number> = {}): string {
+  const template = catalogs[locale][key];
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
+
+export function isLocale(value: string): value is Locale {
+  return value === 'en' || value === 'pt-BR';
+}

@@ -1,0 +1,162 @@
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { loadConfig, decodeKey, type Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { connectDatabase, type Sql } from './db/connect.js';
+import { migrate } from './db/migrate.js';
+import { startLocalPostgres, startLocalRedis } from './local/index.js';
+import { createQueues, redisConnection } from './queue/queues.js';
+import { startWorkers } from './queue/workers.js';
+import { buildApp } from './http/app.js';
+import { Inbox } from './relay/inbox.js';
+import { drainOrderingKey } from './relay/ingest.js';
+import { drainLane } from './relay/dispatch.js';
+import { sweep } from './relay/sweeper.js';
+import { runCommand } from './admin/commands.js';
+import { SecretBox } from './crypto/secrets.js';
+import type { AgentPlatform, ChannelKind } from './core/events.js';
+import type { AgentBridge, CustomerChannel } from './core/ports.js';
+import { GraphClient } from '../channels/meta/graph-client.js';
+import { metaRoutes, type MetaObjectParser } from '../channels/meta/routes.js';
+import { parseWhatsApp } from '../channels/whatsapp/inbound.js';
+import { WhatsAppChannel } from '../channels/whatsapp/outbound.js';
+import { SlackBridge } from '../bridges/slack/outbound.js';
+import { slackRoutes } from '../bridges/slack/routes.js';
+import { startSocketMode } from '../bridges/slack/socket-mode.js';
+import type { SlackHandlerDeps } from '../bridges/slack/handler.js';
+
+export type Role = 'all' | 'web' | 'worker';
+
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  role?: Role;
+  /** false: build everything but do not open a port (tests drive the app with inject()). */
+  listen?: boolean;
+  log?: Logger;
+  sweepEveryMs?: number;
+}
+
+export interface Ponte {
+  config: Config;
+  log: Logger;
+  sql: Sql;
+  app?: FastifyInstance;
+  /** The base URL it listens on, when listening. */
+  url?: string;
+  /** Runs one sweep now (what the periodic sweeper does). */
+  sweep(): Promise<{ ingest: number; lanes: number }>;
+  /** Graceful shutdown: stop taking work, finish what is in flight, close pools. */
+  stop(): Promise<void>;
+}
+
+/** The composition root: the only place that knows both the core and the adapters. */
+export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
+  const config = loadConfig(opts.env ?? process.env);
+  const role = opts.role ?? 'all';
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const stops: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const s of stops.splice(0).reverse()) await s().catch((err: unknown) => log.error({ err }, 'error during shutdown'));
+  };
+
+  try {
+    const localLog = { info: (m: string) => log.info(m), warn: (m: string) => log.warn(m) };
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      const pg = await startLocalPostgres({ dataDir: config.PONTE_DATA_DIR, log: localLog });
+      stops.push(() => pg.stop());
+      databaseUrl = pg.url;
+    }
+    let redisUrl = config.REDIS_URL;
+    if (!redisUrl) {
+      const redis = await startLocalRedis({ dataDir: config.PONTE_DATA_DIR, log: localLog });
+      stops.push(() => redis.stop());
+      redisUrl = redis.url;
+    }
+
+    const sql = connectDatabase(databaseUrl);
+    stops.push(() => sql.end({ timeout: 5 }));
+    const { applied } = await migrate(sql);
+    if (applied.length) log.info({ applied }, 'migrations applied');
+
+    const redis = redisConnection(redisUrl);
+    stops.push(() => redis.quit());
+    const queues = createQueues(redis, config.PONTE_QUEUE_PREFIX);
+    stops.push(() => queues.close());
+    const metrics = createMetrics();
+    const inbox = new Inbox(sql, queues.kicker, metrics, log);
+
+    const channels = new Map<ChannelKind, CustomerChannel>();
+    const bridges = new Map<AgentPlatform, AgentBridge>();
+    const parsers: Record<string, MetaObjectParser> = {};
+    const graph = new GraphClient({ baseUrl: config.META_GRAPH_URL, version: config.META_GRAPH_VERSION });
+    channels.set('whatsapp', new WhatsAppChannel(graph, config.WHATSAPP_ACCESS_TOKEN));
+    parsers.whatsapp_business_account = parseWhatsApp;
+    const slack = config.SLACK_BOT_TOKEN ? new SlackBridge({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL }) : undefined;
+    if (slack) bridges.set('slack', slack);
+    logPlatforms(log, config);
+
+    const secrets = config.PONTE_SECRET_KEY ? new SecretBox(decodeKey(config.PONTE_SECRET_KEY)!) : undefined;
+    const core = { sql, kicker: queues.kicker, metrics, log, locale: config.PONTE_LOCALE, channels, bridges, secrets };
+    const ingestDeps = { ...core, capabilitiesOf: (c: string) => channels.get(c as ChannelKind)?.capabilities };
+
+    if (role === 'all' || role === 'worker') {
+      const workers = await startWorkers(redis, config.PONTE_QUEUE_PREFIX, queues, {
+        ingest: (key) => drainOrderingKey(ingestDeps, key),
+        dispatch: (lane) => drainLane(core, lane),
+        sweep: () => sweep(sql, queues.kicker),
+      }, log, { sweepEveryMs: opts.sweepEveryMs });
+      stops.push(() => workers.close());
+    }
+
+    let app: FastifyInstance | undefined;
+    let url: string | undefined;
+    if (role === 'all' || role === 'web') {
+      let botUserId: string | undefined;
+      const slackDeps: SlackHandlerDeps = {
+        inbox,
+        locale: config.PONTE_LOCALE,
+        runCommand: (ctx, tokens) => runCommand({ sql, envAdmins: config.PONTE_ADMINS }, ctx, tokens),
+        botUserId: () => botUserId,
+      };
+      if (slack) {
+        slack.client.auth.test().then(
+          (r) => (botUserId = r.user_id),
+          (err: unknown) => log.warn({ err: (err as Error).message }, 'slack: auth.test failed; own messages are still recognised by bot_id'),
+        );
+      }
+      const plugins: FastifyPluginAsync[] = [];
+      if (config.META_APP_SECRET) {
+        plugins.push(metaRoutes({ appSecret: config.META_APP_SECRET, verifyToken: config.META_VERIFY_TOKEN, inbox, metrics, parsers }));
+      }
+      if (slack && config.SLACK_SIGNING_SECRET) {
+        plugins.push(slackRoutes({ ...slackDeps, signingSecret: config.SLACK_SIGNING_SECRET, metrics }));
+      }
+      app = await buildApp({ log, sql, redis, metrics, bodyLimit: config.PONTE_BODY_LIMIT, plugins });
+      const httpApp = app;
+      stops.push(() => httpApp.close());
+      if (opts.listen !== false) url = await app.listen({ port: config.PORT, host: config.HOST });
+      if (slack && config.SLACK_APP_TOKEN) {
+        const socket = await startSocketMode(slackDeps, { appToken: config.SLACK_APP_TOKEN, apiUrl: config.SLACK_API_URL, log });
+        stops.push(() => socket.stop());
+      }
+    }
+
+    log.info({ role, url }, 'ponte started');
+    return { config, log, sql, app, url, sweep: () => sweep(sql, queues.kicker), stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** One line per platform: on, or which variables turn it on (DESIGN §2). */
+function logPlatforms(log: Logger, c: Config): void {
+  const line = (name: string, on: boolean, how: string) => log.info(on ? `${name}: on` : `${name}: off (${how})`);
+  line('whatsapp', !!c.META_APP_SECRET, 'set META_APP_SECRET, META_VERIFY_TOKEN and WHATSAPP_ACCESS_TOKEN');
+  if (c.META_APP_SECRET && !c.WHATSAPP_ACCESS_TOKEN) log.warn('whatsapp: no WHATSAPP_ACCESS_TOKEN: replies fail unless a connection carries its own token');
+  line('messenger', false, 'not available in this version');
+  line('instagram', false, 'not available in this version');
+  line('slack', !!c.SLACK_BOT_TOKEN && !!(c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN), 'set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)');
+  line('discord', false, 'not available in this version');
+}

@@ -1,0 +1,74 @@
+import type { Db } from '../db/connect.js';
+
+export type Direction = 'inbound' | 'outbound' | 'note' | 'system';
+export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'uncertain';
+
+export interface Message {
+  id: string;
+  ticket_id: string;
+  direction: Direction;
+  author_agent_id: string | null;
+  kind: string;
+  body: string;
+  delivery_status: DeliveryStatus | null;
+}
+
+export async function insertMessage(
+  db: Db,
+  m: { ticketId: string; direction: Direction; body: string; kind?: string; authorAgentId?: string | null; occurredAt?: string; deliveryStatus?: DeliveryStatus },
+): Promise<string> {
+  const [row] = await db<{ id: string }[]>`
+    INSERT INTO messages (ticket_id, direction, body, kind, author_agent_id, occurred_at, delivery_status)
+    VALUES (${m.ticketId}, ${m.direction}, ${m.body}, ${m.kind ?? 'text'}, ${m.authorAgentId ?? null},
+            ${m.occurredAt ?? new Date().toISOString()}, ${m.deliveryStatus ?? null})
+    RETURNING id`;
+  return row!.id;
+}
+
+export async function getMessage(db: Db, id: string): Promise<Message> {
+  const [row] = await db<Message[]>`
+    SELECT id, ticket_id, direction, author_agent_id, kind, body, delivery_status FROM messages WHERE id = ${id}`;
+  if (!row) throw new Error(`message ${id} not found`);
+  return row;
+}
+
+/** Links a platform id to a message; false when that platform id is already linked. */
+export async function linkMessage(db: Db, messageId: string, platform: string, externalId: string): Promise<boolean> {
+  const rows = await db`
+    INSERT INTO message_links (message_id, platform, external_id) VALUES (${messageId}, ${platform}, ${externalId})
+    ON CONFLICT DO NOTHING RETURNING message_id`;
+  return rows.length === 1;
+}
+
+export async function isLinked(db: Db, platform: string, externalId: string): Promise<boolean> {
+  const rows = await db`SELECT 1 FROM message_links WHERE platform = ${platform} AND external_id = ${externalId}`;
+  return rows.length > 0;
+}
+
+export async function findMessageByLink(db: Db, platform: string, externalId: string): Promise<Message | undefined> {
+  const [row] = await db<Message[]>`
+    SELECT m.id, m.ticket_id, m.direction, m.author_agent_id, m.kind, m.body, m.delivery_status
+    FROM message_links l JOIN messages m ON m.id = l.message_id
+    WHERE l.platform = ${platform} AND l.external_id = ${externalId}`;
+  return row;
+}
+
+export async function linkOf(db: Db, messageId: string, platform: string): Promise<string | undefined> {
+  const [row] = await db<{ external_id: string }[]>`
+    SELECT external_id FROM message_links WHERE message_id = ${messageId} AND platform = ${platform} LIMIT 1`;
+  return row?.external_id;
+}
+
+/** Order of delivery states: a status never moves a message backwards (statuses arrive out of order). */
+const RANK: Record<DeliveryStatus, number> = { queued: 0, uncertain: 1, sent: 2, delivered: 3, read: 4, failed: 5 };
+
+/** Applies a delivery status if it moves the message forward; returns whether it did. */
+export async function advanceDelivery(db: Db, messageId: string, status: DeliveryStatus, error?: string): Promise<boolean> {
+  const rows = await db`
+    UPDATE messages SET delivery_status = ${status}, delivery_error = COALESCE(${error ?? null}, delivery_error)
+    WHERE id = ${messageId}
+      AND (delivery_status IS NULL OR ${RANK[status]} > CASE delivery_status
+        WHEN 'queued' THEN 0 WHEN 'uncertain' THEN 1 WHEN 'sent' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 ELSE 5 END)
+    RETURNING id`;
+  return rows.length === 1;
+}

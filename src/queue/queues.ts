@@ -1,0 +1,65 @@
+import { Queue, type ConnectionOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+
+export const QUEUE_NAMES = { ingest: 'ingest', dispatch: 'dispatch', sweep: 'sweep' } as const;
+
+/**
+ * Wakes the workers. Jobs only say "look at this ordering key / lane": the rows in Postgres
+ * are the truth, so a lost or duplicated job costs a sweep interval, never a message.
+ */
+export interface Kicker {
+  ingest(orderingKeys: string[]): Promise<void>;
+  dispatch(lanes: string[]): Promise<void>;
+  /** A lane whose head row waits for a backoff: wake it at `at`. */
+  dispatchAt(lane: string, at: Date, dedupeId: string): Promise<void>;
+}
+
+export function redisConnection(url: string): Redis {
+  // BullMQ workers block on Redis; they need maxRetriesPerRequest: null.
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+}
+
+export interface Queues {
+  ingest: Queue;
+  dispatch: Queue;
+  sweep: Queue;
+  kicker: Kicker;
+  close(): Promise<void>;
+}
+
+const JOB_DEFAULTS = {
+  removeOnComplete: true,
+  removeOnFail: 1000,
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 500 },
+} as const;
+
+export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+  const opts = { connection, prefix, defaultJobOptions: JOB_DEFAULTS };
+  const ingest = new Queue(QUEUE_NAMES.ingest, opts);
+  const dispatch = new Queue(QUEUE_NAMES.dispatch, opts);
+  const sweep = new Queue(QUEUE_NAMES.sweep, opts);
+  const kicker: Kicker = {
+    async ingest(keys) {
+      const unique = [...new Set(keys)];
+      if (unique.length) await ingest.addBulk(unique.map((key) => ({ name: 'key', data: { key } })));
+    },
+    async dispatch(lanes) {
+      const unique = [...new Set(lanes)];
+      if (unique.length) await dispatch.addBulk(unique.map((lane) => ({ name: 'lane', data: { lane } })));
+    },
+    async dispatchAt(lane, at, dedupeId) {
+      // A deterministic id: re-arming the same backoff twice schedules one wake-up.
+      await dispatch.add('lane', { lane }, { delay: Math.max(0, at.getTime() - Date.now()), jobId: dedupeId });
+    },
+  };
+  return {
+    ingest,
+    dispatch,
+    sweep,
+    kicker,
+    async close() {
+      await Promise.all([ingest.close(), dispatch.close(), sweep.close()]);
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { Worker, type ConnectionOptions } from 'bullmq';
+import type { Logger } from '../logger.js';
+import { QUEUE_NAMES, type Queues } from './queues.js';
+
+export interface WorkerHandlers {
+  ingest(orderingKey: string): Promise<unknown>;
+  dispatch(lane: string): Promise<unknown>;
+  sweep(): Promise<unknown>;
+}
+
+export interface RunningWorkers {
+  /** Stops taking jobs and waits for the ones in flight (graceful shutdown). */
+  close(): Promise<void>;
+}
+
+/** How often the sweeper looks for work that lost its wake-up. */
+export const SWEEP_EVERY_MS = 10_000;
+
+export async function startWorkers(
+  connection: ConnectionOptions,
+  prefix: string,
+  queues: Queues,
+  handlers: WorkerHandlers,
+  log: Logger,
+  opts: { concurrency?: number; sweepEveryMs?: number } = {},
+): Promise<RunningWorkers> {
+  const concurrency = opts.concurrency ?? 8;
+  const common = { connection, prefix, concurrency };
+  const workers = [
+    new Worker<{ key: string }>(QUEUE_NAMES.ingest, (job) => handlers.ingest(job.data.key), common),
+    new Worker<{ lane: string }>(QUEUE_NAMES.dispatch, (job) => handlers.dispatch(job.data.lane), common),
+    new Worker(QUEUE_NAMES.sweep, () => handlers.sweep(), { connection, prefix, concurrency: 1 }),
+  ];
+  for (const w of workers) {
+    w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));
+    w.on('error', (err) => log.error({ queue: w.name, err: err.message }, 'worker error'));
+  }
+  await queues.sweep.upsertJobScheduler('sweeper', { every: opts.sweepEveryMs ?? SWEEP_EVERY_MS }, { name: 'sweep' });
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  return {
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import type { ChannelCapabilities } from '../core/ports.js';
+
+/** The agent's signature, as the seeds render it: `*Maria:*` + newline + text (WhatsApp bold). */
+export function signReply(agentName: string | null, text: string, caps: ChannelCapabilities): string {
+  if (!agentName) return text;
+  const name = agentName.replace(/[*_~`]/g, '');
+  return caps.boldStyle === 'asterisk' ? `*${name}:*\n${text}` : `${name}:\n${text}`;
+}
+
+/**
+ * Splits text into parts of at most `max` UTF-16 units (what platforms' "characters" limits
+ * count at most), preferring to cut at a paragraph, then a line, then a word, and never
+ * inside a surrogate pair.
+ */
+export function splitText(text: string, max: number): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const window = rest.slice(0, max);
+    let cut = ['\n\n', '\n', ' '].map((sep) => window.lastIndexOf(sep)).find((i) => i > max / 2) ?? -1;
+    if (cut <= 0) {
+      cut = max;
+      const unit = rest.charCodeAt(cut - 1);
+      if (unit >= 0xd800 && unit <= 0xdbff) cut -= 1;
+    }
+    parts.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).replace(/^[ \n]+/, '');
+  }
+  if (rest || parts.length === 0) parts.push(rest);
+  return parts;
+}

@@ -1,0 +1,45 @@
+import type { Tx } from '../db/connect.js';
+import type { CustomerMessageEvent } from '../core/events.js';
+import { findConnection } from '../connections/repository.js';
+import { upsertContactOnInbound } from '../contacts/repository.js';
+import { isLinked, insertMessage, linkMessage } from '../messages/repository.js';
+import { findActiveTicket, openTicket, touchTicket } from '../tickets/repository.js';
+import { LaneSet, agentLane } from './outbox.js';
+import { ignored, type Outcome } from './outcome.js';
+
+/**
+ * A customer's message, inside the ingest transaction:
+ *  1. route on the business account (unknown accounts are recorded, not mirrored);
+ *  2. find or create the contact, noting the time of their last message (the reply window);
+ *  3. drop blocked contacts and redeliveries (the platform id is already linked);
+ *  4. attach to the contact's active ticket, or open a new pending one (and its thread);
+ *  5. store the message and ask for it to be posted in the thread, in order.
+ */
+export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent): Promise<Outcome> {
+  const connection = await findConnection(tx, ev.channel, ev.accountId);
+  if (!connection) return ignored('unknown_account');
+
+  const contact = await upsertContactOnInbound(tx, ev.channel, ev.contact, ev.occurredAt);
+  if (contact.blocked) return ignored('blocked_contact');
+  if (await isLinked(tx, ev.channel, ev.externalId)) return ignored('duplicate');
+
+  const lanes = new LaneSet(tx);
+  let ticket = await findActiveTicket(tx, contact.id, connection.id);
+  if (!ticket) {
+    const opened = await openTicket(tx, { contactId: contact.id, connectionId: connection.id, departmentId: connection.department_id });
+    ticket = opened.ticket;
+    if (opened.created) await lanes.add(agentLane(ticket.id), { kind: 'thread.open', ticketId: ticket.id });
+  }
+
+  const messageId = await insertMessage(tx, {
+    ticketId: ticket.id,
+    direction: 'inbound',
+    body: ev.text,
+    kind: ev.kind,
+    occurredAt: ev.occurredAt,
+  });
+  await linkMessage(tx, messageId, ev.channel, ev.externalId);
+  await touchTicket(tx, ticket.id, ev.occurredAt);
+  await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId });
+  return { state: 'done', lanes: lanes.list() };
+}

@@ -1,0 +1,28 @@
+import type { Tx } from '../db/connect.js';
+import type { CustomerStatusEvent } from '../core/events.js';
+import { advanceDelivery, findMessageByLink, insertMessage } from '../messages/repository.js';
+import { t, type Locale } from '../i18n/catalog.js';
+import { LaneSet, agentLane } from './outbox.js';
+import { ignored, type Outcome } from './outcome.js';
+
+/**
+ * A delivery status for one of our messages. Statuses arrive late, twice and out of order:
+ * they only ever move a message forward. A failure is explained in the thread.
+ */
+export async function handleCustomerStatus(tx: Tx, ev: CustomerStatusEvent, locale: Locale): Promise<Outcome> {
+  const message = await findMessageByLink(tx, ev.channel, ev.externalId);
+  if (!message) return ignored('unknown_message');
+  const reason = ev.error ? `${ev.error.title} (${ev.error.code})${ev.error.detail ? `: ${ev.error.detail}` : ''}` : undefined;
+  const moved = await advanceDelivery(tx, message.id, ev.status, reason);
+  if (!moved) return ignored('stale_status');
+  if (ev.status !== 'failed') return { state: 'done', lanes: [] };
+
+  const lanes = new LaneSet(tx);
+  const noticeId = await insertMessage(tx, {
+    ticketId: message.ticket_id,
+    direction: 'system',
+    body: t(locale, 'delivery.failed', { reason: reason ?? 'unknown error' }),
+  });
+  await lanes.add(agentLane(message.ticket_id), { kind: 'thread.post', messageId: noticeId });
+  return { state: 'done', lanes: lanes.list() };
+}

@@ -1,0 +1,118 @@
+import type { Sql } from '../db/connect.js';
+import { DeliveryError } from '../core/errors.js';
+import type { Kicker } from '../queue/queues.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { t } from '../i18n/catalog.js';
+import { explainFailure, perform, type OperationDeps } from './operations.js';
+import type { OutboxKind, OutboxOp } from './outbox.js';
+import { backoffMs } from './backoff.js';
+
+/** Namespace of the advisory locks that give one worker a lane at a time (any fixed number). */
+const DISPATCH_LOCK = 727_003;
+/** Transient trouble is retried (for about an hour) before the agent is told it failed. */
+export const MAX_DISPATCH_ATTEMPTS = 25;
+
+interface OutboxRow {
+  id: string;
+  lane: string;
+  kind: OutboxKind;
+  payload: Record<string, unknown>;
+  state: 'pending' | 'sending';
+  attempts: number;
+  next_attempt_at: Date;
+}
+
+export interface DispatchDeps extends OperationDeps {
+  sql: Sql;
+  kicker: Kicker;
+  metrics: Metrics;
+  log: Logger;
+}
+
+/**
+ * Performs a lane's outbox rows in id order. One worker holds a lane at a time (a session
+ * advisory lock on a reserved connection, released if the process dies). A row that hits
+ * transient trouble blocks its lane until its retry time, so order holds (guarantee 3);
+ * a permanent failure is explained in the thread and the lane moves on (guarantee 4).
+ */
+export async function drainLane(deps: DispatchDeps, lane: string): Promise<void> {
+  const conn = await deps.sql.reserve();
+  let locked = false;
+  try {
+    [{ locked }] = (await conn`SELECT pg_try_advisory_lock(${DISPATCH_LOCK}, hashtext(${lane})) AS locked`) as unknown as [{ locked: boolean }];
+    if (!locked) return; // the holder re-checks after it lets go
+    await drainLocked(deps, lane);
+  } finally {
+    if (locked) await conn`SELECT pg_advisory_unlock(${DISPATCH_LOCK}, hashtext(${lane}))`;
+    conn.release();
+  }
+  // Rows added while we held the lock were kicked at a worker that found it taken: look again.
+  const head = await headOf(deps.sql, lane);
+  if (head && head.next_attempt_at.getTime() <= Date.now()) await deps.kicker.dispatch([lane]);
+}
+
+async function headOf(sql: Sql, lane: string): Promise<OutboxRow | undefined> {
+  const [row] = await sql<OutboxRow[]>`
+    SELECT id, lane, kind, payload, state, attempts, next_attempt_at FROM outbox
+    WHERE lane = ${lane} AND state IN ('pending', 'sending') ORDER BY id LIMIT 1`;
+  return row;
+}
+
+async function drainLocked(deps: DispatchDeps, lane: string): Promise<void> {
+  const { sql } = deps;
+  for (;;) {
+    const row = await headOf(sql, lane);
+    if (!row) return;
+    const op = { kind: row.kind, ...row.payload } as OutboxOp;
+    if (row.next_attempt_at.getTime() > Date.now()) {
+      await deps.kicker.dispatchAt(lane, row.next_attempt_at, `retry-${lane}-${row.id}-${row.attempts}`);
+      return;
+    }
+    if (row.state === 'sending' && op.kind === 'customer.send') {
+      // The last attempt died mid-flight: the customer may have it. Never risk a duplicate.
+      await settle(deps, row, 'uncertain', 'the previous attempt was interrupted');
+      await wake(deps, await explainFailure(deps, op, 'delivery.uncertain', t(deps.locale, 'delivery.interrupted')));
+      continue;
+    }
+    await sql`UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ${row.id}`;
+    const attempts = row.attempts + 1;
+    try {
+      const lanes = await perform(deps, op);
+      await settle(deps, row, 'done', null);
+      await wake(deps, lanes);
+    } catch (err) {
+      const e = err instanceof DeliveryError ? err : new DeliveryError('transient', errorText(err), { cause: err });
+      if (e.uncertain && op.kind === 'customer.send') {
+        await settle(deps, row, 'uncertain', e.message);
+        await wake(deps, await explainFailure(deps, op, 'delivery.uncertain', e.message));
+        continue;
+      }
+      if (e.retryable && attempts < MAX_DISPATCH_ATTEMPTS) {
+        const at = new Date(Date.now() + backoffMs(attempts, e.retryAfterSeconds));
+        await sql`UPDATE outbox SET state = 'pending', next_attempt_at = ${at}, last_error = ${e.message} WHERE id = ${row.id}`;
+        deps.metrics.dispatched.inc({ kind: row.kind, result: 'retry' });
+        deps.log.warn({ outboxId: row.id, lane, kind: row.kind, errorClass: e.errorClass, attempts }, 'delivery deferred');
+        await deps.kicker.dispatchAt(lane, at, `retry-${lane}-${row.id}-${attempts}`);
+        return;
+      }
+      const reason = e.retryable ? t(deps.locale, 'delivery.gave_up', { attempts, reason: e.message }) : e.message;
+      await settle(deps, row, 'failed', reason);
+      deps.log.error({ outboxId: row.id, lane, kind: row.kind, errorClass: e.errorClass }, 'delivery failed');
+      await wake(deps, await explainFailure(deps, op, 'delivery.failed', reason));
+    }
+  }
+}
+
+async function settle(deps: DispatchDeps, row: OutboxRow, state: 'done' | 'failed' | 'uncertain', error: string | null) {
+  await deps.sql`UPDATE outbox SET state = ${state}, last_error = ${error}, done_at = now() WHERE id = ${row.id}`;
+  deps.metrics.dispatched.inc({ kind: row.kind, result: state });
+}
+
+async function wake(deps: DispatchDeps, lanes: string[]) {
+  if (lanes.length) await deps.kicker.dispatch(lanes).catch(() => {});
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,27 @@
+import type { Sql } from '../db/connect.js';
+import type { Kicker } from '../queue/queues.js';
+
+/** Work older than this without progress is assumed to have lost its wake-up job. */
+const GRACE = '5 seconds';
+
+/**
+ * Postgres holds the truth; Redis only holds wake-ups. The sweeper re-arms whatever has no
+ * wake-up any more (Redis restarted empty, an enqueue failed after commit, a worker died),
+ * so losing Redis's data loses nothing (guarantee 5). Re-arming too much is harmless: the
+ * workers take per-key locks and re-read the rows.
+ */
+export async function sweep(sql: Sql, kicker: Kicker): Promise<{ ingest: number; lanes: number }> {
+  const keys = await sql<{ key: string }[]>`
+    SELECT DISTINCT ordering_key AS key FROM inbound_events
+    WHERE state = 'pending' AND received_at < now() - ${GRACE}::interval`;
+  // A lane's head row that has been due for a while lost its wake-up (or a slow worker holds
+  // the lane, in which case the extra job finds the lock taken and leaves).
+  const lanes = await sql<{ lane: string }[]>`
+    SELECT lane FROM (
+      SELECT DISTINCT ON (lane) lane, next_attempt_at FROM outbox
+      WHERE state IN ('pending', 'sending') ORDER BY lane, id) AS head
+    WHERE head.next_attempt_at < now() - ${GRACE}::interval`;
+  await kicker.ingest(keys.map((k) => k.key));
+  await kicker.dispatch(lanes.map((l) => l.lane));
+  return { ingest: keys.length, lanes: lanes.length };
+}

@@ -1,0 +1,54 @@
+import type { Db } from '../db/connect.js';
+import type { ChannelKind } from '../core/events.js';
+import type { TicketCard } from '../core/ports.js';
+import type { TicketStatus } from './state-machine.js';
+
+interface CardRow {
+  id: string;
+  protocol: string;
+  status: TicketStatus;
+  channel: ChannelKind;
+  contact_name: string | null;
+  contact_phone: string | null;
+  contact_external_id: string;
+  department: string;
+  assignee: string | null;
+  previous_protocol: string | null;
+  department_channel: string | null;
+  agent_destination: string;
+  agent_platform: string;
+}
+
+/** The ticket card's content, resolved to names, plus where the ticket's thread belongs. */
+export async function loadCard(db: Db, ticketId: string, locale: string): Promise<{ card: TicketCard; destination: string; platform: string }> {
+  const [row] = await db<CardRow[]>`
+    SELECT t.id, t.protocol, t.status, c.channel, ct.name AS contact_name, ct.phone AS contact_phone,
+           ct.external_id AS contact_external_id, d.name AS department, a.display_name AS assignee,
+           p.protocol AS previous_protocol, d.slack_channel AS department_channel,
+           c.agent_destination, c.agent_platform
+    FROM tickets t
+    JOIN connections c ON c.id = t.connection_id
+    JOIN contacts ct ON ct.id = t.contact_id
+    JOIN departments d ON d.id = t.department_id
+    LEFT JOIN agents a ON a.id = t.assignee_id
+    LEFT JOIN tickets p ON p.id = t.previous_ticket_id
+    WHERE t.id = ${ticketId}`;
+  if (!row) throw new Error(`ticket ${ticketId} not found`);
+  return {
+    card: {
+      ticketId: row.id,
+      protocol: row.protocol,
+      status: row.status,
+      channel: row.channel,
+      customerName: row.contact_name ?? row.contact_phone ?? row.contact_external_id,
+      customerPhone: row.contact_phone,
+      department: row.department,
+      assignee: row.assignee,
+      previousProtocol: row.previous_protocol,
+      locale,
+    },
+    // A department's own channel wins over the connection's destination (transfers move tickets).
+    destination: (row.agent_platform === 'slack' ? row.department_channel : null) ?? row.agent_destination,
+    platform: row.agent_platform,
+  };
+}

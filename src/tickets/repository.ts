@@ -1,0 +1,96 @@
+import type { Db } from '../db/connect.js';
+import { TransitionRejected } from '../core/errors.js';
+import { TRANSITIONS, type TicketAction, type TicketStatus } from './state-machine.js';
+
+export interface Ticket {
+  id: string;
+  protocol: string;
+  contact_id: string;
+  connection_id: string;
+  department_id: string;
+  status: TicketStatus;
+  assignee_id: string | null;
+  previous_ticket_id: string | null;
+}
+
+const COLUMNS = 'id, protocol, contact_id, connection_id, department_id, status, assignee_id, previous_ticket_id';
+
+export async function getTicket(db: Db, id: string): Promise<Ticket> {
+  const [row] = await db<Ticket[]>`SELECT ${db.unsafe(COLUMNS)} FROM tickets WHERE id = ${id}`;
+  if (!row) throw new Error(`ticket ${id} not found`);
+  return row;
+}
+
+export async function findActiveTicket(db: Db, contactId: string, connectionId: string): Promise<Ticket | undefined> {
+  const [row] = await db<Ticket[]>`
+    SELECT ${db.unsafe(COLUMNS)} FROM tickets
+    WHERE contact_id = ${contactId} AND connection_id = ${connectionId} AND status <> 'resolved'`;
+  return row;
+}
+
+/**
+ * Opens a pending ticket with a new protocol number. The partial unique index guarantees at
+ * most one active ticket per contact and connection; a racing insert returns the winner's row.
+ */
+export async function openTicket(
+  db: Db,
+  t: { contactId: string; connectionId: string; departmentId: string },
+): Promise<{ ticket: Ticket; created: boolean }> {
+  const [created] = await db<Ticket[]>`
+    INSERT INTO tickets (protocol, contact_id, connection_id, department_id, previous_ticket_id)
+    VALUES (
+      to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD') || '-' || lpad(nextval('ticket_protocol_seq')::text, 6, '0'),
+      ${t.contactId}, ${t.connectionId}, ${t.departmentId},
+      (SELECT id FROM tickets WHERE contact_id = ${t.contactId} AND connection_id = ${t.connectionId}
+        ORDER BY id DESC LIMIT 1))
+    ON CONFLICT (contact_id, connection_id) WHERE status <> 'resolved' DO NOTHING
+    RETURNING ${db.unsafe(COLUMNS)}`;
+  if (created) return { ticket: created, created: true };
+  const existing = await findActiveTicket(db, t.contactId, t.connectionId);
+  if (!existing) throw new Error('ticket insert conflicted but no active ticket was found');
+  return { ticket: existing, created: false };
+}
+
+export async function findTicketByThread(
+  db: Db,
+  platform: string,
+  containerId: string,
+  threadId: string,
+): Promise<Ticket | undefined> {
+  const [row] = await db<Ticket[]>`
+    SELECT ${db.unsafe(COLUMNS.split(', ').map((c) => `t.${c}`).join(', '))}
+    FROM thread_links l JOIN tickets t ON t.id = l.ticket_id
+    WHERE l.platform = ${platform} AND l.container_id = ${containerId} AND l.thread_id = ${threadId}`;
+  return row;
+}
+
+/**
+ * A guarded transition: one UPDATE … WHERE status = ANY(allowed). Zero rows means someone
+ * else moved the ticket first; the caller gets a TransitionRejected that says who and how.
+ */
+export async function transition(db: Db, ticketId: string, action: TicketAction, agentId: string | null): Promise<Ticket> {
+  const t = TRANSITIONS[action];
+  const allowed = [...t.from];
+  const [row] = await db<Ticket[]>`
+    UPDATE tickets SET
+      status = ${t.to},
+      assignee_id = CASE ${t.assignee} WHEN 'set' THEN ${agentId}::bigint WHEN 'clear' THEN NULL ELSE assignee_id END,
+      accepted_at = CASE WHEN ${t.to} = 'open' THEN now() ELSE accepted_at END,
+      resolved_at = CASE WHEN ${t.to} = 'resolved' THEN now() ELSE resolved_at END,
+      resolved_by = CASE WHEN ${t.to} = 'resolved' THEN ${agentId}::bigint ELSE resolved_by END,
+      updated_at = now()
+    WHERE id = ${ticketId} AND status = ANY(${allowed})
+    RETURNING ${db.unsafe(COLUMNS)}`;
+  if (row) return row;
+  const [current] = await db<{ status: string; assignee: string | null }[]>`
+    SELECT t.status, COALESCE(r.display_name, a.display_name) AS assignee
+    FROM tickets t
+    LEFT JOIN agents a ON a.id = t.assignee_id
+    LEFT JOIN agents r ON r.id = t.resolved_by AND t.status = 'resolved'
+    WHERE t.id = ${ticketId}`;
+  throw new TransitionRejected(action, { status: current?.status ?? 'unknown', assigneeName: current?.assignee ?? null });
+}
+
+export async function touchTicket(db: Db, ticketId: string, at: string): Promise<void> {
+  await db`UPDATE tickets SET last_message_at = GREATEST(last_message_at, ${at}::timestamptz) WHERE id = ${ticketId}`;
+}

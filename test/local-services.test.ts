@@ -1,0 +1,109 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { POSTGRES_MISSING, REDIS_MISSING, freePort, startLocalPostgres, startLocalRedis } from '../src/local/index.js';
+import type { LocalService } from '../src/local/index.js';
+import { createTestDatabase } from './support/database.js';
+
+/** True once nothing accepts TCP connections on the port any more. */
+function refusesConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+// These servers are separate from the ones global setup provides: the point is to watch
+// one start and stop.
+describe('local services', () => {
+  let dataDir: string;
+  const started: LocalService[] = [];
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'ponte-local-'));
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled(started.map((service) => service.stop()));
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs a Postgres that answers queries, is reused while running and stops for good', async () => {
+    const port = await freePort();
+    const pg = await startLocalPostgres({ dataDir, port, fast: true });
+    started.push(pg);
+    expect(pg.url).toBe(`postgres://ponte@127.0.0.1:${port}/ponte`);
+
+    const sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+    const [row] = await sql<{ one: number }[]>`select 1 as one`;
+    await sql.end();
+    expect(row?.one).toBe(1);
+
+    // A second start on the same data directory finds the running server instead of failing.
+    const again = await startLocalPostgres({ dataDir, port, fast: true });
+    expect(again.url).toBe(pg.url);
+
+    await pg.stop();
+    await pg.stop(); // idempotent
+    expect(await refusesConnections(port)).toBe(true);
+  });
+
+  it('runs a Redis that answers PING and stops for good', async () => {
+    const port = await freePort();
+    const redis = await startLocalRedis({ dataDir, port, fast: true });
+    started.push(redis);
+    expect(redis.url).toBe(`redis://127.0.0.1:${port}`);
+
+    const client = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+    await client.connect();
+    expect(await client.ping()).toBe('PONG');
+    await client.quit();
+
+    await Promise.all([redis.stop(), redis.stop()]); // concurrent stops share one shutdown
+    expect(await refusesConnections(port)).toBe(true);
+  });
+
+  it('explains how to get Postgres when no binaries exist', async () => {
+    const nowhere = { path: '', postgresRoot: path.join(dataDir, 'nothing-here'), embedded: false };
+    const start = startLocalPostgres({ dataDir, port: await freePort(), binaries: nowhere });
+    await expect(start).rejects.toThrow(POSTGRES_MISSING);
+    expect(POSTGRES_MISSING).toMatch(/apt-get install postgresql.*DATABASE_URL/);
+  });
+
+  it('explains how to get Redis when redis-server is missing and installing is off', async () => {
+    const start = startLocalRedis({ dataDir, port: await freePort(), binaries: { path: '', install: false } });
+    await expect(start).rejects.toThrow(REDIS_MISSING);
+    expect(REDIS_MISSING).toMatch(/apt-get install redis-server.*brew install redis.*REDIS_URL/);
+  });
+});
+
+describe('services from global setup', () => {
+  it('provides a Postgres where each test file gets its own database', async () => {
+    const db = await createTestDatabase(inject('databaseUrl'));
+    const name = new URL(db.url).pathname.slice(1);
+    expect(name).toMatch(/^ponte_t_[0-9a-f]+$/);
+    const [row] = await db.sql<{ current_database: string }[]>`select current_database()`;
+    expect(row?.current_database).toBe(name);
+
+    await db.drop();
+    const admin = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {} });
+    const left = await admin`select 1 from pg_database where datname = ${name}`;
+    await admin.end();
+    expect(left).toHaveLength(0);
+  });
+
+  it('provides a Redis', async () => {
+    const client = new Redis(inject('redisUrl'), { lazyConnect: true, maxRetriesPerRequest: 0 });
+    await client.connect();
+    expect(await client.ping()).toBe('PONG');
+    await client.quit();
+  });
+});

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import nock from 'nock';
+import { startPonte, type Ponte } from '../../src/main.js';
+import { startFakeSlack, type FakeSlack } from '../fakes/slack-api.js';
+import { startFakeGraph, type FakeGraph } from '../fakes/graph-api.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { metaHeaders } from '../fixtures/meta.js';
+import { slackHeaders, slashCommandBody, slackMessageEvent, type SlackMessageEventOpts } from '../fixtures/slack.js';
+
+export const SECRETS = {
+  meta: 'meta-app-secret',
+  verify: 'verify-me-please',
+  waToken: 'EAAGtest-whatsapp-token',
+  slackSigning: 'slack-signing-secret',
+  slackBot: 'xoxb-test-bot-token',
+} as const;
+
+export const ADMIN = 'UADMIN01';
+export const CHANNEL = 'CSUPPORT1';
+export const PHONE_ID = '106540352242922';
+
+export interface Harness {
+  ponte: Ponte;
+  slack: FakeSlack;
+  graph: FakeGraph;
+  db: TestDatabase;
+  postMeta(body: unknown | string, headers?: Record<string, string>): Promise<{ statusCode: number; body: string }>;
+  postSlack(raw: string, contentType: string, opts?: { retryNum?: number; timestampSec?: number }): Promise<{ statusCode: number; body: string }>;
+  slashCommand(text: string, userId?: string, channelId?: string): Promise<string>;
+  agentSays(o: Omit<SlackMessageEventOpts, 'ts'> & { ts?: string }, retryNum?: number): Promise<{ statusCode: number; body: string }>;
+  close(): Promise<void>;
+}
+
+let tsSeq = 0;
+/** A Slack ts for an agent's message, unique in the test process. */
+export const nextAgentTs = () => `1800000000.${String(++tsSeq).padStart(6, '0')}`;
+
+/**
+ * The whole service, started through the real composition root, against real Postgres and
+ * Redis and local fakes of Slack and the Graph API. No other egress is allowed.
+ */
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  nock.disableNetConnect();
+  nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
+  const db = await createTestDatabase(inject('databaseUrl'));
+  const slack = await startFakeSlack({ token: SECRETS.slackBot });
+  const graph = await startFakeGraph({ token: SECRETS.waToken });
+  slack.users.set('UAGENT01', { name: 'maria', real_name: 'Maria Silva', display_name: 'Maria' });
+  slack.users.set('UAGENT02', { name: 'joao', real_name: 'João Souza', display_name: 'João' });
+  slack.users.set(ADMIN, { name: 'ana', real_name: 'Ana Admin', display_name: 'Ana' });
+  const ponte = await startPonte({
+    listen: false,
+    sweepEveryMs: 1000,
+    env: {
+      DATABASE_URL: db.url,
+      REDIS_URL: inject('redisUrl'),
+      PONTE_QUEUE_PREFIX: `pt${randomBytes(4).toString('hex')}`,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      PONTE_ADMINS: `slack:${ADMIN}`,
+      META_APP_SECRET: SECRETS.meta,
+      META_VERIFY_TOKEN: SECRETS.verify,
+      META_GRAPH_URL: graph.url,
+      WHATSAPP_ACCESS_TOKEN: SECRETS.waToken,
+      SLACK_SIGNING_SECRET: SECRETS.slackSigning,
+      SLACK_BOT_TOKEN: SECRETS.slackBot,
+      SLACK_API_URL: slack.url,
+      ...env,
+    },
+  });
+  const app = ponte.app!;
+
+  const h: Harness = {
+    ponte,
+    slack,
+    graph,
+    db,
+    async postMeta(body, headers) {
+      const raw = typeof body === 'string' ? body : JSON.stringify(body);
+      const res = await app.inject({ method: 'POST', url: '/webhooks/meta', payload: raw, headers: headers ?? metaHeaders(raw, SECRETS.meta) });
+      return { statusCode: res.statusCode, body: res.body };
+    },
+    async postSlack(raw, contentType, opts = {}) {
+      const headers = slackHeaders(raw, SECRETS.slackSigning, { contentType, retryNum: opts.retryNum, timestampSec: opts.timestampSec });
+      const res = await app.inject({ method: 'POST', url: '/slack/events', payload: raw, headers });
+      return { statusCode: res.statusCode, body: res.body };
+    },
+    async slashCommand(text, userId = ADMIN, channelId = CHANNEL) {
+      const res = await h.postSlack(slashCommandBody({ command: '/ponte', text, userId, channelId }), 'application/x-www-form-urlencoded');
+      if (res.statusCode !== 200) throw new Error(`slash command answered ${res.statusCode}`);
+      return (JSON.parse(res.body) as { text: string }).text;
+    },
+    async agentSays(o, retryNum) {
+      const event = slackMessageEvent({ ...o, ts: o.ts ?? nextAgentTs() });
+      return h.postSlack(JSON.stringify(event), 'application/json', { retryNum });
+    },
+    async close() {
+      await ponte.stop();
+      await Promise.all([slack.close(), graph.close()]);
+      await db.drop();
+      nock.enableNetConnect();
+    },
+  };
+  return h;
+}
+
+/** Polls until `check` returns a value (not undefined/false); fails with `what` after the timeout. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 8000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
