@@ -89,10 +89,10 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     const channels = new Map<ChannelKind, CustomerChannel>();
     const bridges = new Map<AgentPlatform, AgentBridge>();
     const parsers: Record<string, MetaObjectParser> = {};
-    const graph = new GraphClient({ baseUrl: config.META_GRAPH_URL, version: config.META_GRAPH_VERSION });
+    const graph = new GraphClient({ baseUrl: config.META_GRAPH_URL, version: config.META_GRAPH_VERSION, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS });
     channels.set('whatsapp', new WhatsAppChannel(graph, config.WHATSAPP_ACCESS_TOKEN));
     parsers.whatsapp_business_account = parseWhatsApp;
-    const slack = config.SLACK_BOT_TOKEN ? new SlackBridge({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL }) : undefined;
+    const slack = config.SLACK_BOT_TOKEN ? new SlackBridge({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS }) : undefined;
     if (slack) bridges.set('slack', slack);
     logPlatforms(log, config);
 

@@ -5,7 +5,7 @@ import { startPonte, type Ponte } from '../../src/main.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack-api.js';
 import { startFakeGraph, type FakeGraph } from '../fakes/graph-api.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
-import { metaHeaders } from '../fixtures/meta.js';
+import { metaHeaders, waTextMessage } from '../fixtures/meta.js';
 import { slackHeaders, slashCommandBody, slackMessageEvent, type SlackMessageEventOpts } from '../fixtures/slack.js';
 
 export const SECRETS = {
@@ -29,6 +29,12 @@ export interface Harness {
   postSlack(raw: string, contentType: string, opts?: { retryNum?: number; timestampSec?: number }): Promise<{ statusCode: number; body: string }>;
   slashCommand(text: string, userId?: string, channelId?: string): Promise<string>;
   agentSays(o: Omit<SlackMessageEventOpts, 'ts'> & { ts?: string }, retryNum?: number): Promise<{ statusCode: number; body: string }>;
+  /** A customer's WhatsApp text, signed and posted (does not wait). */
+  postMetaText(from: string, name: string, text: string): Promise<{ statusCode: number; body: string }>;
+  /** A customer writes on WhatsApp; resolves with the ts of their ticket's thread (its card). */
+  customerWrites(from: string, name: string, text: string): Promise<string>;
+  /** The texts posted in a thread, in order. */
+  thread(cardTs: string): string[];
   close(): Promise<void>;
 }
 
@@ -93,6 +99,21 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     async agentSays(o, retryNum) {
       const event = slackMessageEvent({ ...o, ts: o.ts ?? nextAgentTs() });
       return h.postSlack(JSON.stringify(event), 'application/json', { retryNum });
+    },
+    postMetaText(from, name, text) {
+      return h.postMeta(waTextMessage({ phoneNumberId: PHONE_ID, from, name, text }));
+    },
+    async customerWrites(from, name, text) {
+      const res = await h.postMeta(waTextMessage({ phoneNumberId: PHONE_ID, from, name, text }));
+      if (res.statusCode !== 200) throw new Error(`webhook answered ${res.statusCode}`);
+      const posted = await eventually(`"${text}" from ${name} in Slack`, () =>
+        [...slack.messages.values()].find((m) => m.text === text && m.username === name && m.thread_ts),
+      );
+      return posted.thread_ts!;
+    },
+    thread(cardTs) {
+      // What Slack shows: posts that succeeded (failed calls, e.g. a 429, are not in `messages`).
+      return [...slack.messages.values()].filter((m) => m.thread_ts === cardTs).map((m) => String(m.text));
     },
     async close() {
       await ponte.stop();
