@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InjectOptions } from 'fastify';
 import { escapeNonAscii, metaHeaders, signMeta, waTextMessage } from '../fixtures/meta.js';
 import { interactionBody, slackHeaders, slackMessageEvent, slashCommandBody, slackUrlVerification } from '../fixtures/slack.js';
 import { ADMIN, CHANNEL, PHONE_ID, SECRETS, eventually, startHarness, type Harness } from '../support/harness.js';
@@ -10,7 +11,7 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const countEvents = async () => (await h.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM inbound_events`)[0]!.n;
-const inject = (opts: Parameters<NonNullable<Harness['ponte']['app']>['inject']>[0]) => h.ponte.app!.inject(opts);
+const inject = (opts: InjectOptions) => h.ponte.app!.inject(opts);
 
 describe('Meta webhook edges', () => {
   it('answers the subscription handshake only with the right verify token', async () => {
