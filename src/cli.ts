@@ -5,10 +5,12 @@ import { startPonte, type Role } from './main.js';
 import { connectDatabase } from './db/connect.js';
 import { migrate } from './db/migrate.js';
 import { startLocalPostgres } from './local/index.js';
+import { slackManifest } from './manifest.js';
 
 const USAGE = `Usage:
   ponte start [--role all|web|worker]   run the service (default: all roles in one process)
   ponte migrate                         apply migrations/*.sql and exit
+  ponte manifest slack                  print the Slack app manifest for PUBLIC_URL
   ponte help                            this text
 
 Configuration comes from the environment; see README.md.`;
@@ -50,6 +52,11 @@ async function main(argv: string[]): Promise<number> {
       await sql.end();
       await local?.stop();
     }
+    return 0;
+  }
+  if (command === 'manifest' && positionals[1] === 'slack') {
+    const config = loadConfig();
+    process.stdout.write(`${await slackManifest(config.PUBLIC_URL, !!config.SLACK_APP_TOKEN)}\n`);
     return 0;
   }
   console.error(USAGE);

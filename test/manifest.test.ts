@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { slackManifest } from '../src/manifest.js';
+
+const manifest = JSON.parse(await readFile(new URL('../manifests/slack-app.json', import.meta.url), 'utf8'));
+
+describe('Slack app manifest', () => {
+  // Every Web API method Ponte calls, and the bot scope Slack requires for it.
+  it.each([
+    ['chat.postMessage', 'chat:write'],
+    ['chat.update', 'chat:write'],
+    ['chat.postMessage with username (customer name on mirrored messages)', 'chat:write.customize'],
+    ['reactions.add', 'reactions:write'],
+    ['users.info', 'users:read'],
+    ['slash commands', 'commands'],
+    ['message events in public channels', 'channels:history'],
+    ['message events in private channels', 'groups:history'],
+  ])('grants the scope for %s', (_what, scope) => {
+    expect(manifest.oauth_config.scopes.bot).toContain(scope);
+  });
+
+  it('subscribes to thread messages and points every URL at /slack/events', async () => {
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['message.channels', 'message.groups']));
+    const filled = JSON.parse(await slackManifest('https://help.acme.com.br/', false));
+    expect(filled.settings.event_subscriptions.request_url).toBe('https://help.acme.com.br/slack/events');
+    expect(filled.settings.interactivity.request_url).toBe('https://help.acme.com.br/slack/events');
+    expect(filled.features.slash_commands[0].url).toBe('https://help.acme.com.br/slack/events');
+    expect(JSON.stringify(filled)).not.toContain('example.com');
+  });
+
+  it('has /ponte escape channels, so `connect … #channel` arrives with the channel id', () => {
+    const ponte = manifest.features.slash_commands.find((c: { command: string }) => c.command === '/ponte');
+    expect(ponte.should_escape).toBe(true);
+  });
+
+  it('turns Socket Mode on when asked', async () => {
+    expect(JSON.parse(await slackManifest('https://x.test', true)).settings.socket_mode_enabled).toBe(true);
+  });
+});
