@@ -40,6 +40,7 @@ export function parseEventCallback(body: unknown, botUserId?: string): ParsedEve
     externalId: messageId(ev.channel, ev.ts),
     userId: ev.user,
     text: slackToPlain(ev.text ?? ''),
+    fileCount: ev.files?.length ?? 0,
     occurredAt: isoFromTs(ev.ts),
   };
   return { record: { event, dedupeKey, orderingKey: threadOrderingKey(ev.channel, ev.thread_ts) } };

@@ -20,6 +20,7 @@ export const messageEvent = z.object({
   subtype: z.string().optional(),
   bot_id: z.string().optional(),
   app_id: z.string().optional(),
+  files: z.array(z.unknown()).optional(),
 });
 
 export const slashCommand = z.object({

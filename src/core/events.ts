@@ -49,6 +49,8 @@ export interface AgentMessageEvent {
   externalId: string;
   userId: string;
   text: string;
+  /** How many files the agent attached (relaying files comes with the media work). */
+  fileCount?: number;
   occurredAt: string;
 }
 

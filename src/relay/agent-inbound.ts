@@ -72,6 +72,11 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     return { state: 'done', lanes: lanes.list() };
   }
 
+  if (ev.fileCount) await notice(t(ctx.locale, 'thread.files_not_sent'));
+  if (!parsed.text.trim()) {
+    await record('note', ev.text, 'not_sent');
+    return { state: 'done', lanes: lanes.list() };
+  }
   if (ticket.status === 'resolved') {
     await record('note', ev.text, 'not_sent');
     await notice(t(ctx.locale, 'thread.closed_ticket'));
