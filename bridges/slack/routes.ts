@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Metrics } from '../../src/metrics.js';
 import { handleSlackDelivery, type SlackDelivery, type SlackHandlerDeps } from './handler.js';
 import { isValidSlackSignature } from './verify.js';
+import { parseJson } from '../../src/http/parse-json.js';
 
 export interface SlackRoutesDeps extends SlackHandlerDeps {
   signingSecret: string;
@@ -60,12 +61,4 @@ function readDelivery(text: string, contentType: string): SlackDelivery | undefi
 
 function header(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,4 +1,5 @@
 import { DeliveryError } from '../../src/core/errors.js';
+import { parseJson } from '../../src/http/parse-json.js';
 
 /** A Graph API error answer: `{error:{message, type, code, error_subcode?, error_data?, fbtrace_id}}`. */
 export interface GraphErrorBody {
@@ -61,13 +62,5 @@ export class GraphClient {
     const retryAfter = Number(res.headers.get('retry-after'));
     const error = (json as { error?: GraphErrorBody } | undefined)?.error ?? { message: text.slice(0, 200) };
     throw new GraphError(res.status, error, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

@@ -3,6 +3,7 @@ import type { IgnoredRecord, InboundRecord, InboxPort } from '../../src/core/inb
 import type { Metrics } from '../../src/metrics.js';
 import { answerHandshake } from './handshake.js';
 import { isValidMetaSignature } from './signature.js';
+import { parseJson } from '../../src/http/parse-json.js';
 
 /** What a channel's parser makes of one delivery of its `object`. */
 export type MetaObjectParser = (
@@ -66,12 +67,4 @@ export function metaRoutes(deps: MetaRoutesDeps): FastifyPluginAsync {
       return reply.code(200).send({ ok: true });
     });
   };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
