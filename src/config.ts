@@ -54,7 +54,7 @@ export const configSchema = z.object({
   INSTAGRAM_ACCESS_TOKEN: optional,
   SLACK_SIGNING_SECRET: optional,
   SLACK_BOT_TOKEN: optional,
-  SLACK_APP_TOKEN: optional,
+  SLACK_APP_TOKEN: optional.pipe(z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional()),
   SLACK_API_URL: url('https://slack.com/api/'),
   DISCORD_BOT_TOKEN: optional,
   DISCORD_APPLICATION_ID: optional,

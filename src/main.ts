@@ -23,6 +23,7 @@ import { WhatsAppChannel } from '../channels/whatsapp/outbound.js';
 import { SlackBridge } from '../bridges/slack/outbound.js';
 import { slackRoutes } from '../bridges/slack/routes.js';
 import { startSocketMode } from '../bridges/slack/socket-mode.js';
+import { slackSdkLogger } from '../bridges/slack/sdk-logger.js';
 import type { SlackHandlerDeps } from '../bridges/slack/handler.js';
 
 export type Role = 'all' | 'web' | 'worker';
@@ -92,7 +93,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     const graph = new GraphClient({ baseUrl: config.META_GRAPH_URL, version: config.META_GRAPH_VERSION, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS });
     channels.set('whatsapp', new WhatsAppChannel(graph, config.WHATSAPP_ACCESS_TOKEN));
     parsers.whatsapp_business_account = parseWhatsApp;
-    const slack = config.SLACK_BOT_TOKEN ? new SlackBridge({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS }) : undefined;
+    const slack = config.SLACK_BOT_TOKEN ? new SlackBridge({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, logger: slackSdkLogger(log, 'slack-web-api') }) : undefined;
     if (slack) bridges.set('slack', slack);
     logPlatforms(log, config);
 

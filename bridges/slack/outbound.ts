@@ -1,4 +1,5 @@
 import { WebClient } from '@slack/web-api';
+import type { Logger as SlackLogger } from '@slack/logger';
 import type { AgentBridge, AgentProfile, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
 import { ticketCardBlocks } from './blocks.js';
 import { classifySlackError } from './errors.js';
@@ -9,6 +10,7 @@ export interface SlackBridgeOptions {
   token: string;
   apiUrl: string;
   timeoutMs?: number;
+  logger?: SlackLogger;
 }
 
 /**
@@ -26,6 +28,7 @@ export class SlackBridge implements AgentBridge {
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
       timeout: opts.timeoutMs ?? 15_000,
+      ...(opts.logger ? { logger: opts.logger } : {}),
     });
   }
 

@@ -9,6 +9,7 @@ import { handleAgentMessage, type AgentInboundContext } from './agent-inbound.js
 import { handleCustomerMessage } from './customer-inbound.js';
 import { handleCustomerStatus } from './customer-status.js';
 import { ignored, type Outcome } from './outcome.js';
+import { findTicketByThread } from '../tickets/repository.js';
 
 /** A row that keeps failing is parked as 'failed' (visible in /ponte status) after this many tries. */
 export const MAX_INGEST_ATTEMPTS = 5;
@@ -45,7 +46,7 @@ export async function drainOrderingKey(deps: IngestDeps, key: string): Promise<n
       WHERE ordering_key = ${key} AND state = 'pending' ORDER BY occurred_at, id LIMIT 1`;
     if (!head) return handled;
     try {
-      const agent = head.payload.type === 'agent.message' ? await resolveAgent(deps, head.payload) : undefined;
+      const agent = head.payload.type === 'agent.message' && (await isTicketThread(deps, head.payload)) ? await resolveAgent(deps, head.payload) : undefined;
       const outcome = await sql.begin(async (tx) => {
         await tx`SELECT pg_advisory_xact_lock(${INGEST_LOCK}, hashtext(${key}))`;
         const [still] = await tx<{ id: string }[]>`
@@ -81,8 +82,14 @@ function apply(tx: Tx, ev: InboundEvent, agent: Agent | undefined, deps: IngestD
     case 'customer.status':
       return handleCustomerStatus(tx, ev, deps.locale);
     case 'agent.message':
-      return agent ? handleAgentMessage(tx, ev, agent, deps) : Promise.resolve(ignored('unknown_agent'));
+      // No profile was fetched: the thread is not a ticket's (checked before the transaction).
+      return agent ? handleAgentMessage(tx, ev, agent, deps) : Promise.resolve(ignored('not_a_ticket_thread'));
   }
+}
+
+/** Only threads that are tickets are worth a profile lookup (agents chat in other threads too). */
+async function isTicketThread(deps: IngestDeps, ev: AgentMessageEvent): Promise<boolean> {
+  return (await findTicketByThread(deps.sql, ev.platform, ev.containerId, ev.threadId)) !== undefined;
 }
 
 /** The author's profile, from the cache in `agents` or, when stale, from the platform. */

@@ -142,3 +142,17 @@ describe('WhatsApp ⇄ Slack end to end', () => {
     expect(h.slack.specViolations).toEqual([]);
   });
 });
+
+describe('threads that are not tickets', () => {
+  it('ignores chat in other threads without looking anyone up', async () => {
+    const lookups = h.slack.callsTo('users.info').length;
+    const res = await h.agentSays({ channel: CHANNEL, user: 'UAGENT09', text: 'lunch?', threadTs: '1700000000.000001', eventId: 'Ev0NOTTICKET' });
+    expect(res.statusCode).toBe(200);
+    const row = await eventually('the event handled', async () => {
+      const [r] = await h.db.sql<{ state: string; reason: string }[]>`SELECT state, reason FROM inbound_events WHERE dedupe_key = 'slack:e:Ev0NOTTICKET' AND state <> 'pending'`;
+      return r;
+    });
+    expect(row).toEqual({ state: 'ignored', reason: 'not_a_ticket_thread' });
+    expect(h.slack.callsTo('users.info').length).toBe(lookups);
+  });
+});

@@ -55,7 +55,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   slack.users.set('UAGENT01', { name: 'maria', real_name: 'Maria Silva', display_name: 'Maria' });
   slack.users.set('UAGENT02', { name: 'joao', real_name: 'João Souza', display_name: 'João' });
   slack.users.set(ADMIN, { name: 'ana', real_name: 'Ana Admin', display_name: 'Ana' });
-  const ponte = await startPonte({
+  const started = startPonte({
     listen: false,
     sweepEveryMs: 1000,
     env: {
@@ -73,6 +73,11 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       SLACK_API_URL: slack.url,
       ...env,
     },
+  });
+  const ponte = await started.catch(async (err: unknown) => {
+    await Promise.all([slack.close(), graph.close()]);
+    await db.drop();
+    throw err;
   });
   const app = ponte.app!;
 
