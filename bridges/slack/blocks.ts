@@ -15,7 +15,8 @@ export function maskPhone(phone: string | null): string | null {
 /** The ticket card (Block Kit): the thread root, updated in place on every change. */
 export function ticketCardBlocks(card: TicketCard): { text: string; blocks: unknown[] } {
   const locale: Locale = isLocale(card.locale) ? card.locale : 'en';
-  const customer = escapeForSlack(card.customerName);
+  // Block Kit section text is limited to 3000 characters; names are short, but not always.
+  const customer = escapeForSlack(truncate(card.customerName, 200));
   const channel = CHANNEL_LABEL[card.channel];
   const status = t(locale, `status.${card.status}`);
   const fields = [
@@ -34,4 +35,8 @@ export function ticketCardBlocks(card: TicketCard): { text: string; blocks: unkn
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: t(locale, 'card.previous', { protocol: `\`${card.previousProtocol}\`` }) }] });
   }
   return { text: t(locale, 'card.fallback', { protocol: card.protocol, customer, channel, status }), blocks };
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

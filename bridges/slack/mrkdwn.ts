@@ -11,6 +11,7 @@ export function slackToPlain(text: string): string {
     .replace(/<#[A-Z0-9]+\|([^>]+)>/g, '#$1')
     .replace(/<@[A-Z0-9]+\|([^>]+)>/g, '@$1')
     .replace(/<!(here|channel|everyone)>/g, '@$1')
+    .replace(/<!(?:subteam|date)\^[^|>]*\|([^>]+)>/g, '$1')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');

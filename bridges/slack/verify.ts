@@ -24,8 +24,10 @@ export function assertSlackSignature(
   nowMs: number = Date.now(),
 ): void {
   if (!headers.signature || !headers.timestamp) throw new SlackSignatureError('missing signature headers');
+  // Digits only: the signed base string uses the header as sent, and Number() would accept
+  // "1531420618.0" or " 1531420618" and sign a different string than Slack did.
+  if (!/^\d{1,12}$/.test(headers.timestamp)) throw new SlackSignatureError('malformed timestamp');
   const ts = Number(headers.timestamp);
-  if (!Number.isInteger(ts)) throw new SlackSignatureError('malformed timestamp');
   if (ts > Math.floor(nowMs / 1000) + WINDOW_SECONDS) throw new SlackSignatureError('timestamp in the future');
   let body: string;
   try {

@@ -14,7 +14,8 @@ const BY_CODE: Record<number, DeliveryErrorClass> = {
   80007: 'rate_limited',
   130429: 'rate_limited',
   131056: 'rate_limited',
-  131048: 'rate_limited',
+  // 131048 is Meta's spam limit on the number: retrying makes it worse, so it is not retried.
+  131048: 'unknown',
   131000: 'transient',
   131047: 'window_closed',
   131026: 'invalid_recipient',

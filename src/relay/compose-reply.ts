@@ -13,8 +13,9 @@ export function signReply(agentName: string | null, text: string, caps: ChannelC
  * inside a surrogate pair.
  */
 export function splitText(text: string, max: number): string[] {
+  if (max < 2) throw new RangeError('splitText needs room for at least one character pair');
   const parts: string[] = [];
-  let rest = text;
+  let rest = text.replace(/^[ \n]+/, '');
   while (rest.length > max) {
     const window = rest.slice(0, max);
     let cut = ['\n\n', '\n', ' '].map((sep) => window.lastIndexOf(sep)).find((i) => i > max / 2) ?? -1;
@@ -23,7 +24,8 @@ export function splitText(text: string, max: number): string[] {
       const unit = rest.charCodeAt(cut - 1);
       if (unit >= 0xd800 && unit <= 0xdbff) cut -= 1;
     }
-    parts.push(rest.slice(0, cut).trimEnd());
+    const part = rest.slice(0, cut).trimEnd();
+    if (part) parts.push(part);
     rest = rest.slice(cut).replace(/^[ \n]+/, '');
   }
   if (rest || parts.length === 0) parts.push(rest);

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { describe, it, expect } from 'vitest';
+import { isLocale, t, type MessageKey } from '../../src/i18n/catalog.js';
+
+/** The keys of the `en` catalog, read from the source so no export is needed. */
+function enKeys(): MessageKey[] {
+  const source = readFileSync(new URL('../../src/i18n/catalog.ts', import.meta.url), 'utf8');
+  const block = /const en = \{([\s\S]*?)\n\} as const;/.exec(source)?.[1];
+  if (!block) throw new Error('could not find the en catalog in catalog.ts');
+  return [...block.matchAll(/^\s*'([\w.]+)':/gm)].map((m) => m[1] as MessageKey);
+}
+const KEYS = enKeys();
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('t', () => {
+  it.each([
+    ['en', 'card.title', { customer: 'Maria', channel: 'WhatsApp' }, 'Maria on WhatsApp'],
+    ['pt-BR', 'card.title', { customer: 'Maria', channel: 'WhatsApp' }, 'Maria no WhatsApp'],
+    ['en', 'status.tickets', { pending: 2, open: 0 }, '*Tickets*: 2 pending, 0 open'],
+    ['pt-BR', 'status.tickets', { pending: 2, open: 0 }, '*Tickets*: 2 pendentes, 0 em atendimento'],
+    ['en', 'card.title', { customer: 'Maria' }, 'Maria on {channel}'],
+    ['pt-BR', 'card.title', {}, '{customer} no {channel}'],
+    ['en', 'card.title', { customer: '{channel}', channel: 'Messenger' }, '{channel} on Messenger'],
+    ['en', 'status.pending', { unused: 'x' }, 'Pending'],
+  ] as const)('%s %s %j → %j', (locale, key, vars, expected) => {
+    expect(t(locale, key, vars)).toBe(expected);
+  });
+
+  it('isLocale accepts exactly en and pt-BR', () => {
+    expect(['en', 'pt-BR', 'pt', 'pt-br', 'EN', ''].map(isLocale)).toEqual([true, true, false, false, false, false]);
+  });
+});
+
+describe('catalogs', () => {
+  it('the key list was read from the source', () => {
+    expect(KEYS.length).toBeGreaterThan(30);
+    expect(KEYS).toContain('card.title');
+    expect(KEYS).toContain('status.rejected');
+  });
+
+  it.each(KEYS)('%s has a non-empty text in both locales with the same placeholders', (key) => {
+    const en = t('en', key);
+    const pt = t('pt-BR', key);
+    expect(typeof pt).toBe('string');
+    expect(en.trim()).not.toBe('');
+    expect(pt.trim()).not.toBe('');
+    expect(placeholders(pt)).toEqual(placeholders(en));
+  });
+
+  it('at least 90% of pt-BR texts differ from en (no untranslated copies)', () => {
+    const same = KEYS.filter((k) => t('en', k) === t('pt-BR', k));
+    expect((KEYS.length - same.length) / KEYS.length).toBeGreaterThanOrEqual(0.9);
+  });
+});
