@@ -1,0 +1,188 @@
+// The benchmark's helper processes, seen from the orchestrator: the load generator (bench/load.ts)
+// and the fake Slack + Graph servers (bench/fakes.ts). Both run in their own Node process so that
+// neither the generator's timetable nor the fakes' body parsing runs on Ponte's event loop.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { cpuShares, snapshot, type CpuShares, type CpuSnapshot } from './cpu.js';
+
+export interface LoadSpec {
+  label: string;
+  /** Base URL of the server under test, e.g. http://127.0.0.1:34567 */
+  target: string;
+  path: string;
+  rate: number;
+  seconds: number;
+  warmupSeconds: number;
+  contacts: number;
+  maxOutstanding: number;
+  timeoutMs: number;
+  appSecret: string;
+  phoneNumberId: string;
+  runId: string;
+}
+
+export interface LoadResult {
+  label: string;
+  /** Requests on the timetable (warm-up + measured). */
+  scheduled: number;
+  /** The first `warmup` sequence numbers are warm-up and excluded from the figures. */
+  warmup: number;
+  dropped: number;
+  /** Per sequence number: Date.now() when sent (-1 if dropped). */
+  sentAtMs: number[];
+  /** Per sequence number: send → full response, in ms (-1 if dropped or failed). */
+  ackMs: number[];
+  /** Per sequence number: HTTP status (0 for a network error or a drop). */
+  status: number[];
+  /** How late the generator fired each request against its timetable, in ms. */
+  lateMs: number[];
+  maxOutstandingSeen: number;
+}
+
+/** The text of message `seq`: unique, plain ASCII (no mrkdwn escaping on the way to Slack). */
+export const textFor = (runId: string, seq: number): string => `bench ${runId} m${seq}`;
+
+const childPath = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
+
+function spawnChild(name: string, execArgv: string[] = []): ChildProcess {
+  return fork(childPath(name), [], { execArgv: ['--import', 'tsx', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+export interface LoadHooks {
+  /** The timetable starts now (after the generator's own start-up). */
+  started?(generatorPid: number | undefined): void;
+  /** The last response is in; called before the generator process is ended. */
+  finished?(): void;
+}
+
+/** Runs one load phase in a fresh generator process and returns its raw samples. */
+export function runLoad(spec: LoadSpec, hooks: LoadHooks = {}): Promise<LoadResult> {
+  const child = spawnChild('load.ts');
+  const limitMs = (spec.seconds + spec.warmupSeconds) * 1000 + spec.timeoutMs + 30_000;
+  return new Promise<LoadResult>((resolve, reject) => {
+    let settled = false;
+    const finish = (err: Error | undefined, result?: LoadResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (child.exitCode === null) child.kill('SIGTERM');
+      if (err) reject(err);
+      else resolve(result!);
+    };
+    const timer = setTimeout(() => finish(new Error(`load generator did not finish within ${limitMs} ms`)), limitMs);
+    child.on('message', (m: { type: string; result?: LoadResult; error?: string }) => {
+      if (m.type === 'started') hooks.started?.(child.pid);
+      if (m.type === 'result' && m.result) {
+        hooks.finished?.();
+        finish(undefined, m.result);
+      }
+      if (m.type === 'error') finish(new Error(`load generator failed: ${m.error}`));
+    });
+    child.on('error', (err) => finish(err));
+    child.on('exit', (code) => finish(new Error(`load generator exited (${code}) without a result`)));
+    child.send({ type: 'run', spec });
+  });
+}
+
+/** One load phase, with where the machine's CPU went while the timetable ran. */
+export async function measuredLoad(s: LoadSpec, pids: () => [string, number | undefined][]): Promise<{ run: LoadResult; cpu?: CpuShares; after?: CpuSnapshot }> {
+  let before: CpuSnapshot | undefined;
+  let after: CpuSnapshot | undefined;
+  let generator: number | undefined;
+  const run = await runLoad(s, {
+    started: (pid) => ((generator = pid), (before = snapshot())),
+    finished: () => (after = snapshot()),
+  });
+  return { run, cpu: cpuShares(before, after, [['generator', generator], ...pids()]), after };
+}
+
+export interface SlackPost { text: string; at: number }
+
+export interface FakesSummary { calls: Record<string, number>; specViolations: number; firstViolations: string[] }
+
+export interface FakesProcess {
+  pid: number | undefined;
+  slackUrl: string;
+  graphUrl: string;
+  /** Called with every chat.postMessage the fake Slack received (its own Date.now() receipt time). */
+  onPosts(listener: (posts: SlackPost[]) => void): void;
+  stop(): Promise<FakesSummary | undefined>;
+}
+
+export async function startFakes(opts: { slackToken: string; graphToken: string; users: string[] }): Promise<FakesProcess> {
+  const child = spawnChild('fakes.ts');
+  const listeners: ((posts: SlackPost[]) => void)[] = [];
+  let summary: ((s: FakesSummary) => void) | undefined;
+  const ready = new Promise<{ slackUrl: string; graphUrl: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('fake servers did not start within 30 s')), 30_000);
+    child.on('message', (m: { type: string; slackUrl?: string; graphUrl?: string; posts?: SlackPost[]; summary?: FakesSummary }) => {
+      if (m.type === 'ready') {
+        clearTimeout(timer);
+        resolve({ slackUrl: m.slackUrl!, graphUrl: m.graphUrl! });
+      } else if (m.type === 'posts') for (const l of listeners) l(m.posts!);
+      else if (m.type === 'summary') summary?.(m.summary!);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`fake servers exited (${code})`));
+    });
+  });
+  ready.catch(() => {}); // observed below; avoid an unhandled rejection after a later exit
+  child.send({ type: 'start', ...opts });
+  try {
+    const urls = await ready;
+    return {
+      pid: child.pid,
+      ...urls,
+      onPosts: (l) => void listeners.push(l),
+      stop: () =>
+        new Promise<FakesSummary | undefined>((resolve) => {
+          if (child.exitCode !== null) return resolve(undefined);
+          let result: FakesSummary | undefined;
+          summary = (s) => (result = s);
+          const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve(result);
+          });
+          child.send({ type: 'stop' });
+        }),
+    };
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+}
+
+export interface WorkerProcess { pid: number | undefined; stop(): Promise<void> }
+
+/** Ponte's worker role (ingest, dispatch, sweep) in its own process: `ponte start --role worker`. */
+export async function startWorkerProcess(env: Record<string, string>, profileDir?: string): Promise<WorkerProcess> {
+  const child = spawnChild('worker.ts', profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await new Promise<void>((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error('the Ponte worker process did not start within 60 s')), 60_000);
+    child.on('message', (m: { type: string; error?: string }) => {
+      if (m.type === 'ready') resolve();
+      if (m.type === 'error') reject(new Error(`the Ponte worker process failed: ${m.error}`));
+    });
+    child.once('exit', (code) => reject(new Error(`the Ponte worker process exited (${code})`)));
+    child.send({ type: 'start', env });
+  }).catch((err: unknown) => {
+    child.kill('SIGKILL');
+    throw err;
+  }).finally(() => clearTimeout(timer));
+  return {
+    pid: child.pid,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.send({ type: 'stop' });
+      }),
+  };
+}

@@ -1,0 +1,84 @@
+// Ponte under test: started through its composition root (startPonte) against the fakes, listening
+// on 127.0.0.1, and set up the way an admin would: a signed `/ponte connect whatsapp …` slash
+// command POSTed to /slack/events.
+import { startPonte, type Ponte } from '../src/main.js';
+import { slackHeaders, slashCommandBody } from '../test/fixtures/slack.js';
+import { startWorkerProcess } from './children.js';
+
+export const SECRETS = {
+  meta: 'bench-meta-app-secret',
+  verify: 'bench-verify',
+  waToken: 'EAAGbench-token',
+  slackSigning: 'bench-slack-signing',
+  slackBot: 'xoxb-bench-bot',
+} as const;
+export const ADMIN = 'UADMIN';
+export const CHANNEL = 'CBENCH001';
+export const PHONE_ID = '106540352242922';
+
+/** inline: every role in one process (`ponte start`); process: web here + `--role worker` child; none: web only. */
+export type WorkerPlacement = 'inline' | 'process' | 'none';
+
+export interface PonteUnderTest {
+  ponte: Ponte;
+  url: string;
+  workerPid?: number;
+  /** Stops the web side and the worker process, if any. */
+  stop(): Promise<void>;
+}
+
+export async function startPonteUnderTest(o: {
+  databaseUrl: string; redisUrl: string; queuePrefix: string; dataDir: string;
+  slackUrl: string; graphUrl: string; logLevel: string; workers: WorkerPlacement; profileDir?: string;
+}): Promise<PonteUnderTest> {
+  const env = {
+    PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: o.logLevel,
+    DATABASE_URL: o.databaseUrl, REDIS_URL: o.redisUrl, PONTE_QUEUE_PREFIX: o.queuePrefix,
+    PONTE_ADMINS: `slack:${ADMIN}`, PONTE_DATA_DIR: o.dataDir,
+    META_APP_SECRET: SECRETS.meta, META_VERIFY_TOKEN: SECRETS.verify, META_GRAPH_URL: o.graphUrl, WHATSAPP_ACCESS_TOKEN: SECRETS.waToken,
+    SLACK_SIGNING_SECRET: SECRETS.slackSigning, SLACK_BOT_TOKEN: SECRETS.slackBot, SLACK_API_URL: o.slackUrl,
+  };
+  const worker = o.workers === 'process' ? await startWorkerProcess(env, o.profileDir) : undefined;
+  let ponte: Ponte;
+  try {
+    ponte = await startPonte({ listen: true, env, role: o.workers === 'inline' ? 'all' : 'web' });
+  } catch (err) {
+    await worker?.stop();
+    throw err;
+  }
+  const stop = async () => {
+    await ponte.stop();
+    await worker?.stop();
+  };
+  try {
+    if (!ponte.url) throw new Error('Ponte did not report a URL');
+    await connectWhatsApp(ponte.url);
+    return { ponte, url: ponte.url, workerPid: worker?.pid, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Connects the WhatsApp number to the channel the way an admin does it in Slack. */
+async function connectWhatsApp(url: string): Promise<void> {
+  const raw = slashCommandBody({ command: '/ponte', text: `connect whatsapp ${PHONE_ID} <#${CHANNEL}|bench>`, userId: ADMIN, channelId: CHANNEL });
+  const headers = slackHeaders(raw, SECRETS.slackSigning, { contentType: 'application/x-www-form-urlencoded' });
+  const res = await fetch(`${url}/slack/events`, { method: 'POST', body: raw, headers });
+  const body = await res.text();
+  if (res.status !== 200 || !body.includes(PHONE_ID)) throw new Error(`/ponte connect answered ${res.status}: ${body}`);
+}
+
+/** Where the rows ended up: every inbound event done, every outbox row done, one ticket per contact. */
+export async function rowCounts(ponte: Ponte): Promise<Record<string, number>> {
+  const rows = await ponte.sql<{ k: string; n: number }[]>`
+    SELECT 'inbound_events.' || state AS k, count(*)::int AS n FROM inbound_events GROUP BY state
+    UNION ALL SELECT 'outbox.' || state, count(*)::int FROM outbox GROUP BY state
+    UNION ALL SELECT 'tickets', count(*)::int FROM tickets`;
+  return Object.fromEntries(rows.map((r) => [r.k, r.n]));
+}
+
+/** Ponte's own view (prom-client): server-side ack histogram, event-loop lag, GC, work counters. */
+export async function serverMetrics(url: string): Promise<string> {
+  return (await fetch(`${url}/metrics`)).text();
+}
