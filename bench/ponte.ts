@@ -37,6 +37,8 @@ export async function startPonteUnderTest(o: {
     PONTE_ADMINS: `slack:${ADMIN}`, PONTE_DATA_DIR: o.dataDir,
     META_APP_SECRET: SECRETS.meta, META_VERIFY_TOKEN: SECRETS.verify, META_GRAPH_URL: o.graphUrl, WHATSAPP_ACCESS_TOKEN: SECRETS.waToken,
     SLACK_SIGNING_SECRET: SECRETS.slackSigning, SLACK_BOT_TOKEN: SECRETS.slackBot, SLACK_API_URL: o.slackUrl,
+    // Tuning knobs pass through, so their effect can be measured without editing the bench.
+    ...(process.env.PONTE_WORKER_CONCURRENCY ? { PONTE_WORKER_CONCURRENCY: process.env.PONTE_WORKER_CONCURRENCY } : {}),
   };
   const worker = o.workers === 'process' ? await startWorkerProcess(env, o.profileDir) : undefined;
   let ponte: Ponte;

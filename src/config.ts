@@ -45,6 +45,7 @@ export const configSchema = z.object({
   PONTE_QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default('ponte'),
   PONTE_BODY_LIMIT: z.coerce.number().int().positive().default(5 * 1024 * 1024),
   PONTE_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  PONTE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   META_APP_SECRET: optional,
   META_VERIFY_TOKEN: optional,
   META_GRAPH_URL: url('https://graph.facebook.com'),

@@ -9,7 +9,7 @@ import { createQueues, redisConnection } from './queue/queues.js';
 import { startWorkers } from './queue/workers.js';
 import { buildApp } from './http/app.js';
 import { Inbox } from './relay/inbox.js';
-import { drainOrderingKey } from './relay/ingest.js';
+import { ingestJob } from './relay/jobs.js';
 import { drainLane } from './relay/dispatch.js';
 import { sweep } from './relay/sweeper.js';
 import { runCommand } from './admin/commands.js';
@@ -103,10 +103,10 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
 
     if (role === 'all' || role === 'worker') {
       const workers = await startWorkers(redis, config.PONTE_QUEUE_PREFIX, queues, {
-        ingest: (key) => drainOrderingKey(ingestDeps, key),
+        ingest: (key) => ingestJob(ingestDeps, key),
         dispatch: (lane) => drainLane(core, lane),
         sweep: () => sweep(sql, queues.kicker),
-      }, log, { sweepEveryMs: opts.sweepEveryMs });
+      }, log, { sweepEveryMs: opts.sweepEveryMs, concurrency: config.PONTE_WORKER_CONCURRENCY });
       stops.push(() => workers.close());
     }
 

@@ -72,3 +72,27 @@ export async function advanceDelivery(db: Db, messageId: string, status: Deliver
     RETURNING id`;
   return rows.length === 1;
 }
+
+/**
+ * Stores a customer's message with its platform id, moves the ticket's last-message time, and
+ * queues the post to the thread on `postLane`, in one statement (this runs for every inbound
+ * message). The outbox payload has the shape `enqueue` writes for 'thread.post'.
+ */
+export async function insertInboundMessage(
+  db: Db,
+  m: { ticketId: string; body: string; kind: string; occurredAt: string; platform: string; externalId: string; postLane: string },
+): Promise<string> {
+  const [row] = await db<{ id: string }[]>`
+    WITH m AS (
+      INSERT INTO messages (ticket_id, direction, body, kind, occurred_at)
+      VALUES (${m.ticketId}, 'inbound', ${m.body}, ${m.kind}, ${m.occurredAt})
+      RETURNING id),
+    link AS (
+      INSERT INTO message_links (message_id, platform, external_id) SELECT id, ${m.platform}, ${m.externalId} FROM m),
+    touch AS (
+      UPDATE tickets SET last_message_at = GREATEST(last_message_at, ${m.occurredAt}::timestamptz) WHERE id = ${m.ticketId}),
+    post AS (
+      INSERT INTO outbox (lane, kind, payload) SELECT ${m.postLane}, 'thread.post', jsonb_build_object('messageId', id::text) FROM m)
+    SELECT id FROM m`;
+  return row!.id;
+}

@@ -2,8 +2,8 @@ import type { Tx } from '../db/connect.js';
 import type { CustomerMessageEvent } from '../core/events.js';
 import { findConnection } from '../connections/repository.js';
 import { upsertContactOnInbound } from '../contacts/repository.js';
-import { isLinked, insertMessage, linkMessage } from '../messages/repository.js';
-import { findActiveTicket, openTicket, touchTicket } from '../tickets/repository.js';
+import { insertInboundMessage, isLinked } from '../messages/repository.js';
+import { findActiveTicket, openTicket } from '../tickets/repository.js';
 import { LaneSet, agentLane } from './outbox.js';
 import { ignored, type Outcome } from './outcome.js';
 
@@ -31,15 +31,15 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent): P
     if (opened.created) await lanes.add(agentLane(ticket.id), { kind: 'thread.open', ticketId: ticket.id });
   }
 
-  const messageId = await insertMessage(tx, {
+  await insertInboundMessage(tx, {
     ticketId: ticket.id,
-    direction: 'inbound',
     body: ev.text,
     kind: ev.kind,
     occurredAt: ev.occurredAt,
+    platform: ev.channel,
+    externalId: ev.externalId,
+    postLane: agentLane(ticket.id),
   });
-  await linkMessage(tx, messageId, ev.channel, ev.externalId);
-  await touchTicket(tx, ticket.id, ev.occurredAt);
-  await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId });
+  lanes.touched(agentLane(ticket.id));
   return { state: 'done', lanes: lanes.list() };
 }

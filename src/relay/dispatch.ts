@@ -4,7 +4,7 @@ import type { Kicker } from '../queue/queues.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { t } from '../i18n/catalog.js';
-import { explainFailure, perform, type OperationDeps } from './operations.js';
+import { explainFailure, perform, type Effect, type OperationDeps } from './operations.js';
 import type { OutboxKind, OutboxOp } from './outbox.js';
 import { backoffMs } from './backoff.js';
 
@@ -60,53 +60,84 @@ async function headOf(sql: Sql, lane: string): Promise<OutboxRow | undefined> {
 }
 
 async function drainLocked(deps: DispatchDeps, lane: string): Promise<void> {
-  const { sql } = deps;
-  for (;;) {
-    const row = await headOf(sql, lane);
-    if (!row) return;
-    const op = { kind: row.kind, ...row.payload } as OutboxOp;
-    if (row.next_attempt_at.getTime() > Date.now()) {
-      await deps.kicker.dispatchAt(lane, row.next_attempt_at, `retry-${lane}-${row.id}-${row.attempts}`);
-      return;
+  let row = await headOf(deps.sql, lane);
+  while (row) row = await step(deps, lane, row);
+}
+
+/** Performs one row; returns the lane's next row to perform, or undefined to stop for now. */
+async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<OutboxRow | undefined> {
+  const op = { kind: row.kind, ...row.payload } as OutboxOp;
+  if (row.next_attempt_at.getTime() > Date.now()) {
+    await deps.kicker.dispatchAt(lane, row.next_attempt_at, `retry-${lane}-${row.id}-${row.attempts}`);
+    return undefined;
+  }
+  if (row.state === 'sending' && op.kind === 'customer.send') {
+    // The last attempt died mid-flight: the customer may have it. Never risk a duplicate.
+    const next = await settle(deps, row, 'uncertain', 'the previous attempt was interrupted', row.attempts);
+    await wake(deps, await explainFailure(deps, op, 'delivery.uncertain', t(deps.locale, 'delivery.interrupted')));
+    return next;
+  }
+  const attempts = row.attempts + 1;
+  // Only a customer send needs its in-flight mark: it is what tells a crash apart from a retry.
+  // Agent-side operations check for their own effect before repeating it.
+  if (op.kind === 'customer.send') await deps.sql`UPDATE outbox SET state = 'sending', attempts = ${attempts} WHERE id = ${row.id}`;
+  try {
+    const effect = await perform(deps, op);
+    const next = await settle(deps, row, 'done', null, attempts, effect.link);
+    await wake(deps, effect.lanes);
+    return next;
+  } catch (err) {
+    const e = err instanceof DeliveryError ? err : new DeliveryError('transient', errorText(err), { cause: err });
+    if (e.uncertain && op.kind === 'customer.send') {
+      const next = await settle(deps, row, 'uncertain', e.message, attempts);
+      await wake(deps, await explainFailure(deps, op, 'delivery.uncertain', e.message));
+      return next;
     }
-    if (row.state === 'sending' && op.kind === 'customer.send') {
-      // The last attempt died mid-flight: the customer may have it. Never risk a duplicate.
-      await settle(deps, row, 'uncertain', 'the previous attempt was interrupted');
-      await wake(deps, await explainFailure(deps, op, 'delivery.uncertain', t(deps.locale, 'delivery.interrupted')));
-      continue;
+    if (e.retryable && attempts < MAX_DISPATCH_ATTEMPTS) {
+      const at = new Date(Date.now() + backoffMs(attempts, e.retryAfterSeconds));
+      await deps.sql`UPDATE outbox SET state = 'pending', attempts = ${attempts}, next_attempt_at = ${at}, last_error = ${e.message} WHERE id = ${row.id}`;
+      deps.metrics.dispatched.inc({ kind: row.kind, result: 'retry' });
+      deps.log.warn({ outboxId: row.id, lane, kind: row.kind, errorClass: e.errorClass, attempts }, 'delivery deferred');
+      await deps.kicker.dispatchAt(lane, at, `retry-${lane}-${row.id}-${attempts}`);
+      return undefined;
     }
-    await sql`UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ${row.id}`;
-    const attempts = row.attempts + 1;
-    try {
-      const lanes = await perform(deps, op);
-      await settle(deps, row, 'done', null);
-      await wake(deps, lanes);
-    } catch (err) {
-      const e = err instanceof DeliveryError ? err : new DeliveryError('transient', errorText(err), { cause: err });
-      if (e.uncertain && op.kind === 'customer.send') {
-        await settle(deps, row, 'uncertain', e.message);
-        await wake(deps, await explainFailure(deps, op, 'delivery.uncertain', e.message));
-        continue;
-      }
-      if (e.retryable && attempts < MAX_DISPATCH_ATTEMPTS) {
-        const at = new Date(Date.now() + backoffMs(attempts, e.retryAfterSeconds));
-        await sql`UPDATE outbox SET state = 'pending', next_attempt_at = ${at}, last_error = ${e.message} WHERE id = ${row.id}`;
-        deps.metrics.dispatched.inc({ kind: row.kind, result: 'retry' });
-        deps.log.warn({ outboxId: row.id, lane, kind: row.kind, errorClass: e.errorClass, attempts }, 'delivery deferred');
-        await deps.kicker.dispatchAt(lane, at, `retry-${lane}-${row.id}-${attempts}`);
-        return;
-      }
-      const reason = e.retryable ? t(deps.locale, 'delivery.gave_up', { attempts, reason: e.message }) : e.message;
-      await settle(deps, row, 'failed', reason);
-      deps.log.error({ outboxId: row.id, lane, kind: row.kind, errorClass: e.errorClass }, 'delivery failed');
-      await wake(deps, await explainFailure(deps, op, 'delivery.failed', reason));
-    }
+    const reason = e.retryable ? t(deps.locale, 'delivery.gave_up', { attempts, reason: e.message }) : e.message;
+    const next = await settle(deps, row, 'failed', reason, attempts);
+    deps.log.error({ outboxId: row.id, lane, kind: row.kind, errorClass: e.errorClass }, 'delivery failed');
+    await wake(deps, await explainFailure(deps, op, 'delivery.failed', reason));
+    return next;
   }
 }
 
-async function settle(deps: DispatchDeps, row: OutboxRow, state: 'done' | 'failed' | 'uncertain', error: string | null) {
-  await deps.sql`UPDATE outbox SET state = ${state}, last_error = ${error}, done_at = now() WHERE id = ${row.id}`;
+/**
+ * Closes a row and, in the same statement, records what it produced (the message's platform
+ * id; 'sent' for a customer send) and reads the lane's next row: one round trip per message
+ * instead of three (docs/performance.md). The next row is read from the statement's snapshot,
+ * so this row is excluded by id; rows added later are caught by the re-check after unlocking.
+ */
+async function settle(
+  deps: DispatchDeps,
+  row: OutboxRow,
+  state: 'done' | 'failed' | 'uncertain',
+  error: string | null,
+  attempts: number,
+  link?: Effect['link'],
+): Promise<OutboxRow | undefined> {
+  const [next] = await deps.sql<OutboxRow[]>`
+    WITH settled AS (
+      UPDATE outbox SET state = ${state}, attempts = ${attempts}, last_error = ${error}, done_at = now() WHERE id = ${row.id}),
+    link AS (
+      INSERT INTO message_links (message_id, platform, external_id)
+      SELECT ${link?.messageId ?? null}::bigint, ${link?.platform ?? ''}, ${link?.externalId ?? ''}
+      WHERE ${link !== undefined} ON CONFLICT DO NOTHING),
+    sent AS (
+      UPDATE messages SET delivery_status = 'sent'
+      WHERE id = ${link?.messageId ?? null}::bigint AND ${link?.markSent ?? false}
+        AND (delivery_status IS NULL OR delivery_status IN ('queued', 'uncertain')))
+    SELECT id, lane, kind, payload, state, attempts, next_attempt_at FROM outbox
+    WHERE lane = ${row.lane} AND state IN ('pending', 'sending') AND id <> ${row.id} ORDER BY id LIMIT 1`;
   deps.metrics.dispatched.inc({ kind: row.kind, result: state });
+  return next;
 }
 
 async function wake(deps: DispatchDeps, lanes: string[]) {

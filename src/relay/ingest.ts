@@ -1,18 +1,19 @@
 import type { Sql, Tx } from '../db/connect.js';
 import type { AgentMessageEvent, AgentPlatform, InboundEvent } from '../core/events.js';
 import type { AgentBridge } from '../core/ports.js';
-import type { Kicker } from '../queue/queues.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { findAgent, profileIsFresh, saveAgentProfile, type Agent } from '../agents/repository.js';
+import { findTicketByThread } from '../tickets/repository.js';
 import { handleAgentMessage, type AgentInboundContext } from './agent-inbound.js';
 import { handleCustomerMessage } from './customer-inbound.js';
 import { handleCustomerStatus } from './customer-status.js';
 import { ignored, type Outcome } from './outcome.js';
-import { findTicketByThread } from '../tickets/repository.js';
 
 /** A row that keeps failing is parked as 'failed' (visible in /ponte status) after this many tries. */
 export const MAX_INGEST_ATTEMPTS = 5;
+/** Events handled per transaction, so one busy key does not hold its lock for long. */
+const BATCH = 50;
 /** Namespace of the advisory locks that serialise one ordering key (any fixed number). */
 const INGEST_LOCK = 727_002;
 
@@ -25,86 +26,90 @@ interface PendingRow {
 
 export interface IngestDeps extends AgentInboundContext {
   sql: Sql;
-  kicker: Kicker;
   bridges: ReadonlyMap<AgentPlatform, AgentBridge>;
   metrics: Metrics;
   log: Logger;
 }
 
+type Step = { kind: 'empty' } | { kind: 'more' } | { kind: 'profile'; event: AgentMessageEvent };
+
 /**
  * Drains the pending events of one ordering key (one customer on one account, or one agent
- * thread), oldest first, each in its own transaction under an advisory lock on the key, so
- * that any number of workers keep per-key order. Network work (an agent's profile) happens
- * before the transaction opens.
+ * thread), oldest first, under a transaction-level advisory lock on the key, so that any
+ * number of workers keep per-key order. Events are handled in batches, one transaction each.
+ * An agent whose profile must be fetched ends the batch (what is done commits), the profile
+ * is fetched outside any transaction, and draining goes on. Lanes that got outbox rows are
+ * added to `lanes` for the caller to dispatch, even when a later event fails.
  */
-export async function drainOrderingKey(deps: IngestDeps, key: string): Promise<number> {
-  const { sql } = deps;
-  let handled = 0;
+export async function drainOrderingKey(deps: IngestDeps, key: string, lanes: Set<string>): Promise<void> {
+  const staleOk = new Set<string>();
   for (;;) {
-    const [head] = await sql<PendingRow[]>`
-      SELECT id, kind, payload, attempts FROM inbound_events
-      WHERE ordering_key = ${key} AND state = 'pending' ORDER BY occurred_at, id LIMIT 1`;
-    if (!head) return handled;
+    let head: PendingRow | undefined;
+    let step: Step;
+    const handled: { kind: string; state: string }[] = [];
     try {
-      const agent = head.payload.type === 'agent.message' && (await isTicketThread(deps, head.payload)) ? await resolveAgent(deps, head.payload) : undefined;
-      const outcome = await sql.begin(async (tx) => {
+      step = await deps.sql.begin(async (tx): Promise<Step> => {
+        // The lock comes first, in its own statement: a statement's snapshot predates the
+        // lock it waits for, and the rows must be read as the previous holder left them.
         await tx`SELECT pg_advisory_xact_lock(${INGEST_LOCK}, hashtext(${key}))`;
-        const [still] = await tx<{ id: string }[]>`
-          SELECT id FROM inbound_events
-          WHERE ordering_key = ${key} AND state = 'pending' ORDER BY occurred_at, id LIMIT 1 FOR UPDATE`;
-        if (still?.id !== head.id) return null; // another worker got there first: look again
-        const result = await apply(tx, head.payload, agent, deps);
-        await tx`
-          UPDATE inbound_events SET state = ${result.state}, reason = ${result.reason ?? null},
-            processed_at = now(), attempts = attempts + 1
-          WHERE id = ${head.id}`;
-        return result;
+        [head] = await tx<PendingRow[]>`
+          SELECT id, kind, payload, attempts FROM inbound_events
+          WHERE ordering_key = ${key} AND state = 'pending' ORDER BY occurred_at, id LIMIT 1`;
+        for (let i = 0; head && i < BATCH; i++) {
+          const outcome = await handle(tx, head.payload, deps, staleOk);
+          if (outcome === 'profile') return { kind: 'profile', event: head.payload as AgentMessageEvent };
+          for (const lane of outcome.lanes) lanes.add(lane);
+          handled.push({ kind: head.kind, state: outcome.state });
+          // Close this event and read the next one in one round trip (it runs per message).
+          const current: PendingRow = head;
+          [head] = await tx<PendingRow[]>`
+            WITH closed AS (
+              UPDATE inbound_events SET state = ${outcome.state}, reason = ${outcome.reason ?? null},
+                processed_at = now(), attempts = attempts + 1
+              WHERE id = ${current.id})
+            SELECT id, kind, payload, attempts FROM inbound_events
+            WHERE ordering_key = ${key} AND state = 'pending' AND id <> ${current.id}
+            ORDER BY occurred_at, id LIMIT 1`;
+        }
+        return head ? { kind: 'more' } : { kind: 'empty' };
       });
-      if (!outcome) continue;
-      handled++;
-      deps.metrics.ingested.inc({ kind: head.kind, result: outcome.state });
-      if (outcome.lanes.length) {
-        await deps.kicker.dispatch(outcome.lanes).catch((err: unknown) => {
-          deps.log.warn({ err }, 'could not wake dispatch; the sweeper will');
-        });
-      }
     } catch (err) {
-      await park(deps, head, err);
+      if (head) await park(deps, head, err);
       throw err;
     }
+    for (const h of handled) deps.metrics.ingested.inc({ kind: h.kind, result: h.state });
+    if (step.kind === 'empty') return;
+    if (step.kind === 'profile') await fetchProfile(deps, step.event, staleOk);
   }
 }
 
-function apply(tx: Tx, ev: InboundEvent, agent: Agent | undefined, deps: IngestDeps): Promise<Outcome> {
+async function handle(tx: Tx, ev: InboundEvent, deps: IngestDeps, staleOk: Set<string>): Promise<Outcome | 'profile'> {
   switch (ev.type) {
     case 'customer.message':
       return handleCustomerMessage(tx, ev);
     case 'customer.status':
       return handleCustomerStatus(tx, ev, deps.locale);
-    case 'agent.message':
-      // No profile was fetched: the thread is not a ticket's (checked before the transaction).
-      return agent ? handleAgentMessage(tx, ev, agent, deps) : Promise.resolve(ignored('not_a_ticket_thread'));
+    case 'agent.message': {
+      // Agents chat in threads that are not tickets too: those cost no profile lookup.
+      if (!(await findTicketByThread(tx, ev.platform, ev.containerId, ev.threadId))) return ignored('not_a_ticket_thread');
+      const agent = await findAgent(tx, ev.platform, ev.userId);
+      if (!agent || !(profileIsFresh(agent) || staleOk.has(ev.userId))) return 'profile';
+      return handleAgentMessage(tx, ev, agent satisfies Agent, deps);
+    }
   }
 }
 
-/** Only threads that are tickets are worth a profile lookup (agents chat in other threads too). */
-async function isTicketThread(deps: IngestDeps, ev: AgentMessageEvent): Promise<boolean> {
-  return (await findTicketByThread(deps.sql, ev.platform, ev.containerId, ev.threadId)) !== undefined;
-}
-
-/** The author's profile, from the cache in `agents` or, when stale, from the platform. */
-async function resolveAgent(deps: IngestDeps, ev: AgentMessageEvent): Promise<Agent> {
-  const cached = await findAgent(deps.sql, ev.platform, ev.userId);
-  if (cached && profileIsFresh(cached)) return cached;
+/** Refreshes the author's profile from the platform; a stale name beats a stuck reply. */
+async function fetchProfile(deps: IngestDeps, ev: AgentMessageEvent, staleOk: Set<string>): Promise<void> {
   const bridge = deps.bridges.get(ev.platform);
-  if (!bridge) throw new Error(`no bridge for ${ev.platform}`);
   try {
-    const profile = await bridge.lookupUser(ev.userId);
-    return await saveAgentProfile(deps.sql, ev.platform, ev.userId, profile);
+    if (!bridge) throw new Error(`no bridge for ${ev.platform}`);
+    await saveAgentProfile(deps.sql, ev.platform, ev.userId, await bridge.lookupUser(ev.userId));
   } catch (err) {
-    // A stale name beats a stuck reply: use what we have when the platform is unreachable.
-    if (cached?.display_name) return cached;
-    throw err;
+    const cached = await findAgent(deps.sql, ev.platform, ev.userId);
+    if (!cached?.display_name) throw err;
+    deps.log.warn({ err: (err as Error).message, platform: ev.platform }, 'profile refresh failed; using the cached name');
+    staleOk.add(ev.userId);
   }
 }
 

@@ -2,10 +2,8 @@ import type { Sql } from '../db/connect.js';
 import type { AgentPlatform, ChannelKind } from '../core/events.js';
 import type { AgentBridge, CustomerChannel } from '../core/ports.js';
 import type { SecretBox } from '../crypto/secrets.js';
-import { getConnection } from '../connections/repository.js';
-import { getContact } from '../contacts/repository.js';
-import { advanceDelivery, getMessage, insertMessage, linkMessage, linkOf } from '../messages/repository.js';
-import { getTicket } from '../tickets/repository.js';
+import { advanceDelivery, getMessage, insertMessage } from '../messages/repository.js';
+import { loadMessageContext } from '../messages/context.js';
 import { loadCard } from '../tickets/card.js';
 import { t, type Locale } from '../i18n/catalog.js';
 import { agentLane, enqueue, type OutboxOp } from './outbox.js';
@@ -18,29 +16,35 @@ export interface OperationDeps {
   secrets: SecretBox | undefined;
 }
 
+/** What performing a row produced: lanes to wake, and a platform id to link (written with the row's settle). */
+export interface Effect {
+  lanes: string[];
+  link?: { messageId: string; platform: string; externalId: string; markSent: boolean };
+}
+
+const NOTHING: Effect = { lanes: [] };
+
 /**
  * Performs one outbox row. Each operation first checks whether its effect already exists
  * (a link row), so a retry after a crash does not repeat it where we can know that.
- * Returns lanes to wake because of follow-up rows.
  */
-export async function perform(deps: OperationDeps, op: OutboxOp): Promise<string[]> {
+export async function perform(deps: OperationDeps, op: OutboxOp): Promise<Effect> {
   switch (op.kind) {
     case 'thread.open':
-      return openThread(deps, op.ticketId);
+      await openThread(deps, op.ticketId);
+      return NOTHING;
     case 'thread.post':
       return postToThread(deps, op.messageId);
     case 'card.update': {
       const { card, platform } = await loadCard(deps.sql, op.ticketId, deps.locale);
       const thread = await currentThread(deps.sql, op.ticketId, platform);
       if (thread) await bridgeFor(deps, platform).updateCard({ thread, card });
-      return [];
+      return NOTHING;
     }
     case 'reaction.add': {
-      const message = await getMessage(deps.sql, op.messageId);
-      const { platform } = await loadCard(deps.sql, message.ticket_id, deps.locale);
-      const externalId = await linkOf(deps.sql, op.messageId, platform);
-      if (externalId) await bridgeFor(deps, platform).react({ externalId, name: op.name });
-      return [];
+      const m = await loadMessageContext(deps.sql, op.messageId);
+      if (m.agentLink) await bridgeFor(deps, m.agentPlatform).react({ externalId: m.agentLink, name: op.name });
+      return NOTHING;
     }
     case 'customer.send':
       return sendToCustomer(deps, op);
@@ -59,51 +63,38 @@ export async function explainFailure(deps: OperationDeps, op: OutboxOp, key: 'de
   });
 }
 
-async function openThread(deps: OperationDeps, ticketId: string): Promise<string[]> {
+async function openThread(deps: OperationDeps, ticketId: string): Promise<void> {
   const { card, destination, platform } = await loadCard(deps.sql, ticketId, deps.locale);
-  if (await currentThread(deps.sql, ticketId, platform)) return [];
+  if (await currentThread(deps.sql, ticketId, platform)) return;
   const thread = await bridgeFor(deps, platform).openThread({ destination, card });
   await deps.sql`
     INSERT INTO thread_links (ticket_id, platform, container_id, thread_id)
     VALUES (${ticketId}, ${platform}, ${thread.containerId}, ${thread.threadId})
     ON CONFLICT DO NOTHING`;
-  return [];
 }
 
-async function postToThread(deps: OperationDeps, messageId: string): Promise<string[]> {
-  const message = await getMessage(deps.sql, messageId);
-  const ticket = await getTicket(deps.sql, message.ticket_id);
-  const connection = await getConnection(deps.sql, ticket.connection_id);
-  const platform = connection.agent_platform;
-  if (await linkOf(deps.sql, messageId, platform)) return [];
-  const thread = await currentThread(deps.sql, ticket.id, platform);
-  if (!thread) throw new Error(`ticket ${ticket.id} has no ${platform} thread`);
-  const contact = message.direction === 'inbound' ? await getContact(deps.sql, ticket.contact_id) : undefined;
-  const posted = await bridgeFor(deps, platform).post({
-    thread,
-    text: message.body,
-    style: message.direction === 'inbound' ? 'customer' : 'notice',
-    authorName: contact ? (contact.name ?? contact.phone ?? contact.external_id) : undefined,
+async function postToThread(deps: OperationDeps, messageId: string): Promise<Effect> {
+  const m = await loadMessageContext(deps.sql, messageId);
+  if (m.agentLink) return NOTHING;
+  if (!m.thread) throw new Error(`ticket ${m.ticketId} has no ${m.agentPlatform} thread`);
+  const customer = m.direction === 'inbound';
+  const posted = await bridgeFor(deps, m.agentPlatform).post({
+    thread: m.thread,
+    text: m.body,
+    style: customer ? 'customer' : 'notice',
+    authorName: customer ? (m.contactName ?? m.contactPhone ?? m.contactExternalId) : undefined,
   });
-  await linkMessage(deps.sql, messageId, platform, posted.externalId);
-  return [];
+  return { lanes: [], link: { messageId, platform: m.agentPlatform, externalId: posted.externalId, markSent: false } };
 }
 
-async function sendToCustomer(deps: OperationDeps, op: Extract<OutboxOp, { kind: 'customer.send' }>): Promise<string[]> {
-  const message = await getMessage(deps.sql, op.messageId);
-  const ticket = await getTicket(deps.sql, message.ticket_id);
-  const connection = await getConnection(deps.sql, ticket.connection_id);
-  const contact = await getContact(deps.sql, ticket.contact_id);
-  const channel = deps.channels.get(connection.channel);
-  if (!channel) throw new Error(`the ${connection.channel} channel is not configured`);
-  const token = connection.token_encrypted ? deps.secrets?.open(connection.token_encrypted) : undefined;
-  if (connection.token_encrypted && !token) throw new Error('PONTE_SECRET_KEY is needed to read this connection’s token');
-  const sent = await channel.send({ accountId: connection.account_id, token, to: contact.external_id, text: op.text });
-  await deps.sql.begin(async (tx) => {
-    await linkMessage(tx, message.id, connection.channel, sent.externalId);
-    await advanceDelivery(tx, message.id, 'sent');
-  });
-  return [];
+async function sendToCustomer(deps: OperationDeps, op: Extract<OutboxOp, { kind: 'customer.send' }>): Promise<Effect> {
+  const m = await loadMessageContext(deps.sql, op.messageId);
+  const channel = deps.channels.get(m.channel);
+  if (!channel) throw new Error(`the ${m.channel} channel is not configured`);
+  const token = m.tokenEncrypted ? deps.secrets?.open(m.tokenEncrypted) : undefined;
+  if (m.tokenEncrypted && !token) throw new Error('PONTE_SECRET_KEY is needed to read this connection’s token');
+  const sent = await channel.send({ accountId: m.accountId, token, to: m.contactExternalId, text: op.text });
+  return { lanes: [], link: { messageId: m.messageId, platform: m.channel, externalId: sent.externalId, markSent: true } };
 }
 
 async function currentThread(sql: Sql, ticketId: string, platform: string) {

@@ -31,6 +31,10 @@ export class LaneSet {
     await enqueue(this.db, lane, op);
     this.lanes.add(lane);
   }
+  /** A lane written to by other means (a combined statement). */
+  touched(lane: string) {
+    this.lanes.add(lane);
+  }
   list(): string[] {
     return [...this.lanes];
   }

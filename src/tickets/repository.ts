@@ -90,7 +90,3 @@ export async function transition(db: Db, ticketId: string, action: TicketAction,
     WHERE t.id = ${ticketId}`;
   throw new TransitionRejected(action, { status: current?.status ?? 'unknown', assigneeName: current?.assignee ?? null });
 }
-
-export async function touchTicket(db: Db, ticketId: string, at: string): Promise<void> {
-  await db`UPDATE tickets SET last_message_at = GREATEST(last_message_at, ${at}::timestamptz) WHERE id = ${ticketId}`;
-}

@@ -1,0 +1,72 @@
+import type { Db } from '../db/connect.js';
+import type { AgentPlatform, ChannelKind } from '../core/events.js';
+import type { ThreadRef } from '../core/ports.js';
+import type { Direction } from './repository.js';
+
+/** Everything dispatching one message needs, in one query (it runs for every message). */
+export interface MessageContext {
+  messageId: string;
+  ticketId: string;
+  direction: Direction;
+  body: string;
+  channel: ChannelKind;
+  accountId: string;
+  tokenEncrypted: string | null;
+  agentPlatform: AgentPlatform;
+  contactExternalId: string;
+  contactName: string | null;
+  contactPhone: string | null;
+  /** The ticket's current thread on the agent platform, if it has one yet. */
+  thread: ThreadRef | null;
+  /** The message's own id on the agent platform, if it is already there. */
+  agentLink: string | null;
+}
+
+interface Row {
+  message_id: string;
+  ticket_id: string;
+  direction: Direction;
+  body: string;
+  channel: ChannelKind;
+  account_id: string;
+  token_encrypted: string | null;
+  agent_platform: AgentPlatform;
+  contact_external_id: string;
+  contact_name: string | null;
+  contact_phone: string | null;
+  container_id: string | null;
+  thread_id: string | null;
+  agent_link: string | null;
+}
+
+export async function loadMessageContext(db: Db, messageId: string): Promise<MessageContext> {
+  const [r] = await db<Row[]>`
+    SELECT m.id AS message_id, m.ticket_id, m.direction, m.body,
+           c.channel, c.account_id, c.token_encrypted, c.agent_platform,
+           ct.external_id AS contact_external_id, ct.name AS contact_name, ct.phone AS contact_phone,
+           tl.container_id, tl.thread_id,
+           (SELECT l.external_id FROM message_links l
+             WHERE l.message_id = m.id AND l.platform = c.agent_platform LIMIT 1) AS agent_link
+    FROM messages m
+    JOIN tickets t ON t.id = m.ticket_id
+    JOIN connections c ON c.id = t.connection_id
+    JOIN contacts ct ON ct.id = t.contact_id
+    LEFT JOIN thread_links tl ON tl.ticket_id = t.id AND tl.platform = c.agent_platform AND tl.is_current
+    WHERE m.id = ${messageId}`;
+  if (!r) throw new Error(`message ${messageId} not found`);
+  return {
+    messageId: r.message_id,
+    ticketId: r.ticket_id,
+    direction: r.direction,
+    body: r.body,
+    channel: r.channel,
+    accountId: r.account_id,
+    tokenEncrypted: r.token_encrypted,
+    agentPlatform: r.agent_platform,
+    contactExternalId: r.contact_external_id,
+    contactName: r.contact_name,
+    contactPhone: r.contact_phone,
+    thread: r.container_id && r.thread_id ? { containerId: r.container_id, threadId: r.thread_id } : null,
+    agentLink: r.agent_link,
+  };
+}

@@ -1,0 +1,28 @@
+import { drainLane, type DispatchDeps } from './dispatch.js';
+import { drainOrderingKey, type IngestDeps } from './ingest.js';
+
+/**
+ * The ingest job: drain one ordering key, then perform what it queued right here, instead
+ * of waking the dispatch queue — one job per inbound message instead of two (measured in
+ * docs/performance.md). Lanes another worker holds are left to it; a lane that fails to
+ * drain is handed to the dispatch queue, and the sweeper backs both up.
+ */
+export async function ingestJob(deps: IngestDeps & DispatchDeps, key: string): Promise<void> {
+  const lanes = new Set<string>();
+  try {
+    await drainOrderingKey(deps, key, lanes);
+  } finally {
+    await dispatchLanes(deps, [...lanes]);
+  }
+}
+
+export async function dispatchLanes(deps: DispatchDeps, lanes: string[]): Promise<void> {
+  await Promise.all(
+    lanes.map((lane) =>
+      drainLane(deps, lane).catch(async (err: unknown) => {
+        deps.log.warn({ err: (err as Error).message, lane }, 'inline dispatch failed; queued for the dispatch worker');
+        await deps.kicker.dispatch([lane]).catch(() => {});
+      }),
+    ),
+  );
+}
