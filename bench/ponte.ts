@@ -5,16 +5,9 @@ import { startPonte, type Ponte } from '../src/main.js';
 import { slackHeaders, slashCommandBody } from '../test/fixtures/slack.js';
 import { startWorkerProcess } from './children.js';
 
-export const SECRETS = {
-  meta: 'bench-meta-app-secret',
-  verify: 'bench-verify',
-  waToken: 'EAAGbench-token',
-  slackSigning: 'bench-slack-signing',
-  slackBot: 'xoxb-bench-bot',
-} as const;
-export const ADMIN = 'UADMIN';
-export const CHANNEL = 'CBENCH001';
-export const PHONE_ID = '106540352242922';
+import { ADMIN, CHANNEL, PHONE_ID, SECRETS, platformEnv } from '../test/support/platform-env.js';
+
+export { ADMIN, CHANNEL, PHONE_ID, SECRETS };
 
 /** inline: every role in one process (`ponte start`); process: web here + `--role worker` child; none: web only. */
 export type WorkerPlacement = 'inline' | 'process' | 'none';
@@ -34,9 +27,8 @@ export async function startPonteUnderTest(o: {
   const env = {
     PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: o.logLevel,
     DATABASE_URL: o.databaseUrl, REDIS_URL: o.redisUrl, PONTE_QUEUE_PREFIX: o.queuePrefix,
-    PONTE_ADMINS: `slack:${ADMIN}`, PONTE_DATA_DIR: o.dataDir,
-    META_APP_SECRET: SECRETS.meta, META_VERIFY_TOKEN: SECRETS.verify, META_GRAPH_URL: o.graphUrl, WHATSAPP_ACCESS_TOKEN: SECRETS.waToken,
-    SLACK_SIGNING_SECRET: SECRETS.slackSigning, SLACK_BOT_TOKEN: SECRETS.slackBot, SLACK_API_URL: o.slackUrl,
+    PONTE_DATA_DIR: o.dataDir,
+    ...platformEnv({ graph: o.graphUrl, slack: o.slackUrl }),
     // Tuning knobs pass through, so their effect can be measured without editing the bench.
     ...(process.env.PONTE_WORKER_CONCURRENCY ? { PONTE_WORKER_CONCURRENCY: process.env.PONTE_WORKER_CONCURRENCY } : {}),
   };

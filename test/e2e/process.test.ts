@@ -8,7 +8,8 @@ import { startFakeGraph, type FakeGraph } from '../fakes/graph-api.js';
 import { metaHeaders, signMeta, waTextMessage } from '../fixtures/meta.js';
 import { slackHeaders, slackMessageEvent, slashCommandBody } from '../fixtures/slack.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { ADMIN, CHANNEL, PHONE_ID, SECRETS, eventually } from '../support/harness.js';
+import { eventually } from '../support/harness.js';
+import { ADMIN, CHANNEL, PHONE_ID, SECRETS, platformEnv } from '../support/platform-env.js';
 import { exitWithin, runCli, startCli, type CliProcess } from '../support/cli-process.js';
 
 const CUSTOMER_PHONE = '5511976543210';
@@ -37,14 +38,7 @@ beforeAll(async () => {
     HOST: '127.0.0.1',
     PONTE_QUEUE_PREFIX: `pp${randomBytes(4).toString('hex')}`,
     LOG_LEVEL: 'info',
-    PONTE_ADMINS: `slack:${ADMIN}`,
-    META_APP_SECRET: SECRETS.meta,
-    META_VERIFY_TOKEN: SECRETS.verify,
-    META_GRAPH_URL: graph.url,
-    WHATSAPP_ACCESS_TOKEN: SECRETS.waToken,
-    SLACK_SIGNING_SECRET: SECRETS.slackSigning,
-    SLACK_BOT_TOKEN: SECRETS.slackBot,
-    SLACK_API_URL: slack.url,
+    ...platformEnv({ graph: graph.url, slack: slack.url }),
   });
   await ponte.waitForLog((l) => l.msg === 'ponte started');
 });

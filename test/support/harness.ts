@@ -8,17 +8,9 @@ import { createTestDatabase, type TestDatabase } from './database.js';
 import { metaHeaders, waTextMessage } from '../fixtures/meta.js';
 import { slackHeaders, slashCommandBody, slackMessageEvent, type SlackMessageEventOpts } from '../fixtures/slack.js';
 
-export const SECRETS = {
-  meta: 'meta-app-secret',
-  verify: 'verify-me-please',
-  waToken: 'EAAGtest-whatsapp-token',
-  slackSigning: 'slack-signing-secret',
-  slackBot: 'xoxb-test-bot-token',
-} as const;
+import { ADMIN, CHANNEL, PHONE_ID, SECRETS, platformEnv } from './platform-env.js';
 
-export const ADMIN = 'UADMIN01';
-export const CHANNEL = 'CSUPPORT1';
-export const PHONE_ID = '106540352242922';
+export { ADMIN, CHANNEL, PHONE_ID, SECRETS } from './platform-env.js';
 
 export interface Harness {
   ponte: Ponte;
@@ -63,14 +55,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       REDIS_URL: inject('redisUrl'),
       PONTE_QUEUE_PREFIX: `pt${randomBytes(4).toString('hex')}`,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      PONTE_ADMINS: `slack:${ADMIN}`,
-      META_APP_SECRET: SECRETS.meta,
-      META_VERIFY_TOKEN: SECRETS.verify,
-      META_GRAPH_URL: graph.url,
-      WHATSAPP_ACCESS_TOKEN: SECRETS.waToken,
-      SLACK_SIGNING_SECRET: SECRETS.slackSigning,
-      SLACK_BOT_TOKEN: SECRETS.slackBot,
-      SLACK_API_URL: slack.url,
+      ...platformEnv({ graph: graph.url, slack: slack.url }),
       ...env,
     },
   });

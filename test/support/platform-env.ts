@@ -1,0 +1,28 @@
+// The secrets and ids a test or benchmark run uses, and the environment that points Ponte's
+// platforms at the local fakes. No vitest import: the benchmark shares it.
+
+export const SECRETS = {
+  meta: 'meta-app-secret',
+  verify: 'verify-me-please',
+  waToken: 'EAAGtest-whatsapp-token',
+  slackSigning: 'slack-signing-secret',
+  slackBot: 'xoxb-test-bot-token',
+} as const;
+
+export const ADMIN = 'UADMIN01';
+export const CHANNEL = 'CSUPPORT1';
+export const PHONE_ID = '106540352242922';
+
+/** WhatsApp and Slack on, against the fakes at these URLs, with ADMIN as the only admin. */
+export function platformEnv(urls: { graph: string; slack: string }): Record<string, string> {
+  return {
+    PONTE_ADMINS: `slack:${ADMIN}`,
+    META_APP_SECRET: SECRETS.meta,
+    META_VERIFY_TOKEN: SECRETS.verify,
+    META_GRAPH_URL: urls.graph,
+    WHATSAPP_ACCESS_TOKEN: SECRETS.waToken,
+    SLACK_SIGNING_SECRET: SECRETS.slackSigning,
+    SLACK_BOT_TOKEN: SECRETS.slackBot,
+    SLACK_API_URL: urls.slack,
+  };
+}
