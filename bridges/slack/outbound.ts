@@ -5,6 +5,7 @@ import { ticketCardBlocks } from './blocks.js';
 import { classifySlackError } from './errors.js';
 import { messageId, parseMessageId } from './ids.js';
 import { escapeForSlack } from './mrkdwn.js';
+import { slackCapabilities } from './capabilities.js';
 
 export interface SlackBridgeOptions {
   token: string;
@@ -45,8 +46,9 @@ export class SlackBridge implements AgentBridge {
       this.client.chat.postMessage({
         channel: req.thread.containerId,
         thread_ts: req.thread.threadId,
-        // Customers' words are escaped so they cannot ping @channel or forge links.
-        text: customer ? escapeForSlack(req.text) || ' ' : req.text,
+        // Customers' words are escaped so they cannot ping @channel or forge links; Slack
+        // truncates beyond its limit anyway, so cut where we choose.
+        text: (customer ? escapeForSlack(req.text) || ' ' : req.text).slice(0, slackCapabilities.maxTextLength),
         // Needs chat:write.customize; the message shows under the customer's name.
         ...(customer && req.authorName ? { username: req.authorName.slice(0, 80) } : {}),
         unfurl_links: false,

@@ -32,8 +32,3 @@ export async function upsertContactOnInbound(
   return row!;
 }
 
-export async function getContact(db: Db, id: string): Promise<Contact> {
-  const [row] = await db<Contact[]>`SELECT id, channel, external_id, name, phone, blocked FROM contacts WHERE id = ${id}`;
-  if (!row) throw new Error(`contact ${id} not found`);
-  return row;
-}

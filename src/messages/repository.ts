@@ -53,12 +53,6 @@ export async function findMessageByLink(db: Db, platform: string, externalId: st
   return row;
 }
 
-export async function linkOf(db: Db, messageId: string, platform: string): Promise<string | undefined> {
-  const [row] = await db<{ external_id: string }[]>`
-    SELECT external_id FROM message_links WHERE message_id = ${messageId} AND platform = ${platform} LIMIT 1`;
-  return row?.external_id;
-}
-
 /** Order of delivery states: a status never moves a message backwards (statuses arrive out of order). */
 const RANK: Record<DeliveryStatus, number> = { queued: 0, uncertain: 1, sent: 2, delivered: 3, read: 4, failed: 5 };
 

@@ -16,7 +16,7 @@ export async function ingestJob(deps: IngestDeps & DispatchDeps, key: string): P
   }
 }
 
-export async function dispatchLanes(deps: DispatchDeps, lanes: string[]): Promise<void> {
+async function dispatchLanes(deps: DispatchDeps, lanes: string[]): Promise<void> {
   await Promise.all(
     lanes.map((lane) =>
       drainLane(deps, lane).catch(async (err: unknown) => {

@@ -15,12 +15,6 @@ export interface Ticket {
 
 const COLUMNS = 'id, protocol, contact_id, connection_id, department_id, status, assignee_id, previous_ticket_id';
 
-export async function getTicket(db: Db, id: string): Promise<Ticket> {
-  const [row] = await db<Ticket[]>`SELECT ${db.unsafe(COLUMNS)} FROM tickets WHERE id = ${id}`;
-  if (!row) throw new Error(`ticket ${id} not found`);
-  return row;
-}
-
 export async function findActiveTicket(db: Db, contactId: string, connectionId: string): Promise<Ticket | undefined> {
   const [row] = await db<Ticket[]>`
     SELECT ${db.unsafe(COLUMNS)} FROM tickets
