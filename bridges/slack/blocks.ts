@@ -1,6 +1,7 @@
 import type { TicketCard } from '../../src/core/ports.js';
 import { isLocale, t, type Locale } from '../../src/i18n/catalog.js';
 import { escapeForSlack } from './mrkdwn.js';
+import { ACTION_IDS } from './ids.js';
 
 const CHANNEL_LABEL: Record<TicketCard['channel'], string> = { whatsapp: 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram' };
 const STATUS_ICON: Record<TicketCard['status'], string> = { pending: ':large_yellow_circle:', open: ':large_green_circle:', resolved: ':white_check_mark:' };
@@ -31,6 +32,8 @@ export function ticketCardBlocks(card: TicketCard): { text: string; blocks: unkn
     { type: 'section', text: { type: 'mrkdwn', text: `*${t(locale, 'card.title', { customer, channel })}*` } },
     { type: 'section', fields: fields.map(([k, v]) => ({ type: 'mrkdwn', text: `*${k}*\n${v}` })) },
   ];
+  const buttons = cardButtons(card, locale);
+  if (buttons.length) blocks.push({ type: 'actions', block_id: 'ponte_ticket', elements: buttons });
   if (card.previousProtocol) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: t(locale, 'card.previous', { protocol: `\`${card.previousProtocol}\`` }) }] });
   }
@@ -39,4 +42,28 @@ export function ticketCardBlocks(card: TicketCard): { text: string; blocks: unkn
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Only controls that work are shown: Accept while pending, Resolve until resolved. */
+function cardButtons(card: TicketCard, locale: Locale): unknown[] {
+  const text = (s: string) => ({ type: 'plain_text', text: s, emoji: true });
+  const buttons: unknown[] = [];
+  if (card.status === 'pending') {
+    buttons.push({ type: 'button', action_id: ACTION_IDS.accept, value: card.ticketId, style: 'primary', text: text(t(locale, 'card.accept')) });
+  }
+  if (card.status !== 'resolved') {
+    buttons.push({
+      type: 'button',
+      action_id: ACTION_IDS.resolve,
+      value: card.ticketId,
+      text: text(t(locale, 'card.resolve')),
+      confirm: {
+        title: text(t(locale, 'card.resolve_confirm_title')),
+        text: text(t(locale, 'card.resolve_confirm_text')),
+        confirm: text(t(locale, 'card.resolve_confirm_yes')),
+        deny: text(t(locale, 'card.cancel')),
+      },
+    });
+  }
+  return buttons;
 }

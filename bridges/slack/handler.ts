@@ -2,7 +2,8 @@ import type { InboxPort } from '../../src/core/inbound-record.js';
 import type { CommandContext } from '../../src/admin/commands.js';
 import type { CommandToken } from '../../src/admin/tokens.js';
 import type { Locale } from '../../src/i18n/catalog.js';
-import { parseEventCallback, tokenizeCommand } from './inbound.js';
+import { parseEventCallback, parseInteraction, tokenizeCommand } from './inbound.js';
+import { slackToPlain } from './mrkdwn.js';
 import { slashCommand, urlVerification } from './schema.js';
 
 export interface SlackHandlerDeps {
@@ -45,13 +46,23 @@ export async function handleSlackDelivery(deps: SlackHandlerDeps, d: SlackDelive
         await deps.inbox.reject('slack', 'invalid slash command payload', d.raw);
         return undefined;
       }
-      const ctx: CommandContext = { platform: 'slack', userId: cmd.data.user_id, channelId: cmd.data.channel_id, locale: deps.locale };
+      const ctx: CommandContext = {
+        platform: 'slack',
+        userId: cmd.data.user_id,
+        channelId: cmd.data.channel_id,
+        locale: deps.locale,
+        text: slackToPlain(cmd.data.text),
+      };
       const text = await deps.runCommand(ctx, tokenizeCommand(cmd.data.text));
       return { response_type: 'ephemeral', text };
     }
-    case 'interaction':
-      // This slice's card carries no buttons yet: interactions are recorded, not acted on.
-      await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.interaction', reason: 'no_interactive_controls_yet' }]);
+    case 'interaction': {
+      // Recorded durably and acted on by the worker; the click is acknowledged at once.
+      const parsed = parseInteraction(d.body);
+      if ('error' in parsed) await deps.inbox.reject('slack', parsed.error, d.raw);
+      else if ('record' in parsed) await deps.inbox.accept('slack', [parsed.record]);
+      else await deps.inbox.accept('slack', [], [parsed.ignored]);
       return undefined;
+    }
   }
 }

@@ -16,3 +16,9 @@ export function isoFromTs(ts: string): string {
   const n = Number(ts);
   return Number.isFinite(n) ? new Date(Math.floor(n * 1000)).toISOString() : new Date().toISOString();
 }
+
+/** Interactions are not retried by Slack, and each carries a fresh trigger_id. */
+export const interactionDedupeKey = (triggerId: string) => `slack:i:${triggerId}`;
+
+/** The card's buttons: action ids name the action, the value is our ticket id. */
+export const ACTION_IDS = { accept: 'ticket.accept', resolve: 'ticket.resolve' } as const;

@@ -1,9 +1,9 @@
-import type { AgentMessageEvent } from '../../src/core/events.js';
+import type { AgentActionEvent, AgentMessageEvent } from '../../src/core/events.js';
 import type { IgnoredRecord, InboundRecord } from '../../src/core/inbound-record.js';
 import type { CommandToken } from '../../src/admin/tokens.js';
-import { eventDedupeKey, isoFromTs, messageId, threadOrderingKey } from './ids.js';
+import { ACTION_IDS, eventDedupeKey, interactionDedupeKey, isoFromTs, messageId, threadOrderingKey } from './ids.js';
 import { slackToPlain } from './mrkdwn.js';
-import { eventCallback, messageEvent } from './schema.js';
+import { blockActions, eventCallback, messageEvent } from './schema.js';
 
 /** Subtypes that are a person writing; everything else (edits, joins, bots) is not relayed. */
 const PERSON_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
@@ -44,6 +44,36 @@ export function parseEventCallback(body: unknown, botUserId?: string): ParsedEve
     occurredAt: isoFromTs(ev.ts),
   };
   return { record: { event, dedupeKey, orderingKey: threadOrderingKey(ev.channel, ev.thread_ts) } };
+}
+
+const ACTIONS: Record<string, AgentActionEvent['action']> = { [ACTION_IDS.accept]: 'accept', [ACTION_IDS.resolve]: 'resolve' };
+
+/**
+ * An interactivity payload → a ticket action, or the reason it is not one. A card button's
+ * value is the ticket id; the action is ordered with the messages of the card's thread.
+ */
+export function parseInteraction(body: unknown): ParsedEvent {
+  const type = (body as { type?: unknown } | null)?.type;
+  if (type !== 'block_actions') return { ignored: { dedupeKey: null, kind: `slack.${String(type)}`, reason: 'unsupported_interaction' } };
+  const parsed = blockActions.safeParse(body);
+  if (!parsed.success) return { error: `invalid block_actions: ${parsed.error.issues[0]?.message ?? 'unknown'}` };
+  const p = parsed.data;
+  const dedupeKey = interactionDedupeKey(p.trigger_id);
+  const pressed = p.actions[0]!;
+  const action = ACTIONS[pressed.action_id];
+  if (!action) return { ignored: { dedupeKey, kind: 'slack.block_actions', reason: `unknown_action_${pressed.action_id}` } };
+  if (!pressed.value || !/^\d{1,18}$/.test(pressed.value)) return { error: `button ${pressed.action_id} without a ticket id` };
+  const event: AgentActionEvent = {
+    type: 'agent.action',
+    platform: 'slack',
+    action,
+    ticketId: pressed.value,
+    userId: p.user.id,
+    containerId: p.container.channel_id,
+    threadId: p.container.message_ts,
+    occurredAt: isoFromTs(pressed.action_ts ?? String(Date.now() / 1000)),
+  };
+  return { record: { event, dedupeKey, orderingKey: threadOrderingKey(p.container.channel_id, p.container.message_ts) } };
 }
 
 /** Slash command text → neutral tokens: `<#C1|sales>` is a channel, `<@U1|ana>` a user. */

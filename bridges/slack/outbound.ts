@@ -74,6 +74,12 @@ export class SlackBridge implements AgentBridge {
     }
   }
 
+  async notify(req: { thread: ThreadRef; userId: string; text: string }): Promise<void> {
+    await this.call(() =>
+      this.client.chat.postEphemeral({ channel: req.thread.containerId, thread_ts: req.thread.threadId, user: req.userId, text: req.text }),
+    );
+  }
+
   async lookupUser(userId: string): Promise<AgentProfile> {
     const res = await this.call(() => this.client.users.info({ user: userId }));
     const u = res.user;

@@ -32,3 +32,12 @@ export const slashCommand = z.object({
 });
 
 export type SlashCommand = z.infer<typeof slashCommand>;
+
+/** A button press (`block_actions`); only what acting on a ticket needs is required. */
+export const blockActions = z.object({
+  type: z.literal('block_actions'),
+  trigger_id: z.string(),
+  user: z.object({ id: z.string() }),
+  container: z.object({ channel_id: z.string(), message_ts: z.string() }).passthrough(),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional(), action_ts: z.string().optional() })).min(1),
+});

@@ -4,6 +4,7 @@ import { upsertConnection } from '../connections/repository.js';
 import { t, type Locale } from '../i18n/catalog.js';
 import { isAdmin } from './permissions.js';
 import { renderStatus } from './status.js';
+import { messageCommand } from './messages.js';
 import { wordAt, type CommandToken } from './tokens.js';
 
 export interface CommandContext {
@@ -12,6 +13,8 @@ export interface CommandContext {
   /** Where the command was typed: the default destination for `connect`. */
   channelId: string;
   locale: Locale;
+  /** The arguments as plain text (platform markup undone), for subcommands that take free text. */
+  text: string;
 }
 
 export interface AdminDeps {
@@ -20,7 +23,7 @@ export interface AdminDeps {
 }
 
 /** Subcommands that change configuration: only admins may run them. */
-const ADMIN_ONLY = new Set(['connect']);
+const ADMIN_ONLY = new Set(['connect', 'message']);
 const CONNECTABLE: readonly ChannelKind[] = ['whatsapp'];
 
 /**
@@ -39,6 +42,8 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       return renderStatus(deps.sql, ctx.locale);
     case 'connect':
       return connect(deps, ctx, tokens.slice(1));
+    case 'message':
+      return messageCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, ctx.text.replace(/^\s*\S+/, ''));
     default:
       return t(ctx.locale, 'admin.unknown', { command: sub });
   }

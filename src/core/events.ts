@@ -54,5 +54,18 @@ export interface AgentMessageEvent {
   occurredAt: string;
 }
 
-export type InboundEvent = CustomerMessageEvent | CustomerStatusEvent | AgentMessageEvent;
+/** A ticket action an agent took with a control (a card button), not by writing. */
+export interface AgentActionEvent {
+  type: 'agent.action';
+  platform: AgentPlatform;
+  action: 'accept' | 'resolve';
+  ticketId: string;
+  userId: string;
+  /** Where the control was, so a refusal can be shown to the person who used it. */
+  containerId: string;
+  threadId: string;
+  occurredAt: string;
+}
+
+export type InboundEvent = CustomerMessageEvent | CustomerStatusEvent | AgentMessageEvent | AgentActionEvent;
 export type InboundKind = InboundEvent['type'];

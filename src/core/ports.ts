@@ -76,5 +76,7 @@ export interface AgentBridge {
   post(req: ThreadPost): Promise<{ externalId: string }>;
   updateCard(req: { thread: ThreadRef; card: TicketCard }): Promise<void>;
   react(req: { externalId: string; name: string }): Promise<void>;
+  /** A line only `userId` sees, in the thread (refusals of a button press). */
+  notify(req: { thread: ThreadRef; userId: string; text: string }): Promise<void>;
   lookupUser(userId: string): Promise<AgentProfile>;
 }

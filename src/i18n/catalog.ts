@@ -18,9 +18,15 @@ const en = {
   'card.unassigned': 'Unassigned',
   'card.previous': 'Previous ticket: {protocol}',
   'card.fallback': 'Ticket {protocol}: {customer} on {channel} ({status})',
+  'card.accept': 'Accept',
+  'card.resolve': 'Resolve',
+  'card.resolve_confirm_title': 'Resolve this ticket?',
+  'card.resolve_confirm_text': 'The customer gets the farewell message, if one is set. Their next message opens a new ticket.',
+  'card.resolve_confirm_yes': 'Resolve',
+  'card.cancel': 'Cancel',
   'thread.resolved': 'Ticket {protocol} resolved by {agent}. The next message from this customer opens a new ticket.',
   'thread.accepted': '{agent} accepted this ticket.',
-  'thread.unknown_command': 'Unknown command `{command}`. Nothing was sent to the customer. Commands here: `!note <text>` (or `// <text>`), `!accept`, `!resolve`.',
+  'thread.unknown_command': 'Unknown command `{command}`. Nothing was sent to the customer. Commands here: `!note <text>` (or `// <text>`), `!accept`, `!resolve [silent]`.',
   'thread.files_not_sent': 'Files are not sent to customers yet: only the text of your message was relayed. Share a link instead.',
   'thread.closed_ticket': 'This ticket is already resolved; nothing was sent. The customer’s next message opens a new ticket.',
   'delivery.failed': 'Not delivered to the customer: {reason}',
@@ -34,15 +40,21 @@ const en = {
   'admin.help':
     '*Ponte commands*\n' +
     '`/ponte connect whatsapp <phone_number_id> [#channel]`: route a WhatsApp number to a channel (admins)\n' +
+    '`/ponte message <accept|farewell> <text|off>`: what customers get when a ticket is accepted or resolved (admins)\n' +
     '`/ponte status`: connections, queues and unrouted traffic\n' +
     '`/ponte help`: this list\n' +
-    '*In a ticket thread*: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!resolve`.',
+    '*In a ticket thread*: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!resolve [silent]`.',
   'connect.usage': 'Usage: `/ponte connect whatsapp <phone_number_id> [#channel]`',
   'connect.bad_kind': '`{kind}` is not a channel Ponte can connect yet. Available: whatsapp.',
   'connect.bad_account': '`{account}` does not look like a WhatsApp phone number id (digits only, from Meta’s WhatsApp Manager).',
   'connect.bad_channel': 'Pick the channel from Slack’s autocomplete (type `#` and choose it), so Ponte gets its id.',
   'connect.done': 'WhatsApp number `{account}` now opens tickets in <#{channel}>.',
   'connect.moved': 'WhatsApp number `{account}` moved to <#{channel}> (it was in <#{previous}>). Open tickets keep their threads.',
+  'message.usage': 'Usage: `/ponte message <accept|farewell> <text>` (or `off`). Variables: {name}, {agent}, {protocol}, {department}.',
+  'message.set': 'The {kind} message is now:\n>{text}',
+  'message.cleared': 'The {kind} message is off: none is sent.',
+  'message.current': '*Customer messages*\n• accept: {accept}\n• farewell: {farewell}',
+  'message.none': '_off_',
   'status.title': '*Ponte status*',
   'status.connections': '*Connections*',
   'status.no_connections': 'No connections yet. An admin can run `/ponte connect whatsapp <phone_number_id> #channel`.',
@@ -71,9 +83,15 @@ const ptBR: Record<MessageKey, string> = {
   'card.unassigned': 'Sem atendente',
   'card.previous': 'Ticket anterior: {protocol}',
   'card.fallback': 'Ticket {protocol}: {customer} no {channel} ({status})',
+  'card.accept': 'Aceitar',
+  'card.resolve': 'Resolver',
+  'card.resolve_confirm_title': 'Resolver este ticket?',
+  'card.resolve_confirm_text': 'O cliente recebe a mensagem de despedida, se houver uma. A próxima mensagem dele abre um novo ticket.',
+  'card.resolve_confirm_yes': 'Resolver',
+  'card.cancel': 'Cancelar',
   'thread.resolved': 'Ticket {protocol} resolvido por {agent}. A próxima mensagem deste cliente abre um novo ticket.',
   'thread.accepted': '{agent} aceitou este ticket.',
-  'thread.unknown_command': 'Comando desconhecido `{command}`. Nada foi enviado ao cliente. Comandos aqui: `!note <texto>` (ou `// <texto>`), `!accept`, `!resolve`.',
+  'thread.unknown_command': 'Comando desconhecido `{command}`. Nada foi enviado ao cliente. Comandos aqui: `!note <texto>` (ou `// <texto>`), `!accept`, `!resolve [silent]`.',
   'thread.files_not_sent': 'Arquivos ainda não são enviados aos clientes: só o texto da sua mensagem foi repassado. Compartilhe um link.',
   'thread.closed_ticket': 'Este ticket já está resolvido; nada foi enviado. A próxima mensagem do cliente abre um novo ticket.',
   'delivery.failed': 'Não entregue ao cliente: {reason}',
@@ -87,15 +105,21 @@ const ptBR: Record<MessageKey, string> = {
   'admin.help':
     '*Comandos do Ponte*\n' +
     '`/ponte connect whatsapp <phone_number_id> [#canal]`: direciona um número de WhatsApp para um canal (administradores)\n' +
+    '`/ponte message <accept|farewell> <texto|off>`: o que o cliente recebe quando o ticket é aceito ou resolvido (administradores)\n' +
     '`/ponte status`: conexões, filas e tráfego sem destino\n' +
     '`/ponte help`: esta lista\n' +
-    '*Na thread de um ticket*: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!resolve`.',
+    '*Na thread de um ticket*: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!resolve [silent]`.',
   'connect.usage': 'Uso: `/ponte connect whatsapp <phone_number_id> [#canal]`',
   'connect.bad_kind': '`{kind}` ainda não é um canal que o Ponte conecta. Disponível: whatsapp.',
   'connect.bad_account': '`{account}` não parece um phone number id do WhatsApp (só dígitos, do WhatsApp Manager da Meta).',
   'connect.bad_channel': 'Escolha o canal pelo autocompletar do Slack (digite `#` e selecione), para o Ponte receber o id dele.',
   'connect.done': 'O número de WhatsApp `{account}` agora abre tickets em <#{channel}>.',
   'connect.moved': 'O número de WhatsApp `{account}` mudou para <#{channel}> (estava em <#{previous}>). Tickets abertos mantêm suas threads.',
+  'message.usage': 'Uso: `/ponte message <accept|farewell> <texto>` (ou `off`). Variáveis: {name}, {agent}, {protocol}, {department}.',
+  'message.set': 'A mensagem de {kind} agora é:\n>{text}',
+  'message.cleared': 'A mensagem de {kind} está desligada: nenhuma é enviada.',
+  'message.current': '*Mensagens ao cliente*\n• accept (aceite): {accept}\n• farewell (despedida): {farewell}',
+  'message.none': '_desligada_',
   'status.title': '*Status do Ponte*',
   'status.connections': '*Conexões*',
   'status.no_connections': 'Nenhuma conexão ainda. Um administrador pode rodar `/ponte connect whatsapp <phone_number_id> #canal`.',

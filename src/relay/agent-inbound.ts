@@ -1,25 +1,28 @@
 import type { Tx } from '../db/connect.js';
 import type { AgentMessageEvent } from '../core/events.js';
 import type { ChannelCapabilities } from '../core/ports.js';
-import { TransitionRejected } from '../core/errors.js';
 import type { Agent } from '../agents/repository.js';
 import { getConnection } from '../connections/repository.js';
 import { insertMessage, isLinked, linkMessage } from '../messages/repository.js';
-import { findTicketByThread, transition, type Ticket } from '../tickets/repository.js';
-import type { TicketAction } from '../tickets/state-machine.js';
+import { findTicketByThread, type Ticket } from '../tickets/repository.js';
 import { t, type Locale } from '../i18n/catalog.js';
 import { classifyAgentText } from './agent-text.js';
 import { signReply, splitText } from './compose-reply.js';
 import { LaneSet, agentLane, customerLane } from './outbox.js';
 import { ignored, type Outcome } from './outcome.js';
+import { runTicketCommand, type TicketCommand } from './ticket-actions.js';
 
 export interface AgentInboundContext {
   locale: Locale;
   capabilitiesOf(channel: string): ChannelCapabilities | undefined;
 }
 
-/** Commands this slice understands; the rest are answered with a notice, never relayed. */
-const COMMANDS: Record<string, TicketAction> = { accept: 'accept', resolve: 'resolve' };
+/** `!accept`, `!resolve [silent]`: the commands this slice understands; the rest get a notice. */
+function parseCommand(name: string, args: string): TicketCommand | undefined {
+  if (name === 'accept') return { action: 'accept' };
+  if (name === 'resolve') return { action: 'resolve', silent: /^silent\b/i.test(args) };
+  return undefined;
+}
 
 /**
  * An agent's message in a thread, inside the ingest transaction (the author's profile was
@@ -53,6 +56,8 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     await linkMessage(tx, id, ev.platform, ev.externalId);
     return id;
   };
+  const caps = await capabilities(tx, ticket, ctx);
+  const command = (cmd: TicketCommand) => runTicketCommand({ tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse: notice }, cmd);
 
   const parsed = classifyAgentText(ev.text);
   if (parsed.type === 'note') {
@@ -63,12 +68,9 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
 
   if (parsed.type === 'command') {
     await record('note', ev.text, 'command');
-    const action = COMMANDS[parsed.name];
-    if (!action) {
-      await notice(t(ctx.locale, 'thread.unknown_command', { command: `!${parsed.name}` }));
-      return { state: 'done', lanes: lanes.list() };
-    }
-    await act(tx, ticket, action, agent, ctx.locale, lanes, notice);
+    const cmd = parseCommand(parsed.name, parsed.args);
+    if (cmd) await command(cmd);
+    else await notice(t(ctx.locale, 'thread.unknown_command', { command: `!${parsed.name}` }));
     return { state: 'done', lanes: lanes.list() };
   }
 
@@ -82,40 +84,17 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     await notice(t(ctx.locale, 'thread.closed_ticket'));
     return { state: 'done', lanes: lanes.list() };
   }
-  if (ticket.status === 'pending') await act(tx, ticket, 'accept', agent, ctx.locale, lanes, notice);
-
-  const connection = await getConnection(tx, ticket.connection_id);
-  const caps = ctx.capabilitiesOf(connection.channel);
   if (!caps) return ignored('channel_off');
+  if (ticket.status === 'pending') await command({ action: 'accept' });
+
   const body = signReply(agent.signature_enabled ? agent.display_name : null, parsed.text, caps);
   const messageId = await record('outbound', body);
-  const parts = splitText(body, caps.maxTextLength);
-  for (const [part, text] of parts.entries()) {
+  for (const [part, text] of splitText(body, caps.maxTextLength).entries()) {
     await lanes.add(customerLane(ticket.id), { kind: 'customer.send', messageId, part, text });
   }
   return { state: 'done', lanes: lanes.list() };
 }
 
-async function act(
-  tx: Tx,
-  ticket: Ticket,
-  action: TicketAction,
-  agent: Agent,
-  locale: Locale,
-  lanes: LaneSet,
-  notice: (text: string) => Promise<void>,
-): Promise<void> {
-  try {
-    const after = await transition(tx, ticket.id, action, agent.id);
-    await lanes.add(agentLane(ticket.id), { kind: 'card.update', ticketId: ticket.id });
-    const name = agent.display_name ?? agent.platform_user_id;
-    if (action === 'resolve') await notice(t(locale, 'thread.resolved', { protocol: after.protocol, agent: name }));
-    if (action === 'accept') await notice(t(locale, 'thread.accepted', { agent: name }));
-    ticket.status = after.status;
-  } catch (err) {
-    if (!(err instanceof TransitionRejected)) throw err;
-    const by = err.current.assigneeName ? t(locale, 'transition.by', { agent: err.current.assigneeName }) : '';
-    const status = t(locale, `status.${err.current.status as 'pending' | 'open' | 'resolved'}`).toLowerCase();
-    await notice(t(locale, 'transition.rejected', { status, by }));
-  }
+async function capabilities(tx: Tx, ticket: Ticket, ctx: AgentInboundContext): Promise<ChannelCapabilities | undefined> {
+  return ctx.capabilitiesOf((await getConnection(tx, ticket.connection_id)).channel);
 }

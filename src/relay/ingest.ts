@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics.js';
 import { findAgent, profileIsFresh, saveAgentProfile, type Agent } from '../agents/repository.js';
 import { findTicketByThread } from '../tickets/repository.js';
 import { handleAgentMessage, type AgentInboundContext } from './agent-inbound.js';
+import { handleAgentAction } from './agent-action.js';
 import { handleCustomerMessage } from './customer-inbound.js';
 import { handleCustomerStatus } from './customer-status.js';
 import { ignored, type Outcome } from './outcome.js';
@@ -31,7 +32,8 @@ export interface IngestDeps extends AgentInboundContext {
   log: Logger;
 }
 
-type Step = { kind: 'empty' } | { kind: 'more' } | { kind: 'profile'; event: AgentMessageEvent };
+type AgentRef = Pick<AgentMessageEvent, 'platform' | 'userId'>;
+type Step = { kind: 'empty' } | { kind: 'more' } | { kind: 'profile'; who: AgentRef };
 
 /**
  * Drains the pending events of one ordering key (one customer on one account, or one agent
@@ -57,7 +59,7 @@ export async function drainOrderingKey(deps: IngestDeps, key: string, lanes: Set
           WHERE ordering_key = ${key} AND state = 'pending' ORDER BY occurred_at, id LIMIT 1`;
         for (let i = 0; head && i < BATCH; i++) {
           const outcome = await handle(tx, head.payload, deps, staleOk);
-          if (outcome === 'profile') return { kind: 'profile', event: head.payload as AgentMessageEvent };
+          if (outcome === 'profile') return { kind: 'profile', who: head.payload as AgentRef };
           for (const lane of outcome.lanes) lanes.add(lane);
           handled.push({ kind: head.kind, state: outcome.state });
           // Close this event and read the next one in one round trip (it runs per message).
@@ -79,7 +81,7 @@ export async function drainOrderingKey(deps: IngestDeps, key: string, lanes: Set
     }
     for (const h of handled) deps.metrics.ingested.inc({ kind: h.kind, result: h.state });
     if (step.kind === 'empty') return;
-    if (step.kind === 'profile') await fetchProfile(deps, step.event, staleOk);
+    if (step.kind === 'profile') await fetchProfile(deps, step.who, staleOk);
   }
 }
 
@@ -92,15 +94,24 @@ async function handle(tx: Tx, ev: InboundEvent, deps: IngestDeps, staleOk: Set<s
     case 'agent.message': {
       // Agents chat in threads that are not tickets too: those cost no profile lookup.
       if (!(await findTicketByThread(tx, ev.platform, ev.containerId, ev.threadId))) return ignored('not_a_ticket_thread');
-      const agent = await findAgent(tx, ev.platform, ev.userId);
-      if (!agent || !(profileIsFresh(agent) || staleOk.has(ev.userId))) return 'profile';
-      return handleAgentMessage(tx, ev, agent satisfies Agent, deps);
+      const agent = await knownAgent(tx, ev, staleOk);
+      return agent ? handleAgentMessage(tx, ev, agent, deps) : 'profile';
+    }
+    case 'agent.action': {
+      const agent = await knownAgent(tx, ev, staleOk);
+      return agent ? handleAgentAction(tx, ev, agent, deps) : 'profile';
     }
   }
 }
 
+/** The author with a fresh profile (or a stale one we agreed to use), or undefined to fetch it. */
+async function knownAgent(tx: Tx, who: AgentRef, staleOk: Set<string>): Promise<Agent | undefined> {
+  const agent = await findAgent(tx, who.platform, who.userId);
+  return agent && (profileIsFresh(agent) || staleOk.has(who.userId)) ? agent : undefined;
+}
+
 /** Refreshes the author's profile from the platform; a stale name beats a stuck reply. */
-async function fetchProfile(deps: IngestDeps, ev: AgentMessageEvent, staleOk: Set<string>): Promise<void> {
+async function fetchProfile(deps: IngestDeps, ev: AgentRef, staleOk: Set<string>): Promise<void> {
   const bridge = deps.bridges.get(ev.platform);
   try {
     if (!bridge) throw new Error(`no bridge for ${ev.platform}`);

@@ -46,6 +46,12 @@ export async function perform(deps: OperationDeps, op: OutboxOp): Promise<Effect
       if (m.agentLink) await bridgeFor(deps, m.agentPlatform).react({ externalId: m.agentLink, name: op.name });
       return NOTHING;
     }
+    case 'agent.notify': {
+      const { platform } = await loadCard(deps.sql, op.ticketId, deps.locale);
+      const thread = await currentThread(deps.sql, op.ticketId, platform);
+      if (thread) await bridgeFor(deps, platform).notify({ thread, userId: op.userId, text: op.text });
+      return NOTHING;
+    }
     case 'customer.send':
       return sendToCustomer(deps, op);
   }

@@ -9,6 +9,7 @@ export type OutboxOp =
   | { kind: 'thread.post'; messageId: string }
   | { kind: 'card.update'; ticketId: string }
   | { kind: 'reaction.add'; messageId: string; name: string }
+  | { kind: 'agent.notify'; ticketId: string; userId: string; text: string }
   | { kind: 'customer.send'; messageId: string; part: number; text: string };
 
 export type OutboxKind = OutboxOp['kind'];

@@ -62,12 +62,12 @@ describe('parseWhatsApp: messages', () => {
 
     const out = parsed(wire(batch));
     expect(out.problems).toEqual([]);
-    expect(out.records.map((r) => r.event.externalId)).toEqual(['wamid.1', 'wamid.OUT', 'wamid.2', 'wamid.3', 'wamid.4']);
+    expect(out.records.map((r) => (r.event as { externalId: string }).externalId)).toEqual(['wamid.1', 'wamid.OUT', 'wamid.2', 'wamid.3', 'wamid.4']);
     const byId = new Map(messages(out).map((e) => [e.externalId, e]));
     expect(byId.get('wamid.1')).toMatchObject({ accountId: PN, text: 'first', contact: { externalId: '551100000002', name: 'Bia' } });
     expect(byId.get('wamid.2')).toMatchObject({ accountId: '300000000000003', text: 'second', contact: { name: 'Ana' } });
     expect(byId.get('wamid.4')).toMatchObject({ accountId: '200000000000002', contact: { name: 'Caio' } });
-    expect(out.records.find((r) => r.event.externalId === 'wamid.2')!.orderingKey).toBe('wa:300000000000003:551100000001');
+    expect(out.records.find((r) => (r.event as { externalId: string }).externalId === 'wamid.2')!.orderingKey).toBe('wa:300000000000003:551100000001');
   });
 
   it('a message without an id is a problem; the rest of the delivery still parses', () => {
@@ -80,7 +80,7 @@ describe('parseWhatsApp: messages', () => {
     const out = parsed(wire(batch));
     expect(out.problems).toHaveLength(1);
     expect(out.problems[0]).toMatch(/id/);
-    expect(out.records.map((r) => r.event.externalId)).toEqual(['wamid.A', 'wamid.C']);
+    expect(out.records.map((r) => (r.event as { externalId: string }).externalId)).toEqual(['wamid.A', 'wamid.C']);
   });
 });
 

@@ -1,0 +1,34 @@
+import type { Sql } from '../db/connect.js';
+import { getMessageText, setMessageText, MESSAGE_KINDS, type MessageKind } from '../settings/repository.js';
+import { t, type Locale } from '../i18n/catalog.js';
+
+/**
+ * `/ponte message [<accept|farewell> <text|off>]`: the texts customers get when their ticket is
+ * accepted or resolved. `text` is the command's free text with the platform's markup already
+ * undone by the bridge, so it is stored exactly as the customer will read it.
+ */
+export async function messageCommand(sql: Sql, locale: Locale, actor: string, text: string): Promise<string> {
+  const match = /^\s*(\S+)(?:\s+([\s\S]*))?$/.exec(text);
+  if (!match) return current(sql, locale);
+  const kind = match[1]!.toLowerCase();
+  const value = (match[2] ?? '').trim();
+  if (!MESSAGE_KINDS.includes(kind as MessageKind) || !value) return t(locale, 'message.usage');
+  if (value.toLowerCase() === 'off') {
+    await setMessageText(sql, kind as MessageKind, null, actor);
+    await audit(sql, actor, kind, null);
+    return t(locale, 'message.cleared', { kind });
+  }
+  await setMessageText(sql, kind as MessageKind, value, actor);
+  await audit(sql, actor, kind, value);
+  return t(locale, 'message.set', { kind, text: value.replace(/\n/g, '\n>') });
+}
+
+async function current(sql: Sql, locale: Locale): Promise<string> {
+  const none = t(locale, 'message.none');
+  const [accept, farewell] = await Promise.all([getMessageText(sql, 'accept'), getMessageText(sql, 'farewell')]);
+  return t(locale, 'message.current', { accept: accept ? `“${accept}”` : none, farewell: farewell ? `“${farewell}”` : none });
+}
+
+async function audit(sql: Sql, actor: string, kind: string, text: string | null): Promise<void> {
+  await sql`INSERT INTO audit_log (actor, action, details) VALUES (${actor}, 'message', ${sql.json({ kind, text })})`;
+}

@@ -1,0 +1,46 @@
+import type { Tx } from '../db/connect.js';
+import type { ChannelCapabilities } from '../core/ports.js';
+import { insertMessage } from '../messages/repository.js';
+import { getMessageText, type MessageKind } from '../settings/repository.js';
+import { splitText } from './compose-reply.js';
+import { customerLane, type LaneSet } from './outbox.js';
+
+/** Fills {name}, {agent}, {protocol}, {department}; unknown variables stay visible. */
+export function fillTemplate(text: string, vars: Record<string, string>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
+}
+
+interface TicketFacts {
+  protocol: string;
+  customer: string;
+  department: string;
+}
+
+async function ticketFacts(tx: Tx, ticketId: string): Promise<TicketFacts> {
+  const [row] = await tx<TicketFacts[]>`
+    SELECT t.protocol, COALESCE(ct.name, ct.phone, ct.external_id) AS customer, d.name AS department
+    FROM tickets t JOIN contacts ct ON ct.id = t.contact_id JOIN departments d ON d.id = t.department_id
+    WHERE t.id = ${ticketId}`;
+  if (!row) throw new Error(`ticket ${ticketId} not found`);
+  return row;
+}
+
+/**
+ * Queues the configured customer-facing message of `kind` (accept, farewell) for the ticket,
+ * on the customer lane, after anything already queued there. Nothing is sent when an admin
+ * has not set that message (as in Whaticket, where these are opt-in).
+ */
+export async function queueAutoMessage(
+  tx: Tx,
+  o: { ticketId: string; kind: MessageKind; agentId: string; agentName: string; caps: ChannelCapabilities; lanes: LaneSet },
+): Promise<boolean> {
+  const template = await getMessageText(tx, o.kind);
+  if (!template) return false;
+  const facts = await ticketFacts(tx, o.ticketId);
+  const body = fillTemplate(template, { name: facts.customer, agent: o.agentName, protocol: facts.protocol, department: facts.department });
+  const messageId = await insertMessage(tx, { ticketId: o.ticketId, direction: 'outbound', body, kind: `auto.${o.kind}`, authorAgentId: o.agentId, deliveryStatus: 'queued' });
+  for (const [part, text] of splitText(body, o.caps.maxTextLength).entries()) {
+    await o.lanes.add(customerLane(o.ticketId), { kind: 'customer.send', messageId, part, text });
+  }
+  return true;
+}

@@ -1,0 +1,53 @@
+import type { Tx } from '../db/connect.js';
+import type { ChannelCapabilities } from '../core/ports.js';
+import { TransitionRejected } from '../core/errors.js';
+import type { Agent } from '../agents/repository.js';
+import { insertMessage } from '../messages/repository.js';
+import { transition, type Ticket } from '../tickets/repository.js';
+import { t, type Locale } from '../i18n/catalog.js';
+import { queueAutoMessage } from './auto-messages.js';
+import type { LaneSet} from './outbox.js';
+import { agentLane } from './outbox.js';
+
+export type TicketCommand = { action: 'accept' } | { action: 'resolve'; silent: boolean };
+
+export interface ActionContext {
+  tx: Tx;
+  ticket: Ticket;
+  agent: Agent;
+  locale: Locale;
+  caps: ChannelCapabilities | undefined;
+  lanes: LaneSet;
+  /** How a refusal reaches the agent: a thread notice for a command, a private line for a button. */
+  refuse(text: string): Promise<void>;
+}
+
+/**
+ * One ticket action, shared by `!` commands, implicit acceptance and buttons:
+ *  1. the guarded transition (a stale or concurrent one is refused in words, nothing changes);
+ *  2. the card is updated in place and the thread says who did what;
+ *  3. the configured customer message goes out (accept; farewell unless silent).
+ * Returns whether the action happened.
+ */
+export async function runTicketCommand(ctx: ActionContext, cmd: TicketCommand): Promise<boolean> {
+  const { tx, ticket, agent, locale, lanes } = ctx;
+  const name = agent.display_name ?? agent.platform_user_id;
+  let after: Ticket;
+  try {
+    after = await transition(tx, ticket.id, cmd.action, agent.id);
+  } catch (err) {
+    if (!(err instanceof TransitionRejected)) throw err;
+    const by = err.current.assigneeName ? t(locale, 'transition.by', { agent: err.current.assigneeName }) : '';
+    const status = t(locale, `status.${err.current.status as 'pending' | 'open' | 'resolved'}`).toLowerCase();
+    await ctx.refuse(t(locale, 'transition.rejected', { status, by }));
+    return false;
+  }
+  ticket.status = after.status;
+  await lanes.add(agentLane(ticket.id), { kind: 'card.update', ticketId: ticket.id });
+  const notice = cmd.action === 'accept' ? t(locale, 'thread.accepted', { agent: name }) : t(locale, 'thread.resolved', { protocol: after.protocol, agent: name });
+  const noticeId = await insertMessage(tx, { ticketId: ticket.id, direction: 'system', body: notice });
+  await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: noticeId });
+  const kind = cmd.action === 'accept' ? 'accept' : cmd.action === 'resolve' && !cmd.silent ? 'farewell' : undefined;
+  if (kind && ctx.caps) await queueAutoMessage(tx, { ticketId: ticket.id, kind, agentId: agent.id, agentName: name, caps: ctx.caps, lanes });
+  return true;
+}

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blockActionsPayload, interactionBody } from '../fixtures/slack.js';
+import { CHANNEL, PHONE_ID, eventually, startHarness, type Harness } from '../support/harness.js';
+import type { SlackCall } from '../fakes/slack-api.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+  await h.slashCommand(`connect whatsapp ${PHONE_ID} <#${CHANNEL}|support>`);
+});
+afterAll(async () => h?.close());
+
+const bodiesTo = (to: string) =>
+  h.graph.sends().filter((c) => (c.body as { to?: string }).to === to).map((c) => (c.body as { text: { body: string } }).text.body);
+const cardPost = (ts: string) => [...h.slack.messages.values()].find((m) => m.ts === ts && !m.thread_ts)!;
+const buttonsOf = (blocks: unknown) =>
+  ((blocks as { type: string; elements?: { action_id: string; value: string; confirm?: unknown }[] }[]).find((b) => b.type === 'actions')?.elements ?? []);
+const press = (action: 'accept' | 'resolve', ticketId: string, userId: string, cardTs: string) =>
+  h.postSlack(interactionBody(blockActionsPayload({ actionId: `ticket.${action}`, value: ticketId, userId, channelId: CHANNEL, messageTs: cardTs })), 'application/x-www-form-urlencoded');
+const updatesOf = (cardTs: string): SlackCall[] => h.slack.callsTo('chat.update').filter((c) => c.params.ts === cardTs);
+const ticketOf = async (phone: string) => {
+  const [row] = await h.db.sql<{ id: string; status: string; assignee: string | null }[]>`
+    SELECT t.id, t.status, a.display_name AS assignee FROM tickets t JOIN contacts c ON c.id = t.contact_id
+    LEFT JOIN agents a ON a.id = t.assignee_id WHERE c.external_id = ${phone} ORDER BY t.id DESC LIMIT 1`;
+  return row!;
+};
+
+describe('customer messages set by admins', () => {
+  it('refuses non-admins and shows, sets and clears the texts for admins', async () => {
+    expect(await h.slashCommand('message accept hi', 'UAGENT01')).toMatch(/only Ponte admins/);
+    expect(await h.slashCommand('message')).toMatch(/accept: _off_[\s\S]*farewell: _off_/);
+    expect(await h.slashCommand('message accept')).toMatch(/Usage/);
+    expect(await h.slashCommand('message greeting hello')).toMatch(/Usage/);
+    expect(await h.slashCommand('message accept Olá {name}, sou {agent} &amp; vou te atender. Protocolo {protocol}.')).toMatch(/accept message is now/);
+    expect(await h.slashCommand('message farewell Obrigado, {name}! Protocolo {protocol} encerrado.')).toMatch(/farewell message is now/);
+    expect(await h.slashCommand('message')).toMatch(/accept: “Olá \{name\}, sou \{agent\} & vou te atender/);
+  });
+});
+
+describe('the ticket card’s buttons', () => {
+  it('has Accept and Resolve (with a confirmation) while pending', async () => {
+    const cardTs = await h.customerWrites('5511966660001', 'Carla', 'oi, preciso de ajuda');
+    const { id } = await ticketOf('5511966660001');
+    const buttons = buttonsOf(cardPost(cardTs).blocks);
+    expect(buttons.map((b) => [b.action_id, b.value])).toEqual([['ticket.accept', id], ['ticket.resolve', id]]);
+    expect(buttons[1]!.confirm).toBeDefined();
+  });
+
+  it('Accept updates the card in place with the agent and sends the accept message signed with their name', async () => {
+    const cardTs = await h.customerWrites('5511966660002', 'Dora', 'bom dia');
+    const { id } = await ticketOf('5511966660002');
+    expect((await press('accept', id, 'UAGENT01', cardTs)).statusCode).toBe(200);
+    const update = await eventually('the card updated', () => updatesOf(cardTs).find((u) => JSON.stringify(u.params.blocks).includes('Maria')));
+    expect(buttonsOf(update.params.blocks).map((b) => b.action_id)).toEqual(['ticket.resolve']);
+    await eventually('the accept message', () => bodiesTo('5511966660002').length === 1);
+    const protocol = (await h.db.sql<{ protocol: string }[]>`SELECT protocol FROM tickets WHERE id = ${id}`)[0]!.protocol;
+    expect(bodiesTo('5511966660002')).toEqual([`Olá Dora, sou Maria & vou te atender. Protocolo ${protocol}.`]);
+    expect(await ticketOf('5511966660002')).toMatchObject({ status: 'open', assignee: 'Maria' });
+  });
+
+  it('a second Accept by someone else changes nothing and tells only them why', async () => {
+    const cardTs = await h.customerWrites('5511966660003', 'Edu', 'olá');
+    const { id } = await ticketOf('5511966660003');
+    await press('accept', id, 'UAGENT01', cardTs);
+    await eventually('accepted by Maria', async () => (await ticketOf('5511966660003')).assignee === 'Maria');
+    await press('accept', id, 'UAGENT02', cardTs);
+    const refusal = await eventually('the private refusal', () => h.slack.callsTo('chat.postEphemeral').find((c) => c.params.user === 'UAGENT02'));
+    expect(refusal.params).toMatchObject({ channel: CHANNEL, thread_ts: cardTs, text: 'Nothing changed: this ticket is already open by Maria.' });
+    expect(await ticketOf('5511966660003')).toMatchObject({ status: 'open', assignee: 'Maria' });
+    await h.ponte.sweep();
+    expect(bodiesTo('5511966660003')).toHaveLength(1); // one accept message, not two
+    expect(h.thread(cardTs).filter((t) => t.startsWith('Nothing changed'))).toEqual([]); // not posted for everyone
+  });
+
+  it('Resolve resolves, sends the farewell, and leaves a card without buttons', async () => {
+    const cardTs = await h.customerWrites('5511966660004', 'Fabi', 'era isso');
+    const { id } = await ticketOf('5511966660004');
+    await press('resolve', id, 'UAGENT02', cardTs);
+    await eventually('resolved', async () => (await ticketOf('5511966660004')).status === 'resolved');
+    await eventually('the farewell', () => bodiesTo('5511966660004').length === 1);
+    expect(bodiesTo('5511966660004')[0]).toMatch(/^Obrigado, Fabi! Protocolo \S+ encerrado\.$/);
+    const last = await eventually('the final card', () => updatesOf(cardTs).find((u) => /Resolved/.test(JSON.stringify(u.params.blocks))));
+    expect(buttonsOf(last.params.blocks)).toEqual([]);
+  });
+
+  it('ignores a button for a ticket id that does not exist, and refuses a malformed one', async () => {
+    const cardTs = await h.customerWrites('5511966660005', 'Gui', 'teste');
+    expect((await press('accept', '999999999', 'UAGENT01', cardTs)).statusCode).toBe(200);
+    const bad = blockActionsPayload({ actionId: 'ticket.accept', value: 'DROP TABLE', userId: 'UAGENT01', channelId: CHANNEL, messageTs: cardTs });
+    expect((await h.postSlack(interactionBody(bad), 'application/x-www-form-urlencoded')).statusCode).toBe(200);
+    await eventually('the unknown ticket recorded', async () => {
+      const rows = await h.db.sql`SELECT 1 FROM inbound_events WHERE reason = 'unknown_ticket'`;
+      return rows.length === 1;
+    });
+    const [rejected] = await h.db.sql<{ reason: string }[]>`SELECT reason FROM inbound_events WHERE reason LIKE 'button%'`;
+    expect(rejected?.reason).toMatch(/without a ticket id/);
+    expect((await ticketOf('5511966660005')).status).toBe('pending');
+  });
+});
+
+describe('commands and replies send the configured messages in order', () => {
+  it('a reply to a pending ticket sends the accept message first, then the signed reply', async () => {
+    const cardTs = await h.customerWrites('5511966660006', 'Hugo', 'quanto custa?');
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT02', text: 'Custa R$ 10.', threadTs: cardTs });
+    await eventually('both messages', () => bodiesTo('5511966660006').length === 2);
+    expect(bodiesTo('5511966660006')[0]).toMatch(/^Olá Hugo, sou João/);
+    expect(bodiesTo('5511966660006')[1]).toBe('*João:*\nCusta R$ 10.');
+  });
+
+  it('!resolve sends the farewell; !resolve silent sends none', async () => {
+    const a = await h.customerWrites('5511966660007', 'Ines', 'ok');
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: '!resolve', threadTs: a });
+    await eventually('the farewell', () => bodiesTo('5511966660007').some((b) => b.startsWith('Obrigado, Ines!')));
+
+    const b = await h.customerWrites('5511966660008', 'Juca', 'ok');
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: '!resolve silent', threadTs: b });
+    await eventually('resolved', async () => (await ticketOf('5511966660008')).status === 'resolved');
+    await h.ponte.sweep();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bodiesTo('5511966660008')).toEqual([]);
+  });
+
+  it('sends nothing automatic once an admin turns a message off', async () => {
+    expect(await h.slashCommand('message accept off')).toMatch(/accept message is off/);
+    const cardTs = await h.customerWrites('5511966660009', 'Lia', 'oi');
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: 'Oi Lia!', threadTs: cardTs });
+    await eventually('the reply', () => bodiesTo('5511966660009').length === 1);
+    expect(bodiesTo('5511966660009')).toEqual(['*Maria:*\nOi Lia!']);
+  });
+
+  it('sends only requests that match Slack’s published API description', () => {
+    expect(h.slack.specViolations).toEqual([]);
+  });
+});
