@@ -114,10 +114,15 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     let url: string | undefined;
     if (role === 'all' || role === 'web') {
       let botUserId: string | undefined;
+      const lookupProfile = async (platform: AgentPlatform, userId: string) => {
+        const bridge = bridges.get(platform);
+        if (!bridge) throw new Error(`no ${platform} bridge`);
+        return bridge.lookupUser(userId);
+      };
       const slackDeps: SlackHandlerDeps = {
         inbox,
         locale: config.PONTE_LOCALE,
-        runCommand: (ctx, tokens) => runCommand({ sql, envAdmins: config.PONTE_ADMINS }, ctx, tokens),
+        runCommand: (ctx, tokens) => runCommand({ sql, envAdmins: config.PONTE_ADMINS, lookupProfile }, ctx, tokens),
         botUserId: () => botUserId,
       };
       if (slack) {

@@ -2,7 +2,7 @@ import type { Sql } from '../db/connect.js';
 import type { AgentPlatform, ChannelKind } from '../core/events.js';
 import { upsertConnection } from '../connections/repository.js';
 import { t, type Locale } from '../i18n/catalog.js';
-import { isAdmin } from './permissions.js';
+import { isAdmin, type ProfileLookup } from './permissions.js';
 import { renderStatus } from './status.js';
 import { messageCommand } from './messages.js';
 import { wordAt, type CommandToken } from './tokens.js';
@@ -20,6 +20,8 @@ export interface CommandContext {
 export interface AdminDeps {
   sql: Sql;
   envAdmins: readonly string[];
+  /** Reads a profile from the platform, to recognise its workspace admins and owners. */
+  lookupProfile?: ProfileLookup;
 }
 
 /** Subcommands that change configuration: only admins may run them. */
@@ -32,7 +34,7 @@ const CONNECTABLE: readonly ChannelKind[] = ['whatsapp'];
  */
 export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: CommandToken[]): Promise<string> {
   const sub = wordAt(tokens, 0)?.toLowerCase() ?? 'help';
-  if (ADMIN_ONLY.has(sub) && !(await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId))) {
+  if (ADMIN_ONLY.has(sub) && !(await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile))) {
     return t(ctx.locale, 'admin.refused');
   }
   switch (sub) {

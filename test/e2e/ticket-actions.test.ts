@@ -132,3 +132,16 @@ describe('commands and replies send the configured messages in order', () => {
     expect(h.slack.specViolations).toEqual([]);
   });
 });
+
+describe('who is an admin', () => {
+  it('recognises a Slack workspace admin or owner without PONTE_ADMINS, and nobody else', async () => {
+    h.slack.users.set('UOWNER01', { name: 'olga', real_name: 'Olga Owner', is_owner: true });
+    h.slack.users.set('UWSADM01', { name: 'wes', real_name: 'Wes Admin', is_admin: true });
+    h.slack.users.set('UMEMBER1', { name: 'mel', real_name: 'Mel Member' });
+    expect(await h.slashCommand('message farewell Tchau {name}', 'UOWNER01')).toMatch(/farewell message is now/);
+    expect(await h.slashCommand('message farewell Até logo {name}', 'UWSADM01')).toMatch(/farewell message is now/);
+    expect(await h.slashCommand('message farewell nope', 'UMEMBER1')).toMatch(/only Ponte admins/);
+    expect(await h.slashCommand('message', 'UMEMBER1')).toMatch(/only Ponte admins/);
+    expect(await h.slashCommand('message')).toMatch(/farewell: “Até logo \{name\}”/);
+  });
+});
