@@ -41,6 +41,7 @@ export function parseEventCallback(body: unknown, botUserId?: string): ParsedEve
     userId: ev.user,
     text: slackToPlain(ev.text ?? ''),
     fileCount: ev.files?.length ?? 0,
+    addressedToTeammate: /^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>/.test(ev.text ?? ''),
     occurredAt: isoFromTs(ev.ts),
   };
   return { record: { event, dedupeKey, orderingKey: threadOrderingKey(ev.channel, ev.thread_ts) } };

@@ -51,6 +51,8 @@ export interface AgentMessageEvent {
   text: string;
   /** How many files the agent attached (relaying files comes with the media work). */
   fileCount?: number;
+  /** The message opens by mentioning a teammate: it is addressed to them, not to the customer. */
+  addressedToTeammate?: boolean;
   occurredAt: string;
 }
 

@@ -26,7 +26,8 @@ const en = {
   'card.cancel': 'Cancel',
   'thread.resolved': 'Ticket {protocol} resolved by {agent}. The next message from this customer opens a new ticket.',
   'thread.accepted': '{agent} accepted this ticket.',
-  'thread.unknown_command': 'Unknown command `{command}`. Nothing was sent to the customer. Commands here: `!note <text>` (or `// <text>`), `!accept`, `!resolve [silent]`.',
+  'thread.returned': '{agent} returned this ticket to the queue: it is pending again, and anyone can accept it.',
+  'thread.unknown_command': 'Unknown command `{command}`. Nothing was sent to the customer. Commands here: `!note <text>` (or `// <text>`), `!accept`, `!return`, `!resolve [silent]`.',
   'thread.files_not_sent': 'Files are not sent to customers yet: only the text of your message was relayed. Share a link instead.',
   'thread.closed_ticket': 'This ticket is already resolved; nothing was sent. The customer’s next message opens a new ticket.',
   'delivery.failed': 'Not delivered to the customer: {reason}',
@@ -43,7 +44,7 @@ const en = {
     '`/ponte message <accept|farewell> <text|off>`: what customers get when a ticket is accepted or resolved (admins)\n' +
     '`/ponte status`: connections, queues and unrouted traffic\n' +
     '`/ponte help`: this list\n' +
-    '*In a ticket thread*: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!resolve [silent]`.',
+    '*In a ticket thread*: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!resolve [silent]`.',
   'connect.usage': 'Usage: `/ponte connect whatsapp <phone_number_id> [#channel]`',
   'connect.bad_kind': '`{kind}` is not a channel Ponte can connect yet. Available: whatsapp.',
   'connect.bad_account': '`{account}` does not look like a WhatsApp phone number id (digits only, from Meta’s WhatsApp Manager).',
@@ -91,7 +92,8 @@ const ptBR: Record<MessageKey, string> = {
   'card.cancel': 'Cancelar',
   'thread.resolved': 'Ticket {protocol} resolvido por {agent}. A próxima mensagem deste cliente abre um novo ticket.',
   'thread.accepted': '{agent} aceitou este ticket.',
-  'thread.unknown_command': 'Comando desconhecido `{command}`. Nada foi enviado ao cliente. Comandos aqui: `!note <texto>` (ou `// <texto>`), `!accept`, `!resolve [silent]`.',
+  'thread.returned': '{agent} devolveu este ticket para a fila: ele está pendente de novo e qualquer um pode aceitá-lo.',
+  'thread.unknown_command': 'Comando desconhecido `{command}`. Nada foi enviado ao cliente. Comandos aqui: `!note <texto>` (ou `// <texto>`), `!accept`, `!return`, `!resolve [silent]`.',
   'thread.files_not_sent': 'Arquivos ainda não são enviados aos clientes: só o texto da sua mensagem foi repassado. Compartilhe um link.',
   'thread.closed_ticket': 'Este ticket já está resolvido; nada foi enviado. A próxima mensagem do cliente abre um novo ticket.',
   'delivery.failed': 'Não entregue ao cliente: {reason}',
@@ -108,7 +110,7 @@ const ptBR: Record<MessageKey, string> = {
     '`/ponte message <accept|farewell> <texto|off>`: o que o cliente recebe quando o ticket é aceito ou resolvido (administradores)\n' +
     '`/ponte status`: conexões, filas e tráfego sem destino\n' +
     '`/ponte help`: esta lista\n' +
-    '*Na thread de um ticket*: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!resolve [silent]`.',
+    '*Na thread de um ticket*: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!resolve [silent]`.',
   'connect.usage': 'Uso: `/ponte connect whatsapp <phone_number_id> [#canal]`',
   'connect.bad_kind': '`{kind}` ainda não é um canal que o Ponte conecta. Disponível: whatsapp.',
   'connect.bad_account': '`{account}` não parece um phone number id do WhatsApp (só dígitos, do WhatsApp Manager da Meta).',

@@ -17,9 +17,10 @@ export interface AgentInboundContext {
   capabilitiesOf(channel: string): ChannelCapabilities | undefined;
 }
 
-/** `!accept`, `!resolve [silent]`: the commands this slice understands; the rest get a notice. */
+/** `!accept`, `!return`, `!resolve [silent]`: the commands this slice understands; the rest get a notice. */
 function parseCommand(name: string, args: string): TicketCommand | undefined {
   if (name === 'accept') return { action: 'accept' };
+  if (name === 'return') return { action: 'return' };
   if (name === 'resolve') return { action: 'resolve', silent: /^silent\b/i.test(args) };
   return undefined;
 }
@@ -59,7 +60,8 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
   const caps = await capabilities(tx, ticket, ctx);
   const command = (cmd: TicketCommand) => runTicketCommand({ tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse: notice }, cmd);
 
-  const parsed = classifyAgentText(ev.text);
+  // A message that opens by mentioning a teammate is talk between agents (DESIGN §6).
+  const parsed = ev.addressedToTeammate ? ({ type: 'note', text: ev.text } as const) : classifyAgentText(ev.text);
   if (parsed.type === 'note') {
     const id = await record('note', parsed.text);
     await lanes.add(agentLane(ticket.id), { kind: 'reaction.add', messageId: id, name: 'lock' });

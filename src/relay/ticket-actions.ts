@@ -9,7 +9,7 @@ import { queueAutoMessage } from './auto-messages.js';
 import type { LaneSet} from './outbox.js';
 import { agentLane } from './outbox.js';
 
-export type TicketCommand = { action: 'accept' } | { action: 'resolve'; silent: boolean };
+export type TicketCommand = { action: 'accept' } | { action: 'return' } | { action: 'resolve'; silent: boolean };
 
 export interface ActionContext {
   tx: Tx;
@@ -44,7 +44,12 @@ export async function runTicketCommand(ctx: ActionContext, cmd: TicketCommand): 
   }
   ticket.status = after.status;
   await lanes.add(agentLane(ticket.id), { kind: 'card.update', ticketId: ticket.id });
-  const notice = cmd.action === 'accept' ? t(locale, 'thread.accepted', { agent: name }) : t(locale, 'thread.resolved', { protocol: after.protocol, agent: name });
+  const notice =
+    cmd.action === 'accept'
+      ? t(locale, 'thread.accepted', { agent: name })
+      : cmd.action === 'return'
+        ? t(locale, 'thread.returned', { agent: name })
+        : t(locale, 'thread.resolved', { protocol: after.protocol, agent: name });
   const noticeId = await insertMessage(tx, { ticketId: ticket.id, direction: 'system', body: notice });
   await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: noticeId });
   const kind = cmd.action === 'accept' ? 'accept' : cmd.action === 'resolve' && !cmd.silent ? 'farewell' : undefined;

@@ -145,3 +145,31 @@ describe('who is an admin', () => {
     expect(await h.slashCommand('message')).toMatch(/farewell: “Até logo \{name\}”/);
   });
 });
+
+describe('talk between agents and giving a ticket back', () => {
+  it('keeps a message that opens with a teammate mention internal, marked 🔒', async () => {
+    const cardTs = await h.customerWrites('5511966660010', 'Mara', 'oi');
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: '<@UAGENT02> você cuida deste? É cliente antiga.', threadTs: cardTs, ts: '1800009000.000001' });
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: 'Oi Mara, já te respondo', threadTs: cardTs });
+    await eventually('the reply', () => bodiesTo('5511966660010').length === 1);
+    expect(bodiesTo('5511966660010')).toEqual(['*Maria:*\nOi Mara, já te respondo']);
+    await eventually('🔒 on the mention', () => h.slack.callsTo('reactions.add').find((c) => c.params.timestamp === '1800009000.000001' && c.params.name === 'lock'));
+  });
+
+  it('!return puts an open ticket back in the queue, with the Accept button again; on a pending one it is refused', async () => {
+    const cardTs = await h.customerWrites('5511966660011', 'Nico', 'oi');
+    const { id } = await ticketOf('5511966660011');
+    await press('accept', id, 'UAGENT01', cardTs);
+    await eventually('open', async () => (await ticketOf('5511966660011')).status === 'open');
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: '!return', threadTs: cardTs });
+    await eventually('the notice', () => h.thread(cardTs).find((t) => t.startsWith('Maria returned this ticket to the queue')));
+    expect(await ticketOf('5511966660011')).toMatchObject({ status: 'pending', assignee: null });
+    const last = await eventually('the card with Accept again', () => {
+      const u = updatesOf(cardTs).at(-1);
+      return u && buttonsOf(u.params.blocks).some((b) => b.action_id === 'ticket.accept') ? u : undefined;
+    });
+    expect(JSON.stringify(last.params.blocks)).toContain('Unassigned');
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT02', text: '!return', threadTs: cardTs });
+    await eventually('the refusal', () => h.thread(cardTs).find((t) => t === 'Nothing changed: this ticket is already pending.'));
+  });
+});
