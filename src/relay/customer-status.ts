@@ -4,10 +4,12 @@ import { advanceDelivery, findMessageByLink, insertMessage } from '../messages/r
 import { t, type Locale } from '../i18n/catalog.js';
 import { LaneSet, agentLane } from './outbox.js';
 import { ignored, type Outcome } from './outcome.js';
+import { DELIVERY_MARK } from './delivery-marks.js';
 
 /**
  * A delivery status for one of our messages. Statuses arrive late, twice and out of order:
- * they only ever move a message forward. A failure is explained in the thread.
+ * they only ever move a message forward, and each step forward is marked on the agent's
+ * message in the thread. A failure is also explained there.
  */
 export async function handleCustomerStatus(tx: Tx, ev: CustomerStatusEvent, locale: Locale): Promise<Outcome> {
   const message = await findMessageByLink(tx, ev.channel, ev.externalId);
@@ -15,9 +17,12 @@ export async function handleCustomerStatus(tx: Tx, ev: CustomerStatusEvent, loca
   const reason = ev.error ? `${ev.error.title} (${ev.error.code})${ev.error.detail ? `: ${ev.error.detail}` : ''}` : undefined;
   const moved = await advanceDelivery(tx, message.id, ev.status, reason);
   if (!moved) return ignored('stale_status');
-  if (ev.status !== 'failed') return { state: 'done', lanes: [] };
 
   const lanes = new LaneSet(tx);
+  const mark = DELIVERY_MARK[ev.status];
+  if (mark) await lanes.add(agentLane(message.ticket_id), { kind: 'reaction.add', messageId: message.id, name: mark });
+  if (ev.status !== 'failed') return { state: 'done', lanes: lanes.list() };
+
   const noticeId = await insertMessage(tx, {
     ticketId: message.ticket_id,
     direction: 'system',

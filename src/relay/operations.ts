@@ -7,6 +7,7 @@ import { loadMessageContext } from '../messages/context.js';
 import { loadCard } from '../tickets/card.js';
 import { t, type Locale } from '../i18n/catalog.js';
 import { agentLane, enqueue, type OutboxOp } from './outbox.js';
+import { DELIVERY_MARK } from './delivery-marks.js';
 
 export interface OperationDeps {
   sql: Sql;
@@ -100,7 +101,11 @@ async function sendToCustomer(deps: OperationDeps, op: Extract<OutboxOp, { kind:
   const token = m.tokenEncrypted ? deps.secrets?.open(m.tokenEncrypted) : undefined;
   if (m.tokenEncrypted && !token) throw new Error('PONTE_SECRET_KEY is needed to read this connection’s token');
   const sent = await channel.send({ accountId: m.accountId, token, to: m.contactExternalId, text: op.text });
-  return { lanes: [], link: { messageId: m.messageId, platform: m.channel, externalId: sent.externalId, markSent: true } };
+  // ✔️ on the agent's message once its first part has left (a no-op for messages with no
+  // agent-side copy, such as the automatic accept and farewell texts).
+  if (op.part === 0 && m.agentLink) await enqueue(deps.sql, agentLane(m.ticketId), { kind: 'reaction.add', messageId: m.messageId, name: DELIVERY_MARK.sent! });
+  const lanes = op.part === 0 && m.agentLink ? [agentLane(m.ticketId)] : [];
+  return { lanes, link: { messageId: m.messageId, platform: m.channel, externalId: sent.externalId, markSent: true } };
 }
 
 async function currentThread(sql: Sql, ticketId: string, platform: string) {

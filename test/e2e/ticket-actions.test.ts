@@ -173,3 +173,26 @@ describe('talk between agents and giving a ticket back', () => {
     await eventually('the refusal', () => h.thread(cardTs).find((t) => t === 'Nothing changed: this ticket is already pending.'));
   });
 });
+
+describe('delivery state in the thread', () => {
+  it('marks the agent’s message ✔️ sent, ✅ delivered, 👀 read as WhatsApp reports them', async () => {
+    const { waStatus } = await import('../fixtures/meta.js');
+    const cardTs = await h.customerWrites('5511966660012', 'Otto', 'oi');
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: 'Oi Otto', threadTs: cardTs, ts: '1800009100.000001' });
+    const on = (name: string) => () => h.slack.callsTo('reactions.add').find((c) => c.params.timestamp === '1800009100.000001' && c.params.name === name);
+    await eventually('✔️ sent', on('heavy_check_mark'));
+    const [link] = await h.db.sql<{ external_id: string }[]>`
+      SELECT l.external_id FROM message_links l JOIN messages m ON m.id = l.message_id
+      WHERE l.platform = 'whatsapp' AND m.body = '*Maria:*\nOi Otto'`;
+    for (const status of ['delivered', 'read'] as const) {
+      await h.postMeta(waStatus({ phoneNumberId: PHONE_ID, id: link!.external_id, status, recipientId: '5511966660012' }));
+    }
+    await eventually('✅ delivered', on('white_check_mark'));
+    await eventually('👀 read', on('eyes'));
+    // A late duplicate 'delivered' after 'read' adds nothing.
+    await h.postMeta(waStatus({ phoneNumberId: PHONE_ID, id: link!.external_id, status: 'delivered', recipientId: '5511966660012' }));
+    await h.ponte.sweep();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.slack.callsTo('reactions.add').filter((c) => c.params.timestamp === '1800009100.000001').map((c) => c.params.name)).toEqual(['heavy_check_mark', 'white_check_mark', 'eyes']);
+  });
+});
