@@ -5,6 +5,7 @@ import { t, type Locale } from '../i18n/catalog.js';
 import { isAdmin, type ProfileLookup } from './permissions.js';
 import { renderStatus } from './status.js';
 import { messageCommand } from './messages.js';
+import { quickReplyCommand } from './quick-replies.js';
 import { wordAt, type CommandToken } from './tokens.js';
 
 export interface CommandContext {
@@ -46,6 +47,13 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       return connect(deps, ctx, tokens.slice(1));
     case 'message':
       return messageCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, ctx.text.replace(/^\s*\S+/, ''));
+    case 'quickreply': {
+      // Listing is for every agent; adding and removing is for admins.
+      const rest = ctx.text.replace(/^\s*\S+/, '');
+      const editing = /^\s*(add|remove)\b/i.test(rest);
+      const canEdit = editing && (await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile));
+      return quickReplyCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, rest.replace(/^\s*(add|remove|list)\b/i, (v) => v.toLowerCase()), canEdit);
+    }
     default:
       return t(ctx.locale, 'admin.unknown', { command: sub });
   }

@@ -42,6 +42,7 @@ const en = {
     '*Ponte commands*\n' +
     '`/ponte connect whatsapp <phone_number_id> [#channel]`: route a WhatsApp number to a channel (admins)\n' +
     '`/ponte message <accept|farewell> <text|off>`: what customers get when a ticket is accepted or resolved (admins)\n' +
+    '`/ponte quickreply add|remove|list`: quick replies, sent with `!!shortcut` in a thread (add/remove: admins)\n' +
     '`/ponte status`: connections, queues and unrouted traffic\n' +
     '`/ponte help`: this list\n' +
     '*In a ticket thread*: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!resolve [silent]`.',
@@ -56,6 +57,14 @@ const en = {
   'message.cleared': 'The {kind} message is off: none is sent.',
   'message.current': '*Customer messages*\n• accept: {accept}\n• farewell: {farewell}',
   'message.none': '_off_',
+  'quickreply.usage': 'Usage: `/ponte quickreply add <shortcut> <text>`, `/ponte quickreply remove <shortcut>`, `/ponte quickreply list`. In a thread, `!!<shortcut>` sends it; variables: {name}, {agent}, {protocol}, {department}.',
+  'quickreply.none': 'No quick replies yet. An admin can add one: `/ponte quickreply add prices Our prices: …`',
+  'quickreply.title': '*Quick replies* (write `!!shortcut` in a ticket thread)',
+  'quickreply.bad_shortcut': '`{shortcut}` cannot be a shortcut: use up to 32 lower-case letters, digits, - or _.',
+  'quickreply.saved': 'Saved. `!!{shortcut}` in a ticket thread now sends it.',
+  'quickreply.removed': 'Removed `!!{shortcut}`.',
+  'quickreply.unknown': 'There is no quick reply `!!{shortcut}`.',
+  'thread.unknown_quickreply': 'There is no quick reply `!!{shortcut}`; nothing was sent. `/ponte quickreply list` shows them.',
   'status.title': '*Ponte status*',
   'status.connections': '*Connections*',
   'status.no_connections': 'No connections yet. An admin can run `/ponte connect whatsapp <phone_number_id> #channel`.',
@@ -108,6 +117,7 @@ const ptBR: Record<MessageKey, string> = {
     '*Comandos do Ponte*\n' +
     '`/ponte connect whatsapp <phone_number_id> [#canal]`: direciona um número de WhatsApp para um canal (administradores)\n' +
     '`/ponte message <accept|farewell> <texto|off>`: o que o cliente recebe quando o ticket é aceito ou resolvido (administradores)\n' +
+    '`/ponte quickreply add|remove|list`: respostas rápidas, enviadas com `!!atalho` na thread (add/remove: administradores)\n' +
     '`/ponte status`: conexões, filas e tráfego sem destino\n' +
     '`/ponte help`: esta lista\n' +
     '*Na thread de um ticket*: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!resolve [silent]`.',
@@ -122,6 +132,14 @@ const ptBR: Record<MessageKey, string> = {
   'message.cleared': 'A mensagem de {kind} está desligada: nenhuma é enviada.',
   'message.current': '*Mensagens ao cliente*\n• accept (aceite): {accept}\n• farewell (despedida): {farewell}',
   'message.none': '_desligada_',
+  'quickreply.usage': 'Uso: `/ponte quickreply add <atalho> <texto>`, `/ponte quickreply remove <atalho>`, `/ponte quickreply list`. Na thread, `!!<atalho>` envia a resposta; variáveis: {name}, {agent}, {protocol}, {department}.',
+  'quickreply.none': 'Ainda não há respostas rápidas. Um administrador pode criar: `/ponte quickreply add precos Nossos preços: …`',
+  'quickreply.title': '*Respostas rápidas* (escreva `!!atalho` na thread de um ticket)',
+  'quickreply.bad_shortcut': '`{shortcut}` não pode ser um atalho: use até 32 letras minúsculas, dígitos, - ou _.',
+  'quickreply.saved': 'Salvo. `!!{shortcut}` na thread de um ticket agora envia esta resposta.',
+  'quickreply.removed': '`!!{shortcut}` removido.',
+  'quickreply.unknown': 'Não existe a resposta rápida `!!{shortcut}`.',
+  'thread.unknown_quickreply': 'Não existe a resposta rápida `!!{shortcut}`; nada foi enviado. `/ponte quickreply list` mostra as que existem.',
   'status.title': '*Status do Ponte*',
   'status.connections': '*Conexões*',
   'status.no_connections': 'Nenhuma conexão ainda. Um administrador pode rodar `/ponte connect whatsapp <phone_number_id> #canal`.',

@@ -11,6 +11,8 @@ import { signReply, splitText } from './compose-reply.js';
 import { LaneSet, agentLane, customerLane } from './outbox.js';
 import { ignored, type Outcome } from './outcome.js';
 import { runTicketCommand, type TicketCommand } from './ticket-actions.js';
+import { fillTemplate, templateVars } from './auto-messages.js';
+import { findQuickReply } from '../quick-replies/repository.js';
 
 export interface AgentInboundContext {
   locale: Locale;
@@ -68,7 +70,19 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     return { state: 'done', lanes: lanes.list() };
   }
 
-  if (parsed.type === 'command') {
+  let replyText = parsed.type === 'reply' ? parsed.text : '';
+  if (parsed.type === 'command' && parsed.name.startsWith('!')) {
+    // `!!shortcut [more text]`: the quick reply, variables filled, then whatever followed.
+    const shortcut = parsed.name.slice(1);
+    const template = await findQuickReply(tx, shortcut);
+    if (!template) {
+      await record('note', ev.text, 'command');
+      await notice(t(ctx.locale, 'thread.unknown_quickreply', { shortcut }));
+      return { state: 'done', lanes: lanes.list() };
+    }
+    const filled = fillTemplate(template, await templateVars(tx, ticket.id, agent.display_name ?? agent.platform_user_id));
+    replyText = parsed.args ? `${filled}\n${parsed.args}` : filled;
+  } else if (parsed.type === 'command') {
     await record('note', ev.text, 'command');
     const cmd = parseCommand(parsed.name, parsed.args);
     if (cmd) await command(cmd);
@@ -77,7 +91,7 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
   }
 
   if (ev.fileCount) await notice(t(ctx.locale, 'thread.files_not_sent'));
-  if (!parsed.text.trim()) {
+  if (!replyText.trim()) {
     await record('note', ev.text, 'not_sent');
     return { state: 'done', lanes: lanes.list() };
   }
@@ -89,7 +103,7 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
   if (!caps) return ignored('channel_off');
   if (ticket.status === 'pending') await command({ action: 'accept' });
 
-  const body = signReply(agent.signature_enabled ? agent.display_name : null, parsed.text, caps);
+  const body = signReply(agent.signature_enabled ? agent.display_name : null, replyText, caps);
   const messageId = await record('outbound', body);
   for (const [part, text] of splitText(body, caps.maxTextLength).entries()) {
     await lanes.add(customerLane(ticket.id), { kind: 'customer.send', messageId, part, text });

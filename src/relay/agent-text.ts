@@ -8,7 +8,8 @@ export type AgentText =
   | { type: 'reply'; text: string };
 
 const NOTE = /^\s*(?:!note(?:\s+|$)|\/\/\s*)/i;
-const COMMAND = /^\s*!(!?[a-z][\w-]*)(?:\s+([\s\S]*))?$/i;
+// `!word` is a command; `!!shortcut` a quick reply (shortcuts may start with a digit).
+const COMMAND = /^\s*!(![a-z0-9][\w-]*|[a-z][\w-]*)(?:\s+([\s\S]*))?$/i;
 
 export function classifyAgentText(text: string): AgentText {
   const note = NOTE.exec(text);

@@ -16,6 +16,12 @@ interface TicketFacts {
   department: string;
 }
 
+/** The variables every customer-facing template may use: {name}, {agent}, {protocol}, {department}. */
+export async function templateVars(tx: Tx, ticketId: string, agentName: string): Promise<Record<string, string>> {
+  const facts = await ticketFacts(tx, ticketId);
+  return { name: facts.customer, agent: agentName, protocol: facts.protocol, department: facts.department };
+}
+
 async function ticketFacts(tx: Tx, ticketId: string): Promise<TicketFacts> {
   const [row] = await tx<TicketFacts[]>`
     SELECT t.protocol, COALESCE(ct.name, ct.phone, ct.external_id) AS customer, d.name AS department
@@ -36,8 +42,7 @@ export async function queueAutoMessage(
 ): Promise<boolean> {
   const template = await getMessageText(tx, o.kind);
   if (!template) return false;
-  const facts = await ticketFacts(tx, o.ticketId);
-  const body = fillTemplate(template, { name: facts.customer, agent: o.agentName, protocol: facts.protocol, department: facts.department });
+  const body = fillTemplate(template, await templateVars(tx, o.ticketId, o.agentName));
   const messageId = await insertMessage(tx, { ticketId: o.ticketId, direction: 'outbound', body, kind: `auto.${o.kind}`, authorAgentId: o.agentId, deliveryStatus: 'queued' });
   for (const [part, text] of splitText(body, o.caps.maxTextLength).entries()) {
     await o.lanes.add(customerLane(o.ticketId), { kind: 'customer.send', messageId, part, text });

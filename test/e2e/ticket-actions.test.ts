@@ -196,3 +196,35 @@ describe('delivery state in the thread', () => {
     expect(h.slack.callsTo('reactions.add').filter((c) => c.params.timestamp === '1800009100.000001').map((c) => c.params.name)).toEqual(['heavy_check_mark', 'white_check_mark', 'eyes']);
   });
 });
+
+describe('quick replies', () => {
+  it('admins add them, agents list them, and !!prices sends it signed with variables filled', async () => {
+    expect(await h.slashCommand('quickreply list', 'UAGENT01')).toMatch(/No quick replies yet/);
+    expect(await h.slashCommand('quickreply add prices Olá {name}! Preços: R$ 10 &amp; R$ 20.', 'UAGENT01')).toMatch(/only Ponte admins/);
+    expect(await h.slashCommand('quickreply add Bad!Name x')).toMatch(/cannot be a shortcut/);
+    expect(await h.slashCommand('quickreply add prices Olá {name}! Preços: R$ 10 &amp; R$ 20. Protocolo {protocol}.')).toMatch(/!!prices/);
+    expect(await h.slashCommand('quickreply list', 'UAGENT01')).toMatch(/`!!prices`: Olá \{name\}! Preços: R\$ 10 & R\$ 20/);
+
+    const cardTs = await h.customerWrites('5511966660013', 'Paula', 'quanto custa?');
+    const { id } = await ticketOf('5511966660013');
+    await h.slashCommand('message accept off');
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: '!!prices', threadTs: cardTs });
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: '!!PRICES e frete grátis', threadTs: cardTs });
+    await eventually('both quick replies', () => bodiesTo('5511966660013').length === 2);
+    const protocol = (await h.db.sql<{ protocol: string }[]>`SELECT protocol FROM tickets WHERE id = ${id}`)[0]!.protocol;
+    const filled = `Olá Paula! Preços: R$ 10 & R$ 20. Protocolo ${protocol}.`;
+    expect(bodiesTo('5511966660013')).toEqual([`*Maria:*\n${filled}`, `*Maria:*\n${filled}\ne frete grátis`]);
+    expect((await ticketOf('5511966660013')).status).toBe('open'); // sending it accepted the ticket
+  });
+
+  it('an unknown shortcut sends nothing and says so; removing one works', async () => {
+    const cardTs = await h.customerWrites('5511966660014', 'Quel', 'oi');
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: '!!nope', threadTs: cardTs });
+    await eventually('the notice', () => h.thread(cardTs).find((t) => t.startsWith('There is no quick reply `!!nope`')));
+    expect(await h.slashCommand('quickreply remove prices')).toMatch(/Removed/);
+    expect(await h.slashCommand('quickreply remove prices')).toMatch(/There is no quick reply/);
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: '!!prices', threadTs: cardTs });
+    await eventually('the second notice', () => h.thread(cardTs).filter((t) => t.startsWith('There is no quick reply')).length === 2);
+    expect(bodiesTo('5511966660014')).toEqual([]);
+  });
+});
