@@ -6,6 +6,7 @@ import { isAdmin, type ProfileLookup } from './permissions.js';
 import { renderStatus } from './status.js';
 import { messageCommand } from './messages.js';
 import { quickReplyCommand } from './quick-replies.js';
+import { departmentCommand } from './departments.js';
 import { wordAt, type CommandToken } from './tokens.js';
 
 export interface CommandContext {
@@ -47,6 +48,11 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       return connect(deps, ctx, tokens.slice(1));
     case 'message':
       return messageCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, ctx.text.replace(/^\s*\S+/, ''));
+    case 'department': {
+      const editing = /^\s*\S+\s+(add|remove)\b/i.test(ctx.text);
+      const canEdit = editing && (await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile));
+      return departmentCommand(deps.sql, ctx, tokens.slice(1), canEdit);
+    }
     case 'quickreply': {
       // Listing is for every agent; adding and removing is for admins.
       const rest = ctx.text.replace(/^\s*\S+/, '');

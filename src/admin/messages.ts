@@ -25,8 +25,12 @@ export async function messageCommand(sql: Sql, locale: Locale, actor: string, te
 
 async function current(sql: Sql, locale: Locale): Promise<string> {
   const none = t(locale, 'message.none');
-  const [accept, farewell] = await Promise.all([getMessageText(sql, 'accept'), getMessageText(sql, 'farewell')]);
-  return t(locale, 'message.current', { accept: accept ? `“${accept}”` : none, farewell: farewell ? `“${farewell}”` : none });
+  const lines = [t(locale, 'message.current')];
+  for (const kind of MESSAGE_KINDS) {
+    const text = await getMessageText(sql, kind);
+    lines.push(`• ${kind}: ${text ? `“${text}”` : none}`);
+  }
+  return lines.join('\n');
 }
 
 async function audit(sql: Sql, actor: string, kind: string, text: string | null): Promise<void> {

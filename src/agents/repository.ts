@@ -40,3 +40,10 @@ export async function saveAgentProfile(
 export function profileIsFresh(agent: Agent | undefined, now = Date.now()): boolean {
   return !!agent?.display_name && !!agent.profile_fetched_at && now - agent.profile_fetched_at.getTime() < PROFILE_TTL_MS;
 }
+
+export async function findAgentById(db: Db, id: string): Promise<Agent | undefined> {
+  const [row] = await db<Agent[]>`
+    SELECT id, platform, platform_user_id, display_name, role, platform_admin, signature_enabled, profile_fetched_at
+    FROM agents WHERE id = ${id}`;
+  return row;
+}

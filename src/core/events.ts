@@ -53,6 +53,8 @@ export interface AgentMessageEvent {
   fileCount?: number;
   /** The message opens by mentioning a teammate: it is addressed to them, not to the customer. */
   addressedToTeammate?: boolean;
+  /** Platform ids mentioned in the text, in order (`!transfer #sales`, `!transfer @maria`). */
+  mentions?: { channels: string[]; users: string[] };
   occurredAt: string;
 }
 

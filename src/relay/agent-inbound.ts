@@ -10,7 +10,10 @@ import { classifyAgentText } from './agent-text.js';
 import { signReply, splitText } from './compose-reply.js';
 import { LaneSet, agentLane, customerLane } from './outbox.js';
 import { ignored, type Outcome } from './outcome.js';
-import { runTicketCommand, type TicketCommand } from './ticket-actions.js';
+import { runTicketCommand, type ActionContext, type TicketCommand } from './ticket-actions.js';
+import { transferToAgent, transferToDepartment } from './transfer.js';
+import { findAgent } from '../agents/repository.js';
+import { findDepartmentByChannel, findDepartmentByName } from '../departments/repository.js';
 import { fillTemplate, templateVars } from './auto-messages.js';
 import { findQuickReply } from '../quick-replies/repository.js';
 
@@ -82,6 +85,10 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     }
     const filled = fillTemplate(template, await templateVars(tx, ticket.id, agent.display_name ?? agent.platform_user_id));
     replyText = parsed.args ? `${filled}\n${parsed.args}` : filled;
+  } else if (parsed.type === 'command' && parsed.name === 'transfer') {
+    await record('note', ev.text, 'command');
+    await transfer(tx, ev, parsed.args, { tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse: notice });
+    return { state: 'done', lanes: lanes.list() };
   } else if (parsed.type === 'command') {
     await record('note', ev.text, 'command');
     const cmd = parseCommand(parsed.name, parsed.args);
@@ -113,4 +120,28 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
 
 async function capabilities(tx: Tx, ticket: Ticket, ctx: AgentInboundContext): Promise<ChannelCapabilities | undefined> {
   return ctx.capabilitiesOf((await getConnection(tx, ticket.connection_id)).channel);
+}
+
+/**
+ * `!transfer #channel [reason]`, `!transfer <department> [reason]`, `!transfer @person [confirm]`.
+ * Mentions arrive as platform ids beside the text; a department may also be named.
+ */
+async function transfer(tx: Tx, ev: AgentMessageEvent, args: string, ctx: ActionContext): Promise<void> {
+  const channelId = ev.mentions?.channels[0];
+  const userId = ev.mentions?.users[0];
+  const [first = '', ...rest] = args.split(/\s+/);
+  const reason = rest.join(' ').replace(/\bconfirm\b/i, '').trim();
+  if (userId) {
+    const target = await findAgent(tx, ev.platform, userId);
+    if (!target) return ctx.refuse(t(ctx.locale, 'transfer.unknown_agent'));
+    await transferToAgent(ctx, target, /\bconfirm\b/i.test(args));
+    return;
+  }
+  if (!first) return ctx.refuse(t(ctx.locale, 'transfer.usage'));
+  const byChannel = channelId ? await findDepartmentByChannel(tx, ev.platform, channelId) : undefined;
+  const byName = channelId ? undefined : ((await findDepartmentByName(tx, args.trim())) ?? (await findDepartmentByName(tx, first)));
+  const dept = byChannel ?? byName;
+  if (!dept) return ctx.refuse(t(ctx.locale, 'transfer.unknown_department', { name: first.replace(/^#/, '') }));
+  const why = byName && byName.name.toLowerCase() === args.trim().toLowerCase() ? '' : reason;
+  await transferToDepartment(ctx, dept, why);
 }

@@ -59,7 +59,7 @@ export async function drainOrderingKey(deps: IngestDeps, key: string, lanes: Set
           WHERE ordering_key = ${key} AND state = 'pending' ORDER BY occurred_at, id LIMIT 1`;
         for (let i = 0; head && i < BATCH; i++) {
           const outcome = await handle(tx, head.payload, deps, staleOk);
-          if (outcome === 'profile') return { kind: 'profile', who: head.payload as AgentRef };
+          if ('profile' in outcome) return { kind: 'profile', who: { platform: outcome.profile.platform, userId: outcome.profile.userId } };
           for (const lane of outcome.lanes) lanes.add(lane);
           handled.push({ kind: head.kind, state: outcome.state });
           // Close this event and read the next one in one round trip (it runs per message).
@@ -85,7 +85,7 @@ export async function drainOrderingKey(deps: IngestDeps, key: string, lanes: Set
   }
 }
 
-async function handle(tx: Tx, ev: InboundEvent, deps: IngestDeps, staleOk: Set<string>): Promise<Outcome | 'profile'> {
+async function handle(tx: Tx, ev: InboundEvent, deps: IngestDeps, staleOk: Set<string>): Promise<Outcome | { profile: AgentRef }> {
   switch (ev.type) {
     case 'customer.message':
       return handleCustomerMessage(tx, ev);
@@ -95,11 +95,15 @@ async function handle(tx: Tx, ev: InboundEvent, deps: IngestDeps, staleOk: Set<s
       // Agents chat in threads that are not tickets too: those cost no profile lookup.
       if (!(await findTicketByThread(tx, ev.platform, ev.containerId, ev.threadId))) return ignored('not_a_ticket_thread');
       const agent = await knownAgent(tx, ev, staleOk);
-      return agent ? handleAgentMessage(tx, ev, agent, deps) : 'profile';
+      if (!agent) return { profile: ev };
+      // `!transfer @person` names them on the card and in the thread: their profile first.
+      const target = /^\s*!transfer\b/i.test(ev.text) ? ev.mentions?.users[0] : undefined;
+      if (target && !(await knownAgent(tx, { platform: ev.platform, userId: target }, staleOk))) return { profile: { platform: ev.platform, userId: target } };
+      return handleAgentMessage(tx, ev, agent, deps);
     }
     case 'agent.action': {
       const agent = await knownAgent(tx, ev, staleOk);
-      return agent ? handleAgentAction(tx, ev, agent, deps) : 'profile';
+      return agent ? handleAgentAction(tx, ev, agent, deps) : { profile: ev };
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { Sql } from '../db/connect.js';
 import type { AgentPlatform, ChannelKind } from '../core/events.js';
-import type { AgentBridge, CustomerChannel } from '../core/ports.js';
+import type { AgentBridge, CustomerChannel, ThreadRef } from '../core/ports.js';
 import type { SecretBox } from '../crypto/secrets.js';
 import { advanceDelivery, getMessage, insertMessage } from '../messages/repository.js';
 import { loadMessageContext } from '../messages/context.js';
@@ -35,7 +35,7 @@ export async function perform(deps: OperationDeps, op: OutboxOp): Promise<Effect
       await openThread(deps, op.ticketId);
       return NOTHING;
     case 'thread.post':
-      return postToThread(deps, op.messageId);
+      return postToThread(deps, op.messageId, op.thread);
     case 'card.update': {
       const { card, platform } = await loadCard(deps.sql, op.ticketId, deps.locale);
       const thread = await currentThread(deps.sql, op.ticketId, platform);
@@ -80,13 +80,14 @@ async function openThread(deps: OperationDeps, ticketId: string): Promise<void> 
     ON CONFLICT DO NOTHING`;
 }
 
-async function postToThread(deps: OperationDeps, messageId: string): Promise<Effect> {
+async function postToThread(deps: OperationDeps, messageId: string, target?: ThreadRef): Promise<Effect> {
   const m = await loadMessageContext(deps.sql, messageId);
   if (m.agentLink) return NOTHING;
-  if (!m.thread) throw new Error(`ticket ${m.ticketId} has no ${m.agentPlatform} thread`);
+  const thread = target ?? m.thread;
+  if (!thread) throw new Error(`ticket ${m.ticketId} has no ${m.agentPlatform} thread`);
   const customer = m.direction === 'inbound';
   const posted = await bridgeFor(deps, m.agentPlatform).post({
-    thread: m.thread,
+    thread,
     text: m.body,
     style: customer ? 'customer' : 'notice',
     authorName: customer ? (m.contactName ?? m.contactPhone ?? m.contactExternalId) : undefined,

@@ -6,7 +6,8 @@ import type { Db } from '../db/connect.js';
  */
 export type OutboxOp =
   | { kind: 'thread.open'; ticketId: string }
-  | { kind: 'thread.post'; messageId: string }
+  /** Posts in the ticket's current thread, or in `thread` when given (a notice left in the old thread of a transfer). */
+  | { kind: 'thread.post'; messageId: string; thread?: { containerId: string; threadId: string } }
   | { kind: 'card.update'; ticketId: string }
   | { kind: 'reaction.add'; messageId: string; name: string }
   | { kind: 'agent.notify'; ticketId: string; userId: string; text: string }

@@ -1,7 +1,7 @@
 import type { Db } from '../db/connect.js';
 
 /** The customer-facing messages an admin can set (DESIGN §6: `/ponte message <kind> <text>`). */
-export const MESSAGE_KINDS = ['accept', 'farewell'] as const;
+export const MESSAGE_KINDS = ['accept', 'transfer', 'farewell'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 const key = (kind: MessageKind) => `message.${kind}`;

@@ -62,12 +62,19 @@ export async function findTicketByThread(
  * A guarded transition: one UPDATE … WHERE status = ANY(allowed). Zero rows means someone
  * else moved the ticket first; the caller gets a TransitionRejected that says who and how.
  */
-export async function transition(db: Db, ticketId: string, action: TicketAction, agentId: string | null): Promise<Ticket> {
+export async function transition(
+  db: Db,
+  ticketId: string,
+  action: TicketAction,
+  agentId: string | null,
+  opts: { departmentId?: string } = {},
+): Promise<Ticket> {
   const t = TRANSITIONS[action];
   const allowed = [...t.from];
   const [row] = await db<Ticket[]>`
     UPDATE tickets SET
       status = ${t.to},
+      department_id = COALESCE(${opts.departmentId ?? null}::bigint, department_id),
       assignee_id = CASE ${t.assignee} WHEN 'set' THEN ${agentId}::bigint WHEN 'clear' THEN NULL ELSE assignee_id END,
       accepted_at = CASE WHEN ${t.to} = 'open' THEN now() ELSE accepted_at END,
       resolved_at = CASE WHEN ${t.to} = 'resolved' THEN now() ELSE resolved_at END,

@@ -28,7 +28,7 @@ const ticketOf = async (phone: string) => {
 describe('customer messages set by admins', () => {
   it('refuses non-admins and shows, sets and clears the texts for admins', async () => {
     expect(await h.slashCommand('message accept hi', 'UAGENT01')).toMatch(/only Ponte admins/);
-    expect(await h.slashCommand('message')).toMatch(/accept: _off_[\s\S]*farewell: _off_/);
+    expect(await h.slashCommand('message')).toMatch(/accept: _off_[\s\S]*transfer: _off_[\s\S]*farewell: _off_/);
     expect(await h.slashCommand('message accept')).toMatch(/Usage/);
     expect(await h.slashCommand('message greeting hello')).toMatch(/Usage/);
     expect(await h.slashCommand('message accept Olá {name}, sou {agent} &amp; vou te atender. Protocolo {protocol}.')).toMatch(/accept message is now/);

@@ -1,0 +1,39 @@
+import type { Sql } from '../db/connect.js';
+import type { AgentPlatform } from '../core/events.js';
+import { listDepartments, removeDepartment, saveDepartment } from '../departments/repository.js';
+import { t, type Locale } from '../i18n/catalog.js';
+import type { CommandToken } from './tokens.js';
+
+/**
+ * `/ponte department add <name> [#channel] | remove <name> | list`. A department's tickets
+ * appear in its channel; `!transfer #channel` moves a ticket there.
+ */
+export async function departmentCommand(
+  sql: Sql,
+  ctx: { platform: AgentPlatform; userId: string; channelId: string; locale: Locale },
+  args: CommandToken[],
+  canEdit: boolean,
+): Promise<string> {
+  const verb = args[0]?.type === 'word' ? args[0].value.toLowerCase() : 'list';
+  if (verb === 'list') {
+    const all = await listDepartments(sql);
+    return [t(ctx.locale, 'department.title'), ...all.map((d) => `• *${d.name}*${d.slack_channel ? ` → <#${d.slack_channel}>` : ''}${d.is_default ? ` (${t(ctx.locale, 'department.default')})` : ''}`)].join('\n');
+  }
+  if (verb !== 'add' && verb !== 'remove') return t(ctx.locale, 'department.usage');
+  if (!canEdit) return t(ctx.locale, 'admin.refused');
+  const words = args.slice(1).filter((a) => a.type === 'word').map((a) => (a as { value: string }).value);
+  const name = words.join(' ').trim();
+  if (!name || name.length > 60) return t(ctx.locale, 'department.usage');
+  const actor = `${ctx.platform}:${ctx.userId}`;
+  if (verb === 'remove') {
+    const result = await removeDepartment(sql, name);
+    if (result === 'removed') await sql`INSERT INTO audit_log (actor, action, details) VALUES (${actor}, 'department.remove', ${sql.json({ name })})`;
+    return t(ctx.locale, result === 'default' ? 'department.default_kept' : `department.${result}`, { name });
+  }
+  if (args.some((a) => a.type === 'unresolved_channel')) return t(ctx.locale, 'connect.bad_channel');
+  const channel = args.find((a) => a.type === 'channel');
+  const channelId = channel?.type === 'channel' ? channel.id : ctx.channelId;
+  const dept = await saveDepartment(sql, ctx.platform, name, channelId);
+  await sql`INSERT INTO audit_log (actor, action, details) VALUES (${actor}, 'department.add', ${sql.json({ name, channelId })})`;
+  return t(ctx.locale, 'department.saved', { name: dept.name, channel: channelId });
+}
