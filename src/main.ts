@@ -15,7 +15,7 @@ import { sweep } from './relay/sweeper.js';
 import { runCommand } from './admin/commands.js';
 import { SecretBox } from './crypto/secrets.js';
 import type { AgentPlatform, ChannelKind } from './core/events.js';
-import type { AgentBridge, CustomerChannel } from './core/ports.js';
+import type { AgentBridge, CustomerChannel, ThreadRef } from './core/ports.js';
 import { GraphClient } from '../channels/meta/graph-client.js';
 import { metaRoutes, type MetaObjectParser } from '../channels/meta/routes.js';
 import { parseWhatsApp } from '../channels/whatsapp/inbound.js';
@@ -114,6 +114,8 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     let url: string | undefined;
     if (role === 'all' || role === 'web') {
       let botUserId: string | undefined;
+      const threadLink = async (platform: AgentPlatform, thread: ThreadRef, label: string) =>
+        (await bridges.get(platform)?.threadLink(thread, label)) ?? label;
       const lookupProfile = async (platform: AgentPlatform, userId: string) => {
         const bridge = bridges.get(platform);
         if (!bridge) throw new Error(`no ${platform} bridge`);
@@ -122,7 +124,8 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
       const slackDeps: SlackHandlerDeps = {
         inbox,
         locale: config.PONTE_LOCALE,
-        runCommand: (ctx, tokens) => runCommand({ sql, envAdmins: config.PONTE_ADMINS, lookupProfile }, ctx, tokens),
+        runCommand: (ctx, tokens) =>
+          runCommand({ sql, envAdmins: config.PONTE_ADMINS, lookupProfile, threadLink }, ctx, tokens),
         botUserId: () => botUserId,
       };
       if (slack) {

@@ -1,17 +1,13 @@
 import type { TicketCard } from '../../src/core/ports.js';
 import { isLocale, t, type Locale } from '../../src/i18n/catalog.js';
 import { escapeForSlack } from './mrkdwn.js';
+import { maskPhone } from '../../src/contacts/mask.js';
 import { ACTION_IDS } from './ids.js';
 
 const CHANNEL_LABEL: Record<TicketCard['channel'], string> = { whatsapp: 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram' };
 const STATUS_ICON: Record<TicketCard['status'], string> = { pending: ':large_yellow_circle:', open: ':large_green_circle:', resolved: ':white_check_mark:' };
 
-/** Shows only the last four digits: the card is visible to the whole channel. */
-export function maskPhone(phone: string | null): string | null {
-  if (!phone) return null;
-  const digits = phone.replace(/\D/g, '');
-  return digits.length > 4 ? `•••• ${digits.slice(-4)}` : '••••';
-}
+export { maskPhone };
 
 /** The ticket card (Block Kit): the thread root, updated in place on every change. */
 export function ticketCardBlocks(card: TicketCard): { text: string; blocks: unknown[] } {

@@ -42,6 +42,10 @@ export function parseEventCallback(body: unknown, botUserId?: string): ParsedEve
     text: slackToPlain(ev.text ?? ''),
     fileCount: ev.files?.length ?? 0,
     addressedToTeammate: /^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>/.test(ev.text ?? ''),
+    mentions: {
+      channels: [...(ev.text ?? '').matchAll(/<#([CG][A-Z0-9]+)(?:\|[^>]*)?>/g)].map((m) => m[1]!),
+      users: [...(ev.text ?? '').matchAll(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g)].map((m) => m[1]!),
+    },
     occurredAt: isoFromTs(ev.ts),
   };
   return { record: { event, dedupeKey, orderingKey: threadOrderingKey(ev.channel, ev.thread_ts) } };

@@ -80,6 +80,12 @@ export class SlackBridge implements AgentBridge {
     );
   }
 
+  /** A link to the thread as Slack renders it: `<permalink|label>` (chat.getPermalink). */
+  async threadLink(thread: ThreadRef, label: string): Promise<string> {
+    const res = await this.call(() => this.client.chat.getPermalink({ channel: thread.containerId, message_ts: thread.threadId }));
+    return res.permalink ? `<${res.permalink}|${label}>` : label;
+  }
+
   async lookupUser(userId: string): Promise<AgentProfile> {
     const res = await this.call(() => this.client.users.info({ user: userId }));
     const u = res.user;

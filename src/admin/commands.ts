@@ -7,6 +7,7 @@ import { renderStatus } from './status.js';
 import { messageCommand } from './messages.js';
 import { quickReplyCommand } from './quick-replies.js';
 import { departmentCommand } from './departments.js';
+import { searchCommand, ticketsCommand, type ThreadLinker } from './tickets.js';
 import { wordAt, type CommandToken } from './tokens.js';
 
 export interface CommandContext {
@@ -24,6 +25,8 @@ export interface AdminDeps {
   envAdmins: readonly string[];
   /** Reads a profile from the platform, to recognise its workspace admins and owners. */
   lookupProfile?: ProfileLookup;
+  /** Links to a ticket's thread, in the platform's markup. */
+  threadLink?: ThreadLinker;
 }
 
 /** Subcommands that change configuration: only admins may run them. */
@@ -48,6 +51,10 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       return connect(deps, ctx, tokens.slice(1));
     case 'message':
       return messageCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, ctx.text.replace(/^\s*\S+/, ''));
+    case 'tickets':
+      return ticketsCommand(deps.sql, ctx, tokens.slice(1), deps.threadLink);
+    case 'search':
+      return searchCommand(deps.sql, ctx, ctx.text.replace(/^\s*\S+/, ''), deps.threadLink);
     case 'department': {
       const editing = /^\s*\S+\s+(add|remove)\b/i.test(ctx.text);
       const canEdit = editing && (await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile));

@@ -76,6 +76,8 @@ export interface AgentBridge {
   post(req: ThreadPost): Promise<{ externalId: string }>;
   updateCard(req: { thread: ThreadRef; card: TicketCard }): Promise<void>;
   react(req: { externalId: string; name: string }): Promise<void>;
+  /** A link to the thread, in the platform's own markup, for lists shown to agents. */
+  threadLink(thread: ThreadRef, label: string): Promise<string>;
   /** A line only `userId` sees, in the thread (refusals of a button press). */
   notify(req: { thread: ThreadRef; userId: string; text: string }): Promise<void>;
   lookupUser(userId: string): Promise<AgentProfile>;

@@ -55,6 +55,8 @@ const en = {
     '`/ponte quickreply add|remove|list`: quick replies, sent with `!!shortcut` in a thread (add/remove: admins)\n' +
     '`/ponte department add|remove|list`: departments and their channels (add/remove: admins)\n' +
     '`/ponte status`: connections, queues and unrouted traffic\n' +
+    '`/ponte tickets [pending|mine|open|all] [#department] [@agent] [oldest]`: find work\n' +
+    '`/ponte search <name|phone|protocol>`: find a ticket\n' +
     '`/ponte help`: this list\n' +
     '*In a ticket thread*: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!transfer #channel|@person`; `!resolve [silent]`; `!!shortcut`.',
   'connect.usage': 'Usage: `/ponte connect whatsapp <phone_number_id> [#channel]`',
@@ -84,6 +86,12 @@ const en = {
   'department.unknown': 'There is no department *{name}*.',
   'department.default_kept': 'The default department cannot be removed.',
   'department.busy': 'Department *{name}* has tickets or connections; it stays.',
+  'tickets.title': '*Tickets* ({count}):',
+  'tickets.none': 'No tickets match.',
+  'tickets.unknown_filter': '`{filter}` is not a filter I know. Use pending, mine, open or all; a department (its #channel or name); an @agent; whatsapp; oldest.',
+  'search.usage': 'Usage: `/ponte search <name | phone | protocol>`',
+  'search.title': '*Tickets matching “{query}”* ({count}):',
+  'search.none': 'No ticket matches “{query}”.',
   'status.title': '*Ponte status*',
   'status.connections': '*Connections*',
   'status.no_connections': 'No connections yet. An admin can run `/ponte connect whatsapp <phone_number_id> #channel`.',
@@ -149,6 +157,8 @@ const ptBR: Record<MessageKey, string> = {
     '`/ponte quickreply add|remove|list`: respostas rápidas, enviadas com `!!atalho` na thread (add/remove: administradores)\n' +
     '`/ponte department add|remove|list`: setores e seus canais (add/remove: administradores)\n' +
     '`/ponte status`: conexões, filas e tráfego sem destino\n' +
+    '`/ponte tickets [pending|mine|open|all] [#setor] [@atendente] [oldest]`: encontrar trabalho\n' +
+    '`/ponte search <nome|telefone|protocolo>`: encontrar um ticket\n' +
     '`/ponte help`: esta lista\n' +
     '*Na thread de um ticket*: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!transfer #channel|@person`; `!resolve [silent]`; `!!shortcut`.',
   'connect.usage': 'Uso: `/ponte connect whatsapp <phone_number_id> [#canal]`',
@@ -178,6 +188,12 @@ const ptBR: Record<MessageKey, string> = {
   'department.unknown': 'Não existe o setor *{name}*.',
   'department.default_kept': 'O setor padrão não pode ser removido.',
   'department.busy': 'O setor *{name}* tem tickets ou conexões; ele fica.',
+  'tickets.title': '*Tickets* ({count}):',
+  'tickets.none': 'Nenhum ticket encontrado.',
+  'tickets.unknown_filter': '`{filter}` não é um filtro conhecido. Use pending, mine, open ou all; um setor (seu #canal ou nome); um @atendente; whatsapp; oldest.',
+  'search.usage': 'Uso: `/ponte search <nome | telefone | protocolo>`',
+  'search.title': '*Tickets que batem com “{query}”* ({count}):',
+  'search.none': 'Nenhum ticket bate com “{query}”.',
   'status.title': '*Status do Ponte*',
   'status.connections': '*Conexões*',
   'status.no_connections': 'Nenhuma conexão ainda. Um administrador pode rodar `/ponte connect whatsapp <phone_number_id> #canal`.',

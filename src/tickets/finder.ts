@@ -1,0 +1,82 @@
+import type { Db } from '../db/connect.js';
+import type { AgentPlatform } from '../core/events.js';
+import type { ThreadRef } from '../core/ports.js';
+import type { TicketStatus } from './state-machine.js';
+
+export interface FoundTicket {
+  protocol: string;
+  status: TicketStatus;
+  channel: string;
+  customer: string;
+  phone: string | null;
+  department: string;
+  assignee: string | null;
+  lastMessageAt: Date | null;
+  thread: ThreadRef | null;
+}
+
+export interface TicketQuery {
+  /** Which tickets: a status, the asking agent's own, every active one, or everything. */
+  scope: 'pending' | 'open' | 'mine' | 'active' | 'all';
+  platform: AgentPlatform;
+  /** The asking agent's platform user id (for `mine`). */
+  userId: string;
+  departmentId?: string;
+  assigneeUserId?: string;
+  channel?: string;
+  /** Free text: a protocol, a phone number (digits), or part of a name. */
+  text?: string;
+  sort: 'latest' | 'oldest';
+  limit: number;
+}
+
+interface Row {
+  protocol: string;
+  status: TicketStatus;
+  channel: string;
+  customer: string;
+  phone: string | null;
+  department: string;
+  assignee: string | null;
+  last_message_at: Date | null;
+  container_id: string | null;
+  thread_id: string | null;
+}
+
+/** `/ponte tickets` and `/ponte search`: one query, filters composed as SQL fragments. */
+export async function findTickets(db: Db, q: TicketQuery): Promise<FoundTicket[]> {
+  const digits = q.text?.replace(/\D/g, '') ?? '';
+  const rows = await db<Row[]>`
+    SELECT t.protocol, t.status, c.channel, COALESCE(ct.name, ct.phone, ct.external_id) AS customer, ct.phone,
+           d.name AS department, a.display_name AS assignee, t.last_message_at, tl.container_id, tl.thread_id
+    FROM tickets t
+    JOIN connections c ON c.id = t.connection_id
+    JOIN contacts ct ON ct.id = t.contact_id
+    JOIN departments d ON d.id = t.department_id
+    LEFT JOIN agents a ON a.id = t.assignee_id
+    LEFT JOIN thread_links tl ON tl.ticket_id = t.id AND tl.is_current AND tl.platform = ${q.platform}
+    WHERE true
+      ${q.scope === 'pending' ? db`AND t.status = 'pending'` : db``}
+      ${q.scope === 'open' ? db`AND t.status = 'open'` : db``}
+      ${q.scope === 'active' ? db`AND t.status <> 'resolved'` : db``}
+      ${q.scope === 'mine' ? db`AND t.status <> 'resolved' AND a.platform = ${q.platform} AND a.platform_user_id = ${q.userId}` : db``}
+      ${q.departmentId ? db`AND t.department_id = ${q.departmentId}` : db``}
+      ${q.assigneeUserId ? db`AND a.platform = ${q.platform} AND a.platform_user_id = ${q.assigneeUserId}` : db``}
+      ${q.channel ? db`AND c.channel = ${q.channel}` : db``}
+      ${q.text ? db`AND (t.protocol = ${q.text.trim()} OR ct.name ILIKE ${`%${q.text.trim().replace(/[%_\\]/g, '\\$&')}%`}
+                   ${digits.length >= 4 ? db`OR ct.phone LIKE ${`%${digits}%`} OR ct.external_id LIKE ${`%${digits}%`}` : db``})` : db``}
+    ORDER BY ${q.text ? db`(t.status <> 'resolved') DESC,` : db``}
+      ${q.sort === 'oldest' ? db`t.opened_at ASC` : db`t.last_message_at DESC NULLS LAST`}, t.id DESC
+    LIMIT ${q.limit}`;
+  return rows.map((r) => ({
+    protocol: r.protocol,
+    status: r.status,
+    channel: r.channel,
+    customer: r.customer,
+    phone: r.phone,
+    department: r.department,
+    assignee: r.assignee,
+    lastMessageAt: r.last_message_at,
+    thread: r.container_id && r.thread_id ? { containerId: r.container_id, threadId: r.thread_id } : null,
+  }));
+}
