@@ -38,12 +38,16 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CON
 export class GraphClient {
   constructor(private readonly opts: GraphClientOptions) {}
 
-  async post<T>(path: string, token: string, body: unknown): Promise<T> {
+  post<T>(path: string, token: string, body: unknown): Promise<T> {
+    return this.request<T>('POST', path, token, body);
+  }
+
+  async request<T>(method: 'POST' | 'DELETE', path: string, token: string, body: unknown): Promise<T> {
     const url = `${this.opts.baseUrl.replace(/\/$/, '')}/${this.opts.version}/${path}`;
     let res: Response;
     try {
       res = await fetch(url, {
-        method: 'POST',
+        method,
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 15_000),

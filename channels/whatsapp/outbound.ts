@@ -38,4 +38,31 @@ export class WhatsAppChannel implements CustomerChannel {
     if (!id) throw new DeliveryError('unknown', 'WhatsApp accepted the message without an id', { uncertain: true });
     return { externalId: id };
   }
+
+  /**
+   * Block Users API: `POST|DELETE /{phone_number_id}/block_users`. It answers 200 with
+   * per-user results, so a refusal for our one user is read from `failed_users`.
+   */
+  async setBlocked(req: { accountId: string; token: string | undefined; externalId: string; blocked: boolean }): Promise<void> {
+    const token = req.token ?? this.defaultToken;
+    if (!token) throw new DeliveryError('auth', 'no WhatsApp access token: set WHATSAPP_ACCESS_TOKEN or give the connection a token');
+    let answer: BlockAnswer;
+    try {
+      answer = await this.graph.request<BlockAnswer>(req.blocked ? 'POST' : 'DELETE', `${encodeURIComponent(req.accountId)}/block_users`, token, {
+        messaging_product: 'whatsapp',
+        block_users: [{ user: req.externalId }],
+      });
+    } catch (err) {
+      throw classifyWhatsAppError(err);
+    }
+    const failed = answer.block_users?.failed_users?.[0];
+    if (failed) {
+      const e = failed.errors?.[0];
+      throw new DeliveryError('unknown', `${e?.message ?? 'refused'}${e?.error_data?.details ? `: ${e.error_data.details}` : ''} (code ${e?.code ?? '?'})`);
+    }
+  }
+}
+
+interface BlockAnswer {
+  block_users?: { failed_users?: { errors?: { message?: string; code?: number; error_data?: { details?: string } }[] }[] };
 }

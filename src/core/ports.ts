@@ -8,6 +8,11 @@ export interface ChannelCapabilities {
   maxTextLength: number;
   /** Markup for the agent's signature in this channel: `*Name:*` on WhatsApp. */
   boldStyle: 'asterisk' | 'none';
+  /**
+   * Blocking on the platform itself: how recently the customer must have written for a block
+   * to be accepted (WhatsApp: 24 h), or null when the channel cannot block.
+   */
+  blockWindowHours: number | null;
 }
 
 export interface CustomerSend {
@@ -30,6 +35,8 @@ export interface CustomerChannel {
   readonly kind: ChannelKind;
   readonly capabilities: ChannelCapabilities;
   send(req: CustomerSend): Promise<{ externalId: string }>;
+  /** Blocks or unblocks the customer on the platform (only when `capabilities.blockWindowHours` is set). */
+  setBlocked?(req: { accountId: string; token: string | undefined; externalId: string; blocked: boolean }): Promise<void>;
 }
 
 /** Where a ticket lives on the agent side. */

@@ -36,8 +36,16 @@ const en = {
   'transfer.usage': 'Usage: `!transfer #channel [reason]` (a department’s channel), `!transfer <department name>`, or `!transfer @person`.',
   'transfer.unknown_department': 'No department gets its tickets in that channel, and none is called “{name}”. `/ponte department list` shows them.',
   'transfer.unknown_agent': 'Ponte could not look up that person; nothing changed.',
+  'block.done': '{agent} blocked this contact: their messages are no longer shown here and nothing is sent to them. `!unblock` undoes it.',
+  'unblock.done': '{agent} unblocked this contact.',
+  'block.already': 'Nothing changed: this contact is already blocked.',
+  'unblock.already': 'Nothing changed: this contact is not blocked.',
+  'block.too_late': 'Nothing changed: WhatsApp only lets you block someone who wrote in the last {hours} hours.',
+  'block.platform_failed': 'The platform did not block this contact ({reason}). Ponte still hides their messages and sends them nothing.',
+  'unblock.platform_failed': 'The platform did not unblock this contact ({reason}). Ponte shows their messages again, but they may still be blocked there.',
+  'thread.blocked_contact': 'This contact is blocked; nothing was sent. `!unblock` to write to them again.',
   'thread.returned': '{agent} returned this ticket to the queue: it is pending again, and anyone can accept it.',
-  'thread.unknown_command': 'Unknown command `{command}`. Nothing was sent to the customer. Commands here: `!note <text>` (or `// <text>`), `!accept`, `!return`, `!transfer`, `!resolve [silent]`, `!!shortcut`.',
+  'thread.unknown_command': 'Unknown command `{command}`. Nothing was sent to the customer. Commands here: `!note <text>` (or `// <text>`), `!accept`, `!return`, `!transfer`, `!block`, `!unblock`, `!resolve [silent]`, `!!shortcut`.',
   'thread.files_not_sent': 'Files are not sent to customers yet: only the text of your message was relayed. Share a link instead.',
   'thread.closed_ticket': 'This ticket is already resolved; nothing was sent. The customer’s next message opens a new ticket.',
   'delivery.failed': 'Not delivered to the customer: {reason}',
@@ -58,7 +66,7 @@ const en = {
     '`/ponte tickets [pending|mine|open|all] [#department] [@agent] [oldest]`: find work\n' +
     '`/ponte search <name|phone|protocol>`: find a ticket\n' +
     '`/ponte help`: this list\n' +
-    '*In a ticket thread*: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!transfer #channel|@person`; `!resolve [silent]`; `!!shortcut`.',
+    '*In a ticket thread*: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!transfer #channel|@person`; `!block`/`!unblock`; `!resolve [silent]`; `!!shortcut`.',
   'connect.usage': 'Usage: `/ponte connect whatsapp <phone_number_id> [#channel]`',
   'connect.bad_kind': '`{kind}` is not a channel Ponte can connect yet. Available: whatsapp.',
   'connect.bad_account': '`{account}` does not look like a WhatsApp phone number id (digits only, from Meta’s WhatsApp Manager).',
@@ -138,8 +146,16 @@ const ptBR: Record<MessageKey, string> = {
   'transfer.usage': 'Uso: `!transfer #canal [motivo]` (o canal de um setor), `!transfer <nome do setor>` ou `!transfer @pessoa`.',
   'transfer.unknown_department': 'Nenhum setor recebe tickets nesse canal, e nenhum se chama “{name}”. `/ponte department list` mostra os setores.',
   'transfer.unknown_agent': 'O Ponte não conseguiu identificar essa pessoa; nada mudou.',
+  'block.done': '{agent} bloqueou este contato: as mensagens dele não aparecem mais aqui e nada é enviado a ele. `!unblock` desfaz.',
+  'unblock.done': '{agent} desbloqueou este contato.',
+  'block.already': 'Nada mudou: este contato já está bloqueado.',
+  'unblock.already': 'Nada mudou: este contato não está bloqueado.',
+  'block.too_late': 'Nada mudou: o WhatsApp só deixa bloquear quem escreveu nas últimas {hours} horas.',
+  'block.platform_failed': 'A plataforma não bloqueou este contato ({reason}). O Ponte continua escondendo as mensagens dele e não envia nada.',
+  'unblock.platform_failed': 'A plataforma não desbloqueou este contato ({reason}). O Ponte volta a mostrar as mensagens dele, mas ele pode continuar bloqueado lá.',
+  'thread.blocked_contact': 'Este contato está bloqueado; nada foi enviado. `!unblock` para voltar a escrever para ele.',
   'thread.returned': '{agent} devolveu este ticket para a fila: ele está pendente de novo e qualquer um pode aceitá-lo.',
-  'thread.unknown_command': 'Comando desconhecido `{command}`. Nada foi enviado ao cliente. Comandos aqui: `!note <texto>` (ou `// <texto>`), `!accept`, `!return`, `!transfer`, `!resolve [silent]`, `!!shortcut`.',
+  'thread.unknown_command': 'Comando desconhecido `{command}`. Nada foi enviado ao cliente. Comandos aqui: `!note <texto>` (ou `// <texto>`), `!accept`, `!return`, `!transfer`, `!block`, `!unblock`, `!resolve [silent]`, `!!shortcut`.',
   'thread.files_not_sent': 'Arquivos ainda não são enviados aos clientes: só o texto da sua mensagem foi repassado. Compartilhe um link.',
   'thread.closed_ticket': 'Este ticket já está resolvido; nada foi enviado. A próxima mensagem do cliente abre um novo ticket.',
   'delivery.failed': 'Não entregue ao cliente: {reason}',
@@ -160,7 +176,7 @@ const ptBR: Record<MessageKey, string> = {
     '`/ponte tickets [pending|mine|open|all] [#setor] [@atendente] [oldest]`: encontrar trabalho\n' +
     '`/ponte search <nome|telefone|protocolo>`: encontrar um ticket\n' +
     '`/ponte help`: esta lista\n' +
-    '*Na thread de um ticket*: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!transfer #channel|@person`; `!resolve [silent]`; `!!shortcut`.',
+    '*Na thread de um ticket*: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!transfer #channel|@person`; `!block`/`!unblock`; `!resolve [silent]`; `!!shortcut`.',
   'connect.usage': 'Uso: `/ponte connect whatsapp <phone_number_id> [#canal]`',
   'connect.bad_kind': '`{kind}` ainda não é um canal que o Ponte conecta. Disponível: whatsapp.',
   'connect.bad_account': '`{account}` não parece um phone number id do WhatsApp (só dígitos, do WhatsApp Manager da Meta).',

@@ -12,6 +12,7 @@ import { LaneSet, agentLane, customerLane } from './outbox.js';
 import { ignored, type Outcome } from './outcome.js';
 import { runTicketCommand, type ActionContext, type TicketCommand } from './ticket-actions.js';
 import { transferToAgent, transferToDepartment } from './transfer.js';
+import { isContactBlocked, setContactBlocked } from './blocking.js';
 import { findAgent } from '../agents/repository.js';
 import { findDepartmentByChannel, findDepartmentByName } from '../departments/repository.js';
 import { fillTemplate, templateVars } from './auto-messages.js';
@@ -85,6 +86,10 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     }
     const filled = fillTemplate(template, await templateVars(tx, ticket.id, agent.display_name ?? agent.platform_user_id));
     replyText = parsed.args ? `${filled}\n${parsed.args}` : filled;
+  } else if (parsed.type === 'command' && (parsed.name === 'block' || parsed.name === 'unblock')) {
+    await record('note', ev.text, 'command');
+    await setContactBlocked({ tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse: notice }, parsed.name === 'block');
+    return { state: 'done', lanes: lanes.list() };
   } else if (parsed.type === 'command' && parsed.name === 'transfer') {
     await record('note', ev.text, 'command');
     await transfer(tx, ev, parsed.args, { tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse: notice });
@@ -108,6 +113,11 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     return { state: 'done', lanes: lanes.list() };
   }
   if (!caps) return ignored('channel_off');
+  if (await isContactBlocked({ tx, ticket })) {
+    await record('note', ev.text, 'not_sent');
+    await notice(t(ctx.locale, 'thread.blocked_contact'));
+    return { state: 'done', lanes: lanes.list() };
+  }
   if (ticket.status === 'pending') await command({ action: 'accept' });
 
   const body = signReply(agent.signature_enabled ? agent.display_name : null, replyText, caps);

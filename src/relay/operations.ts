@@ -55,11 +55,32 @@ export async function perform(deps: OperationDeps, op: OutboxOp): Promise<Effect
     }
     case 'customer.send':
       return sendToCustomer(deps, op);
+    case 'customer.block':
+      await setBlocked(deps, op.ticketId, op.blocked);
+      return NOTHING;
   }
 }
 
-/** When a customer message cannot go out, the agent reads why in the thread. */
+/** Blocks or unblocks the ticket's customer on their platform; Ponte's own flag is already set. */
+async function setBlocked(deps: OperationDeps, ticketId: string, blocked: boolean): Promise<void> {
+  const [c] = await deps.sql<{ channel: ChannelKind; account_id: string; token_encrypted: string | null; external_id: string }[]>`
+    SELECT c.channel, c.account_id, c.token_encrypted, ct.external_id
+    FROM tickets t JOIN connections c ON c.id = t.connection_id JOIN contacts ct ON ct.id = t.contact_id
+    WHERE t.id = ${ticketId}`;
+  if (!c) throw new Error(`ticket ${ticketId} not found`);
+  const channel = deps.channels.get(c.channel);
+  if (!channel?.setBlocked) return;
+  const token = c.token_encrypted ? deps.secrets?.open(c.token_encrypted) : undefined;
+  await channel.setBlocked({ accountId: c.account_id, token, externalId: c.external_id, blocked });
+}
+
+/** When a customer message (or a block) cannot go through, the agent reads why in the thread. */
 export async function explainFailure(deps: OperationDeps, op: OutboxOp, key: 'delivery.failed' | 'delivery.uncertain', reason: string): Promise<string[]> {
+  if (op.kind === 'customer.block') {
+    const noticeId = await insertMessage(deps.sql, { ticketId: op.ticketId, direction: 'system', body: t(deps.locale, op.blocked ? 'block.platform_failed' : 'unblock.platform_failed', { reason }) });
+    await enqueue(deps.sql, agentLane(op.ticketId), { kind: 'thread.post', messageId: noticeId });
+    return [agentLane(op.ticketId)];
+  }
   if (op.kind !== 'customer.send') return [];
   return deps.sql.begin(async (tx) => {
     const message = await getMessage(tx, op.messageId);

@@ -11,7 +11,8 @@ export type OutboxOp =
   | { kind: 'card.update'; ticketId: string }
   | { kind: 'reaction.add'; messageId: string; name: string }
   | { kind: 'agent.notify'; ticketId: string; userId: string; text: string }
-  | { kind: 'customer.send'; messageId: string; part: number; text: string };
+  | { kind: 'customer.send'; messageId: string; part: number; text: string }
+  | { kind: 'customer.block'; ticketId: string; blocked: boolean };
 
 export type OutboxKind = OutboxOp['kind'];
 

@@ -21,11 +21,16 @@ export interface FakeGraph {
   sends(): GraphCall[];
   failNext(failure: GraphFailure): void;
   hangNext(ms: number): void;
+  /** wa_ids currently on the number's block list (block_users). */
+  blocked: Set<string>;
+  /** wa_ids Meta will refuse to block (they have not written in the last 24 hours). */
+  notEngaged: Set<string>;
   waitFor(pred: (calls: GraphCall[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
 const SEND_PATH = /^\/(v\d+\.\d+)\/([^/]+)\/messages$/;
+const BLOCK_PATH = /^\/v\d+\.\d+\/(\d+)\/block_users$/;
 const TEXT_MAX = 4096;
 
 // Types the Cloud API accepts on send, and the field each needs inside `<type>`.
@@ -70,6 +75,8 @@ export async function startFakeGraph(opts: { token: string; version?: string }):
   const failures: GraphFailure[] = [];
   const hangs: number[] = [];
   let wamidCounter = 0;
+  const blocked = new Set<string>();
+  const notEngaged = new Set<string>();
 
   const traceId = () => randomBytes(9).toString('base64url');
   const graphError = (res: ServerResponse, status: number, error: GraphErrorBody, headers: Record<string, string> = {}) =>
@@ -81,6 +88,28 @@ export async function startFakeGraph(opts: { token: string; version?: string }):
       if ('error' in injected) return graphError(res, injected.status, injected.error);
       const headers: Record<string, string> = injected.retryAfter === undefined ? {} : { 'retry-after': String(injected.retryAfter) };
       return graphError(res, 429, { message: '(#130429) Rate limit hit', type: 'OAuthException', code: 130429, error_data: { messaging_product: 'whatsapp', details: 'Cloud API message throughput has been reached.' } }, headers);
+    }
+    const block = BLOCK_PATH.exec(call.path);
+    if (block && (call.method === 'POST' || call.method === 'DELETE')) {
+      if (authHeader !== `Bearer ${opts.token}`) return graphError(res, 401, { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 });
+      const b = call.body as { messaging_product?: string; block_users?: { user?: string }[] } | undefined;
+      if (b?.messaging_product !== 'whatsapp' || !Array.isArray(b.block_users) || b.block_users.some((u) => typeof u.user !== 'string')) {
+        return graphError(res, 400, { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100 });
+      }
+      // Meta: only users who wrote in the last 24 hours can be blocked (unblocking has no such rule).
+      const users = b.block_users.map((u) => u.user!);
+      const failed = call.method === 'POST' ? users.filter((u) => notEngaged.has(u)) : [];
+      const ok = users.filter((u) => !failed.includes(u));
+      if (call.method === 'POST') ok.forEach((u) => blocked.add(u));
+      else ok.forEach((u) => blocked.delete(u));
+      const key = call.method === 'POST' ? 'added_users' : 'removed_users';
+      return sendJson(res, 200, {
+        messaging_product: 'whatsapp',
+        block_users: {
+          [key]: ok.map((u) => ({ input: u, wa_id: u })),
+          ...(failed.length ? { failed_users: failed.map((u) => ({ input: u, wa_id: u, errors: [{ message: 'Not engaged contact', code: 139100, error_data: { details: 'The user has not messaged the business in the last 24 hours.' } }] })) } : {}),
+        },
+      });
     }
     const match = SEND_PATH.exec(call.path);
     if (call.method !== 'POST' || !match) {
@@ -125,6 +154,8 @@ export async function startFakeGraph(opts: { token: string; version?: string }):
     calls,
     sends: () => calls.filter((c) => c.method === 'POST' && SEND_PATH.test(c.path)),
     failNext: (failure) => void failures.push(failure),
+    blocked,
+    notEngaged,
     hangNext: (ms) => void hangs.push(ms),
     waitFor: (pred, timeoutMs = 5000) =>
       pollUntil(calls, pred, timeoutMs, (c) => `${c.method} ${c.path} ${brief(c.body)}`, 'FakeGraph'),

@@ -31,7 +31,7 @@ describe('classifyAgentText', () => {
   });
 });
 
-const caps = (boldStyle: ChannelCapabilities['boldStyle']): ChannelCapabilities => ({ windowHours: 24, maxTextLength: 4096, boldStyle });
+const caps = (boldStyle: ChannelCapabilities['boldStyle']): ChannelCapabilities => ({ windowHours: 24, maxTextLength: 4096, boldStyle, blockWindowHours: null });
 
 describe('signReply', () => {
   it.each([
