@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from './hours/business-hours.js';
 
 /** Graph API version used when META_GRAPH_VERSION is not set. */
 export const DEFAULT_GRAPH_VERSION = 'v21.0';
@@ -39,6 +40,7 @@ export const configSchema = z.object({
   REDIS_URL: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PONTE_LOCALE: z.enum(['en', 'pt-BR']).default('en'),
+  PONTE_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/Sao_Paulo').default('UTC'),
   PONTE_ADMINS: admins,
   PONTE_SECRET_KEY: secretKey,
   PONTE_DATA_DIR: z.string().default('.data'),

@@ -125,7 +125,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         inbox,
         locale: config.PONTE_LOCALE,
         runCommand: (ctx, tokens) =>
-          runCommand({ sql, envAdmins: config.PONTE_ADMINS, lookupProfile, threadLink }, ctx, tokens),
+          runCommand({ sql, envAdmins: config.PONTE_ADMINS, lookupProfile, threadLink, timeZone: config.PONTE_TIMEZONE }, ctx, tokens),
         botUserId: () => botUserId,
       };
       if (slack) {

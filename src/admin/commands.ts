@@ -7,6 +7,7 @@ import { renderStatus } from './status.js';
 import { messageCommand } from './messages.js';
 import { quickReplyCommand } from './quick-replies.js';
 import { departmentCommand } from './departments.js';
+import { hoursCommand } from './hours.js';
 import { searchCommand, ticketsCommand, type ThreadLinker } from './tickets.js';
 import { wordAt, type CommandToken } from './tokens.js';
 
@@ -27,6 +28,8 @@ export interface AdminDeps {
   lookupProfile?: ProfileLookup;
   /** Links to a ticket's thread, in the platform's markup. */
   threadLink?: ThreadLinker;
+  /** Time zone for business hours given without one (PONTE_TIMEZONE). */
+  timeZone?: string;
 }
 
 /** Subcommands that change configuration: only admins may run them. */
@@ -51,6 +54,11 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       return connect(deps, ctx, tokens.slice(1));
     case 'message':
       return messageCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, ctx.text.replace(/^\s*\S+/, ''));
+    case 'hours': {
+      const rest = ctx.text.replace(/^\s*\S+/, '');
+      const canEdit = rest.trim() !== '' && (await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile));
+      return hoursCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, rest, deps.timeZone ?? 'UTC', canEdit);
+    }
     case 'tickets':
       return ticketsCommand(deps.sql, ctx, tokens.slice(1), deps.threadLink);
     case 'search':

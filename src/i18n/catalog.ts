@@ -59,7 +59,8 @@ const en = {
   'admin.help':
     '*Ponte commands*\n' +
     '`/ponte connect whatsapp <phone_number_id> [#channel]`: route a WhatsApp number to a channel (admins)\n' +
-    '`/ponte message <accept|transfer|farewell> <text|off>`: what customers get when a ticket is accepted, transferred or resolved (admins)\n' +
+    '`/ponte message <greeting|away|accept|transfer|farewell> <text|off>`: what customers get when a ticket opens, is accepted, transferred or resolved (admins)\n' +
+    '`/ponte hours <days> <HH:MM-HH:MM> [Time/Zone]`: business hours for the away message (admins)\n' +
     '`/ponte quickreply add|remove|list`: quick replies, sent with `!!shortcut` in a thread (add/remove: admins)\n' +
     '`/ponte department add|remove|list`: departments and their channels (add/remove: admins)\n' +
     '`/ponte status`: connections, queues and unrouted traffic\n' +
@@ -73,10 +74,10 @@ const en = {
   'connect.bad_channel': 'Pick the channel from Slack’s autocomplete (type `#` and choose it), so Ponte gets its id.',
   'connect.done': 'WhatsApp number `{account}` now opens tickets in <#{channel}>.',
   'connect.moved': 'WhatsApp number `{account}` moved to <#{channel}> (it was in <#{previous}>). Open tickets keep their threads.',
-  'message.usage': 'Usage: `/ponte message <accept|transfer|farewell> <text>` (or `off`). Variables: {name}, {agent}, {protocol}, {department}.',
+  'message.usage': 'Usage: `/ponte message <greeting|away|accept|transfer|farewell> <text>` (or `off`). Variables: {name}, {agent}, {protocol}, {department}.',
   'message.set': 'The {kind} message is now:\n>{text}',
   'message.cleared': 'The {kind} message is off: none is sent.',
-  'message.current': '*Customer messages* (sent when a ticket is accepted, transferred to a department, or resolved)',
+  'message.current': '*Customer messages* (greeting or, outside business hours, away: when a ticket opens; then on accept, transfer to a department, resolve)',
   'message.none': '_off_',
   'quickreply.usage': 'Usage: `/ponte quickreply add <shortcut> <text>`, `/ponte quickreply remove <shortcut>`, `/ponte quickreply list`. In a thread, `!!<shortcut>` sends it; variables: {name}, {agent}, {protocol}, {department}.',
   'quickreply.none': 'No quick replies yet. An admin can add one: `/ponte quickreply add prices Our prices: …`',
@@ -100,6 +101,12 @@ const en = {
   'search.usage': 'Usage: `/ponte search <name | phone | protocol>`',
   'search.title': '*Tickets matching “{query}”* ({count}):',
   'search.none': 'No ticket matches “{query}”.',
+  'hours.usage': 'Usage: `/ponte hours mon-fri 09:00-18:00 sat 09:00-13:00 America/Sao_Paulo` (days, then hours; the time zone last, optional), `/ponte hours off`, or `/ponte hours` to see them.',
+  'hours.bad_timezone': 'That time zone is not one I know. Use an IANA name such as America/Sao_Paulo.',
+  'hours.set': 'Business hours: {hours}. Outside them, new tickets get the away message instead of the greeting.',
+  'hours.cleared': 'Business hours are off: Ponte treats every hour as open.',
+  'hours.current': 'Business hours: {hours}.',
+  'hours.none': 'No business hours set: every hour counts as open. Admins: `/ponte hours mon-fri 09:00-18:00 America/Sao_Paulo`.',
   'status.title': '*Ponte status*',
   'status.connections': '*Connections*',
   'status.no_connections': 'No connections yet. An admin can run `/ponte connect whatsapp <phone_number_id> #channel`.',
@@ -169,7 +176,8 @@ const ptBR: Record<MessageKey, string> = {
   'admin.help':
     '*Comandos do Ponte*\n' +
     '`/ponte connect whatsapp <phone_number_id> [#canal]`: direciona um número de WhatsApp para um canal (administradores)\n' +
-    '`/ponte message <accept|transfer|farewell> <texto|off>`: o que o cliente recebe quando o ticket é aceito, transferido ou resolvido (administradores)\n' +
+    '`/ponte message <greeting|away|accept|transfer|farewell> <texto|off>`: o que o cliente recebe quando o ticket abre, é aceito, transferido ou resolvido (administradores)\n' +
+    '`/ponte hours <dias> <HH:MM-HH:MM> [Fuso/Horário]`: horário de atendimento para a mensagem de ausência (administradores)\n' +
     '`/ponte quickreply add|remove|list`: respostas rápidas, enviadas com `!!atalho` na thread (add/remove: administradores)\n' +
     '`/ponte department add|remove|list`: setores e seus canais (add/remove: administradores)\n' +
     '`/ponte status`: conexões, filas e tráfego sem destino\n' +
@@ -183,10 +191,10 @@ const ptBR: Record<MessageKey, string> = {
   'connect.bad_channel': 'Escolha o canal pelo autocompletar do Slack (digite `#` e selecione), para o Ponte receber o id dele.',
   'connect.done': 'O número de WhatsApp `{account}` agora abre tickets em <#{channel}>.',
   'connect.moved': 'O número de WhatsApp `{account}` mudou para <#{channel}> (estava em <#{previous}>). Tickets abertos mantêm suas threads.',
-  'message.usage': 'Uso: `/ponte message <accept|transfer|farewell> <texto>` (ou `off`). Variáveis: {name}, {agent}, {protocol}, {department}.',
+  'message.usage': 'Uso: `/ponte message <greeting|away|accept|transfer|farewell> <texto>` (ou `off`). Variáveis: {name}, {agent}, {protocol}, {department}.',
   'message.set': 'A mensagem de {kind} agora é:\n>{text}',
   'message.cleared': 'A mensagem de {kind} está desligada: nenhuma é enviada.',
-  'message.current': '*Mensagens ao cliente* (enviadas quando um ticket é aceito, transferido para um setor ou resolvido)',
+  'message.current': '*Mensagens ao cliente* (saudação ou, fora do horário, ausência: quando o ticket abre; depois no aceite, na transferência para um setor e ao resolver)',
   'message.none': '_desligada_',
   'quickreply.usage': 'Uso: `/ponte quickreply add <atalho> <texto>`, `/ponte quickreply remove <atalho>`, `/ponte quickreply list`. Na thread, `!!<atalho>` envia a resposta; variáveis: {name}, {agent}, {protocol}, {department}.',
   'quickreply.none': 'Ainda não há respostas rápidas. Um administrador pode criar: `/ponte quickreply add precos Nossos preços: …`',
@@ -210,6 +218,12 @@ const ptBR: Record<MessageKey, string> = {
   'search.usage': 'Uso: `/ponte search <nome | telefone | protocolo>`',
   'search.title': '*Tickets que batem com “{query}”* ({count}):',
   'search.none': 'Nenhum ticket bate com “{query}”.',
+  'hours.usage': 'Uso: `/ponte hours seg-sex 09:00-18:00 sab 09:00-13:00 America/Sao_Paulo` (dias, depois horários; o fuso por último, opcional), `/ponte hours off`, ou `/ponte hours` para ver.',
+  'hours.bad_timezone': 'Não conheço esse fuso horário. Use um nome IANA como America/Sao_Paulo.',
+  'hours.set': 'Horário de atendimento: {hours}. Fora dele, novos tickets recebem a mensagem de ausência em vez da saudação.',
+  'hours.cleared': 'Horário de atendimento desligado: o Ponte considera todas as horas abertas.',
+  'hours.current': 'Horário de atendimento: {hours}.',
+  'hours.none': 'Nenhum horário definido: todas as horas contam como abertas. Administradores: `/ponte hours seg-sex 09:00-18:00 America/Sao_Paulo`.',
   'status.title': '*Status do Ponte*',
   'status.connections': '*Conexões*',
   'status.no_connections': 'Nenhuma conexão ainda. Um administrador pode rodar `/ponte connect whatsapp <phone_number_id> #canal`.',

@@ -1,7 +1,8 @@
 import type { Tx } from '../db/connect.js';
 import type { ChannelCapabilities } from '../core/ports.js';
 import { insertMessage } from '../messages/repository.js';
-import { getMessageText, type MessageKind } from '../settings/repository.js';
+import { getHours, getMessageText, type MessageKind } from '../settings/repository.js';
+import { isOpenAt } from '../hours/business-hours.js';
 import { splitText } from './compose-reply.js';
 import { customerLane, type LaneSet } from './outbox.js';
 
@@ -38,7 +39,7 @@ async function ticketFacts(tx: Tx, ticketId: string): Promise<TicketFacts> {
  */
 export async function queueAutoMessage(
   tx: Tx,
-  o: { ticketId: string; kind: MessageKind; agentId: string; agentName: string; caps: ChannelCapabilities; lanes: LaneSet },
+  o: { ticketId: string; kind: MessageKind; agentId: string | null; agentName: string; caps: ChannelCapabilities; lanes: LaneSet },
 ): Promise<boolean> {
   const template = await getMessageText(tx, o.kind);
   if (!template) return false;
@@ -48,4 +49,14 @@ export async function queueAutoMessage(
     await o.lanes.add(customerLane(o.ticketId), { kind: 'customer.send', messageId, part, text });
   }
   return true;
+}
+
+/**
+ * A new ticket's first answer: the away message outside business hours, else the greeting
+ * (each only when an admin has set it). `at` is when the customer wrote.
+ */
+export async function queueWelcome(tx: Tx, o: { ticketId: string; caps: ChannelCapabilities; lanes: LaneSet; at: Date }): Promise<void> {
+  const hours = await getHours(tx);
+  const kind = hours && !isOpenAt(hours, o.at) ? 'away' : 'greeting';
+  await queueAutoMessage(tx, { ticketId: o.ticketId, kind, agentId: null, agentName: '', caps: o.caps, lanes: o.lanes });
 }

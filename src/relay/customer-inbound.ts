@@ -6,16 +6,19 @@ import { insertInboundMessage, isLinked } from '../messages/repository.js';
 import { findActiveTicket, openTicket } from '../tickets/repository.js';
 import { LaneSet, agentLane } from './outbox.js';
 import { ignored, type Outcome } from './outcome.js';
+import { queueWelcome } from './auto-messages.js';
+import type { AgentInboundContext } from './agent-inbound.js';
 
 /**
  * A customer's message, inside the ingest transaction:
  *  1. route on the business account (unknown accounts are recorded, not mirrored);
  *  2. find or create the contact, noting the time of their last message (the reply window);
  *  3. drop blocked contacts and redeliveries (the platform id is already linked);
- *  4. attach to the contact's active ticket, or open a new pending one (and its thread);
+ *  4. attach to the contact's active ticket, or open a new pending one (and its thread, and
+ *     the greeting or, outside business hours, the away message);
  *  5. store the message and ask for it to be posted in the thread, in order.
  */
-export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent): Promise<Outcome> {
+export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ctx: Pick<AgentInboundContext, 'capabilitiesOf'>): Promise<Outcome> {
   const connection = await findConnection(tx, ev.channel, ev.accountId);
   if (!connection) return ignored('unknown_account');
 
@@ -28,7 +31,11 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent): P
   if (!ticket) {
     const opened = await openTicket(tx, { contactId: contact.id, connectionId: connection.id, departmentId: connection.department_id });
     ticket = opened.ticket;
-    if (opened.created) await lanes.add(agentLane(ticket.id), { kind: 'thread.open', ticketId: ticket.id });
+    if (opened.created) {
+      await lanes.add(agentLane(ticket.id), { kind: 'thread.open', ticketId: ticket.id });
+      const caps = ctx.capabilitiesOf(ev.channel);
+      if (caps) await queueWelcome(tx, { ticketId: ticket.id, caps, lanes, at: new Date(ev.occurredAt) });
+    }
   }
 
   await insertInboundMessage(tx, {

@@ -88,7 +88,7 @@ export async function drainOrderingKey(deps: IngestDeps, key: string, lanes: Set
 async function handle(tx: Tx, ev: InboundEvent, deps: IngestDeps, staleOk: Set<string>): Promise<Outcome | { profile: AgentRef }> {
   switch (ev.type) {
     case 'customer.message':
-      return handleCustomerMessage(tx, ev);
+      return handleCustomerMessage(tx, ev, deps);
     case 'customer.status':
       return handleCustomerStatus(tx, ev, deps.locale);
     case 'agent.message': {

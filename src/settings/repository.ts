@@ -1,7 +1,8 @@
 import type { Db } from '../db/connect.js';
+import type { BusinessHours } from '../hours/business-hours.js';
 
 /** The customer-facing messages an admin can set (DESIGN §6: `/ponte message <kind> <text>`). */
-export const MESSAGE_KINDS = ['accept', 'transfer', 'farewell'] as const;
+export const MESSAGE_KINDS = ['greeting', 'away', 'accept', 'transfer', 'farewell'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 const key = (kind: MessageKind) => `message.${kind}`;
@@ -19,5 +20,21 @@ export async function setMessageText(db: Db, kind: MessageKind, text: string | n
   }
   await db`
     INSERT INTO settings (key, value, updated_by) VALUES (${key(kind)}, ${db.json({ text })}, ${by})
+    ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by, updated_at = now()`;
+}
+
+/** Business hours (null: always open, so the greeting is used and never the away message). */
+export async function getHours(db: Db): Promise<BusinessHours | null> {
+  const [row] = await db<{ value: BusinessHours }[]>`SELECT value FROM settings WHERE key = 'hours'`;
+  return row?.value ?? null;
+}
+
+export async function setHours(db: Db, hours: BusinessHours | null, by: string): Promise<void> {
+  if (!hours) {
+    await db`DELETE FROM settings WHERE key = 'hours'`;
+    return;
+  }
+  await db`
+    INSERT INTO settings (key, value, updated_by) VALUES ('hours', ${db.json(hours as never)}, ${by})
     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by, updated_at = now()`;
 }
