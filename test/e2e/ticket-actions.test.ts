@@ -30,7 +30,7 @@ describe('customer messages set by admins', () => {
     expect(await h.slashCommand('message accept hi', 'UAGENT01')).toMatch(/only Ponte admins/);
     expect(await h.slashCommand('message')).toMatch(/accept: _off_[\s\S]*transfer: _off_[\s\S]*farewell: _off_/);
     expect(await h.slashCommand('message accept')).toMatch(/Usage/);
-    expect(await h.slashCommand('message greeting hello')).toMatch(/Usage/);
+    expect(await h.slashCommand('message welcome hello')).toMatch(/Usage/);
     expect(await h.slashCommand('message accept Olá {name}, sou {agent} &amp; vou te atender. Protocolo {protocol}.')).toMatch(/accept message is now/);
     expect(await h.slashCommand('message farewell Obrigado, {name}! Protocolo {protocol} encerrado.')).toMatch(/farewell message is now/);
     expect(await h.slashCommand('message')).toMatch(/accept: “Olá \{name\}, sou \{agent\} & vou te atender/);
