@@ -8,6 +8,7 @@ import { messageCommand } from './messages.js';
 import { quickReplyCommand } from './quick-replies.js';
 import { departmentCommand } from './departments.js';
 import { hoursCommand } from './hours.js';
+import { signatureCommand } from './signature.js';
 import { searchCommand, ticketsCommand, type ThreadLinker } from './tickets.js';
 import { wordAt, type CommandToken } from './tokens.js';
 
@@ -59,6 +60,10 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       const canEdit = rest.trim() !== '' && (await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile));
       return hoursCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, rest, deps.timeZone ?? 'UTC', canEdit);
     }
+    case 'signature':
+      return signatureCommand(deps.sql, ctx, ctx.text.replace(/^\s*\S+/, ''), () =>
+        isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile),
+      );
     case 'tickets':
       return ticketsCommand(deps.sql, ctx, tokens.slice(1), deps.threadLink);
     case 'search':

@@ -66,6 +66,7 @@ const en = {
     '`/ponte status`: connections, queues and unrouted traffic\n' +
     '`/ponte tickets [pending|mine|open|all] [#department] [@agent] [oldest]`: find work\n' +
     '`/ponte search <name|phone|protocol>`: find a ticket\n' +
+    '`/ponte signature on|off`: sign your replies or not; admins: `signature format|lock`\n' +
     '`/ponte help`: this list\n' +
     '*In a ticket thread*: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!transfer #channel|@person`; `!block`/`!unblock`; `!resolve [silent]`; `!!shortcut`.',
   'connect.usage': 'Usage: `/ponte connect whatsapp <phone_number_id> [#channel]`',
@@ -107,6 +108,15 @@ const en = {
   'hours.cleared': 'Business hours are off: Ponte treats every hour as open.',
   'hours.current': 'Business hours: {hours}.',
   'hours.none': 'No business hours set: every hour counts as open. Admins: `/ponte hours mon-fri 09:00-18:00 America/Sao_Paulo`.',
+  'signature.usage': 'Usage: `/ponte signature on|off` (your replies), and for admins `/ponte signature format <template with {name}>` (or `default`) and `/ponte signature lock on|off`.',
+  'signature.on': 'Your replies are signed with your name.',
+  'signature.off': 'Your replies go out without your name.',
+  'signature.locked': 'An admin has locked signatures: every reply is signed.',
+  'signature.lock_on': 'Signatures are locked on: every reply is signed.',
+  'signature.lock_off': 'Signatures are unlocked: each agent chooses with `/ponte signature on|off`.',
+  'signature.format_set': 'Replies are now signed as: {format}',
+  'signature.format_default': 'Replies are signed the default way again (`*Name:*` on its own line).',
+  'signature.needs_name': 'A signature format needs {name} where the agent’s name goes (and may have {text} for the message).',
   'status.title': '*Ponte status*',
   'status.connections': '*Connections*',
   'status.no_connections': 'No connections yet. An admin can run `/ponte connect whatsapp <phone_number_id> #channel`.',
@@ -183,6 +193,7 @@ const ptBR: Record<MessageKey, string> = {
     '`/ponte status`: conexões, filas e tráfego sem destino\n' +
     '`/ponte tickets [pending|mine|open|all] [#setor] [@atendente] [oldest]`: encontrar trabalho\n' +
     '`/ponte search <nome|telefone|protocolo>`: encontrar um ticket\n' +
+    '`/ponte signature on|off`: assinar suas respostas ou não; administradores: `signature format|lock`\n' +
     '`/ponte help`: esta lista\n' +
     '*Na thread de um ticket*: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!transfer #channel|@person`; `!block`/`!unblock`; `!resolve [silent]`; `!!shortcut`.',
   'connect.usage': 'Uso: `/ponte connect whatsapp <phone_number_id> [#canal]`',
@@ -224,6 +235,15 @@ const ptBR: Record<MessageKey, string> = {
   'hours.cleared': 'Horário de atendimento desligado: o Ponte considera todas as horas abertas.',
   'hours.current': 'Horário de atendimento: {hours}.',
   'hours.none': 'Nenhum horário definido: todas as horas contam como abertas. Administradores: `/ponte hours seg-sex 09:00-18:00 America/Sao_Paulo`.',
+  'signature.usage': 'Uso: `/ponte signature on|off` (suas respostas) e, para administradores, `/ponte signature format <modelo com {name}>` (ou `default`) e `/ponte signature lock on|off`.',
+  'signature.on': 'Suas respostas vão assinadas com seu nome.',
+  'signature.off': 'Suas respostas vão sem seu nome.',
+  'signature.locked': 'Um administrador travou a assinatura: toda resposta é assinada.',
+  'signature.lock_on': 'Assinatura travada: toda resposta é assinada.',
+  'signature.lock_off': 'Assinatura destravada: cada atendente escolhe com `/ponte signature on|off`.',
+  'signature.format_set': 'As respostas agora são assinadas assim: {format}',
+  'signature.format_default': 'As respostas voltam a ser assinadas do jeito padrão (`*Nome:*` em uma linha).',
+  'signature.needs_name': 'Um formato de assinatura precisa de {name} onde vai o nome do atendente (e pode ter {text} para a mensagem).',
   'status.title': '*Status do Ponte*',
   'status.connections': '*Conexões*',
   'status.no_connections': 'Nenhuma conexão ainda. Um administrador pode rodar `/ponte connect whatsapp <phone_number_id> #canal`.',

@@ -17,6 +17,7 @@ import { findAgent } from '../agents/repository.js';
 import { findDepartmentByChannel, findDepartmentByName } from '../departments/repository.js';
 import { fillTemplate, templateVars } from './auto-messages.js';
 import { findQuickReply } from '../quick-replies/repository.js';
+import { getSignaturePolicy } from '../settings/repository.js';
 
 export interface AgentInboundContext {
   locale: Locale;
@@ -120,7 +121,8 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
   }
   if (ticket.status === 'pending') await command({ action: 'accept' });
 
-  const body = signReply(agent.signature_enabled ? agent.display_name : null, replyText, caps);
+  const policy = await getSignaturePolicy(tx);
+  const body = signReply(agent.signature_enabled || policy.locked ? agent.display_name : null, replyText, caps, policy.format);
   const messageId = await record('outbound', body);
   for (const [part, text] of splitText(body, caps.maxTextLength).entries()) {
     await lanes.add(customerLane(ticket.id), { kind: 'customer.send', messageId, part, text });

@@ -1,9 +1,17 @@
 import type { ChannelCapabilities } from '../core/ports.js';
 
-/** The agent's signature, as the seeds render it: `*Maria:*` + newline + text (WhatsApp bold). */
-export function signReply(agentName: string | null, text: string, caps: ChannelCapabilities): string {
+/**
+ * The agent's signature. By default as the seeds render it: `*Maria:*` + newline + text
+ * (WhatsApp bold). An admin's format (`/ponte signature format`) uses {name} and, optionally,
+ * {text}; without {text} the signature goes on its own line above the message.
+ */
+export function signReply(agentName: string | null, text: string, caps: ChannelCapabilities, format?: string | null): string {
   if (!agentName) return text;
   const name = agentName.replace(/[*_~`]/g, '');
+  if (format) {
+    const filled = format.replace(/\{name\}/g, name);
+    return filled.includes('{text}') ? filled.replace(/\{text\}/g, text) : `${filled}\n${text}`;
+  }
   return caps.boldStyle === 'asterisk' ? `*${name}:*\n${text}` : `${name}:\n${text}`;
 }
 

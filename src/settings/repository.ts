@@ -38,3 +38,27 @@ export async function setHours(db: Db, hours: BusinessHours | null, by: string):
     INSERT INTO settings (key, value, updated_by) VALUES ('hours', ${db.json(hours as never)}, ${by})
     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by, updated_at = now()`;
 }
+
+export interface SignaturePolicy {
+  /** Admin's format with {name} (and optionally {text}); null: the channel's default. */
+  format: string | null;
+  /** Locked: every reply is signed, whatever an agent chose. */
+  locked: boolean;
+}
+
+export async function getSignaturePolicy(db: Db): Promise<SignaturePolicy> {
+  const rows = await db<{ key: string; value: { text?: string; on?: boolean } }[]>`
+    SELECT key, value FROM settings WHERE key IN ('signature.format', 'signature.lock')`;
+  const byKey = new Map(rows.map((r) => [r.key, r.value]));
+  return { format: byKey.get('signature.format')?.text ?? null, locked: byKey.get('signature.lock')?.on === true };
+}
+
+export async function setSignatureSetting(db: Db, key: 'signature.format' | 'signature.lock', value: { text: string } | { on: boolean } | null, by: string): Promise<void> {
+  if (value === null) {
+    await db`DELETE FROM settings WHERE key = ${key}`;
+    return;
+  }
+  await db`
+    INSERT INTO settings (key, value, updated_by) VALUES (${key}, ${db.json(value)}, ${by})
+    ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by, updated_at = now()`;
+}

@@ -1,0 +1,47 @@
+import type { Sql } from '../db/connect.js';
+import type { AgentPlatform } from '../core/events.js';
+import { getSignaturePolicy, setSignatureSetting } from '../settings/repository.js';
+import { t, type Locale } from '../i18n/catalog.js';
+
+interface Ctx {
+  platform: AgentPlatform;
+  userId: string;
+  locale: Locale;
+}
+
+/**
+ * `/ponte signature on|off` (your own replies), and for admins `signature format <template>`
+ * (with {name}, optionally {text}; `default` restores the channel's) and `signature lock on|off`
+ * (locked: every reply is signed).
+ */
+export async function signatureCommand(sql: Sql, ctx: Ctx, text: string, isAdmin: () => Promise<boolean>): Promise<string> {
+  const [, verb = '', rest = ''] = /^\s*(\S+)?\s*([\s\S]*)$/.exec(text) ?? [];
+  const actor = `${ctx.platform}:${ctx.userId}`;
+  const v = verb.toLowerCase();
+  if (v === 'on' || v === 'off') {
+    const policy = await getSignaturePolicy(sql);
+    if (v === 'off' && policy.locked) return t(ctx.locale, 'signature.locked');
+    await sql`
+      INSERT INTO agents (platform, platform_user_id, signature_enabled) VALUES (${ctx.platform}, ${ctx.userId}, ${v === 'on'})
+      ON CONFLICT (platform, platform_user_id) DO UPDATE SET signature_enabled = EXCLUDED.signature_enabled`;
+    return t(ctx.locale, v === 'on' ? 'signature.on' : 'signature.off');
+  }
+  if (v !== 'format' && v !== 'lock') return t(ctx.locale, 'signature.usage');
+  if (!(await isAdmin())) return t(ctx.locale, 'admin.refused');
+  const value = rest.trim();
+  if (v === 'lock') {
+    if (value !== 'on' && value !== 'off') return t(ctx.locale, 'signature.usage');
+    await setSignatureSetting(sql, 'signature.lock', { on: value === 'on' }, actor);
+    await sql`INSERT INTO audit_log (actor, action, details) VALUES (${actor}, 'signature.lock', ${sql.json({ on: value === 'on' })})`;
+    return t(ctx.locale, value === 'on' ? 'signature.lock_on' : 'signature.lock_off');
+  }
+  if (!value) return t(ctx.locale, 'signature.usage');
+  if (value.toLowerCase() === 'default') {
+    await setSignatureSetting(sql, 'signature.format', null, actor);
+    return t(ctx.locale, 'signature.format_default');
+  }
+  if (!value.includes('{name}')) return t(ctx.locale, 'signature.needs_name');
+  await setSignatureSetting(sql, 'signature.format', { text: value }, actor);
+  await sql`INSERT INTO audit_log (actor, action, details) VALUES (${actor}, 'signature.format', ${sql.json({ format: value })})`;
+  return t(ctx.locale, 'signature.format_set', { format: value });
+}
