@@ -39,6 +39,7 @@ export async function ticketsCommand(sql: Sql, ctx: Ctx, args: CommandToken[], l
       if (SCOPES.has(w)) q.scope = w === 'all' ? 'all' : (w as TicketQuery['scope']);
       else if (CHANNELS.has(w)) q.channel = w;
       else if (w === 'oldest' || w === 'latest') q.sort = w;
+      else if (w.startsWith('tag:') && w.length > 4) q.tag = w.slice(4);
       else {
         const dept = await findDepartmentByName(sql, arg.value);
         if (!dept) return t(ctx.locale, 'tickets.unknown_filter', { filter: arg.value });

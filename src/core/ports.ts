@@ -56,6 +56,9 @@ export interface TicketCard {
   department: string;
   assignee: string | null;
   previousProtocol: string | null;
+  tags: string[];
+  /** Notes about the contact (they follow the customer from ticket to ticket). */
+  contactNotes: number;
   locale: string;
 }
 

@@ -13,6 +13,7 @@ import { ignored, type Outcome } from './outcome.js';
 import { runTicketCommand, type ActionContext, type TicketCommand } from './ticket-actions.js';
 import { transferToAgent, transferToDepartment } from './transfer.js';
 import { isContactBlocked, setContactBlocked } from './blocking.js';
+import { contactCommand, tagCommand } from './annotations.js';
 import { findAgent } from '../agents/repository.js';
 import { findDepartmentByChannel, findDepartmentByName } from '../departments/repository.js';
 import { fillTemplate, templateVars } from './auto-messages.js';
@@ -87,6 +88,12 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     }
     const filled = fillTemplate(template, await templateVars(tx, ticket.id, agent.display_name ?? agent.platform_user_id));
     replyText = parsed.args ? `${filled}\n${parsed.args}` : filled;
+  } else if (parsed.type === 'command' && ['tag', 'untag', 'contact'].includes(parsed.name)) {
+    await record('note', ev.text, 'command');
+    const actx = { tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse: notice };
+    if (parsed.name === 'contact') await contactCommand(actx, parsed.args);
+    else await tagCommand(actx, parsed.args, parsed.name === 'tag');
+    return { state: 'done', lanes: lanes.list() };
   } else if (parsed.type === 'command' && (parsed.name === 'block' || parsed.name === 'unblock')) {
     await record('note', ev.text, 'command');
     await setContactBlocked({ tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse: notice }, parsed.name === 'block');

@@ -7,6 +7,7 @@ import { findActiveTicket, openTicket } from '../tickets/repository.js';
 import { LaneSet, agentLane } from './outbox.js';
 import { ignored, type Outcome } from './outcome.js';
 import { queueWelcome } from './auto-messages.js';
+import { postContactNotes } from './annotations.js';
 import type { AgentInboundContext } from './agent-inbound.js';
 
 /**
@@ -18,7 +19,7 @@ import type { AgentInboundContext } from './agent-inbound.js';
  *     the greeting or, outside business hours, the away message);
  *  5. store the message and ask for it to be posted in the thread, in order.
  */
-export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ctx: Pick<AgentInboundContext, 'capabilitiesOf'>): Promise<Outcome> {
+export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ctx: Pick<AgentInboundContext, 'capabilitiesOf' | 'locale'>): Promise<Outcome> {
   const connection = await findConnection(tx, ev.channel, ev.accountId);
   if (!connection) return ignored('unknown_account');
 
@@ -33,6 +34,7 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ct
     ticket = opened.ticket;
     if (opened.created) {
       await lanes.add(agentLane(ticket.id), { kind: 'thread.open', ticketId: ticket.id });
+      await postContactNotes(tx, { ticketId: ticket.id, contactId: contact.id, locale: ctx.locale, lanes });
       const caps = ctx.capabilitiesOf(ev.channel);
       if (caps) await queueWelcome(tx, { ticketId: ticket.id, caps, lanes, at: new Date(ev.occurredAt) });
     }

@@ -17,6 +17,8 @@ interface CardRow {
   department_channel: string | null;
   agent_destination: string;
   agent_platform: string;
+  tags: string[];
+  contact_notes: number;
 }
 
 /** The ticket card's content, resolved to names, plus where the ticket's thread belongs. */
@@ -25,7 +27,9 @@ export async function loadCard(db: Db, ticketId: string, locale: string): Promis
     SELECT t.id, t.protocol, t.status, c.channel, ct.name AS contact_name, ct.phone AS contact_phone,
            ct.external_id AS contact_external_id, d.name AS department, a.display_name AS assignee,
            p.protocol AS previous_protocol, d.slack_channel AS department_channel,
-           c.agent_destination, c.agent_platform
+           c.agent_destination, c.agent_platform,
+           ARRAY(SELECT g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id ORDER BY g.name) AS tags,
+           (SELECT count(*)::int FROM contact_notes n WHERE n.contact_id = t.contact_id) AS contact_notes
     FROM tickets t
     JOIN connections c ON c.id = t.connection_id
     JOIN contacts ct ON ct.id = t.contact_id
@@ -45,6 +49,8 @@ export async function loadCard(db: Db, ticketId: string, locale: string): Promis
       department: row.department,
       assignee: row.assignee,
       previousProtocol: row.previous_protocol,
+      tags: row.tags,
+      contactNotes: row.contact_notes,
       locale,
     },
     // A department's own channel wins over the connection's destination (transfers move tickets).

@@ -24,6 +24,7 @@ export interface TicketQuery {
   departmentId?: string;
   assigneeUserId?: string;
   channel?: string;
+  tag?: string;
   /** Free text: a protocol, a phone number (digits), or part of a name. */
   text?: string;
   sort: 'latest' | 'oldest';
@@ -63,6 +64,7 @@ export async function findTickets(db: Db, q: TicketQuery): Promise<FoundTicket[]
       ${q.departmentId ? db`AND t.department_id = ${q.departmentId}` : db``}
       ${q.assigneeUserId ? db`AND a.platform = ${q.platform} AND a.platform_user_id = ${q.assigneeUserId}` : db``}
       ${q.channel ? db`AND c.channel = ${q.channel}` : db``}
+      ${q.tag ? db`AND EXISTS (SELECT 1 FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id AND g.name = ${q.tag})` : db``}
       ${q.text ? db`AND (t.protocol = ${q.text.trim()} OR ct.name ILIKE ${`%${q.text.trim().replace(/[%_\\]/g, '\\$&')}%`}
                    ${digits.length >= 4 ? db`OR ct.phone LIKE ${`%${digits}%`} OR ct.external_id LIKE ${`%${digits}%`}` : db``})` : db``}
     ORDER BY ${q.text ? db`(t.status <> 'resolved') DESC,` : db``}

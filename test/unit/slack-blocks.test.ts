@@ -13,6 +13,8 @@ const card = (o: Partial<TicketCard> = {}): TicketCard => ({
   department: 'Suporte',
   assignee: null,
   previousProtocol: null,
+  tags: [],
+  contactNotes: 0,
   locale: 'en',
   ...o,
 });
@@ -129,5 +131,16 @@ describe('ticketCardBlocks', () => {
         for (const e of block.elements!) expect(TEXT_TYPES.has(e.type)).toBe(true);
       }
     }
+  });
+});
+
+describe('tags and contact notes on the card', () => {
+  it('shows the tags and the number of contact notes only when there are some', () => {
+    const plain = JSON.stringify(ticketCardBlocks(card()).blocks);
+    expect(plain).not.toContain('Tags');
+    expect(plain).not.toContain('Contact notes');
+    const rich = JSON.stringify(ticketCardBlocks(card({ tags: ['vip', 'boleto'], contactNotes: 2 })).blocks);
+    expect(rich).toContain('`vip` `boleto`');
+    expect(rich).toContain('📌 2');
   });
 });

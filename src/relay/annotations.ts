@@ -1,0 +1,64 @@
+import type { Tx } from '../db/connect.js';
+import { maskPhone } from '../contacts/mask.js';
+import { addContactNote, contactNotes, type ContactNote } from '../contacts/notes.js';
+import { insertMessage } from '../messages/repository.js';
+import { addTicketTags, normaliseTags, removeTicketTags, ticketTags } from '../tags/repository.js';
+import { t, type Locale } from '../i18n/catalog.js';
+import { agentLane, type LaneSet } from './outbox.js';
+import type { ActionContext } from './ticket-actions.js';
+
+async function notice(ctx: ActionContext, text: string): Promise<void> {
+  const id = await insertMessage(ctx.tx, { ticketId: ctx.ticket.id, direction: 'system', body: text });
+  await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'thread.post', messageId: id });
+}
+
+/** `!tag a b` / `!untag a`: the ticket's tags, shown on the card and filterable in `/ponte tickets tag:a`. */
+export async function tagCommand(ctx: ActionContext, args: string, add: boolean): Promise<void> {
+  const { ok, bad } = normaliseTags(args.split(/[\s,]+/));
+  if (bad.length) return ctx.refuse(t(ctx.locale, 'tags.bad', { tags: bad.join(', ') }));
+  if (ok.length === 0) return ctx.refuse(t(ctx.locale, 'tags.usage'));
+  if (add) await addTicketTags(ctx.tx, ctx.ticket.id, ok);
+  else await removeTicketTags(ctx.tx, ctx.ticket.id, ok);
+  await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'card.update', ticketId: ctx.ticket.id });
+  const now = await ticketTags(ctx.tx, ctx.ticket.id);
+  await notice(ctx, now.length ? t(ctx.locale, 'tags.now', { tags: now.map((g) => `\`${g}\``).join(' ') }) : t(ctx.locale, 'tags.none'));
+}
+
+/** `!contact` shows what we know about the customer; `!contact note <text>` keeps a note that follows them. */
+export async function contactCommand(ctx: ActionContext, args: string): Promise<void> {
+  const note = /^note\b\s*([\s\S]*)$/i.exec(args.trim());
+  if (note) {
+    const body = note[1]!.trim();
+    if (!body) return ctx.refuse(t(ctx.locale, 'contact.usage'));
+    await addContactNote(ctx.tx, { contactId: ctx.ticket.contact_id, ticketId: ctx.ticket.id, authorAgentId: ctx.agent.id, body });
+    await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'card.update', ticketId: ctx.ticket.id });
+    return notice(ctx, t(ctx.locale, 'contact.noted'));
+  }
+  if (args.trim()) return ctx.refuse(t(ctx.locale, 'contact.usage'));
+  const [c] = await ctx.tx<{ name: string | null; phone: string | null; external_id: string; channel: string; blocked: boolean }[]>`
+    SELECT name, phone, external_id, channel, blocked FROM contacts WHERE id = ${ctx.ticket.contact_id}`;
+  if (!c) return;
+  const notes = await contactNotes(ctx.tx, ctx.ticket.contact_id);
+  await notice(
+    ctx,
+    t(ctx.locale, 'contact.summary', {
+      name: c.name ?? c.external_id,
+      phone: maskPhone(c.phone) ?? '—',
+      channel: c.channel,
+      blocked: c.blocked ? t(ctx.locale, 'contact.blocked') : '',
+      notes: notes.length ? formatNotes(notes) : t(ctx.locale, 'contact.no_notes'),
+    }),
+  );
+}
+
+function formatNotes(notes: ContactNote[]): string {
+  return notes.map((n) => `• ${n.body} (${n.author ?? '?'}, ${n.created_at.toISOString().slice(0, 10)})`).join('\n');
+}
+
+/** On a contact's new ticket: their notes, posted in the new thread right under the card. */
+export async function postContactNotes(tx: Tx, o: { ticketId: string; contactId: string; locale: Locale; lanes: LaneSet }): Promise<void> {
+  const notes = await contactNotes(tx, o.contactId);
+  if (notes.length === 0) return;
+  const id = await insertMessage(tx, { ticketId: o.ticketId, direction: 'system', body: `${t(o.locale, 'contact.notes_header')}\n${formatNotes(notes)}` });
+  await o.lanes.add(agentLane(o.ticketId), { kind: 'thread.post', messageId: id });
+}

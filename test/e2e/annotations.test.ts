@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANNEL, PHONE_ID, eventually, startHarness, type Harness } from '../support/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+  await h.slashCommand(`connect whatsapp ${PHONE_ID} <#${CHANNEL}|support>`);
+});
+afterAll(async () => h?.close());
+
+const say = (ts: string, text: string, user = 'UAGENT01') => h.agentSays({ channel: CHANNEL, user, text, threadTs: ts });
+const lastCard = (ts: string) => JSON.stringify(h.slack.callsTo('chat.update').filter((u) => u.params.ts === ts).at(-1)?.params.blocks ?? null);
+
+describe('tags', () => {
+  it('!tag and !untag change the ticket’s tags, shown on the card and filterable', async () => {
+    const ts = await h.customerWrites('5511933330001', 'Rosa', 'oi');
+    await say(ts, '!tag vip Boleto');
+    await eventually('the tags notice', () => h.thread(ts).includes('Tags: `boleto` `vip`'));
+    await eventually('the card with tags', () => lastCard(ts).includes('`boleto` `vip`'));
+    expect(await h.slashCommand('tickets all tag:vip', 'UAGENT02')).toContain('Rosa');
+    expect(await h.slashCommand('tickets all tag:nope', 'UAGENT02')).toBe('No tickets match.');
+    await say(ts, '!untag vip');
+    await eventually('one tag left', () => h.thread(ts).includes('Tags: `boleto`'));
+    await say(ts, '!tag Bad!Tag');
+    await eventually('the refusal', () => h.thread(ts).find((t) => t.startsWith('Not a tag: bad!tag')));
+  });
+});
+
+describe('contact notes', () => {
+  it('keeps a note on the contact, shows it with !contact, and posts it on their next ticket', async () => {
+    const wa = '5511933330002';
+    const ts = await h.customerWrites(wa, 'Dona Lurdes', 'bom dia');
+    await say(ts, '!contact note prefere ligação depois das 14h');
+    await eventually('noted', () => h.thread(ts).find((t) => t.startsWith('📌 Noted on the contact')));
+    await eventually('the card counts it', () => lastCard(ts).includes('📌 1'));
+    await say(ts, '!contact');
+    const summary = await eventually('the summary', () => h.thread(ts).find((t) => t.startsWith('*Dona Lurdes*')));
+    expect(summary).toContain('•••• 0002 · whatsapp');
+    expect(summary).toContain('• prefere ligação depois das 14h (Maria, ');
+    expect(summary).not.toContain(wa);
+
+    await say(ts, '!resolve silent');
+    await eventually('resolved', () => h.thread(ts).find((t) => t.includes('resolved by Maria')));
+    const next = await h.customerWrites(wa, 'Dona Lurdes', 'voltei');
+    const thread = h.thread(next);
+    const notesAt = thread.findIndex((t) => t.startsWith('📌 Notes about this customer'));
+    expect(notesAt).toBeGreaterThanOrEqual(0);
+    expect(thread[notesAt]).toContain('prefere ligação depois das 14h');
+    expect(notesAt).toBeLessThan(thread.indexOf('voltei')); // right under the card, before the message
+  });
+});
