@@ -9,7 +9,7 @@ import { createQueues, redisConnection } from './queue/queues.js';
 import { startWorkers } from './queue/workers.js';
 import { buildApp } from './http/app.js';
 import { Inbox } from './relay/inbox.js';
-import { ingestJob } from './relay/jobs.js';
+import { closeJob, ingestJob } from './relay/jobs.js';
 import { drainLane } from './relay/dispatch.js';
 import { sweep } from './relay/sweeper.js';
 import { runCommand } from './admin/commands.js';
@@ -99,13 +99,18 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
 
     const secrets = config.PONTE_SECRET_KEY ? new SecretBox(decodeKey(config.PONTE_SECRET_KEY)!) : undefined;
     const core = { sql, kicker: queues.kicker, metrics, log, locale: config.PONTE_LOCALE, channels, bridges, secrets };
-    const ingestDeps = { ...core, capabilitiesOf: (c: string) => channels.get(c as ChannelKind)?.capabilities };
+    const ingestDeps = {
+      ...core,
+      capabilitiesOf: (c: string) => channels.get(c as ChannelKind)?.capabilities,
+      armClose: (ticketId: string, at: Date) => queues.kicker.closeAt(ticketId, at),
+    };
 
     if (role === 'all' || role === 'worker') {
       const workers = await startWorkers(redis, config.PONTE_QUEUE_PREFIX, queues, {
         ingest: (key) => ingestJob(ingestDeps, key),
         dispatch: (lane) => drainLane(core, lane),
         sweep: () => sweep(sql, queues.kicker),
+        closeTicket: (ticketId) => closeJob(ingestDeps, ticketId),
       }, log, { sweepEveryMs: opts.sweepEveryMs, concurrency: config.PONTE_WORKER_CONCURRENCY });
       stops.push(() => workers.close());
     }

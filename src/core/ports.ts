@@ -59,6 +59,8 @@ export interface TicketCard {
   tags: string[];
   /** Notes about the contact (they follow the customer from ticket to ticket). */
   contactNotes: number;
+  /** A scheduled resolve: when, and whether a customer message cancels it. */
+  scheduledClose: { at: string; keepOnReply: boolean } | null;
   locale: string;
 }
 

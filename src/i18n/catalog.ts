@@ -57,6 +57,14 @@ const en = {
   'contact.blocked': ' · blocked',
   'contact.no_notes': '_No contact notes yet._',
   'contact.notes_header': '📌 Notes about this customer (from earlier tickets too):',
+  'schedule.set': '⏰ {agent} scheduled this ticket to resolve at {when}, unless the customer writes before then. `!resolve cancel` cancels.',
+  'schedule.set_keep': '⏰ {agent} scheduled this ticket to resolve at {when}, even if the customer writes. `!resolve cancel` cancels.',
+  'schedule.cancelled': '{agent} cancelled the scheduled resolve.',
+  'schedule.cancelled_by_reply': '⏰ Scheduled resolve cancelled: the customer wrote.',
+  'schedule.none': 'Nothing changed: no resolve is scheduled for this ticket.',
+  'schedule.bad_delay': '`{word}` is not a delay I understand: use a number and s, m, h or d, up to 7 days (`!resolve in 30m`).',
+  'card.scheduled': '⏰ Resolves {when}{keep}',
+  'card.scheduled_unless': ' unless the customer writes',
   'thread.returned': '{agent} returned this ticket to the queue: it is pending again, and anyone can accept it.',
   'thread.unknown_command': 'Unknown command `{command}`. Nothing was sent to the customer. Commands here: `!note <text>` (or `// <text>`), `!accept`, `!return`, `!transfer`, `!tag`, `!untag`, `!contact`, `!block`, `!unblock`, `!resolve [silent]`, `!!shortcut`.',
   'thread.files_not_sent': 'Files are not sent to customers yet: only the text of your message was relayed. Share a link instead.',
@@ -81,7 +89,7 @@ const en = {
     '`/ponte search <name|phone|protocol>`: find a ticket\n' +
     '`/ponte signature on|off`: sign your replies or not; admins: `signature format|lock`\n' +
     '`/ponte help`: this list\n' +
-    '*In a ticket thread*: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent]`; `!!shortcut`.',
+    '*In a ticket thread*: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!!shortcut`.',
   'connect.usage': 'Usage: `/ponte connect whatsapp <phone_number_id> [#channel]`',
   'connect.bad_kind': '`{kind}` is not a channel Ponte can connect yet. Available: whatsapp.',
   'connect.bad_account': '`{account}` does not look like a WhatsApp phone number id (digits only, from Meta’s WhatsApp Manager).',
@@ -197,6 +205,14 @@ const ptBR: Record<MessageKey, string> = {
   'contact.blocked': ' · bloqueado',
   'contact.no_notes': '_Ainda sem notas do contato._',
   'contact.notes_header': '📌 Notas sobre este cliente (de tickets anteriores também):',
+  'schedule.set': '⏰ {agent} agendou a resolução deste ticket para {when}, a não ser que o cliente escreva antes. `!resolve cancel` cancela.',
+  'schedule.set_keep': '⏰ {agent} agendou a resolução deste ticket para {when}, mesmo que o cliente escreva. `!resolve cancel` cancela.',
+  'schedule.cancelled': '{agent} cancelou a resolução agendada.',
+  'schedule.cancelled_by_reply': '⏰ Resolução agendada cancelada: o cliente escreveu.',
+  'schedule.none': 'Nada mudou: não há resolução agendada para este ticket.',
+  'schedule.bad_delay': '`{word}` não é um prazo que eu entenda: use um número e s, m, h ou d, até 7 dias (`!resolve in 30m`).',
+  'card.scheduled': '⏰ Resolve {when}{keep}',
+  'card.scheduled_unless': ' se o cliente não escrever antes',
   'thread.returned': '{agent} devolveu este ticket para a fila: ele está pendente de novo e qualquer um pode aceitá-lo.',
   'thread.unknown_command': 'Comando desconhecido `{command}`. Nada foi enviado ao cliente. Comandos aqui: `!note <texto>` (ou `// <texto>`), `!accept`, `!return`, `!transfer`, `!tag`, `!untag`, `!contact`, `!block`, `!unblock`, `!resolve [silent]`, `!!shortcut`.',
   'thread.files_not_sent': 'Arquivos ainda não são enviados aos clientes: só o texto da sua mensagem foi repassado. Compartilhe um link.',
@@ -221,7 +237,7 @@ const ptBR: Record<MessageKey, string> = {
     '`/ponte search <nome|telefone|protocolo>`: encontrar um ticket\n' +
     '`/ponte signature on|off`: assinar suas respostas ou não; administradores: `signature format|lock`\n' +
     '`/ponte help`: esta lista\n' +
-    '*Na thread de um ticket*: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent]`; `!!shortcut`.',
+    '*Na thread de um ticket*: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!!shortcut`.',
   'connect.usage': 'Uso: `/ponte connect whatsapp <phone_number_id> [#canal]`',
   'connect.bad_kind': '`{kind}` ainda não é um canal que o Ponte conecta. Disponível: whatsapp.',
   'connect.bad_account': '`{account}` não parece um phone number id do WhatsApp (só dígitos, do WhatsApp Manager da Meta).',

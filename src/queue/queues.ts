@@ -1,7 +1,7 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 
-export const QUEUE_NAMES = { ingest: 'ingest', dispatch: 'dispatch', sweep: 'sweep' } as const;
+export const QUEUE_NAMES = { ingest: 'ingest', dispatch: 'dispatch', sweep: 'sweep', timers: 'timers' } as const;
 
 /**
  * Wakes the workers. Jobs only say "look at this ordering key / lane": the rows in Postgres
@@ -12,6 +12,8 @@ export interface Kicker {
   dispatch(lanes: string[]): Promise<void>;
   /** A lane whose head row waits for a backoff: wake it at `at`. */
   dispatchAt(lane: string, at: Date, dedupeId: string): Promise<void>;
+  /** A ticket's scheduled resolve: wake at `at` (re-arming the same deadline is a no-op). */
+  closeAt(ticketId: string, at: Date): Promise<void>;
 }
 
 export function redisConnection(url: string): Redis {
@@ -23,6 +25,7 @@ export interface Queues {
   ingest: Queue;
   dispatch: Queue;
   sweep: Queue;
+  timers: Queue;
   kicker: Kicker;
   close(): Promise<void>;
 }
@@ -39,6 +42,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
   const ingest = new Queue(QUEUE_NAMES.ingest, opts);
   const dispatch = new Queue(QUEUE_NAMES.dispatch, opts);
   const sweep = new Queue(QUEUE_NAMES.sweep, opts);
+  const timers = new Queue(QUEUE_NAMES.timers, opts);
   const kicker: Kicker = {
     async ingest(keys) {
       const unique = [...new Set(keys)];
@@ -55,14 +59,18 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
       // A deterministic id: re-arming the same backoff twice schedules one wake-up.
       await dispatch.add('lane', { lane }, { delay: Math.max(0, at.getTime() - Date.now()), jobId: dedupeId });
     },
+    async closeAt(ticketId, at) {
+      await timers.add('close', { ticketId }, { delay: Math.max(0, at.getTime() - Date.now()), jobId: `close-${ticketId}-${at.getTime()}` });
+    },
   };
   return {
     ingest,
     dispatch,
     sweep,
+    timers,
     kicker,
     async close() {
-      await Promise.all([ingest.close(), dispatch.close(), sweep.close()]);
+      await Promise.all([ingest.close(), dispatch.close(), sweep.close(), timers.close()]);
     },
   };
 }

@@ -2,7 +2,7 @@ import type { Tx } from '../db/connect.js';
 import type { AgentActionEvent } from '../core/events.js';
 import type { Agent } from '../agents/repository.js';
 import { getConnection } from '../connections/repository.js';
-import type { Ticket } from '../tickets/repository.js';
+import { findTicket } from '../tickets/repository.js';
 import type { AgentInboundContext } from './agent-inbound.js';
 import { LaneSet, agentLane } from './outbox.js';
 import { ignored, type Outcome } from './outcome.js';
@@ -13,9 +13,7 @@ import { runTicketCommand } from './ticket-actions.js';
  * Maria") is shown only to the person who pressed, not to the whole thread.
  */
 export async function handleAgentAction(tx: Tx, ev: AgentActionEvent, agent: Agent, ctx: AgentInboundContext): Promise<Outcome> {
-  const [ticket] = await tx<Ticket[]>`
-    SELECT id, protocol, contact_id, connection_id, department_id, status, assignee_id, previous_ticket_id
-    FROM tickets WHERE id = ${ev.ticketId}`;
+  const ticket = await findTicket(tx, ev.ticketId);
   if (!ticket) return ignored('unknown_ticket');
   const lanes = new LaneSet(tx);
   const caps = ctx.capabilitiesOf((await getConnection(tx, ticket.connection_id)).channel);

@@ -14,6 +14,8 @@ import { runTicketCommand, type ActionContext, type TicketCommand } from './tick
 import { transferToAgent, transferToDepartment } from './transfer.js';
 import { isContactBlocked, setContactBlocked } from './blocking.js';
 import { contactCommand, tagCommand } from './annotations.js';
+import { parseResolveArgs } from './resolve-args.js';
+import { cancelClose, scheduleClose, type ArmClose } from './scheduled-close.js';
 import { findAgent } from '../agents/repository.js';
 import { findDepartmentByChannel, findDepartmentByName } from '../departments/repository.js';
 import { fillTemplate, templateVars } from './auto-messages.js';
@@ -23,13 +25,14 @@ import { getSignaturePolicy } from '../settings/repository.js';
 export interface AgentInboundContext {
   locale: Locale;
   capabilitiesOf(channel: string): ChannelCapabilities | undefined;
+  /** Arms a scheduled resolve's wake-up (absent: the sweeper arms it). */
+  armClose?: ArmClose;
 }
 
-/** `!accept`, `!return`, `!resolve [silent]`: the commands this slice understands; the rest get a notice. */
-function parseCommand(name: string, args: string): TicketCommand | undefined {
+/** `!accept`, `!return`: the plain transitions; `!resolve` has its own grammar (resolve-args.ts). */
+function parseCommand(name: string): TicketCommand | undefined {
   if (name === 'accept') return { action: 'accept' };
   if (name === 'return') return { action: 'return' };
-  if (name === 'resolve') return { action: 'resolve', silent: /^silent\b/i.test(args) };
   return undefined;
 }
 
@@ -88,6 +91,15 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     }
     const filled = fillTemplate(template, await templateVars(tx, ticket.id, agent.display_name ?? agent.platform_user_id));
     replyText = parsed.args ? `${filled}\n${parsed.args}` : filled;
+  } else if (parsed.type === 'command' && parsed.name === 'resolve') {
+    await record('note', ev.text, 'command');
+    const actx = { tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse: notice };
+    const r = parseResolveArgs(parsed.args);
+    if (r.kind === 'now') await command({ action: 'resolve', silent: r.silent, reason: r.reason || undefined });
+    else if (r.kind === 'later') await scheduleClose(actx, { ...r, arm: ctx.armClose });
+    else if (r.kind === 'cancel') await cancelClose(actx);
+    else await notice(t(ctx.locale, 'schedule.bad_delay', { word: r.word }));
+    return { state: 'done', lanes: lanes.list() };
   } else if (parsed.type === 'command' && ['tag', 'untag', 'contact'].includes(parsed.name)) {
     await record('note', ev.text, 'command');
     const actx = { tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse: notice };
@@ -104,7 +116,7 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     return { state: 'done', lanes: lanes.list() };
   } else if (parsed.type === 'command') {
     await record('note', ev.text, 'command');
-    const cmd = parseCommand(parsed.name, parsed.args);
+    const cmd = parseCommand(parsed.name);
     if (cmd) await command(cmd);
     else await notice(t(ctx.locale, 'thread.unknown_command', { command: `!${parsed.name}` }));
     return { state: 'done', lanes: lanes.list() };

@@ -8,6 +8,7 @@ import { LaneSet, agentLane } from './outbox.js';
 import { ignored, type Outcome } from './outcome.js';
 import { queueWelcome } from './auto-messages.js';
 import { postContactNotes } from './annotations.js';
+import { cancelCloseOnReply } from './scheduled-close.js';
 import type { AgentInboundContext } from './agent-inbound.js';
 
 /**
@@ -29,6 +30,7 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ct
 
   const lanes = new LaneSet(tx);
   let ticket = await findActiveTicket(tx, contact.id, connection.id);
+  if (ticket) await cancelCloseOnReply(tx, ticket, ctx.locale, lanes);
   if (!ticket) {
     const opened = await openTicket(tx, { contactId: contact.id, connectionId: connection.id, departmentId: connection.department_id });
     ticket = opened.ticket;

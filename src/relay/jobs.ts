@@ -1,5 +1,6 @@
 import { drainLane, type DispatchDeps } from './dispatch.js';
 import { drainOrderingKey, type IngestDeps } from './ingest.js';
+import { fireScheduledClose } from './scheduled-close.js';
 
 /**
  * The ingest job: drain one ordering key, then perform what it queued right here, instead
@@ -25,4 +26,10 @@ async function dispatchLanes(deps: DispatchDeps, lanes: string[]): Promise<void>
       }),
     ),
   );
+}
+
+/** The wake-up of a scheduled resolve: acts only if the row still says so, then dispatches. */
+export async function closeJob(deps: IngestDeps & DispatchDeps, ticketId: string): Promise<void> {
+  const lanes = await deps.sql.begin((tx) => fireScheduledClose(tx, ticketId, deps));
+  await dispatchLanes(deps, lanes);
 }

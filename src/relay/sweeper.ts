@@ -21,7 +21,13 @@ export async function sweep(sql: Sql, kicker: Kicker): Promise<{ ingest: number;
       SELECT DISTINCT ON (lane) lane, next_attempt_at FROM outbox
       WHERE state IN ('pending', 'sending') ORDER BY lane, id) AS head
     WHERE head.next_attempt_at < now() - ${GRACE}::interval`;
+  // Scheduled resolves due within the next sweep or overdue: (re-)arm their wake-up. The job id
+  // is the deadline's, so an armed one is not armed twice; a lost one comes back.
+  const closes = await sql<{ id: string; at: Date }[]>`
+    SELECT id, scheduled_close_at AS at FROM tickets
+    WHERE scheduled_close_at IS NOT NULL AND scheduled_close_at < now() + interval '1 minute' AND status <> 'resolved'`;
   await kicker.ingest(keys.map((k) => k.key));
   await kicker.dispatch(lanes.map((l) => l.lane));
+  for (const c of closes) await kicker.closeAt(c.id, c.at);
   return { ingest: keys.length, lanes: lanes.length };
 }

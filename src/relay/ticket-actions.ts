@@ -9,7 +9,7 @@ import { queueAutoMessage } from './auto-messages.js';
 import type { LaneSet} from './outbox.js';
 import { agentLane } from './outbox.js';
 
-export type TicketCommand = { action: 'accept' } | { action: 'return' } | { action: 'resolve'; silent: boolean };
+export type TicketCommand = { action: 'accept' } | { action: 'return' } | { action: 'resolve'; silent: boolean; reason?: string };
 
 export interface ActionContext {
   tx: Tx;
@@ -34,7 +34,7 @@ export async function runTicketCommand(ctx: ActionContext, cmd: TicketCommand): 
   const name = agent.display_name ?? agent.platform_user_id;
   let after: Ticket;
   try {
-    after = await transition(tx, ticket.id, cmd.action, agent.id);
+    after = await transition(tx, ticket.id, cmd.action, agent.id, cmd.action === 'resolve' && cmd.reason ? { closeReason: cmd.reason } : {});
   } catch (err) {
     if (!(err instanceof TransitionRejected)) throw err;
     const by = err.current.assigneeName ? t(locale, 'transition.by', { agent: err.current.assigneeName }) : '';

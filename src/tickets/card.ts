@@ -19,6 +19,8 @@ interface CardRow {
   agent_platform: string;
   tags: string[];
   contact_notes: number;
+  scheduled_close_at: Date | null;
+  scheduled_close_keep: boolean;
 }
 
 /** The ticket card's content, resolved to names, plus where the ticket's thread belongs. */
@@ -27,7 +29,7 @@ export async function loadCard(db: Db, ticketId: string, locale: string): Promis
     SELECT t.id, t.protocol, t.status, c.channel, ct.name AS contact_name, ct.phone AS contact_phone,
            ct.external_id AS contact_external_id, d.name AS department, a.display_name AS assignee,
            p.protocol AS previous_protocol, d.slack_channel AS department_channel,
-           c.agent_destination, c.agent_platform,
+           c.agent_destination, c.agent_platform, t.scheduled_close_at, t.scheduled_close_keep,
            ARRAY(SELECT g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id ORDER BY g.name) AS tags,
            (SELECT count(*)::int FROM contact_notes n WHERE n.contact_id = t.contact_id) AS contact_notes
     FROM tickets t
@@ -51,6 +53,7 @@ export async function loadCard(db: Db, ticketId: string, locale: string): Promis
       previousProtocol: row.previous_protocol,
       tags: row.tags,
       contactNotes: row.contact_notes,
+      scheduledClose: row.scheduled_close_at && row.status !== 'resolved' ? { at: row.scheduled_close_at.toISOString(), keepOnReply: row.scheduled_close_keep } : null,
       locale,
     },
     // A department's own channel wins over the connection's destination (transfers move tickets).

@@ -11,9 +11,16 @@ export interface Ticket {
   status: TicketStatus;
   assignee_id: string | null;
   previous_ticket_id: string | null;
+  scheduled_close_at: Date | null;
+  scheduled_close_keep: boolean;
 }
 
-const COLUMNS = 'id, protocol, contact_id, connection_id, department_id, status, assignee_id, previous_ticket_id';
+const COLUMNS = 'id, protocol, contact_id, connection_id, department_id, status, assignee_id, previous_ticket_id, scheduled_close_at, scheduled_close_keep';
+
+export async function findTicket(db: Db, id: string): Promise<Ticket | undefined> {
+  const [row] = await db<Ticket[]>`SELECT ${db.unsafe(COLUMNS)} FROM tickets WHERE id = ${id}`;
+  return row;
+}
 
 export async function findActiveTicket(db: Db, contactId: string, connectionId: string): Promise<Ticket | undefined> {
   const [row] = await db<Ticket[]>`
@@ -67,7 +74,7 @@ export async function transition(
   ticketId: string,
   action: TicketAction,
   agentId: string | null,
-  opts: { departmentId?: string } = {},
+  opts: { departmentId?: string; closeReason?: string } = {},
 ): Promise<Ticket> {
   const t = TRANSITIONS[action];
   const allowed = [...t.from];
@@ -75,6 +82,8 @@ export async function transition(
     UPDATE tickets SET
       status = ${t.to},
       department_id = COALESCE(${opts.departmentId ?? null}::bigint, department_id),
+      close_reason = CASE WHEN ${t.to} = 'resolved' THEN COALESCE(${opts.closeReason ?? null}, close_reason) ELSE close_reason END,
+      scheduled_close_at = CASE WHEN ${t.to} = 'resolved' THEN NULL ELSE scheduled_close_at END,
       assignee_id = CASE ${t.assignee} WHEN 'set' THEN ${agentId}::bigint WHEN 'clear' THEN NULL ELSE assignee_id END,
       accepted_at = CASE WHEN ${t.to} = 'open' THEN now() ELSE accepted_at END,
       resolved_at = CASE WHEN ${t.to} = 'resolved' THEN now() ELSE resolved_at END,

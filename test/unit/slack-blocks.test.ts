@@ -15,6 +15,7 @@ const card = (o: Partial<TicketCard> = {}): TicketCard => ({
   previousProtocol: null,
   tags: [],
   contactNotes: 0,
+  scheduledClose: null,
   locale: 'en',
   ...o,
 });

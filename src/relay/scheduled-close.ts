@@ -1,0 +1,82 @@
+import type { Tx } from '../db/connect.js';
+import { findAgentById } from '../agents/repository.js';
+import { getConnection } from '../connections/repository.js';
+import { insertMessage } from '../messages/repository.js';
+import { findTicket, type Ticket } from '../tickets/repository.js';
+import { t, type Locale } from '../i18n/catalog.js';
+import type { ChannelCapabilities } from '../core/ports.js';
+import { LaneSet, agentLane } from './outbox.js';
+import { runTicketCommand, type ActionContext } from './ticket-actions.js';
+
+/** Arms the wake-up of a scheduled resolve (the row is the truth; see the sweeper). */
+export type ArmClose = (ticketId: string, at: Date) => Promise<void>;
+
+async function notice(tx: Tx, ticketId: string, lanes: LaneSet, text: string): Promise<void> {
+  const id = await insertMessage(tx, { ticketId, direction: 'system', body: text });
+  await lanes.add(agentLane(ticketId), { kind: 'thread.post', messageId: id });
+}
+
+/** `!resolve in 30m …`: writes the deadline, shows it on the card, and arms the wake-up. */
+export async function scheduleClose(
+  ctx: ActionContext,
+  o: { delayMs: number; keepOnReply: boolean; silent: boolean; reason: string; arm: ArmClose | undefined },
+): Promise<void> {
+  const at = new Date(Date.now() + o.delayMs);
+  const rows = await ctx.tx`
+    UPDATE tickets SET scheduled_close_at = ${at}, scheduled_close_by = ${ctx.agent.id}, scheduled_close_keep = ${o.keepOnReply},
+      scheduled_close_silent = ${o.silent}, scheduled_close_reason = ${o.reason || null}, updated_at = now()
+    WHERE id = ${ctx.ticket.id} AND status <> 'resolved' RETURNING id`;
+  if (rows.length === 0) return ctx.refuse(t(ctx.locale, 'thread.closed_ticket'));
+  const name = ctx.agent.display_name ?? ctx.agent.platform_user_id;
+  const when = at.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  await notice(ctx.tx, ctx.ticket.id, ctx.lanes, t(ctx.locale, o.keepOnReply ? 'schedule.set_keep' : 'schedule.set', { agent: name, when }));
+  await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'card.update', ticketId: ctx.ticket.id });
+  // Armed before commit: a wake-up that comes early finds the row unchanged and does nothing.
+  await o.arm?.(ctx.ticket.id, at).catch(() => {});
+}
+
+/** `!resolve cancel`. */
+export async function cancelClose(ctx: ActionContext): Promise<void> {
+  const rows = await ctx.tx`
+    UPDATE tickets SET scheduled_close_at = NULL, updated_at = now()
+    WHERE id = ${ctx.ticket.id} AND scheduled_close_at IS NOT NULL RETURNING id`;
+  if (rows.length === 0) return ctx.refuse(t(ctx.locale, 'schedule.none'));
+  const name = ctx.agent.display_name ?? ctx.agent.platform_user_id;
+  await notice(ctx.tx, ctx.ticket.id, ctx.lanes, t(ctx.locale, 'schedule.cancelled', { agent: name }));
+  await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'card.update', ticketId: ctx.ticket.id });
+}
+
+/** A customer message cancels a scheduled resolve, unless it was set with keep-on-reply. */
+export async function cancelCloseOnReply(tx: Tx, ticket: Ticket, locale: Locale, lanes: LaneSet): Promise<void> {
+  if (!ticket.scheduled_close_at || ticket.scheduled_close_keep) return;
+  await tx`UPDATE tickets SET scheduled_close_at = NULL, updated_at = now() WHERE id = ${ticket.id}`;
+  await notice(tx, ticket.id, lanes, t(locale, 'schedule.cancelled_by_reply'));
+  await lanes.add(agentLane(ticket.id), { kind: 'card.update', ticketId: ticket.id });
+}
+
+/**
+ * The wake-up of a scheduled resolve. It acts at most once, and only if the ticket is still
+ * active and its deadline has come (guarantee 6): the row is locked, checked and cleared in
+ * the same transaction as the resolve.
+ */
+export async function fireScheduledClose(
+  tx: Tx,
+  ticketId: string,
+  o: { locale: Locale; capabilitiesOf(channel: string): ChannelCapabilities | undefined },
+): Promise<string[]> {
+  const [due] = await tx<{ id: string; by: string | null; silent: boolean; reason: string | null }[]>`
+    SELECT id, scheduled_close_by AS by, scheduled_close_silent AS silent, scheduled_close_reason AS reason FROM tickets
+    WHERE id = ${ticketId} AND status <> 'resolved' AND scheduled_close_at <= now() FOR UPDATE`;
+  if (!due) return [];
+  await tx`UPDATE tickets SET scheduled_close_at = NULL, close_reason = ${due.reason} WHERE id = ${ticketId}`;
+  const ticket = await findTicket(tx, ticketId);
+  const agent = due.by ? await findAgentById(tx, due.by) : undefined;
+  if (!ticket || !agent) return [];
+  const lanes = new LaneSet(tx);
+  const caps = o.capabilitiesOf((await getConnection(tx, ticket.connection_id)).channel);
+  await runTicketCommand(
+    { tx, ticket, agent, locale: o.locale, caps, lanes, refuse: (text) => notice(tx, ticketId, lanes, text) },
+    { action: 'resolve', silent: due.silent },
+  );
+  return lanes.list();
+}
