@@ -9,6 +9,7 @@ import { quickReplyCommand } from './quick-replies.js';
 import { departmentCommand } from './departments.js';
 import { hoursCommand } from './hours.js';
 import { signatureCommand } from './signature.js';
+import { adminCommand, modeCommand } from './roles.js';
 import { searchCommand, ticketsCommand, type ThreadLinker } from './tickets.js';
 import { wordAt, type CommandToken } from './tokens.js';
 
@@ -34,7 +35,7 @@ export interface AdminDeps {
 }
 
 /** Subcommands that change configuration: only admins may run them. */
-const ADMIN_ONLY = new Set(['connect', 'message']);
+const ADMIN_ONLY = new Set(['connect', 'message', 'admin']);
 const CONNECTABLE: readonly ChannelKind[] = ['whatsapp'];
 
 /**
@@ -59,6 +60,13 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       const rest = ctx.text.replace(/^\s*\S+/, '');
       const canEdit = rest.trim() !== '' && (await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile));
       return hoursCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, rest, deps.timeZone ?? 'UTC', canEdit);
+    }
+    case 'admin':
+      return adminCommand(deps.sql, ctx, tokens.slice(1));
+    case 'mode': {
+      const changing = tokens.length > 1;
+      if (changing && !(await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile))) return t(ctx.locale, 'admin.refused');
+      return modeCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, tokens.slice(1));
     }
     case 'signature':
       return signatureCommand(deps.sql, ctx, ctx.text.replace(/^\s*\S+/, ''), () =>

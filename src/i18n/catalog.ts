@@ -88,6 +88,7 @@ const en = {
     '`/ponte tickets [pending|mine|open|all] [#department] [@agent] [oldest]`: find work\n' +
     '`/ponte search <name|phone|protocol>`: find a ticket\n' +
     '`/ponte signature on|off`: sign your replies or not; admins: `signature format|lock`\n' +
+    '`/ponte admin add|remove|list @person`, `/ponte mode explicit|open`: admins and the reply mode (admins)\n' +
     '`/ponte help`: this list\n' +
     '*In a ticket thread*: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!!shortcut`.',
   'connect.usage': 'Usage: `/ponte connect whatsapp <phone_number_id> [#channel]`',
@@ -138,6 +139,15 @@ const en = {
   'signature.format_set': 'Replies are now signed as: {format}',
   'signature.format_default': 'Replies are signed the default way again (`*Name:*` on its own line).',
   'signature.needs_name': 'A signature format needs {name} where the agent’s name goes (and may have {text} for the message).',
+  'roles.usage': 'Usage: `/ponte admin add @person`, `/ponte admin remove @person`, `/ponte admin list`.',
+  'roles.list': 'Granted admins: {users}. (Also admins: PONTE_ADMINS and the workspace’s admins and owners.)',
+  'roles.none': 'No granted admins. (Admins now: PONTE_ADMINS and the workspace’s admins and owners.)',
+  'roles.added': '{user} is now a Ponte admin.',
+  'roles.removed': '{user} is no longer a granted Ponte admin.',
+  'roles.not_self': 'You cannot remove yourself; ask another admin.',
+  'mode.usage': 'Usage: `/ponte mode explicit` (thread chat stays internal; `!r <text>` replies) or `/ponte mode open` (what agents write in a ticket thread goes to the customer).',
+  'mode.explicit': 'Reply mode: *explicit*. Thread chat stays internal; `!r <text>` replies to the customer.',
+  'mode.open': 'Reply mode: *open*. What agents write in a ticket thread goes to the customer (except notes and commands).',
   'status.title': '*Ponte status*',
   'status.connections': '*Connections*',
   'status.no_connections': 'No connections yet. An admin can run `/ponte connect whatsapp <phone_number_id> #channel`.',
@@ -236,6 +246,7 @@ const ptBR: Record<MessageKey, string> = {
     '`/ponte tickets [pending|mine|open|all] [#setor] [@atendente] [oldest]`: encontrar trabalho\n' +
     '`/ponte search <nome|telefone|protocolo>`: encontrar um ticket\n' +
     '`/ponte signature on|off`: assinar suas respostas ou não; administradores: `signature format|lock`\n' +
+    '`/ponte admin add|remove|list @pessoa`, `/ponte mode explicit|open`: administradores e o modo de resposta (administradores)\n' +
     '`/ponte help`: esta lista\n' +
     '*Na thread de um ticket*: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!!shortcut`.',
   'connect.usage': 'Uso: `/ponte connect whatsapp <phone_number_id> [#canal]`',
@@ -286,6 +297,15 @@ const ptBR: Record<MessageKey, string> = {
   'signature.format_set': 'As respostas agora são assinadas assim: {format}',
   'signature.format_default': 'As respostas voltam a ser assinadas do jeito padrão (`*Nome:*` em uma linha).',
   'signature.needs_name': 'Um formato de assinatura precisa de {name} onde vai o nome do atendente (e pode ter {text} para a mensagem).',
+  'roles.usage': 'Uso: `/ponte admin add @pessoa`, `/ponte admin remove @pessoa`, `/ponte admin list`.',
+  'roles.list': 'Administradores concedidos: {users}. (Também são administradores: PONTE_ADMINS e os administradores e donos do workspace.)',
+  'roles.none': 'Nenhum administrador concedido. (Administradores agora: PONTE_ADMINS e os administradores e donos do workspace.)',
+  'roles.added': '{user} agora é administrador do Ponte.',
+  'roles.removed': '{user} não é mais administrador concedido do Ponte.',
+  'roles.not_self': 'Você não pode remover a si mesmo; peça a outro administrador.',
+  'mode.usage': 'Uso: `/ponte mode explicit` (a conversa na thread fica interna; `!r <texto>` responde) ou `/ponte mode open` (o que os atendentes escrevem na thread vai para o cliente).',
+  'mode.explicit': 'Modo de resposta: *explícito*. A conversa na thread fica interna; `!r <texto>` responde ao cliente.',
+  'mode.open': 'Modo de resposta: *aberto*. O que os atendentes escrevem na thread vai para o cliente (exceto notas e comandos).',
   'status.title': '*Status do Ponte*',
   'status.connections': '*Conexões*',
   'status.no_connections': 'Nenhuma conexão ainda. Um administrador pode rodar `/ponte connect whatsapp <phone_number_id> #canal`.',

@@ -20,7 +20,7 @@ import { findAgent } from '../agents/repository.js';
 import { findDepartmentByChannel, findDepartmentByName } from '../departments/repository.js';
 import { fillTemplate, templateVars } from './auto-messages.js';
 import { findQuickReply } from '../quick-replies/repository.js';
-import { getSignaturePolicy } from '../settings/repository.js';
+import { getSignaturePolicy, isExplicitMode } from '../settings/repository.js';
 
 export interface AgentInboundContext {
   locale: Locale;
@@ -80,7 +80,14 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
   }
 
   let replyText = parsed.type === 'reply' ? parsed.text : '';
-  if (parsed.type === 'command' && parsed.name.startsWith('!')) {
+  if (parsed.type === 'reply' && (await isExplicitMode(tx))) {
+    // Explicit mode: chat in the thread is for the team; `!r <text>` is what goes out.
+    await record('note', parsed.text);
+    return { state: 'done', lanes: lanes.list() };
+  }
+  if (parsed.type === 'command' && parsed.name === 'r') {
+    replyText = parsed.args;
+  } else if (parsed.type === 'command' && parsed.name.startsWith('!')) {
     // `!!shortcut [more text]`: the quick reply, variables filled, then whatever followed.
     const shortcut = parsed.name.slice(1);
     const template = await findQuickReply(tx, shortcut);

@@ -62,3 +62,9 @@ export async function setSignatureSetting(db: Db, key: 'signature.format' | 'sig
     INSERT INTO settings (key, value, updated_by) VALUES (${key}, ${db.json(value)}, ${by})
     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by, updated_at = now()`;
 }
+
+/** Explicit mode: plain thread chat is internal; only `!r <text>` (or the Reply button, later) reaches the customer. */
+export async function isExplicitMode(db: Db): Promise<boolean> {
+  const [row] = await db<{ value: { explicit?: boolean } }[]>`SELECT value FROM settings WHERE key = 'reply.mode'`;
+  return row?.value.explicit === true;
+}
