@@ -19,8 +19,9 @@ describe('Slack app manifest', () => {
     expect(manifest.oauth_config.scopes.bot).toContain(scope);
   });
 
-  it('subscribes to thread messages and points every URL at /slack/events', async () => {
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['message.channels', 'message.groups']));
+  it('subscribes to thread messages and the home tab, and points every URL at /slack/events', async () => {
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['message.channels', 'message.groups', 'app_home_opened']));
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     const filled = JSON.parse(await slackManifest('https://help.acme.com.br/', false));
     expect(filled.settings.event_subscriptions.request_url).toBe('https://help.acme.com.br/slack/events');
     expect(filled.settings.interactivity.request_url).toBe('https://help.acme.com.br/slack/events');

@@ -24,10 +24,19 @@ export function ticketCardBlocks(card: TicketCard): { text: string; blocks: unkn
   ];
   const phone = maskPhone(card.customerPhone);
   if (phone) fields.push([t(locale, 'card.phone'), phone]);
+  if (card.tags.length) fields.push([t(locale, 'card.tags'), card.tags.map((g) => `\`${g}\``).join(' ')]);
+  if (card.contactNotes) fields.push([t(locale, 'card.notes'), t(locale, 'card.notes_count', { count: card.contactNotes })]);
   const blocks: unknown[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `*${t(locale, 'card.title', { customer, channel })}*` } },
     { type: 'section', fields: fields.map(([k, v]) => ({ type: 'mrkdwn', text: `*${k}*\n${v}` })) },
   ];
+  if (card.scheduledClose) {
+    // Slack renders <!date^…> in each viewer's own time zone; the fallback is UTC.
+    const epoch = Math.floor(Date.parse(card.scheduledClose.at) / 1000);
+    const when = `<!date^${epoch}^{date_short_pretty} {time}|${card.scheduledClose.at.slice(0, 16).replace('T', ' ')} UTC>`;
+    const keep = card.scheduledClose.keepOnReply ? '' : t(locale, 'card.scheduled_unless');
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: t(locale, 'card.scheduled', { when, keep }) }] });
+  }
   const buttons = cardButtons(card, locale);
   if (buttons.length) blocks.push({ type: 'actions', block_id: 'ponte_ticket', elements: buttons });
   if (card.previousProtocol) {

@@ -1,9 +1,9 @@
-import type { AgentActionEvent, AgentMessageEvent } from '../../src/core/events.js';
+import type { AgentActionEvent, AgentHomeEvent, AgentMessageEvent } from '../../src/core/events.js';
 import type { IgnoredRecord, InboundRecord } from '../../src/core/inbound-record.js';
 import type { CommandToken } from '../../src/admin/tokens.js';
 import { ACTION_IDS, eventDedupeKey, interactionDedupeKey, isoFromTs, messageId, threadOrderingKey } from './ids.js';
 import { slackToPlain } from './mrkdwn.js';
-import { blockActions, eventCallback, messageEvent } from './schema.js';
+import { appHomeOpened, blockActions, eventCallback, messageEvent } from './schema.js';
 
 /** Subtypes that are a person writing; everything else (edits, joins, bots) is not relayed. */
 const PERSON_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
@@ -23,6 +23,13 @@ export function parseEventCallback(body: unknown, botUserId?: string): ParsedEve
   const dedupeKey = eventDedupeKey(envelope.data.event_id);
   const skip = (reason: string, kind = `slack.${envelope.data.event.type}`): ParsedEvent => ({ ignored: { dedupeKey, kind, reason } });
 
+  if (envelope.data.event.type === 'app_home_opened') {
+    const home = appHomeOpened.safeParse(envelope.data.event);
+    if (!home.success) return { error: 'invalid app_home_opened' };
+    if (home.data.tab !== 'home') return skip('not_home_tab');
+    const event: AgentHomeEvent = { type: 'agent.home', platform: 'slack', userId: home.data.user, occurredAt: new Date().toISOString() };
+    return { record: { event, dedupeKey, orderingKey: `slack:home:${home.data.user}` } };
+  }
   if (envelope.data.event.type !== 'message') return skip('unsupported_event');
   const parsed = messageEvent.safeParse(envelope.data.event);
   if (!parsed.success) return { error: `invalid message event: ${parsed.error.issues[0]?.message ?? 'unknown'}` };
@@ -68,17 +75,21 @@ export function parseInteraction(body: unknown): ParsedEvent {
   const action = ACTIONS[pressed.action_id];
   if (!action) return { ignored: { dedupeKey, kind: 'slack.block_actions', reason: `unknown_action_${pressed.action_id}` } };
   if (!pressed.value || !/^\d{1,18}$/.test(pressed.value)) return { error: `button ${pressed.action_id} without a ticket id` };
+  // A card button sits in a channel message; a home button in a view (no channel, no thread).
+  const channel = p.container.channel_id ?? '';
+  const ts = p.container.message_ts ?? '';
   const event: AgentActionEvent = {
     type: 'agent.action',
     platform: 'slack',
     action,
     ticketId: pressed.value,
     userId: p.user.id,
-    containerId: p.container.channel_id,
-    threadId: p.container.message_ts,
+    containerId: channel,
+    threadId: ts,
     occurredAt: isoFromTs(pressed.action_ts ?? String(Date.now() / 1000)),
   };
-  return { record: { event, dedupeKey, orderingKey: threadOrderingKey(p.container.channel_id, p.container.message_ts) } };
+  const orderingKey = channel && ts ? threadOrderingKey(channel, ts) : `slack:ticket:${pressed.value}`;
+  return { record: { event, dedupeKey, orderingKey } };
 }
 
 /** Slash command text → neutral tokens: `<#C1|sales>` is a channel, `<@U1|ana>` a user. */

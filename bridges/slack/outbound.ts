@@ -1,6 +1,7 @@
 import { WebClient } from '@slack/web-api';
 import type { Logger as SlackLogger } from '@slack/logger';
-import type { AgentBridge, AgentProfile, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
+import type { AgentBridge, AgentProfile, HomeView, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
+import { homeView } from './home-blocks.js';
 import { ticketCardBlocks } from './blocks.js';
 import { classifySlackError } from './errors.js';
 import { messageId, parseMessageId } from './ids.js';
@@ -72,6 +73,10 @@ export class SlackBridge implements AgentBridge {
       if ((err as { code?: string }).code === 'already_reacted') return;
       throw err;
     }
+  }
+
+  async publishHome(req: { userId: string; home: HomeView }): Promise<void> {
+    await this.call(() => this.client.views.publish({ user_id: req.userId, view: homeView(req.home) as never }));
   }
 
   async notify(req: { thread: ThreadRef; userId: string; text: string }): Promise<void> {

@@ -38,6 +38,8 @@ export const blockActions = z.object({
   type: z.literal('block_actions'),
   trigger_id: z.string(),
   user: z.object({ id: z.string() }),
-  container: z.object({ channel_id: z.string(), message_ts: z.string() }).passthrough(),
+  container: z.object({ type: z.string().optional(), channel_id: z.string().optional(), message_ts: z.string().optional() }).passthrough(),
   actions: z.array(z.object({ action_id: z.string(), value: z.string().optional(), action_ts: z.string().optional() })).min(1),
 });
+
+export const appHomeOpened = z.object({ type: z.literal('app_home_opened'), user: z.string(), tab: z.string() });

@@ -71,5 +71,13 @@ export interface AgentActionEvent {
   occurredAt: string;
 }
 
-export type InboundEvent = CustomerMessageEvent | CustomerStatusEvent | AgentMessageEvent | AgentActionEvent;
+/** An agent opened Ponte's home view (Slack's App Home tab). */
+export interface AgentHomeEvent {
+  type: 'agent.home';
+  platform: AgentPlatform;
+  userId: string;
+  occurredAt: string;
+}
+
+export type InboundEvent = CustomerMessageEvent | CustomerStatusEvent | AgentMessageEvent | AgentActionEvent | AgentHomeEvent;
 export type InboundKind = InboundEvent['type'];

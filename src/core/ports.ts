@@ -90,7 +90,26 @@ export interface AgentBridge {
   react(req: { externalId: string; name: string }): Promise<void>;
   /** A link to the thread, in the platform's own markup, for lists shown to agents. */
   threadLink(thread: ThreadRef, label: string): Promise<string>;
+  /** Publishes a person's home view: their open tickets and the waiting queue. */
+  publishHome(req: { userId: string; home: HomeView }): Promise<void>;
   /** A line only `userId` sees, in the thread (refusals of a button press). */
   notify(req: { thread: ThreadRef; userId: string; text: string }): Promise<void>;
   lookupUser(userId: string): Promise<AgentProfile>;
+}
+
+/** One ticket in a list shown to agents (home view). */
+export interface TicketSummary {
+  ticketId: string;
+  protocol: string;
+  status: 'pending' | 'open' | 'resolved';
+  customer: string;
+  department: string;
+  assignee: string | null;
+  thread: ThreadRef | null;
+}
+
+export interface HomeView {
+  mine: TicketSummary[];
+  waiting: TicketSummary[];
+  locale: string;
 }

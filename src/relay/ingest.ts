@@ -7,6 +7,7 @@ import { findAgent, profileIsFresh, saveAgentProfile, type Agent } from '../agen
 import { findTicketByThread } from '../tickets/repository.js';
 import { handleAgentMessage, type AgentInboundContext } from './agent-inbound.js';
 import { handleAgentAction } from './agent-action.js';
+import { handleHomeOpened } from './home.js';
 import { handleCustomerMessage } from './customer-inbound.js';
 import { handleCustomerStatus } from './customer-status.js';
 import { ignored, type Outcome } from './outcome.js';
@@ -101,6 +102,8 @@ async function handle(tx: Tx, ev: InboundEvent, deps: IngestDeps, staleOk: Set<s
       if (target && !(await knownAgent(tx, { platform: ev.platform, userId: target }, staleOk))) return { profile: { platform: ev.platform, userId: target } };
       return handleAgentMessage(tx, ev, agent, deps);
     }
+    case 'agent.home':
+      return handleHomeOpened(tx, ev);
     case 'agent.action': {
       const agent = await knownAgent(tx, ev, staleOk);
       return agent ? handleAgentAction(tx, ev, agent, deps) : { profile: ev };

@@ -8,6 +8,7 @@ import { loadCard } from '../tickets/card.js';
 import { t, type Locale } from '../i18n/catalog.js';
 import { agentLane, enqueue, type OutboxOp } from './outbox.js';
 import { DELIVERY_MARK } from './delivery-marks.js';
+import { loadHome, refreshHomes } from './home.js';
 
 export interface OperationDeps {
   sql: Sql;
@@ -33,13 +34,19 @@ export async function perform(deps: OperationDeps, op: OutboxOp): Promise<Effect
   switch (op.kind) {
     case 'thread.open':
       await openThread(deps, op.ticketId);
-      return NOTHING;
+      // A new ticket is a change in everyone's waiting queue.
+      return { lanes: await refreshHomes(deps.sql) };
     case 'thread.post':
       return postToThread(deps, op.messageId, op.thread);
     case 'card.update': {
       const { card, platform } = await loadCard(deps.sql, op.ticketId, deps.locale);
       const thread = await currentThread(deps.sql, op.ticketId, platform);
       if (thread) await bridgeFor(deps, platform).updateCard({ thread, card });
+      return { lanes: await refreshHomes(deps.sql) };
+    }
+    case 'home.publish': {
+      const platform = op.platform as AgentPlatform;
+      await bridgeFor(deps, platform).publishHome({ userId: op.userId, home: await loadHome(deps.sql, platform, op.userId, deps.locale) });
       return NOTHING;
     }
     case 'reaction.add': {

@@ -12,7 +12,8 @@ export type OutboxOp =
   | { kind: 'reaction.add'; messageId: string; name: string }
   | { kind: 'agent.notify'; ticketId: string; userId: string; text: string }
   | { kind: 'customer.send'; messageId: string; part: number; text: string }
-  | { kind: 'customer.block'; ticketId: string; blocked: boolean };
+  | { kind: 'customer.block'; ticketId: string; blocked: boolean }
+  | { kind: 'home.publish'; platform: string; userId: string };
 
 export type OutboxKind = OutboxOp['kind'];
 
@@ -25,6 +26,9 @@ export async function enqueue(db: Db, lane: string, op: OutboxOp): Promise<void>
   const { kind, ...payload } = op;
   await db`INSERT INTO outbox (lane, kind, payload) VALUES (${lane}, ${kind}, ${db.json(payload as never)})`;
 }
+
+/** A person's home view is republished in its own lane. */
+export const homeLane = (platform: string, userId: string) => `home-${platform}-${userId}`;
 
 /** Collects the lanes a unit of work wrote to, so the caller can wake them after commit. */
 export class LaneSet {

@@ -4,6 +4,7 @@ import type { ThreadRef } from '../core/ports.js';
 import type { TicketStatus } from './state-machine.js';
 
 export interface FoundTicket {
+  id: string;
   protocol: string;
   status: TicketStatus;
   channel: string;
@@ -32,6 +33,7 @@ export interface TicketQuery {
 }
 
 interface Row {
+  id: string;
   protocol: string;
   status: TicketStatus;
   channel: string;
@@ -48,7 +50,7 @@ interface Row {
 export async function findTickets(db: Db, q: TicketQuery): Promise<FoundTicket[]> {
   const digits = q.text?.replace(/\D/g, '') ?? '';
   const rows = await db<Row[]>`
-    SELECT t.protocol, t.status, c.channel, COALESCE(ct.name, ct.phone, ct.external_id) AS customer, ct.phone,
+    SELECT t.id, t.protocol, t.status, c.channel, COALESCE(ct.name, ct.phone, ct.external_id) AS customer, ct.phone,
            d.name AS department, a.display_name AS assignee, t.last_message_at, tl.container_id, tl.thread_id
     FROM tickets t
     JOIN connections c ON c.id = t.connection_id
@@ -71,6 +73,7 @@ export async function findTickets(db: Db, q: TicketQuery): Promise<FoundTicket[]
       ${q.sort === 'oldest' ? db`t.opened_at ASC` : db`t.last_message_at DESC NULLS LAST`}, t.id DESC
     LIMIT ${q.limit}`;
   return rows.map((r) => ({
+    id: r.id,
     protocol: r.protocol,
     status: r.status,
     channel: r.channel,
