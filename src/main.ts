@@ -13,6 +13,7 @@ import { closeJob, ingestJob } from './relay/jobs.js';
 import { drainLane } from './relay/dispatch.js';
 import { sweep } from './relay/sweeper.js';
 import { runCommand } from './admin/commands.js';
+import { listDepartments } from './departments/repository.js';
 import { SecretBox } from './crypto/secrets.js';
 import type { AgentPlatform, ChannelKind } from './core/events.js';
 import type { AgentBridge, CustomerChannel, ThreadRef } from './core/ports.js';
@@ -132,6 +133,8 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         runCommand: (ctx, tokens) =>
           runCommand({ sql, envAdmins: config.PONTE_ADMINS, lookupProfile, threadLink, timeZone: config.PONTE_TIMEZONE }, ctx, tokens),
         botUserId: () => botUserId,
+        openView: slack ? (triggerId, view) => slack.openView(triggerId, view) : undefined,
+        listDepartments: () => listDepartments(sql),
       };
       if (slack) {
         slack.client.auth.test().then(

@@ -49,7 +49,7 @@ function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** Only controls that work are shown: Accept while pending, Resolve until resolved. */
+/** Only controls that work are shown: Accept while pending; Transfer and Resolve until resolved. */
 function cardButtons(card: TicketCard, locale: Locale): unknown[] {
   const text = (s: string) => ({ type: 'plain_text', text: s, emoji: true });
   const buttons: unknown[] = [];
@@ -57,6 +57,7 @@ function cardButtons(card: TicketCard, locale: Locale): unknown[] {
     buttons.push({ type: 'button', action_id: ACTION_IDS.accept, value: card.ticketId, style: 'primary', text: text(t(locale, 'card.accept')) });
   }
   if (card.status !== 'resolved') {
+    buttons.push({ type: 'button', action_id: ACTION_IDS.transfer, value: card.ticketId, text: text(t(locale, 'card.transfer')) });
     buttons.push({
       type: 'button',
       action_id: ACTION_IDS.resolve,

@@ -2,7 +2,9 @@ import type { InboxPort } from '../../src/core/inbound-record.js';
 import type { CommandContext } from '../../src/admin/commands.js';
 import type { CommandToken } from '../../src/admin/tokens.js';
 import type { Locale } from '../../src/i18n/catalog.js';
-import { parseEventCallback, parseInteraction, tokenizeCommand } from './inbound.js';
+import { parseEventCallback, parseInteraction, parseTransferSubmission, tokenizeCommand, transferButton } from './inbound.js';
+import { transferModal } from './modals.js';
+import { t } from '../../src/i18n/catalog.js';
 import { slackToPlain } from './mrkdwn.js';
 import { slashCommand, urlVerification } from './schema.js';
 
@@ -12,6 +14,10 @@ export interface SlackHandlerDeps {
   runCommand(ctx: CommandContext, tokens: CommandToken[]): Promise<string>;
   /** Our bot's user id (from auth.test), a second guard against our own posts. */
   botUserId?: () => string | undefined;
+  /** Opens a modal (views.open); must happen within the 3 s a trigger_id lives. */
+  openView?: (triggerId: string, view: unknown) => Promise<void>;
+  /** Departments, for the transfer modal's picker. */
+  listDepartments?: () => Promise<{ id: string; name: string }[]>;
 }
 
 /** One Slack delivery, whichever way it came (HTTP or Socket Mode). */
@@ -57,6 +63,22 @@ export async function handleSlackDelivery(deps: SlackHandlerDeps, d: SlackDelive
       return { response_type: 'ephemeral', text };
     }
     case 'interaction': {
+      // Transfer opens a modal at once: a trigger_id lives 3 s, too short to go through the worker.
+      const transfer = transferButton(d.body);
+      if (transfer && deps.openView) {
+        const departments = (await deps.listDepartments?.()) ?? [];
+        await deps.openView(transfer.triggerId, transferModal(transfer.ticketId, departments, deps.locale));
+        await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.block_actions', reason: 'opened_transfer_modal' }]);
+        return undefined;
+      }
+      const submission = parseTransferSubmission(d.body);
+      if (submission && 'errors' in submission) {
+        return { response_action: 'errors', errors: { agent: t(deps.locale, 'modal.transfer_pick_one') } };
+      }
+      if (submission) {
+        await deps.inbox.accept('slack', [submission.record]);
+        return undefined; // an empty 200 closes the modal
+      }
       // Recorded durably and acted on by the worker; the click is acknowledged at once.
       const parsed = parseInteraction(d.body);
       if ('error' in parsed) await deps.inbox.reject('slack', parsed.error, d.raw);

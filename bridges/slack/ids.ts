@@ -21,4 +21,7 @@ export function isoFromTs(ts: string): string {
 export const interactionDedupeKey = (triggerId: string) => `slack:i:${triggerId}`;
 
 /** The card's buttons: action ids name the action, the value is our ticket id. */
-export const ACTION_IDS = { accept: 'ticket.accept', resolve: 'ticket.resolve' } as const;
+export const ACTION_IDS = { accept: 'ticket.accept', resolve: 'ticket.resolve', transfer: 'ticket.transfer' } as const;
+
+/** The transfer modal's callback id; its private_metadata is the ticket id. */
+export const TRANSFER_VIEW = 'ponte.transfer';

@@ -1,9 +1,9 @@
 import type { AgentActionEvent, AgentHomeEvent, AgentMessageEvent } from '../../src/core/events.js';
 import type { IgnoredRecord, InboundRecord } from '../../src/core/inbound-record.js';
 import type { CommandToken } from '../../src/admin/tokens.js';
-import { ACTION_IDS, eventDedupeKey, interactionDedupeKey, isoFromTs, messageId, threadOrderingKey } from './ids.js';
+import { ACTION_IDS, TRANSFER_VIEW, eventDedupeKey, interactionDedupeKey, isoFromTs, messageId, threadOrderingKey } from './ids.js';
 import { slackToPlain } from './mrkdwn.js';
-import { appHomeOpened, blockActions, eventCallback, messageEvent } from './schema.js';
+import { appHomeOpened, blockActions, eventCallback, messageEvent, transferSubmission } from './schema.js';
 
 /** Subtypes that are a person writing; everything else (edits, joins, bots) is not relayed. */
 const PERSON_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
@@ -90,6 +90,40 @@ export function parseInteraction(body: unknown): ParsedEvent {
   };
   const orderingKey = channel && ts ? threadOrderingKey(channel, ts) : `slack:ticket:${pressed.value}`;
   return { record: { event, dedupeKey, orderingKey } };
+}
+
+/** A press of the card's Transfer button: which ticket, and the trigger to open the modal with. */
+export function transferButton(body: unknown): { ticketId: string; triggerId: string } | undefined {
+  const p = blockActions.safeParse(body);
+  const pressed = p.success ? p.data.actions[0] : undefined;
+  if (!p.success || pressed?.action_id !== ACTION_IDS.transfer || !pressed.value || !/^\d{1,18}$/.test(pressed.value)) return undefined;
+  return { ticketId: pressed.value, triggerId: p.data.trigger_id };
+}
+
+export type TransferSubmission = { record: InboundRecord } | { errors: Record<string, 'pick_one'> } | undefined;
+
+/** The transfer modal's submission → a transfer action; exactly one of person and department. */
+export function parseTransferSubmission(body: unknown): TransferSubmission {
+  const p = transferSubmission.safeParse(body);
+  if (!p.success || p.data.view.callback_id !== TRANSFER_VIEW || !/^\d{1,18}$/.test(p.data.view.private_metadata)) return undefined;
+  const v = p.data.view.state.values;
+  const userId = v.agent?.value.selected_user ?? undefined;
+  const departmentId = v.department?.value.selected_option?.value ?? undefined;
+  if (!userId === !departmentId) return { errors: { agent: 'pick_one' } };
+  const ticketId = p.data.view.private_metadata;
+  const event: AgentActionEvent = {
+    type: 'agent.action',
+    platform: 'slack',
+    action: 'transfer',
+    ticketId,
+    userId: p.data.user.id,
+    containerId: '',
+    threadId: '',
+    target: userId ? { userId } : { departmentId: departmentId! },
+    reason: v.reason?.value.value?.trim() || undefined,
+    occurredAt: new Date().toISOString(),
+  };
+  return { record: { event, dedupeKey: `slack:v:${p.data.view.id}`, orderingKey: `slack:ticket:${ticketId}` } };
 }
 
 /** Slash command text → neutral tokens: `<#C1|sales>` is a channel, `<@U1|ana>` a user. */

@@ -75,6 +75,10 @@ export class SlackBridge implements AgentBridge {
     }
   }
 
+  async openView(triggerId: string, view: unknown): Promise<void> {
+    await this.call(() => this.client.views.open({ trigger_id: triggerId, view: view as never }));
+  }
+
   async publishHome(req: { userId: string; home: HomeView }): Promise<void> {
     await this.call(() => this.client.views.publish({ user_id: req.userId, view: homeView(req.home) as never }));
   }

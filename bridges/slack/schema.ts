@@ -43,3 +43,21 @@ export const blockActions = z.object({
 });
 
 export const appHomeOpened = z.object({ type: z.literal('app_home_opened'), user: z.string(), tab: z.string() });
+
+/** The transfer modal's submission; the pickers are optional (one of the two must be set). */
+export const transferSubmission = z.object({
+  type: z.literal('view_submission'),
+  user: z.object({ id: z.string() }),
+  view: z.object({
+    id: z.string(),
+    callback_id: z.string(),
+    private_metadata: z.string(),
+    state: z.object({
+      values: z.object({
+        agent: z.object({ value: z.object({ selected_user: z.string().nullish() }) }).optional(),
+        department: z.object({ value: z.object({ selected_option: z.object({ value: z.string() }).nullish() }) }).optional(),
+        reason: z.object({ value: z.object({ value: z.string().nullish() }) }).optional(),
+      }),
+    }),
+  }),
+});

@@ -62,9 +62,12 @@ export interface AgentMessageEvent {
 export interface AgentActionEvent {
   type: 'agent.action';
   platform: AgentPlatform;
-  action: 'accept' | 'resolve';
+  action: 'accept' | 'resolve' | 'transfer';
   ticketId: string;
   userId: string;
+  /** For `transfer`: a person (platform user id) or a department, and an optional reason. */
+  target?: { userId: string } | { departmentId: string };
+  reason?: string;
   /** Where the control was, so a refusal can be shown to the person who used it. */
   containerId: string;
   threadId: string;

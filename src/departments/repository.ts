@@ -15,6 +15,11 @@ export async function listDepartments(db: Db): Promise<Department[]> {
   return db<Department[]>`SELECT ${db.unsafe(COLUMNS)} FROM departments ORDER BY is_default DESC, lower(name)`;
 }
 
+export async function findDepartmentById(db: Db, id: string): Promise<Department | undefined> {
+  const [row] = await db<Department[]>`SELECT ${db.unsafe(COLUMNS)} FROM departments WHERE id = ${id}`;
+  return row;
+}
+
 export async function findDepartmentByName(db: Db, name: string): Promise<Department | undefined> {
   const [row] = await db<Department[]>`SELECT ${db.unsafe(COLUMNS)} FROM departments WHERE lower(name) = lower(${name})`;
   return row;

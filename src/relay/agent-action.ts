@@ -6,7 +6,11 @@ import { findTicket } from '../tickets/repository.js';
 import type { AgentInboundContext } from './agent-inbound.js';
 import { LaneSet, agentLane } from './outbox.js';
 import { ignored, type Outcome } from './outcome.js';
-import { runTicketCommand } from './ticket-actions.js';
+import { runTicketCommand, type ActionContext } from './ticket-actions.js';
+import { transferToAgent, transferToDepartment } from './transfer.js';
+import { findAgent } from '../agents/repository.js';
+import { findDepartmentById } from '../departments/repository.js';
+import { t } from '../i18n/catalog.js';
 
 /**
  * A card button: the same guarded action as the `!` command, but a refusal ("already open by
@@ -18,7 +22,26 @@ export async function handleAgentAction(tx: Tx, ev: AgentActionEvent, agent: Age
   const lanes = new LaneSet(tx);
   const caps = ctx.capabilitiesOf((await getConnection(tx, ticket.connection_id)).channel);
   const refuse = (text: string) => lanes.add(agentLane(ticket.id), { kind: 'agent.notify', ticketId: ticket.id, userId: ev.userId, text });
+  const actx = { tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse };
+  if (ev.action === 'transfer') {
+    await transfer(actx, ev);
+    return { state: 'done', lanes: lanes.list() };
+  }
   const cmd = ev.action === 'accept' ? ({ action: 'accept' } as const) : ({ action: 'resolve', silent: false } as const);
-  await runTicketCommand({ tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse }, cmd);
+  await runTicketCommand(actx, cmd);
   return { state: 'done', lanes: lanes.list() };
+}
+
+/** The transfer modal: a person (the modal itself is the confirmation) or a department. */
+async function transfer(actx: ActionContext, ev: AgentActionEvent): Promise<void> {
+  const target = ev.target;
+  if (target && 'userId' in target) {
+    const person = await findAgent(actx.tx, ev.platform, target.userId);
+    if (!person) return actx.refuse(t(actx.locale, 'transfer.unknown_agent'));
+    await transferToAgent(actx, person, true);
+    return;
+  }
+  const dept = target ? await findDepartmentById(actx.tx, target.departmentId) : undefined;
+  if (!dept) return actx.refuse(t(actx.locale, 'transfer.usage'));
+  await transferToDepartment(actx, dept, ev.reason ?? '');
 }

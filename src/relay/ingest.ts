@@ -106,7 +106,10 @@ async function handle(tx: Tx, ev: InboundEvent, deps: IngestDeps, staleOk: Set<s
       return handleHomeOpened(tx, ev);
     case 'agent.action': {
       const agent = await knownAgent(tx, ev, staleOk);
-      return agent ? handleAgentAction(tx, ev, agent, deps) : { profile: ev };
+      if (!agent) return { profile: ev };
+      const target = ev.target && 'userId' in ev.target ? ev.target.userId : undefined;
+      if (target && !(await knownAgent(tx, { platform: ev.platform, userId: target }, staleOk))) return { profile: { platform: ev.platform, userId: target } };
+      return handleAgentAction(tx, ev, agent, deps);
     }
   }
 }

@@ -38,12 +38,12 @@ describe('customer messages set by admins', () => {
 });
 
 describe('the ticket card’s buttons', () => {
-  it('has Accept and Resolve (with a confirmation) while pending', async () => {
+  it('has Accept, Transfer and Resolve (with a confirmation) while pending', async () => {
     const cardTs = await h.customerWrites('5511966660001', 'Carla', 'oi, preciso de ajuda');
     const { id } = await ticketOf('5511966660001');
     const buttons = buttonsOf(cardPost(cardTs).blocks);
-    expect(buttons.map((b) => [b.action_id, b.value])).toEqual([['ticket.accept', id], ['ticket.resolve', id]]);
-    expect(buttons[1]!.confirm).toBeDefined();
+    expect(buttons.map((b) => [b.action_id, b.value])).toEqual([['ticket.accept', id], ['ticket.transfer', id], ['ticket.resolve', id]]);
+    expect(buttons[2]!.confirm).toBeDefined();
   });
 
   it('Accept updates the card in place with the agent and sends the accept message signed with their name', async () => {
@@ -51,7 +51,7 @@ describe('the ticket card’s buttons', () => {
     const { id } = await ticketOf('5511966660002');
     expect((await press('accept', id, 'UAGENT01', cardTs)).statusCode).toBe(200);
     const update = await eventually('the card updated', () => updatesOf(cardTs).find((u) => JSON.stringify(u.params.blocks).includes('Maria')));
-    expect(buttonsOf(update.params.blocks).map((b) => b.action_id)).toEqual(['ticket.resolve']);
+    expect(buttonsOf(update.params.blocks).map((b) => b.action_id)).toEqual(['ticket.transfer', 'ticket.resolve']);
     await eventually('the accept message', () => bodiesTo('5511966660002').length === 1);
     const protocol = (await h.db.sql<{ protocol: string }[]>`SELECT protocol FROM tickets WHERE id = ${id}`)[0]!.protocol;
     expect(bodiesTo('5511966660002')).toEqual([`Olá Dora, sou Maria & vou te atender. Protocolo ${protocol}.`]);

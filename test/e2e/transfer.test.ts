@@ -98,3 +98,61 @@ describe('!transfer to a person', () => {
     expect(h.slack.specViolations).toEqual([]);
   });
 });
+
+describe('the card’s Transfer button', () => {
+  const pressTransfer = (ticketId: string, cardTs: string, triggerId: string) =>
+    h.postSlack(
+      new URLSearchParams({ payload: JSON.stringify({
+        type: 'block_actions', user: { id: 'UAGENT01' }, trigger_id: triggerId, team: { id: 'T0001' },
+        container: { type: 'message', channel_id: CHANNEL, message_ts: cardTs },
+        actions: [{ action_id: 'ticket.transfer', value: ticketId, type: 'button', action_ts: `${Date.now() / 1000}` }],
+      }) }).toString(),
+      'application/x-www-form-urlencoded',
+    );
+  const submit = (ticketId: string, values: Record<string, unknown>, viewId: string) =>
+    h.postSlack(
+      new URLSearchParams({ payload: JSON.stringify({
+        type: 'view_submission', user: { id: 'UAGENT01' }, team: { id: 'T0001' },
+        view: { id: viewId, callback_id: 'ponte.transfer', private_metadata: ticketId, state: { values } },
+      }) }).toString(),
+      'application/x-www-form-urlencoded',
+    );
+  const idOf = async (phone: string) =>
+    (await h.db.sql<{ id: string }[]>`SELECT t.id FROM tickets t JOIN contacts c ON c.id = t.contact_id WHERE c.external_id = ${phone} ORDER BY t.id DESC LIMIT 1`)[0]!.id;
+
+  it('opens a modal at once, with the departments to choose from', async () => {
+    const ts = await h.customerWrites('5511977770010', 'Wilma', 'oi');
+    const res = await pressTransfer(await idOf('5511977770010'), ts, '111.222.modal');
+    expect(res.statusCode).toBe(200);
+    const open = h.slack.callsTo('views.open').find((c) => c.params.trigger_id === '111.222.modal');
+    expect(open).toBeDefined(); // synchronously, before the ack: a trigger_id lives 3 seconds
+    const view = JSON.stringify(open!.params.view);
+    expect(view).toContain('"callback_id":"ponte.transfer"');
+    expect(view).toContain('users_select');
+    expect(view).toContain('Vendas');
+  });
+
+  it('refuses a submission with neither or both choices, in the modal', async () => {
+    const id = await idOf('5511977770010');
+    const none = await submit(id, { reason: { value: { value: 'x' } } }, 'V1');
+    expect(JSON.parse(none.body)).toEqual({ response_action: 'errors', errors: { agent: 'Choose a person or a department (one of them).' } });
+    const [vendas] = await h.db.sql<{ id: string }[]>`SELECT id FROM departments WHERE name = 'Vendas'`;
+    const both = await submit(id, { agent: { value: { selected_user: 'UAGENT02' } }, department: { value: { selected_option: { value: vendas!.id } } } }, 'V2');
+    expect(JSON.parse(both.body).response_action).toBe('errors');
+  });
+
+  it('transfers to the chosen department, with the reason, or to the chosen person', async () => {
+    const id = await idOf('5511977770010');
+    const [vendas] = await h.db.sql<{ id: string }[]>`SELECT id FROM departments WHERE name = 'Vendas'`;
+    const res = await submit(id, { department: { value: { selected_option: { value: vendas!.id } } }, reason: { value: { value: 'quer orçamento' } } }, 'V3');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe(''); // an empty 200 closes the modal
+    await eventually('in Vendas', async () => (await ticketOf('5511977770010')).department === 'Vendas');
+    await eventually('the reason in the new thread', () => [...h.slack.messages.values()].some((m) => String(m.text).includes('“quer orçamento”')));
+
+    const ts = await h.customerWrites('5511977770011', 'Xavier', 'oi');
+    expect(ts).toBeTruthy();
+    await submit(await idOf('5511977770011'), { agent: { value: { selected_user: 'UAGENT03' } } }, 'V4');
+    await eventually('Rita has it', async () => (await ticketOf('5511977770011')).assignee === 'Rita');
+  });
+});
