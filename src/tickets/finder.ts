@@ -32,26 +32,15 @@ export interface TicketQuery {
   limit: number;
 }
 
-interface Row {
-  id: string;
-  protocol: string;
-  status: TicketStatus;
-  channel: string;
-  customer: string;
-  phone: string | null;
-  department: string;
-  assignee: string | null;
-  last_message_at: Date | null;
-  container_id: string | null;
-  thread_id: string | null;
-}
+type Row = Omit<FoundTicket, 'thread'> & { containerId: string | null; threadId: string | null };
 
 /** `/ponte tickets` and `/ponte search`: one query, filters composed as SQL fragments. */
 export async function findTickets(db: Db, q: TicketQuery): Promise<FoundTicket[]> {
   const digits = q.text?.replace(/\D/g, '') ?? '';
   const rows = await db<Row[]>`
     SELECT t.id, t.protocol, t.status, c.channel, COALESCE(ct.name, ct.phone, ct.external_id) AS customer, ct.phone,
-           d.name AS department, a.display_name AS assignee, t.last_message_at, tl.container_id, tl.thread_id
+           d.name AS department, a.display_name AS assignee, t.last_message_at AS "lastMessageAt",
+           tl.container_id AS "containerId", tl.thread_id AS "threadId"
     FROM tickets t
     JOIN connections c ON c.id = t.connection_id
     JOIN contacts ct ON ct.id = t.contact_id
@@ -72,16 +61,5 @@ export async function findTickets(db: Db, q: TicketQuery): Promise<FoundTicket[]
     ORDER BY ${q.text ? db`(t.status <> 'resolved') DESC,` : db``}
       ${q.sort === 'oldest' ? db`t.opened_at ASC` : db`t.last_message_at DESC NULLS LAST`}, t.id DESC
     LIMIT ${q.limit}`;
-  return rows.map((r) => ({
-    id: r.id,
-    protocol: r.protocol,
-    status: r.status,
-    channel: r.channel,
-    customer: r.customer,
-    phone: r.phone,
-    department: r.department,
-    assignee: r.assignee,
-    lastMessageAt: r.last_message_at,
-    thread: r.container_id && r.thread_id ? { containerId: r.container_id, threadId: r.thread_id } : null,
-  }));
+  return rows.map(({ containerId, threadId, ...r }) => ({ ...r, thread: containerId && threadId ? { containerId, threadId } : null }));
 }
