@@ -49,7 +49,7 @@ function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** Only controls that work are shown: Accept while pending; Transfer and Resolve until resolved. */
+/** Only controls that work are shown: Accept while pending; Transfer, Resolve and More until resolved. */
 function cardButtons(card: TicketCard, locale: Locale): unknown[] {
   const text = (s: string) => ({ type: 'plain_text', text: s, emoji: true });
   const buttons: unknown[] = [];
@@ -69,6 +69,17 @@ function cardButtons(card: TicketCard, locale: Locale): unknown[] {
         confirm: text(t(locale, 'card.resolve_confirm_yes')),
         deny: text(t(locale, 'card.cancel')),
       },
+    });
+    const option = (action: string, label: string) => ({ text: text(label), value: `${action}:${card.ticketId}` });
+    buttons.push({
+      type: 'overflow',
+      action_id: ACTION_IDS.more,
+      options: [
+        ...(card.status === 'open' ? [option('return', t(locale, 'card.more_return'))] : []),
+        option('contact', t(locale, 'card.more_contact')),
+        option('block', t(locale, 'card.more_block')),
+        option('unblock', t(locale, 'card.more_unblock')),
+      ],
     });
   }
   return buttons;

@@ -21,7 +21,10 @@ export function isoFromTs(ts: string): string {
 export const interactionDedupeKey = (triggerId: string) => `slack:i:${triggerId}`;
 
 /** The card's buttons: action ids name the action, the value is our ticket id. */
-export const ACTION_IDS = { accept: 'ticket.accept', resolve: 'ticket.resolve', transfer: 'ticket.transfer' } as const;
+export const ACTION_IDS = { accept: 'ticket.accept', resolve: 'ticket.resolve', transfer: 'ticket.transfer', more: 'ticket.more' } as const;
+
+/** The More menu's options carry `<action>:<ticket id>`. */
+export const MORE_ACTIONS = ['return', 'block', 'unblock', 'contact'] as const;
 
 /** The transfer modal's callback id; its private_metadata is the ticket id. */
 export const TRANSFER_VIEW = 'ponte.transfer';

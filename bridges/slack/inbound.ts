@@ -1,7 +1,7 @@
 import type { AgentActionEvent, AgentHomeEvent, AgentMessageEvent } from '../../src/core/events.js';
 import type { IgnoredRecord, InboundRecord } from '../../src/core/inbound-record.js';
 import type { CommandToken } from '../../src/admin/tokens.js';
-import { ACTION_IDS, TRANSFER_VIEW, eventDedupeKey, interactionDedupeKey, isoFromTs, messageId, threadOrderingKey } from './ids.js';
+import { ACTION_IDS, MORE_ACTIONS, TRANSFER_VIEW, eventDedupeKey, interactionDedupeKey, isoFromTs, messageId, threadOrderingKey } from './ids.js';
 import { slackToPlain } from './mrkdwn.js';
 import { appHomeOpened, blockActions, eventCallback, messageEvent, transferSubmission } from './schema.js';
 
@@ -72,9 +72,15 @@ export function parseInteraction(body: unknown): ParsedEvent {
   const p = parsed.data;
   const dedupeKey = interactionDedupeKey(p.trigger_id);
   const pressed = p.actions[0]!;
-  const action = ACTIONS[pressed.action_id];
+  // The More menu: an overflow whose chosen option says `<action>:<ticket id>`.
+  const more = pressed.action_id === ACTION_IDS.more ? /^([a-z]+):(\d{1,18})$/.exec(pressed.selected_option?.value ?? '') : null;
+  if (pressed.action_id === ACTION_IDS.more && (!more || !(MORE_ACTIONS as readonly string[]).includes(more[1]!))) {
+    return { error: `More menu option ${pressed.selected_option?.value ?? '(none)'} is not one of ours` };
+  }
+  const action = more ? (more[1] as AgentActionEvent['action']) : ACTIONS[pressed.action_id];
+  const ticketId = more ? more[2] : pressed.value;
   if (!action) return { ignored: { dedupeKey, kind: 'slack.block_actions', reason: `unknown_action_${pressed.action_id}` } };
-  if (!pressed.value || !/^\d{1,18}$/.test(pressed.value)) return { error: `button ${pressed.action_id} without a ticket id` };
+  if (!ticketId || !/^\d{1,18}$/.test(ticketId)) return { error: `button ${pressed.action_id} without a ticket id` };
   // A card button sits in a channel message; a home button in a view (no channel, no thread).
   const channel = p.container.channel_id ?? '';
   const ts = p.container.message_ts ?? '';
@@ -82,13 +88,13 @@ export function parseInteraction(body: unknown): ParsedEvent {
     type: 'agent.action',
     platform: 'slack',
     action,
-    ticketId: pressed.value,
+    ticketId,
     userId: p.user.id,
     containerId: channel,
     threadId: ts,
     occurredAt: isoFromTs(pressed.action_ts ?? String(Date.now() / 1000)),
   };
-  const orderingKey = channel && ts ? threadOrderingKey(channel, ts) : `slack:ticket:${pressed.value}`;
+  const orderingKey = channel && ts ? threadOrderingKey(channel, ts) : `slack:ticket:${ticketId}`;
   return { record: { event, dedupeKey, orderingKey } };
 }
 

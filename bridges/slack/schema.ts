@@ -39,7 +39,16 @@ export const blockActions = z.object({
   trigger_id: z.string(),
   user: z.object({ id: z.string() }),
   container: z.object({ type: z.string().optional(), channel_id: z.string().optional(), message_ts: z.string().optional() }).passthrough(),
-  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional(), action_ts: z.string().optional() })).min(1),
+  actions: z
+    .array(
+      z.object({
+        action_id: z.string(),
+        value: z.string().optional(),
+        selected_option: z.object({ value: z.string() }).optional(),
+        action_ts: z.string().optional(),
+      }),
+    )
+    .min(1),
 });
 
 export const appHomeOpened = z.object({ type: z.literal('app_home_opened'), user: z.string(), tab: z.string() });

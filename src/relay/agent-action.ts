@@ -8,6 +8,8 @@ import { LaneSet, agentLane } from './outbox.js';
 import { ignored, type Outcome } from './outcome.js';
 import { runTicketCommand, type ActionContext } from './ticket-actions.js';
 import { transferToAgent, transferToDepartment } from './transfer.js';
+import { setContactBlocked } from './blocking.js';
+import { contactCommand } from './annotations.js';
 import { findAgent } from '../agents/repository.js';
 import { findDepartmentById } from '../departments/repository.js';
 import { t } from '../i18n/catalog.js';
@@ -25,6 +27,18 @@ export async function handleAgentAction(tx: Tx, ev: AgentActionEvent, agent: Age
   const actx = { tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse };
   if (ev.action === 'transfer') {
     await transfer(actx, ev);
+    return { state: 'done', lanes: lanes.list() };
+  }
+  if (ev.action === 'block' || ev.action === 'unblock') {
+    await setContactBlocked(actx, ev.action === 'block');
+    return { state: 'done', lanes: lanes.list() };
+  }
+  if (ev.action === 'contact') {
+    await contactCommand(actx, '');
+    return { state: 'done', lanes: lanes.list() };
+  }
+  if (ev.action === 'return') {
+    await runTicketCommand(actx, { action: 'return' });
     return { state: 'done', lanes: lanes.list() };
   }
   const cmd = ev.action === 'accept' ? ({ action: 'accept' } as const) : ({ action: 'resolve', silent: false } as const);

@@ -42,7 +42,7 @@ describe('the ticket card’s buttons', () => {
     const cardTs = await h.customerWrites('5511966660001', 'Carla', 'oi, preciso de ajuda');
     const { id } = await ticketOf('5511966660001');
     const buttons = buttonsOf(cardPost(cardTs).blocks);
-    expect(buttons.map((b) => [b.action_id, b.value])).toEqual([['ticket.accept', id], ['ticket.transfer', id], ['ticket.resolve', id]]);
+    expect(buttons.map((b) => [b.action_id, b.value])).toEqual([['ticket.accept', id], ['ticket.transfer', id], ['ticket.resolve', id], ['ticket.more', undefined]]);
     expect(buttons[2]!.confirm).toBeDefined();
   });
 
@@ -51,7 +51,7 @@ describe('the ticket card’s buttons', () => {
     const { id } = await ticketOf('5511966660002');
     expect((await press('accept', id, 'UAGENT01', cardTs)).statusCode).toBe(200);
     const update = await eventually('the card updated', () => updatesOf(cardTs).find((u) => JSON.stringify(u.params.blocks).includes('Maria')));
-    expect(buttonsOf(update.params.blocks).map((b) => b.action_id)).toEqual(['ticket.transfer', 'ticket.resolve']);
+    expect(buttonsOf(update.params.blocks).map((b) => b.action_id)).toEqual(['ticket.transfer', 'ticket.resolve', 'ticket.more']);
     await eventually('the accept message', () => bodiesTo('5511966660002').length === 1);
     const protocol = (await h.db.sql<{ protocol: string }[]>`SELECT protocol FROM tickets WHERE id = ${id}`)[0]!.protocol;
     expect(bodiesTo('5511966660002')).toEqual([`Olá Dora, sou Maria & vou te atender. Protocolo ${protocol}.`]);
@@ -226,5 +226,43 @@ describe('quick replies', () => {
     await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: '!!prices', threadTs: cardTs });
     await eventually('the second notice', () => h.thread(cardTs).filter((t) => t.startsWith('There is no quick reply')).length === 2);
     expect(bodiesTo('5511966660014')).toEqual([]);
+  });
+});
+
+describe('the card’s More menu', () => {
+  const choose = (value: string, userId: string, cardTs: string) =>
+    h.postSlack(
+      interactionBody({
+        type: 'block_actions', user: { id: userId }, trigger_id: `${Date.now()}.${Math.random()}`, team: { id: 'T0001' },
+        container: { type: 'message', channel_id: CHANNEL, message_ts: cardTs },
+        actions: [{ action_id: 'ticket.more', type: 'overflow', selected_option: { value }, action_ts: `${Date.now() / 1000}` }],
+      }),
+      'application/x-www-form-urlencoded',
+    );
+
+  it('offers return (when open), contact, block and unblock, and each works like its command', async () => {
+    const cardTs = await h.customerWrites('5511966660020', 'Rafa', 'oi');
+    const { id } = await ticketOf('5511966660020');
+    const pending = buttonsOf(cardPost(cardTs).blocks).find((b) => b.action_id === 'ticket.more') as unknown as { options: { value: string }[] };
+    expect(pending.options.map((o) => o.value)).toEqual([`contact:${id}`, `block:${id}`, `unblock:${id}`]);
+
+    await press('accept', id, 'UAGENT01', cardTs);
+    await eventually('open', async () => (await ticketOf('5511966660020')).status === 'open');
+    await choose(`return:${id}`, 'UAGENT01', cardTs);
+    await eventually('returned', async () => (await ticketOf('5511966660020')).status === 'pending');
+
+    await choose(`contact:${id}`, 'UAGENT01', cardTs);
+    await eventually('the contact summary', () => h.thread(cardTs).find((t) => t.startsWith('*Rafa*')));
+
+    await choose(`block:${id}`, 'UAGENT01', cardTs);
+    await eventually('blocked', () => h.thread(cardTs).find((t) => t.startsWith('Maria blocked this contact')));
+    await choose(`block:${id}`, 'UAGENT02', cardTs);
+    await eventually('refused privately', () => h.slack.callsTo('chat.postEphemeral').find((c) => c.params.user === 'UAGENT02' && c.params.text === 'Nothing changed: this contact is already blocked.'));
+    await choose(`unblock:${id}`, 'UAGENT01', cardTs);
+    await eventually('unblocked', () => h.thread(cardTs).includes('Maria unblocked this contact.'));
+
+    const bad = await choose(`drop:${id}`, 'UAGENT01', cardTs);
+    expect(bad.statusCode).toBe(200);
+    await eventually('the bad option recorded', async () => (await h.db.sql`SELECT 1 FROM inbound_events WHERE reason LIKE 'More menu option drop:%'`).length === 1);
   });
 });
