@@ -24,7 +24,8 @@ export async function upsertContactOnInbound(
     INSERT INTO contacts (channel, external_id, name, phone, last_inbound_at)
     VALUES (${channel}, ${c.externalId}, ${c.name ?? null}, ${c.phone ?? null}, ${occurredAt})
     ON CONFLICT (channel, external_id) DO UPDATE SET
-      name = COALESCE(EXCLUDED.name, contacts.name),
+      -- A name an agent set wins over the platform profile's.
+      name = CASE WHEN contacts.name_edited THEN contacts.name ELSE COALESCE(EXCLUDED.name, contacts.name) END,
       phone = COALESCE(EXCLUDED.phone, contacts.phone),
       last_inbound_at = GREATEST(contacts.last_inbound_at, EXCLUDED.last_inbound_at),
       updated_at = now()

@@ -24,8 +24,13 @@ export async function tagCommand(ctx: ActionContext, args: string, add: boolean)
   await notice(ctx, now.length ? t(ctx.locale, 'tags.now', { tags: now.map((g) => `\`${g}\``).join(' ') }) : t(ctx.locale, 'tags.none'));
 }
 
-/** `!contact` shows what we know about the customer; `!contact note <text>` keeps a note that follows them. */
+/**
+ * `!contact` shows what we know about the customer; `!contact note <text>` keeps a note that
+ * follows them; `!contact name|email <value>` and `!contact set|unset <field> [value]` edit them.
+ */
 export async function contactCommand(ctx: ActionContext, args: string): Promise<void> {
+  const edit = /^(name|email|set|unset)\b\s*([\s\S]*)$/i.exec(args.trim());
+  if (edit) return editContact(ctx, edit[1]!.toLowerCase(), edit[2]!.trim());
   const note = /^note\b\s*([\s\S]*)$/i.exec(args.trim());
   if (note) {
     const body = note[1]!.trim();
@@ -35,8 +40,8 @@ export async function contactCommand(ctx: ActionContext, args: string): Promise<
     return notice(ctx, t(ctx.locale, 'contact.noted'));
   }
   if (args.trim()) return ctx.refuse(t(ctx.locale, 'contact.usage'));
-  const [c] = await ctx.tx<{ name: string | null; phone: string | null; external_id: string; channel: string; blocked: boolean }[]>`
-    SELECT name, phone, external_id, channel, blocked FROM contacts WHERE id = ${ctx.ticket.contact_id}`;
+  const [c] = await ctx.tx<{ name: string | null; phone: string | null; external_id: string; channel: string; blocked: boolean; email: string | null; custom_fields: Record<string, string> }[]>`
+    SELECT name, phone, external_id, channel, blocked, email, custom_fields FROM contacts WHERE id = ${ctx.ticket.contact_id}`;
   if (!c) return;
   const notes = await contactNotes(ctx.tx, ctx.ticket.contact_id);
   await notice(
@@ -46,6 +51,7 @@ export async function contactCommand(ctx: ActionContext, args: string): Promise<
       phone: maskPhone(c.phone) ?? '—',
       channel: c.channel,
       blocked: c.blocked ? t(ctx.locale, 'contact.blocked') : '',
+      details: [c.email ? `e-mail: ${c.email}` : '', ...Object.entries(c.custom_fields).map(([k, v]) => `${k}: ${v}`)].filter(Boolean).map((l) => `\n${l}`).join(''),
       notes: notes.length ? formatNotes(notes) : t(ctx.locale, 'contact.no_notes'),
     }),
   );
@@ -61,4 +67,26 @@ export async function postContactNotes(tx: Tx, o: { ticketId: string; contactId:
   if (notes.length === 0) return;
   const id = await insertMessage(tx, { ticketId: o.ticketId, direction: 'system', body: `${t(o.locale, 'contact.notes_header')}\n${formatNotes(notes)}` });
   await o.lanes.add(agentLane(o.ticketId), { kind: 'thread.post', messageId: id });
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const FIELD = /^[a-z0-9][a-z0-9_-]{0,31}$/i;
+
+async function editContact(ctx: ActionContext, what: string, value: string): Promise<void> {
+  const id = ctx.ticket.contact_id;
+  if (what === 'name') {
+    if (!value || value.length > 120) return ctx.refuse(t(ctx.locale, 'contact.usage'));
+    await ctx.tx`UPDATE contacts SET name = ${value}, name_edited = true, updated_at = now() WHERE id = ${id}`;
+  } else if (what === 'email') {
+    if (!EMAIL.test(value)) return ctx.refuse(t(ctx.locale, 'contact.bad_email', { value }));
+    await ctx.tx`UPDATE contacts SET email = ${value}, updated_at = now() WHERE id = ${id}`;
+  } else {
+    const [field = '', ...rest] = value.split(/\s+/);
+    const fieldValue = rest.join(' ').trim();
+    if (!FIELD.test(field) || (what === 'set' && !fieldValue)) return ctx.refuse(t(ctx.locale, 'contact.usage'));
+    if (what === 'set') await ctx.tx`UPDATE contacts SET custom_fields = custom_fields || ${ctx.tx.json({ [field.toLowerCase()]: fieldValue.slice(0, 500) })}, updated_at = now() WHERE id = ${id}`;
+    else await ctx.tx`UPDATE contacts SET custom_fields = custom_fields - ${field.toLowerCase()}, updated_at = now() WHERE id = ${id}`;
+  }
+  await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'card.update', ticketId: ctx.ticket.id });
+  return notice(ctx, t(ctx.locale, 'contact.updated'));
 }

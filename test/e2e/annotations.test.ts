@@ -49,3 +49,28 @@ describe('contact notes', () => {
     expect(notesAt).toBeLessThan(thread.indexOf('voltei')); // right under the card, before the message
   });
 });
+
+describe('contact details', () => {
+  it('edits name, e-mail and custom fields; an edited name survives the profile name', async () => {
+    const wa = '5511933330003';
+    const ts = await h.customerWrites(wa, 'zezinho123', 'oi');
+    await say(ts, '!contact name José Almeida');
+    await say(ts, '!contact email jose@example.com.br');
+    await say(ts, '!contact set cpf 123.456.789-00');
+    await say(ts, '!contact set plano ouro');
+    await say(ts, '!contact unset plano');
+    await say(ts, '!contact email not-an-email');
+    await eventually('the refusal', () => h.thread(ts).find((t) => t.startsWith('`not-an-email` does not look like an e-mail')));
+    await eventually('the card renamed', () => lastCard(ts).includes('José Almeida'));
+    await say(ts, '!contact');
+    const summary = await eventually('the summary', () => h.thread(ts).find((t) => t.startsWith('*José Almeida*')));
+    expect(summary).toContain('e-mail: jose@example.com.br');
+    expect(summary).toContain('cpf: 123.456.789-00');
+    expect(summary).not.toContain('plano');
+    // WhatsApp keeps sending the profile name; the agent's edit stays.
+    await h.postMetaText(wa, 'zezinho123', 'ainda aqui');
+    await eventually('the message', () => h.thread(ts).includes('ainda aqui'));
+    const [c] = await h.db.sql<{ name: string }[]>`SELECT name FROM contacts WHERE external_id = ${wa}`;
+    expect(c!.name).toBe('José Almeida');
+  });
+});
