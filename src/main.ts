@@ -9,7 +9,7 @@ import { createQueues, redisConnection } from './queue/queues.js';
 import { startWorkers } from './queue/workers.js';
 import { buildApp } from './http/app.js';
 import { Inbox } from './relay/inbox.js';
-import { closeJob, ingestJob } from './relay/jobs.js';
+import { closeJob, ingestJob, scheduledMessageJob } from './relay/jobs.js';
 import { drainLane } from './relay/dispatch.js';
 import { sweep } from './relay/sweeper.js';
 import { runCommand } from './admin/commands.js';
@@ -104,6 +104,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
       ...core,
       capabilitiesOf: (c: string) => channels.get(c as ChannelKind)?.capabilities,
       armClose: (ticketId: string, at: Date) => queues.kicker.closeAt(ticketId, at),
+      armMessage: (scheduledId: string, at: Date) => queues.kicker.messageAt(scheduledId, at),
     };
 
     if (role === 'all' || role === 'worker') {
@@ -112,6 +113,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         dispatch: (lane) => drainLane(core, lane),
         sweep: () => sweep(sql, queues.kicker),
         closeTicket: (ticketId) => closeJob(ingestDeps, ticketId),
+        sendScheduled: (scheduledId) => scheduledMessageJob(ingestDeps, scheduledId),
       }, log, { sweepEveryMs: opts.sweepEveryMs, concurrency: config.PONTE_WORKER_CONCURRENCY });
       stops.push(() => workers.close());
     }

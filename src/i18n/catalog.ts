@@ -84,6 +84,13 @@ const en = {
   'schedule.bad_delay': '`{word}` is not a delay I understand: use a number and s, m, h or d, up to 7 days (`!resolve in 30m`).',
   'card.scheduled': '⏰ Resolves {when}{keep}',
   'card.scheduled_unless': ' unless the customer writes',
+  'scheduled.usage': 'Usage: `!schedule in 2h <text>` (s, m, h or d, up to 7 days), `!schedule list`, `!schedule cancel`.',
+  'scheduled.set': '🕒 Scheduled: this message goes to the customer at {when}.',
+  'scheduled.none': 'No messages are scheduled for this ticket.',
+  'scheduled.list': '🕒 Scheduled messages:\n{lines}',
+  'scheduled.cancelled': '🕒 Cancelled:\n{lines}',
+  'scheduled.sent': '🕒 Sent the scheduled message: “{text}”',
+  'scheduled.skipped': '🕒 Not sent (the ticket is resolved or the contact is blocked): “{text}”',
   'thread.returned': '{agent} returned this ticket to the queue: it is pending again, and anyone can accept it.',
   'thread.unknown_command': 'Unknown command `{command}`. Nothing was sent to the customer. Commands here: `!note <text>` (or `// <text>`), `!accept`, `!return`, `!transfer`, `!tag`, `!untag`, `!contact`, `!block`, `!unblock`, `!resolve [silent]`, `!!shortcut`.',
   'thread.files_not_sent': 'Files are not sent to customers yet: only the text of your message was relayed. Share a link instead.',
@@ -109,7 +116,7 @@ const en = {
     '`/ponte signature on|off`: sign your replies or not; admins: `signature format|lock`\n' +
     '`/ponte admin add|remove|list @person`, `/ponte mode explicit|open`: admins and the reply mode (admins)\n' +
     '`/ponte help`: this list\n' +
-    '*In a ticket thread*: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!!shortcut`.',
+    '*In a ticket thread*: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule in 2h <text>`; `!!shortcut`.',
   'connect.usage': 'Usage: `/ponte connect whatsapp <phone_number_id> [#channel]`',
   'connect.bad_kind': '`{kind}` is not a channel Ponte can connect yet. Available: whatsapp.',
   'connect.bad_account': '`{account}` does not look like a WhatsApp phone number id (digits only, from Meta’s WhatsApp Manager).',
@@ -261,6 +268,13 @@ const ptBR: Record<MessageKey, string> = {
   'schedule.bad_delay': '`{word}` não é um prazo que eu entenda: use um número e s, m, h ou d, até 7 dias (`!resolve in 30m`).',
   'card.scheduled': '⏰ Resolve {when}{keep}',
   'card.scheduled_unless': ' se o cliente não escrever antes',
+  'scheduled.usage': 'Uso: `!schedule in 2h <texto>` (s, m, h ou d, até 7 dias), `!schedule list`, `!schedule cancel`.',
+  'scheduled.set': '🕒 Agendado: esta mensagem vai para o cliente às {when}.',
+  'scheduled.none': 'Não há mensagens agendadas para este ticket.',
+  'scheduled.list': '🕒 Mensagens agendadas:\n{lines}',
+  'scheduled.cancelled': '🕒 Canceladas:\n{lines}',
+  'scheduled.sent': '🕒 Mensagem agendada enviada: “{text}”',
+  'scheduled.skipped': '🕒 Não enviada (o ticket está resolvido ou o contato bloqueado): “{text}”',
   'thread.returned': '{agent} devolveu este ticket para a fila: ele está pendente de novo e qualquer um pode aceitá-lo.',
   'thread.unknown_command': 'Comando desconhecido `{command}`. Nada foi enviado ao cliente. Comandos aqui: `!note <texto>` (ou `// <texto>`), `!accept`, `!return`, `!transfer`, `!tag`, `!untag`, `!contact`, `!block`, `!unblock`, `!resolve [silent]`, `!!shortcut`.',
   'thread.files_not_sent': 'Arquivos ainda não são enviados aos clientes: só o texto da sua mensagem foi repassado. Compartilhe um link.',
@@ -286,7 +300,7 @@ const ptBR: Record<MessageKey, string> = {
     '`/ponte signature on|off`: assinar suas respostas ou não; administradores: `signature format|lock`\n' +
     '`/ponte admin add|remove|list @pessoa`, `/ponte mode explicit|open`: administradores e o modo de resposta (administradores)\n' +
     '`/ponte help`: esta lista\n' +
-    '*Na thread de um ticket*: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!!shortcut`.',
+    '*Na thread de um ticket*: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule in 2h <text>`; `!!shortcut`.',
   'connect.usage': 'Uso: `/ponte connect whatsapp <phone_number_id> [#canal]`',
   'connect.bad_kind': '`{kind}` ainda não é um canal que o Ponte conecta. Disponível: whatsapp.',
   'connect.bad_account': '`{account}` não parece um phone number id do WhatsApp (só dígitos, do WhatsApp Manager da Meta).',

@@ -14,6 +14,8 @@ export interface Kicker {
   dispatchAt(lane: string, at: Date, dedupeId: string): Promise<void>;
   /** A ticket's scheduled resolve: wake at `at` (re-arming the same deadline is a no-op). */
   closeAt(ticketId: string, at: Date): Promise<void>;
+  /** A scheduled message: wake at `at` (re-arming is a no-op). */
+  messageAt(scheduledId: string, at: Date): Promise<void>;
 }
 
 export function redisConnection(url: string): Redis {
@@ -61,6 +63,9 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
     },
     async closeAt(ticketId, at) {
       await timers.add('close', { ticketId }, { delay: Math.max(0, at.getTime() - Date.now()), jobId: `close-${ticketId}-${at.getTime()}` });
+    },
+    async messageAt(scheduledId, at) {
+      await timers.add('message', { scheduledId }, { delay: Math.max(0, at.getTime() - Date.now()), jobId: `message-${scheduledId}` });
     },
   };
   return {

@@ -7,6 +7,7 @@ export interface WorkerHandlers {
   dispatch(lane: string): Promise<unknown>;
   sweep(): Promise<unknown>;
   closeTicket(ticketId: string): Promise<unknown>;
+  sendScheduled(scheduledId: string): Promise<unknown>;
 }
 
 export interface RunningWorkers {
@@ -31,7 +32,11 @@ export async function startWorkers(
     new Worker<{ key: string }>(QUEUE_NAMES.ingest, (job) => handlers.ingest(job.data.key), common),
     new Worker<{ lane: string }>(QUEUE_NAMES.dispatch, (job) => handlers.dispatch(job.data.lane), common),
     new Worker(QUEUE_NAMES.sweep, () => handlers.sweep(), { connection, prefix, concurrency: 1 }),
-    new Worker<{ ticketId: string }>(QUEUE_NAMES.timers, (job) => handlers.closeTicket(job.data.ticketId), { connection, prefix, concurrency: 4 }),
+    new Worker<{ ticketId?: string; scheduledId?: string }>(
+      QUEUE_NAMES.timers,
+      (job) => (job.name === 'message' ? handlers.sendScheduled(job.data.scheduledId!) : handlers.closeTicket(job.data.ticketId!)),
+      { connection, prefix, concurrency: 4 },
+    ),
   ];
   for (const w of workers) {
     w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));

@@ -16,6 +16,7 @@ import { isContactBlocked, setContactBlocked } from './blocking.js';
 import { contactCommand, tagCommand } from './annotations.js';
 import { parseResolveArgs } from './resolve-args.js';
 import { cancelClose, scheduleClose, type ArmClose } from './scheduled-close.js';
+import { scheduleCommand, type ArmMessage } from './scheduled-messages.js';
 import { findAgent } from '../agents/repository.js';
 import { findDepartmentByChannel, findDepartmentByName } from '../departments/repository.js';
 import { fillTemplate, templateVars } from './auto-messages.js';
@@ -27,6 +28,8 @@ export interface AgentInboundContext {
   capabilitiesOf(channel: string): ChannelCapabilities | undefined;
   /** Arms a scheduled resolve's wake-up (absent: the sweeper arms it). */
   armClose?: ArmClose;
+  /** Arms a scheduled message's wake-up (absent: the sweeper arms it). */
+  armMessage?: ArmMessage;
 }
 
 /** `!accept`, `!return`: the plain transitions; `!resolve` has its own grammar (resolve-args.ts). */
@@ -106,6 +109,10 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     else if (r.kind === 'later') await scheduleClose(actx, { ...r, arm: ctx.armClose });
     else if (r.kind === 'cancel') await cancelClose(actx);
     else await notice(t(ctx.locale, 'schedule.bad_delay', { word: r.word }));
+    return { state: 'done', lanes: lanes.list() };
+  } else if (parsed.type === 'command' && parsed.name === 'schedule') {
+    await record('note', ev.text, 'command');
+    await scheduleCommand({ tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse: notice }, parsed.args, ctx.armMessage);
     return { state: 'done', lanes: lanes.list() };
   } else if (parsed.type === 'command' && ['tag', 'untag', 'contact'].includes(parsed.name)) {
     await record('note', ev.text, 'command');

@@ -1,6 +1,7 @@
 import { drainLane, type DispatchDeps } from './dispatch.js';
 import { drainOrderingKey, type IngestDeps } from './ingest.js';
 import { fireScheduledClose } from './scheduled-close.js';
+import { fireScheduledMessage } from './scheduled-messages.js';
 
 /**
  * The ingest job: drain one ordering key, then perform what it queued right here, instead
@@ -31,5 +32,11 @@ async function dispatchLanes(deps: DispatchDeps, lanes: string[]): Promise<void>
 /** The wake-up of a scheduled resolve: acts only if the row still says so, then dispatches. */
 export async function closeJob(deps: IngestDeps & DispatchDeps, ticketId: string): Promise<void> {
   const lanes = await deps.sql.begin((tx) => fireScheduledClose(tx, ticketId, deps));
+  await dispatchLanes(deps, lanes);
+}
+
+/** The wake-up of a scheduled message: sends it only if still pending and due, then dispatches. */
+export async function scheduledMessageJob(deps: IngestDeps & DispatchDeps, scheduledId: string): Promise<void> {
+  const lanes = await deps.sql.begin((tx) => fireScheduledMessage(tx, scheduledId, deps));
   await dispatchLanes(deps, lanes);
 }

@@ -26,8 +26,11 @@ export async function sweep(sql: Sql, kicker: Kicker): Promise<{ ingest: number;
   const closes = await sql<{ id: string; at: Date }[]>`
     SELECT id, scheduled_close_at AS at FROM tickets
     WHERE scheduled_close_at IS NOT NULL AND scheduled_close_at < now() + interval '1 minute' AND status <> 'resolved'`;
+  const messages = await sql<{ id: string; at: Date }[]>`
+    SELECT id, send_at AS at FROM scheduled_messages WHERE state = 'pending' AND send_at < now() + interval '1 minute'`;
   await kicker.ingest(keys.map((k) => k.key));
   await kicker.dispatch(lanes.map((l) => l.lane));
   for (const c of closes) await kicker.closeAt(c.id, c.at);
+  for (const m of messages) await kicker.messageAt(m.id, m.at);
   return { ingest: keys.length, lanes: lanes.length };
 }

@@ -78,3 +78,41 @@ describe('!resolve in …', () => {
     expect(farewellsTo(wa)).toHaveLength(0); // it was scheduled silent
   });
 });
+
+describe('!schedule', () => {
+  const bodiesTo = (wa: string) => h.graph.sends().filter((c) => (c.body as { to?: string }).to === wa).map((c) => (c.body as { text: { body: string } }).text.body);
+
+  it('sends the message when the time comes, signed, exactly once', async () => {
+    const wa = '5511922220010';
+    const ts = await h.customerWrites(wa, 'Fabi', 'me lembra amanhã');
+    await say(ts, '!schedule in 2s Oi Fabi, passando para lembrar do seu pedido!');
+    await eventually('scheduled', () => h.thread(ts).find((t) => t.startsWith('🕒 Scheduled: this message goes to the customer at')));
+    expect(bodiesTo(wa)).toEqual([]);
+    await eventually('sent', () => bodiesTo(wa).length === 1, 10_000);
+    expect(bodiesTo(wa)).toEqual(['*Maria:*\nOi Fabi, passando para lembrar do seu pedido!']);
+    await eventually('the notice', () => h.thread(ts).find((t) => t.startsWith('🕒 Sent the scheduled message')));
+    await h.ponte.sweep();
+    await pause(500);
+    expect(bodiesTo(wa)).toHaveLength(1);
+  });
+
+  it('lists and cancels; skips the message when the ticket is resolved by then', async () => {
+    const wa = '5511922220011';
+    const ts = await h.customerWrites(wa, 'Gil', 'oi');
+    await say(ts, '!schedule in 10m lembrete um');
+    await say(ts, '!schedule list');
+    await eventually('the list', () => h.thread(ts).find((t) => t.startsWith('🕒 Scheduled messages:') && t.includes('lembrete um')));
+    await say(ts, '!schedule cancel');
+    await eventually('cancelled', () => h.thread(ts).find((t) => t.startsWith('🕒 Cancelled:')));
+    await say(ts, '!schedule list');
+    await eventually('none', () => h.thread(ts).includes('No messages are scheduled for this ticket.'));
+    await say(ts, '!schedule amanhã cedo');
+    await eventually('usage', () => h.thread(ts).find((t) => t.startsWith('Usage: `!schedule in 2h')));
+
+    await say(ts, '!schedule in 2s tarde demais');
+    await eventually('scheduled', () => h.thread(ts).find((t) => t.startsWith('🕒 Scheduled:')));
+    await say(ts, '!resolve silent');
+    await eventually('skipped', () => h.thread(ts).find((t) => t.startsWith('🕒 Not sent') && t.includes('tarde demais')), 10_000);
+    expect(bodiesTo(wa)).toEqual([]);
+  });
+});
