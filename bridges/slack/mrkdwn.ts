@@ -10,6 +10,9 @@ export function slackToPlain(text: string): string {
     .replace(/<((?:https?|mailto|tel):[^>]+)>/g, (_m, url: string) => url.replace(/^mailto:|^tel:/, ''))
     .replace(/<#[A-Z0-9]+\|([^>]+)>/g, '#$1')
     .replace(/<@[A-Z0-9]+\|([^>]+)>/g, '@$1')
+    // Unlabelled mentions (how Slack sends them) become @<id>; the core names known agents.
+    .replace(/<@([UW][A-Z0-9]+)>/g, '@$1')
+    .replace(/<#([CG][A-Z0-9]+)>/g, '#channel')
     .replace(/<!(here|channel|everyone)>/g, '@$1')
     .replace(/<!(?:subteam|date)\^[^|>]*\|([^>]+)>/g, '$1')
     .replace(/&lt;/g, '<')

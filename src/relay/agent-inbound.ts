@@ -154,6 +154,7 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
   }
   if (ticket.status === 'pending') await command({ action: 'accept' });
 
+  replyText = await nameMentions(tx, ev, replyText);
   const policy = await getSignaturePolicy(tx);
   const body = signReply(agent.signature_enabled || policy.locked ? agent.display_name : null, replyText, caps, policy.format);
   const messageId = await record('outbound', body);
@@ -189,4 +190,14 @@ async function transfer(tx: Tx, ev: AgentMessageEvent, args: string, ctx: Action
   if (!dept) return ctx.refuse(t(ctx.locale, 'transfer.unknown_department', { name: first.replace(/^#/, '') }));
   const why = byName && byName.name.toLowerCase() === args.trim().toLowerCase() ? '' : reason;
   await transferToDepartment(ctx, dept, why);
+}
+
+/** `@<platform user id>` in a reply (the bridge's rendering of a mention) → `@Name` when we know them. */
+async function nameMentions(tx: Tx, ev: AgentMessageEvent, text: string): Promise<string> {
+  const ids = [...new Set(ev.mentions?.users ?? [])];
+  if (ids.length === 0) return text;
+  const rows = await tx<{ platform_user_id: string; display_name: string | null }[]>`
+    SELECT platform_user_id, display_name FROM agents WHERE platform = ${ev.platform} AND platform_user_id = ANY(${ids})`;
+  const names = new Map(rows.map((r) => [r.platform_user_id, r.display_name]));
+  return text.replace(/@([A-Z0-9]+)\b/g, (whole, id: string) => (names.get(id) ? `@${names.get(id)}` : whole));
 }

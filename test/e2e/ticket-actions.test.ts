@@ -266,3 +266,14 @@ describe('the card’s More menu', () => {
     await eventually('the bad option recorded', async () => (await h.db.sql`SELECT 1 FROM inbound_events WHERE reason LIKE 'More menu option drop:%'`).length === 1);
   });
 });
+
+describe('mentions in replies', () => {
+  it('names a known teammate mentioned mid-reply instead of sending Slack markup', async () => {
+    const cardTs = await h.customerWrites('5511966660030', 'Tais', 'oi');
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: 'Oi Tais, a <@UAGENT02> vai te ajudar com o boleto', threadTs: cardTs });
+    await eventually('the reply', () => bodiesTo('5511966660030').some((b) => b.includes('vai te ajudar')));
+    const reply = bodiesTo('5511966660030').find((b) => b.includes('vai te ajudar'))!;
+    expect(reply).toBe('*Maria:*\nOi Tais, a @João vai te ajudar com o boleto');
+    expect(reply).not.toContain('<@');
+  });
+});
