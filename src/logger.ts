@@ -26,6 +26,9 @@ export const REDACT_PATHS = [
   '*.text',
   'body',
   '*.body',
+  // Postgres errors' `detail` can echo values ("Key (channel, external_id)=(whatsapp, 5511…)").
+  'err.detail',
+  '*.err.detail',
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

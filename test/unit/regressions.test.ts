@@ -9,6 +9,8 @@ import { ticketCardBlocks } from '../../bridges/slack/blocks.js';
 import { slackToPlain } from '../../bridges/slack/mrkdwn.js';
 import { classifyWhatsAppError } from '../../channels/whatsapp/errors.js';
 import { GraphError } from '../../channels/meta/graph-client.js';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/logger.js';
 
 describe('blank environment values mean unset', () => {
   it.each(['PORT', 'HOST', 'PONTE_LOCALE', 'LOG_LEVEL', 'META_GRAPH_VERSION', 'PONTE_BODY_LIMIT', 'PONTE_QUEUE_PREFIX', 'PONTE_DATA_DIR'])(
@@ -83,5 +85,20 @@ describe('WhatsApp spam limit', () => {
   it('131048 is not retried (retrying deepens the restriction)', () => {
     const e = classifyWhatsAppError(new GraphError(400, { code: 131048, message: 'Spam rate limit hit' }, undefined));
     expect(e.retryable).toBe(false);
+  });
+});
+
+describe('logged database errors', () => {
+  it('do not carry the values a constraint violation echoes in its detail', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    const log = createLogger('info', sink);
+    const err = Object.assign(new Error('duplicate key value violates unique constraint "contacts_channel_external_id_key"'), {
+      code: '23505',
+      detail: 'Key (channel, external_id)=(whatsapp, 5511987654321) already exists.',
+    });
+    log.error({ err, eventId: '1' }, 'inbound event failed');
+    expect(lines.join('')).not.toContain('5511987654321');
+    expect(lines.join('')).toContain('23505');
   });
 });
