@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNEL, PHONE_ID, SECRETS, eventually, startHarness, type Harness } from '../support/harness.js';
+import { CHANNEL, PHONE_ID, SECRETS, eventually, startConnectedHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
-  await h.slashCommand(`connect whatsapp ${PHONE_ID} <#${CHANNEL}|support>`);
+  h = await startConnectedHarness();
 });
 afterAll(async () => h?.close());
 

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waStatus } from '../fixtures/meta.js';
-import { CHANNEL, PHONE_ID, eventually, startHarness, type Harness } from '../support/harness.js';
+import { CHANNEL, PHONE_ID, eventually, startConnectedHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ PONTE_HTTP_TIMEOUT_MS: '400' });
-  await h.slashCommand(`connect whatsapp ${PHONE_ID} <#${CHANNEL}|support>`);
+  h = await startConnectedHarness({ PONTE_HTTP_TIMEOUT_MS: '400' });
 });
 afterAll(async () => h?.close());
 

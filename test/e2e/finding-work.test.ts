@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNEL, PHONE_ID, eventually, startHarness, type Harness } from '../support/harness.js';
+import { CHANNEL, eventually, startConnectedHarness, type Harness } from '../support/harness.js';
 
 const SALES = 'CSALES002';
 let h: Harness;
 let carla: string;
 let protocolOf: (phone: string) => Promise<string>;
 beforeAll(async () => {
-  h = await startHarness();
-  await h.slashCommand(`connect whatsapp ${PHONE_ID} <#${CHANNEL}|support>`);
+  h = await startConnectedHarness();
   await h.slashCommand(`department add Vendas <#${SALES}|vendas>`);
   protocolOf = async (phone) =>
     (await h.db.sql<{ protocol: string }[]>`SELECT t.protocol FROM tickets t JOIN contacts c ON c.id = t.contact_id WHERE c.external_id = ${phone} ORDER BY t.id DESC LIMIT 1`)[0]!.protocol;

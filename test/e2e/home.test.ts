@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventCallback, interactionBody } from '../fixtures/slack.js';
-import { CHANNEL, PHONE_ID, eventually, startHarness, type Harness } from '../support/harness.js';
+import { eventually, startConnectedHarness, type Harness } from '../support/harness.js';
 import type { SlackCall } from '../fakes/slack-api.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
-  await h.slashCommand(`connect whatsapp ${PHONE_ID} <#${CHANNEL}|support>`);
+  h = await startConnectedHarness();
 });
 afterAll(async () => h?.close());
 

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, CHANNEL, PHONE_ID, eventually, startHarness, type Harness } from '../support/harness.js';
+import { ADMIN, CHANNEL, eventually, startConnectedHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
-  await h.slashCommand(`connect whatsapp ${PHONE_ID} <#${CHANNEL}|support>`);
+  h = await startConnectedHarness();
 });
 afterAll(async () => h?.close());
 

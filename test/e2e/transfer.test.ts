@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNEL, PHONE_ID, eventually, startHarness, type Harness } from '../support/harness.js';
+import { CHANNEL, eventually, startConnectedHarness, type Harness } from '../support/harness.js';
 
 const SALES = 'CSALES001';
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
-  await h.slashCommand(`connect whatsapp ${PHONE_ID} <#${CHANNEL}|support>`);
+  h = await startConnectedHarness();
   h.slack.users.set('UAGENT03', { name: 'rita', real_name: 'Rita Reis', display_name: 'Rita' });
 });
 afterAll(async () => h?.close());

@@ -115,6 +115,13 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   return h;
 }
 
+/** The harness with the test WhatsApp number connected to CHANNEL: where most tests start. */
+export async function startConnectedHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const h = await startHarness(env);
+  await h.slashCommand(`connect whatsapp ${PHONE_ID} <#${CHANNEL}|support>`);
+  return h;
+}
+
 /** Polls until `check` returns a value (not undefined/false); fails with `what` after the timeout. */
 export async function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 8000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
