@@ -133,7 +133,11 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         inbox,
         locale: config.PONTE_LOCALE,
         runCommand: (ctx, tokens) =>
-          runCommand({ sql, envAdmins: config.PONTE_ADMINS, lookupProfile, threadLink, timeZone: config.PONTE_TIMEZONE }, ctx, tokens),
+          runCommand(
+            { sql, envAdmins: config.PONTE_ADMINS, lookupProfile, threadLink, timeZone: config.PONTE_TIMEZONE, kickLanes: (lanes) => queues.kicker.dispatch(lanes) },
+            ctx,
+            tokens,
+          ),
         botUserId: () => botUserId,
         openView: slack ? (triggerId, view) => slack.openView(triggerId, view) : undefined,
         listDepartments: () => listDepartments(sql),

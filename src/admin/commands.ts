@@ -10,6 +10,7 @@ import { departmentCommand } from './departments.js';
 import { hoursCommand } from './hours.js';
 import { signatureCommand } from './signature.js';
 import { adminCommand, modeCommand } from './roles.js';
+import { retryCommand } from './retry.js';
 import { searchCommand, ticketsCommand, type ThreadLinker } from './tickets.js';
 import { wordAt, type CommandToken } from './tokens.js';
 
@@ -32,10 +33,12 @@ export interface AdminDeps {
   threadLink?: ThreadLinker;
   /** Time zone for business hours given without one (PONTE_TIMEZONE). */
   timeZone?: string;
+  /** Wakes dispatch for lanes (after /ponte retry re-queued them). */
+  kickLanes?: (lanes: string[]) => Promise<void>;
 }
 
 /** Subcommands that change configuration: only admins may run them. */
-const ADMIN_ONLY = new Set(['connect', 'message', 'admin']);
+const ADMIN_ONLY = new Set(['connect', 'message', 'admin', 'retry']);
 const CONNECTABLE: readonly ChannelKind[] = ['whatsapp'];
 
 /**
@@ -61,6 +64,8 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       const canEdit = rest.trim() !== '' && (await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile));
       return hoursCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, rest, deps.timeZone ?? 'UTC', canEdit);
     }
+    case 'retry':
+      return retryCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, deps.kickLanes ?? (async () => {}));
     case 'admin':
       return adminCommand(deps.sql, ctx, tokens.slice(1));
     case 'mode': {

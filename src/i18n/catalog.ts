@@ -110,7 +110,7 @@ const en = {
     '`/ponte hours <days> <HH:MM-HH:MM> [Time/Zone]`: business hours for the away message (admins)\n' +
     '`/ponte quickreply add|remove|list`: quick replies, sent with `!!shortcut` in a thread (add/remove: admins)\n' +
     '`/ponte department add|remove|list`: departments and their channels (add/remove: admins)\n' +
-    '`/ponte status`: connections, queues and unrouted traffic\n' +
+    '`/ponte status`: connections, queues and unrouted traffic; `/ponte retry`: re-queue failed deliveries to Slack (admins)\n' +
     '`/ponte tickets [pending|mine|open|all] [#department] [@agent] [oldest]`: find work\n' +
     '`/ponte search <name|phone|protocol>`: find a ticket\n' +
     '`/ponte signature on|off`: sign your replies or not; admins: `signature format|lock`\n' +
@@ -174,6 +174,8 @@ const en = {
   'mode.usage': 'Usage: `/ponte mode explicit` (thread chat stays internal; `!r <text>` replies) or `/ponte mode open` (what agents write in a ticket thread goes to the customer).',
   'mode.explicit': 'Reply mode: *explicit*. Thread chat stays internal; `!r <text>` replies to the customer.',
   'mode.open': 'Reply mode: *open*. What agents write in a ticket thread goes to the customer (except notes and commands).',
+  'health.no_thread': 'a ticket’s thread could not be created ({reason}). Invite @Ponte to the channel (or fix the cause), then run `/ponte retry`',
+  'retry.done': 'Re-queued {rows} failed deliveries in {tickets} ticket(s). Connections are marked healthy again; any still failing will say so in `/ponte status`.',
   'status.title': '*Ponte status*',
   'status.connections': '*Connections*',
   'status.no_connections': 'No connections yet. An admin can run `/ponte connect whatsapp <phone_number_id> #channel`.',
@@ -294,7 +296,7 @@ const ptBR: Record<MessageKey, string> = {
     '`/ponte hours <dias> <HH:MM-HH:MM> [Fuso/Horário]`: horário de atendimento para a mensagem de ausência (administradores)\n' +
     '`/ponte quickreply add|remove|list`: respostas rápidas, enviadas com `!!atalho` na thread (add/remove: administradores)\n' +
     '`/ponte department add|remove|list`: setores e seus canais (add/remove: administradores)\n' +
-    '`/ponte status`: conexões, filas e tráfego sem destino\n' +
+    '`/ponte status`: conexões, filas e tráfego sem destino; `/ponte retry`: reenfileira entregas com falha para o Slack (administradores)\n' +
     '`/ponte tickets [pending|mine|open|all] [#setor] [@atendente] [oldest]`: encontrar trabalho\n' +
     '`/ponte search <nome|telefone|protocolo>`: encontrar um ticket\n' +
     '`/ponte signature on|off`: assinar suas respostas ou não; administradores: `signature format|lock`\n' +
@@ -358,6 +360,8 @@ const ptBR: Record<MessageKey, string> = {
   'mode.usage': 'Uso: `/ponte mode explicit` (a conversa na thread fica interna; `!r <texto>` responde) ou `/ponte mode open` (o que os atendentes escrevem na thread vai para o cliente).',
   'mode.explicit': 'Modo de resposta: *explícito*. A conversa na thread fica interna; `!r <texto>` responde ao cliente.',
   'mode.open': 'Modo de resposta: *aberto*. O que os atendentes escrevem na thread vai para o cliente (exceto notas e comandos).',
+  'health.no_thread': 'não foi possível criar a thread de um ticket ({reason}). Convide o @Ponte para o canal (ou corrija a causa) e rode `/ponte retry`',
+  'retry.done': '{rows} entregas com falha voltaram para a fila, em {tickets} ticket(s). As conexões voltam a constar como saudáveis; as que ainda falharem aparecem em `/ponte status`.',
   'status.title': '*Status do Ponte*',
   'status.connections': '*Conexões*',
   'status.no_connections': 'Nenhuma conexão ainda. Um administrador pode rodar `/ponte connect whatsapp <phone_number_id> #canal`.',

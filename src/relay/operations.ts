@@ -88,6 +88,14 @@ export async function explainFailure(deps: OperationDeps, op: OutboxOp, key: 'de
     await enqueue(deps.sql, agentLane(op.ticketId), { kind: 'thread.post', messageId: noticeId });
     return [agentLane(op.ticketId)];
   }
+  if (op.kind === 'thread.open') {
+    // No thread means nowhere to explain it: the connection shows it in /ponte status instead,
+    // with the way out (fix the cause, then /ponte retry).
+    await deps.sql`
+      UPDATE connections SET healthy = false, health_reason = ${t(deps.locale, 'health.no_thread', { reason })}, updated_at = now()
+      WHERE id = (SELECT connection_id FROM tickets WHERE id = ${op.ticketId})`;
+    return [];
+  }
   if (op.kind !== 'customer.send') return [];
   return deps.sql.begin(async (tx) => {
     const message = await getMessage(tx, op.messageId);

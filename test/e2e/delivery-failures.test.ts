@@ -161,3 +161,25 @@ describe('agent files (until media relaying lands)', () => {
     expect(sendsTo('5511955550012').map((c) => (c.body as { text: { body: string } }).text.body)).toEqual(['*Maria:*\nsegue']);
   });
 });
+
+describe('when a ticket’s thread cannot be created', () => {
+  it('shows it in /ponte status with the way out, and /ponte retry delivers everything in order', async () => {
+    h.slack.failNext('chat.postMessage', { error: 'not_in_channel' });
+    await h.postMetaText('5511955550030', 'Zeca', 'primeira mensagem');
+    await h.postMetaText('5511955550030', 'Zeca', 'segunda mensagem');
+    const status = await eventually('the unhealthy connection', async () => {
+      const s = await h.slashCommand('status');
+      return s.includes('unhealthy') ? s : undefined;
+    });
+    expect(status).toMatch(/a ticket’s thread could not be created \(Slack refused: not_in_channel\)\. Invite @Ponte to the channel.*\/ponte retry/);
+    expect(await h.slashCommand('retry', 'UAGENT01')).toMatch(/only Ponte admins/);
+
+    const reply = await h.slashCommand('retry');
+    expect(reply).toMatch(/^Re-queued 1 failed deliveries in 1 ticket/);
+    const card = await eventually('the card, this time', () =>
+      [...h.slack.messages.values()].find((m) => !m.thread_ts && String(m.text).includes('Zeca')),
+    );
+    await eventually('both messages, in order', () => h.thread(card.ts).join('|') === 'primeira mensagem|segunda mensagem', 10_000);
+    expect(await h.slashCommand('status')).not.toContain('unhealthy');
+  });
+});
