@@ -105,6 +105,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
       capabilitiesOf: (c: string) => channels.get(c as ChannelKind)?.capabilities,
       armClose: (ticketId: string, at: Date) => queues.kicker.closeAt(ticketId, at),
       armMessage: (scheduledId: string, at: Date) => queues.kicker.messageAt(scheduledId, at),
+      envAdmins: config.PONTE_ADMINS,
     };
 
     if (role === 'all' || role === 'worker') {

@@ -24,7 +24,7 @@ export const interactionDedupeKey = (triggerId: string) => `slack:i:${triggerId}
 export const ACTION_IDS = { accept: 'ticket.accept', resolve: 'ticket.resolve', transfer: 'ticket.transfer', more: 'ticket.more' } as const;
 
 /** The More menu's options carry `<action>:<ticket id>`. */
-export const MORE_ACTIONS = ['return', 'block', 'unblock', 'contact'] as const;
+export const MORE_ACTIONS = ['return', 'block', 'unblock', 'contact', 'phone'] as const;
 
 /** The transfer modal's callback id; its private_metadata is the ticket id. */
 export const TRANSFER_VIEW = 'ponte.transfer';

@@ -11,6 +11,7 @@ import { hoursCommand } from './hours.js';
 import { signatureCommand } from './signature.js';
 import { adminCommand, modeCommand } from './roles.js';
 import { retryCommand } from './retry.js';
+import { agentCommand } from './agents.js';
 import { searchCommand, ticketsCommand, type ThreadLinker } from './tickets.js';
 import { wordAt, type CommandToken } from './tokens.js';
 
@@ -63,6 +64,11 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       const rest = ctx.text.replace(/^\s*\S+/, '');
       const canEdit = rest.trim() !== '' && (await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile));
       return hoursCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, rest, deps.timeZone ?? 'UTC', canEdit);
+    }
+    case 'agent': {
+      const editing = /^\s*\S+\s+(add|remove)\b/i.test(ctx.text);
+      const canEdit = editing && (await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile));
+      return agentCommand(deps.sql, ctx, tokens.slice(1), canEdit);
     }
     case 'retry':
       return retryCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, deps.kickLanes ?? (async () => {}));

@@ -62,7 +62,7 @@ export interface AgentMessageEvent {
 export interface AgentActionEvent {
   type: 'agent.action';
   platform: AgentPlatform;
-  action: 'accept' | 'resolve' | 'transfer' | 'return' | 'block' | 'unblock' | 'contact';
+  action: 'accept' | 'resolve' | 'transfer' | 'return' | 'block' | 'unblock' | 'contact' | 'phone';
   ticketId: string;
   userId: string;
   /** For `transfer`: a person (platform user id) or a department, and an optional reason. */

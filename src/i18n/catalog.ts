@@ -115,6 +115,7 @@ const en = {
     '`/ponte search <name|phone|protocol>`: find a ticket\n' +
     '`/ponte signature on|off`: sign your replies or not; admins: `signature format|lock`\n' +
     '`/ponte admin add|remove|list @person`, `/ponte mode explicit|open`: admins and the reply mode (admins)\n' +
+    '`/ponte agent add|remove|list @person [department…]`: who works in which department (admins)\n' +
     '`/ponte help`: this list\n' +
     '*In a ticket thread*: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule in 2h <text>`; `!!shortcut`.',
   'connect.usage': 'Usage: `/ponte connect whatsapp <phone_number_id> [#channel]`',
@@ -176,6 +177,15 @@ const en = {
   'mode.open': 'Reply mode: *open*. What agents write in a ticket thread goes to the customer (except notes and commands).',
   'health.no_thread': 'a ticket’s thread could not be created ({reason}). Invite @Ponte to the channel (or fix the cause), then run `/ponte retry`',
   'retry.done': 'Re-queued {rows} failed deliveries in {tickets} ticket(s). Connections are marked healthy again; any still failing will say so in `/ponte status`.',
+  'agents.usage': 'Usage: `/ponte agent add @person [department…]`, `/ponte agent remove @person [department…]`, `/ponte agent list`. Departments by name or #channel; none means the default one.',
+  'agents.title': '*Agents by department*',
+  'agents.none': 'No agents assigned to departments yet. Admins: `/ponte agent add @person Vendas`.',
+  'agents.added': '{user} is now an agent of: {departments}.',
+  'agents.removed': '{user} is no longer an agent of: {departments}.',
+  'agents.unknown_department': 'There is no department {name}. `/ponte department list` shows them.',
+  'phone.shown': 'Phone of {name}: {phone}',
+  'phone.refused': 'Only agents of *{department}* (and admins) see the full number. An admin can add you: `/ponte agent add @you {department}`.',
+  'card.more_phone': 'Show phone (only to me)',
   'status.title': '*Ponte status*',
   'status.connections': '*Connections*',
   'status.no_connections': 'No connections yet. An admin can run `/ponte connect whatsapp <phone_number_id> #channel`.',
@@ -301,6 +311,7 @@ const ptBR: Record<MessageKey, string> = {
     '`/ponte search <nome|telefone|protocolo>`: encontrar um ticket\n' +
     '`/ponte signature on|off`: assinar suas respostas ou não; administradores: `signature format|lock`\n' +
     '`/ponte admin add|remove|list @pessoa`, `/ponte mode explicit|open`: administradores e o modo de resposta (administradores)\n' +
+    '`/ponte agent add|remove|list @pessoa [setor…]`: quem atende em qual setor (administradores)\n' +
     '`/ponte help`: esta lista\n' +
     '*Na thread de um ticket*: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule in 2h <text>`; `!!shortcut`.',
   'connect.usage': 'Uso: `/ponte connect whatsapp <phone_number_id> [#canal]`',
@@ -362,6 +373,15 @@ const ptBR: Record<MessageKey, string> = {
   'mode.open': 'Modo de resposta: *aberto*. O que os atendentes escrevem na thread vai para o cliente (exceto notas e comandos).',
   'health.no_thread': 'não foi possível criar a thread de um ticket ({reason}). Convide o @Ponte para o canal (ou corrija a causa) e rode `/ponte retry`',
   'retry.done': '{rows} entregas com falha voltaram para a fila, em {tickets} ticket(s). As conexões voltam a constar como saudáveis; as que ainda falharem aparecem em `/ponte status`.',
+  'agents.usage': 'Uso: `/ponte agent add @pessoa [setor…]`, `/ponte agent remove @pessoa [setor…]`, `/ponte agent list`. Setores por nome ou #canal; nenhum significa o padrão.',
+  'agents.title': '*Atendentes por setor*',
+  'agents.none': 'Nenhum atendente em setores ainda. Administradores: `/ponte agent add @pessoa Vendas`.',
+  'agents.added': '{user} agora atende em: {departments}.',
+  'agents.removed': '{user} não atende mais em: {departments}.',
+  'agents.unknown_department': 'Não existe o setor {name}. `/ponte department list` mostra os setores.',
+  'phone.shown': 'Telefone de {name}: {phone}',
+  'phone.refused': 'Só atendentes de *{department}* (e administradores) veem o número completo. Um administrador pode adicionar você: `/ponte agent add @você {department}`.',
+  'card.more_phone': 'Ver telefone (só para mim)',
   'status.title': '*Status do Ponte*',
   'status.connections': '*Conexões*',
   'status.no_connections': 'Nenhuma conexão ainda. Um administrador pode rodar `/ponte connect whatsapp <phone_number_id> #canal`.',

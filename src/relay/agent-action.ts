@@ -37,6 +37,10 @@ export async function handleAgentAction(tx: Tx, ev: AgentActionEvent, agent: Age
     await contactCommand(actx, '');
     return { state: 'done', lanes: lanes.list() };
   }
+  if (ev.action === 'phone') {
+    await showPhone(actx, ev, ctx.envAdmins ?? []);
+    return { state: 'done', lanes: lanes.list() };
+  }
   if (ev.action === 'return') {
     await runTicketCommand(actx, { action: 'return' });
     return { state: 'done', lanes: lanes.list() };
@@ -58,4 +62,22 @@ async function transfer(actx: ActionContext, ev: AgentActionEvent): Promise<void
   const dept = target ? await findDepartmentById(actx.tx, target.departmentId) : undefined;
   if (!dept) return actx.refuse(t(actx.locale, 'transfer.usage'));
   await transferToDepartment(actx, dept, ev.reason ?? '');
+}
+
+/**
+ * The card masks the phone for the whole channel; the full number goes, privately, only to an
+ * agent of the ticket's department or an admin.
+ */
+async function showPhone(actx: ActionContext, ev: AgentActionEvent, envAdmins: readonly string[]): Promise<void> {
+  const { tx, ticket, agent } = actx;
+  const [facts] = await tx<{ phone: string | null; name: string | null; department: string; member: boolean }[]>`
+    SELECT ct.phone, ct.name, d.name AS department,
+           EXISTS (SELECT 1 FROM agent_departments ad WHERE ad.agent_id = ${agent.id} AND ad.department_id = t.department_id) AS member
+    FROM tickets t JOIN contacts ct ON ct.id = t.contact_id JOIN departments d ON d.id = t.department_id
+    WHERE t.id = ${ticket.id}`;
+  if (!facts?.phone) return;
+  const allowed = facts.member || agent.role === 'admin' || agent.platform_admin || envAdmins.includes(`${ev.platform}:${ev.userId}`);
+  if (!allowed) return actx.refuse(t(actx.locale, 'phone.refused', { department: facts.department }));
+  const digits = facts.phone.replace(/\D/g, '');
+  await actx.lanes.add(agentLane(ticket.id), { kind: 'agent.notify', ticketId: ticket.id, userId: ev.userId, text: t(actx.locale, 'phone.shown', { name: facts.name ?? '', phone: `+${digits}` }) });
 }

@@ -30,6 +30,8 @@ export interface AgentInboundContext {
   armClose?: ArmClose;
   /** Arms a scheduled message's wake-up (absent: the sweeper arms it). */
   armMessage?: ArmMessage;
+  /** PONTE_ADMINS, for what only admins or a department's agents may see. */
+  envAdmins?: readonly string[];
 }
 
 /** `!accept`, `!return`: the plain transitions; `!resolve` has its own grammar (resolve-args.ts). */

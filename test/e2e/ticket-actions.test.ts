@@ -243,7 +243,7 @@ describe('the card’s More menu', () => {
     const cardTs = await h.customerWrites('5511966660020', 'Rafa', 'oi');
     const { id } = await ticketOf('5511966660020');
     const pending = buttonsOf(cardPost(cardTs).blocks).find((b) => b.action_id === 'ticket.more') as unknown as { options: { value: string }[] };
-    expect(pending.options.map((o) => o.value)).toEqual([`contact:${id}`, `block:${id}`, `unblock:${id}`]);
+    expect(pending.options.map((o) => o.value)).toEqual([`contact:${id}`, `phone:${id}`, `block:${id}`, `unblock:${id}`]);
 
     await press('accept', id, 'UAGENT01', cardTs);
     await eventually('open', async () => (await ticketOf('5511966660020')).status === 'open');

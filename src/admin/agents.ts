@@ -1,0 +1,52 @@
+import type { Sql } from '../db/connect.js';
+import type { AgentPlatform } from '../core/events.js';
+import { findDepartmentByChannel, findDepartmentByName, type Department } from '../departments/repository.js';
+import { t, type Locale } from '../i18n/catalog.js';
+import type { CommandToken } from './tokens.js';
+
+/**
+ * `/ponte agent add @person [department…]`, `agent remove @person [department…]`, `agent list`.
+ * Departments are named or given by their #channel; without any, the default department.
+ */
+export async function agentCommand(
+  sql: Sql,
+  ctx: { platform: AgentPlatform; userId: string; locale: Locale },
+  args: CommandToken[],
+  canEdit: boolean,
+): Promise<string> {
+  const verb = args[0]?.type === 'word' ? args[0].value.toLowerCase() : 'list';
+  if (verb === 'list') {
+    const rows = await sql<{ user_id: string; departments: string[] }[]>`
+      SELECT a.platform_user_id AS user_id, array_agg(d.name ORDER BY d.name) AS departments
+      FROM agent_departments ad JOIN agents a ON a.id = ad.agent_id JOIN departments d ON d.id = ad.department_id
+      WHERE a.platform = ${ctx.platform} GROUP BY a.platform_user_id ORDER BY a.platform_user_id`;
+    if (rows.length === 0) return t(ctx.locale, 'agents.none');
+    return [t(ctx.locale, 'agents.title'), ...rows.map((r) => `• <@${r.user_id}>: ${r.departments.join(', ')}`)].join('\n');
+  }
+  if (verb !== 'add' && verb !== 'remove') return t(ctx.locale, 'agents.usage');
+  if (!canEdit) return t(ctx.locale, 'admin.refused');
+  const person = args.find((a) => a.type === 'user');
+  if (person?.type !== 'user') return t(ctx.locale, 'agents.usage');
+  const departments: Department[] = [];
+  for (const a of args.slice(1)) {
+    const dept = a.type === 'channel' ? await findDepartmentByChannel(sql, ctx.platform, a.id) : a.type === 'word' ? await findDepartmentByName(sql, a.value) : undefined;
+    if (a.type === 'user') continue;
+    if (!dept) return t(ctx.locale, 'agents.unknown_department', { name: a.type === 'word' ? a.value : a.type === 'channel' ? `<#${a.id}>` : a.raw });
+    departments.push(dept);
+  }
+  if (departments.length === 0) {
+    const [def] = await sql<Department[]>`SELECT id, name, slack_channel, discord_channel, is_default FROM departments WHERE is_default`;
+    departments.push(def!);
+  }
+  const [agent] = await sql<{ id: string }[]>`
+    INSERT INTO agents (platform, platform_user_id) VALUES (${ctx.platform}, ${person.id})
+    ON CONFLICT (platform, platform_user_id) DO UPDATE SET platform = EXCLUDED.platform RETURNING id`;
+  const ids = departments.map((d) => d.id);
+  if (verb === 'add') {
+    await sql`INSERT INTO agent_departments (agent_id, department_id) SELECT ${agent!.id}, unnest(${ids}::bigint[]) ON CONFLICT DO NOTHING`;
+  } else {
+    await sql`DELETE FROM agent_departments WHERE agent_id = ${agent!.id} AND department_id = ANY(${ids}::bigint[])`;
+  }
+  await sql`INSERT INTO audit_log (actor, action, details) VALUES (${`${ctx.platform}:${ctx.userId}`}, ${`agent.${verb}`}, ${sql.json({ user: person.id, departments: ids })})`;
+  return t(ctx.locale, verb === 'add' ? 'agents.added' : 'agents.removed', { user: `<@${person.id}>`, departments: departments.map((d) => d.name).join(', ') });
+}
