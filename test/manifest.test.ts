@@ -34,6 +34,10 @@ describe('Slack app manifest', () => {
     expect(ponte.should_escape).toBe(true);
   });
 
+  it('declares the "Ticket actions" message shortcut the bridge answers', () => {
+    expect(manifest.features.shortcuts).toEqual([expect.objectContaining({ type: 'message', callback_id: 'ponte.ticket_actions' })]);
+  });
+
   it('turns Socket Mode on when asked', async () => {
     expect(JSON.parse(await slackManifest('https://x.test', true)).settings.socket_mode_enabled).toBe(true);
   });

@@ -2,8 +2,8 @@ import type { InboxPort } from '../../src/core/inbound-record.js';
 import type { CommandContext } from '../../src/admin/commands.js';
 import type { CommandToken } from '../../src/admin/tokens.js';
 import type { Locale } from '../../src/i18n/catalog.js';
-import { parseEventCallback, parseInteraction, parseTransferSubmission, tokenizeCommand, transferButton } from './inbound.js';
-import { transferModal } from './modals.js';
+import { parseActionsSubmission, parseEventCallback, parseInteraction, parseTransferSubmission, ticketActionsShortcut, tokenizeCommand, transferButton } from './inbound.js';
+import { actionsModal, transferModal } from './modals.js';
 import { t } from '../../src/i18n/catalog.js';
 import { slackToPlain } from './mrkdwn.js';
 import { slashCommand, urlVerification } from './schema.js';
@@ -18,6 +18,8 @@ export interface SlackHandlerDeps {
   openView?: (triggerId: string, view: unknown) => Promise<void>;
   /** Departments, for the transfer modal's picker. */
   listDepartments?: () => Promise<{ id: string; name: string }[]>;
+  /** The ticket a thread belongs to, for the message shortcut. */
+  ticketForThread?: (channelId: string, threadTs: string) => Promise<string | undefined>;
 }
 
 /** One Slack delivery, whichever way it came (HTTP or Socket Mode). */
@@ -69,6 +71,22 @@ export async function handleSlackDelivery(deps: SlackHandlerDeps, d: SlackDelive
         const departments = (await deps.listDepartments?.()) ?? [];
         await deps.openView(transfer.triggerId, transferModal(transfer.ticketId, departments, deps.locale));
         await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.block_actions', reason: 'opened_transfer_modal' }]);
+        return undefined;
+      }
+      const shortcut = ticketActionsShortcut(d.body);
+      if (shortcut && deps.openView) {
+        const ticketId = await deps.ticketForThread?.(shortcut.channelId, shortcut.threadTs);
+        const view = ticketId
+          ? actionsModal(ticketId, deps.locale)
+          : { type: 'modal', title: { type: 'plain_text', text: 'Ponte' }, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: t(deps.locale, 'modal.not_a_ticket') } }] };
+        await deps.openView(shortcut.triggerId, view);
+        await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.message_action', reason: ticketId ? 'opened_actions_modal' : 'not_a_ticket_thread' }]);
+        return undefined;
+      }
+      const actions = parseActionsSubmission(d.body);
+      if (actions && 'errors' in actions) return { response_action: 'errors', errors: { action: t(deps.locale, 'modal.actions_empty') } };
+      if (actions) {
+        await deps.inbox.accept('slack', [actions.record]);
         return undefined;
       }
       const submission = parseTransferSubmission(d.body);

@@ -28,3 +28,7 @@ export const MORE_ACTIONS = ['return', 'block', 'unblock', 'contact', 'phone'] a
 
 /** The transfer modal's callback id; its private_metadata is the ticket id. */
 export const TRANSFER_VIEW = 'ponte.transfer';
+
+/** The "Ticket actions" message shortcut and the modal it opens (private_metadata: ticket id). */
+export const ACTIONS_SHORTCUT = 'ponte.ticket_actions';
+export const ACTIONS_VIEW = 'ponte.ticket_actions.view';

@@ -1,9 +1,9 @@
 import type { AgentActionEvent, AgentHomeEvent, AgentMessageEvent } from '../../src/core/events.js';
 import type { IgnoredRecord, InboundRecord } from '../../src/core/inbound-record.js';
 import type { CommandToken } from '../../src/admin/tokens.js';
-import { ACTION_IDS, MORE_ACTIONS, TRANSFER_VIEW, eventDedupeKey, interactionDedupeKey, isoFromTs, messageId, threadOrderingKey } from './ids.js';
+import { ACTIONS_SHORTCUT, ACTIONS_VIEW, ACTION_IDS, MORE_ACTIONS, TRANSFER_VIEW, eventDedupeKey, interactionDedupeKey, isoFromTs, messageId, threadOrderingKey } from './ids.js';
 import { slackToPlain } from './mrkdwn.js';
-import { appHomeOpened, blockActions, eventCallback, messageEvent, transferSubmission } from './schema.js';
+import { actionsSubmission, appHomeOpened, blockActions, eventCallback, messageEvent, messageShortcut, transferSubmission } from './schema.js';
 
 /** Subtypes that are a person writing; everything else (edits, joins, bots) is not relayed. */
 const PERSON_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
@@ -127,6 +127,44 @@ export function parseTransferSubmission(body: unknown): TransferSubmission {
     threadId: '',
     target: userId ? { userId } : { departmentId: departmentId! },
     reason: v.reason?.value.value?.trim() || undefined,
+    occurredAt: new Date().toISOString(),
+  };
+  return { record: { event, dedupeKey: `slack:v:${p.data.view.id}`, orderingKey: `slack:ticket:${ticketId}` } };
+}
+
+/** The "Ticket actions" message shortcut: which thread it was used in, and the modal trigger. */
+export function ticketActionsShortcut(body: unknown): { channelId: string; threadTs: string; triggerId: string } | undefined {
+  const p = messageShortcut.safeParse(body);
+  if (!p.success || p.data.callback_id !== ACTIONS_SHORTCUT) return undefined;
+  return { channelId: p.data.channel.id, threadTs: p.data.message.thread_ts ?? p.data.message.ts, triggerId: p.data.trigger_id };
+}
+
+const FORM = new Set(['accept', 'return', 'resolve', 'contact', 'phone', 'block', 'unblock']);
+
+/** The "Ticket actions" form → one action (with resolve's options) and/or a note. */
+export function parseActionsSubmission(body: unknown): { record: InboundRecord } | { errors: true } | undefined {
+  const p = actionsSubmission.safeParse(body);
+  if (!p.success || p.data.view.callback_id !== ACTIONS_VIEW || !/^\d{1,18}$/.test(p.data.view.private_metadata)) return undefined;
+  const v = p.data.view.state.values;
+  const chosen = v.action?.value.selected_option?.value;
+  const note = v.note?.value.value?.trim() || undefined;
+  if ((!chosen || !FORM.has(chosen)) && !note) return { errors: true };
+  const options = new Set((v.options?.value.selected_options ?? []).map((o) => o.value));
+  const delayMs = Number(v.delay?.value.selected_option?.value) || undefined;
+  const ticketId = p.data.view.private_metadata;
+  const event: AgentActionEvent = {
+    type: 'agent.action',
+    platform: 'slack',
+    action: chosen && FORM.has(chosen) ? (chosen as AgentActionEvent['action']) : 'note',
+    ticketId,
+    userId: p.data.user.id,
+    containerId: '',
+    threadId: '',
+    reason: v.reason?.value.value?.trim() || undefined,
+    silent: options.has('silent'),
+    keepOnReply: options.has('keep'),
+    delayMs,
+    note,
     occurredAt: new Date().toISOString(),
   };
   return { record: { event, dedupeKey: `slack:v:${p.data.view.id}`, orderingKey: `slack:ticket:${ticketId}` } };

@@ -1,5 +1,5 @@
 import { t, type Locale } from '../../src/i18n/catalog.js';
-import { TRANSFER_VIEW } from './ids.js';
+import { ACTIONS_VIEW, TRANSFER_VIEW } from './ids.js';
 
 const text = (s: string) => ({ type: 'plain_text', text: s.slice(0, 75), emoji: true });
 
@@ -43,5 +43,51 @@ export function transferModal(ticketId: string, departments: { id: string; name:
     submit: text(t(locale, 'modal.transfer_submit')),
     close: text(t(locale, 'card.cancel')),
     blocks,
+  };
+}
+
+/** The choices of the "Ticket actions" form, in the order shown. */
+export const FORM_ACTIONS = ['accept', 'return', 'resolve', 'contact', 'phone', 'block', 'unblock'] as const;
+const DELAYS: [string, number][] = [['15m', 900_000], ['30m', 1_800_000], ['1h', 3_600_000], ['4h', 14_400_000], ['24h', 86_400_000]];
+
+/** "Ticket actions" (the message shortcut): one action, resolve's options, and an optional note. */
+export function actionsModal(ticketId: string, locale: Locale): unknown {
+  const option = (value: string, label: string) => ({ text: text(label), value });
+  return {
+    type: 'modal',
+    callback_id: ACTIONS_VIEW,
+    private_metadata: ticketId,
+    title: text(t(locale, 'modal.actions_title')),
+    submit: text(t(locale, 'modal.actions_submit')),
+    close: text(t(locale, 'card.cancel')),
+    blocks: [
+      {
+        type: 'input',
+        block_id: 'action',
+        optional: true,
+        label: text(t(locale, 'modal.actions_action')),
+        element: { type: 'static_select', action_id: 'value', options: FORM_ACTIONS.map((a) => option(a, t(locale, `modal.action_${a}`))) },
+      },
+      {
+        type: 'input',
+        block_id: 'options',
+        optional: true,
+        label: text(t(locale, 'modal.actions_resolve_options')),
+        element: {
+          type: 'checkboxes',
+          action_id: 'value',
+          options: [option('silent', t(locale, 'modal.option_silent')), option('keep', t(locale, 'modal.option_keep'))],
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'delay',
+        optional: true,
+        label: text(t(locale, 'modal.actions_delay')),
+        element: { type: 'static_select', action_id: 'value', options: DELAYS.map(([label, ms]) => option(String(ms), label)) },
+      },
+      { type: 'input', block_id: 'reason', optional: true, label: text(t(locale, 'modal.transfer_reason')), element: { type: 'plain_text_input', action_id: 'value', max_length: 500 } },
+      { type: 'input', block_id: 'note', optional: true, label: text(t(locale, 'modal.actions_note')), element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 3000 } },
+    ],
   };
 }

@@ -70,3 +70,32 @@ export const transferSubmission = z.object({
     }),
   }),
 });
+
+export const messageShortcut = z.object({
+  type: z.literal('message_action'),
+  callback_id: z.string(),
+  trigger_id: z.string(),
+  user: z.object({ id: z.string() }),
+  channel: z.object({ id: z.string() }),
+  message: z.object({ ts: z.string(), thread_ts: z.string().optional() }).passthrough(),
+});
+
+const selected = z.object({ selected_option: z.object({ value: z.string() }).nullish() });
+export const actionsSubmission = z.object({
+  type: z.literal('view_submission'),
+  user: z.object({ id: z.string() }),
+  view: z.object({
+    id: z.string(),
+    callback_id: z.string(),
+    private_metadata: z.string(),
+    state: z.object({
+      values: z.object({
+        action: z.object({ value: selected }).optional(),
+        options: z.object({ value: z.object({ selected_options: z.array(z.object({ value: z.string() })).nullish() }) }).optional(),
+        delay: z.object({ value: selected }).optional(),
+        reason: z.object({ value: z.object({ value: z.string().nullish() }) }).optional(),
+        note: z.object({ value: z.object({ value: z.string().nullish() }) }).optional(),
+      }),
+    }),
+  }),
+});

@@ -62,12 +62,18 @@ export interface AgentMessageEvent {
 export interface AgentActionEvent {
   type: 'agent.action';
   platform: AgentPlatform;
-  action: 'accept' | 'resolve' | 'transfer' | 'return' | 'block' | 'unblock' | 'contact' | 'phone';
+  action: 'accept' | 'resolve' | 'transfer' | 'return' | 'block' | 'unblock' | 'contact' | 'phone' | 'note';
   ticketId: string;
   userId: string;
   /** For `transfer`: a person (platform user id) or a department, and an optional reason. */
   target?: { userId: string } | { departmentId: string };
   reason?: string;
+  /** For `resolve` from a form: no farewell, and/or later (ms from now), keep on reply. */
+  silent?: boolean;
+  delayMs?: number;
+  keepOnReply?: boolean;
+  /** An internal note written in a form, posted in the thread. */
+  note?: string;
   /** Where the control was, so a refusal can be shown to the person who used it. */
   containerId: string;
   threadId: string;

@@ -13,6 +13,8 @@ import { contactCommand } from './annotations.js';
 import { findAgent } from '../agents/repository.js';
 import { findDepartmentById } from '../departments/repository.js';
 import { t } from '../i18n/catalog.js';
+import { insertMessage } from '../messages/repository.js';
+import { scheduleClose } from './scheduled-close.js';
 
 /**
  * A card button: the same guarded action as the `!` command, but a refusal ("already open by
@@ -25,6 +27,18 @@ export async function handleAgentAction(tx: Tx, ev: AgentActionEvent, agent: Age
   const caps = ctx.capabilitiesOf((await getConnection(tx, ticket.connection_id)).channel);
   const refuse = (text: string) => lanes.add(agentLane(ticket.id), { kind: 'agent.notify', ticketId: ticket.id, userId: ev.userId, text });
   const actx = { tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse };
+  if (ev.note) {
+    // A note written in a form: posted in the thread by Ponte, under the author's name.
+    const name = agent.display_name ?? agent.platform_user_id;
+    await insertMessage(tx, { ticketId: ticket.id, direction: 'note', body: ev.note, kind: 'form', authorAgentId: agent.id });
+    const noticeId = await insertMessage(tx, { ticketId: ticket.id, direction: 'system', body: t(ctx.locale, 'thread.form_note', { agent: name, text: ev.note }) });
+    await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: noticeId });
+  }
+  if (ev.action === 'note') return { state: 'done', lanes: lanes.list() };
+  if (ev.action === 'resolve' && ev.delayMs) {
+    await scheduleClose(actx, { delayMs: ev.delayMs, keepOnReply: ev.keepOnReply ?? false, silent: ev.silent ?? false, reason: ev.reason ?? '', arm: ctx.armClose });
+    return { state: 'done', lanes: lanes.list() };
+  }
   if (ev.action === 'transfer') {
     await transfer(actx, ev);
     return { state: 'done', lanes: lanes.list() };
@@ -45,7 +59,7 @@ export async function handleAgentAction(tx: Tx, ev: AgentActionEvent, agent: Age
     await runTicketCommand(actx, { action: 'return' });
     return { state: 'done', lanes: lanes.list() };
   }
-  const cmd = ev.action === 'accept' ? ({ action: 'accept' } as const) : ({ action: 'resolve', silent: false } as const);
+  const cmd = ev.action === 'accept' ? ({ action: 'accept' } as const) : ({ action: 'resolve', silent: ev.silent ?? false, reason: ev.reason } as const);
   await runTicketCommand(actx, cmd);
   return { state: 'done', lanes: lanes.list() };
 }

@@ -276,3 +276,53 @@ describe('mentions in replies', () => {
     expect(reply).not.toContain('<@');
   });
 });
+
+describe('the "Ticket actions" message shortcut', () => {
+  const shortcut = (messageTs: string, threadTs: string | undefined, triggerId: string) =>
+    h.postSlack(interactionBody({
+      type: 'message_action', callback_id: 'ponte.ticket_actions', trigger_id: triggerId, user: { id: 'UAGENT01' }, team: { id: 'T0001' },
+      channel: { id: CHANNEL }, message: { type: 'message', ts: messageTs, ...(threadTs ? { thread_ts: threadTs } : {}) },
+    }), 'application/x-www-form-urlencoded');
+  const submit = (ticketId: string, values: Record<string, unknown>, viewId: string) =>
+    h.postSlack(interactionBody({
+      type: 'view_submission', user: { id: 'UAGENT01' }, team: { id: 'T0001' },
+      view: { id: viewId, callback_id: 'ponte.ticket_actions.view', private_metadata: ticketId, state: { values } },
+    }), 'application/x-www-form-urlencoded');
+
+  it('opens the actions form from any message of a ticket thread, and applies the chosen action with a note', async () => {
+    const cardTs = await h.customerWrites('5511966660040', 'Ugo', 'oi');
+    const { id } = await ticketOf('5511966660040');
+    const customerMsg = [...h.slack.messages.values()].find((m) => m.thread_ts === cardTs && m.text === 'oi')!;
+    await shortcut(customerMsg.ts, cardTs, '900.1.shortcut');
+    const opened = h.slack.callsTo('views.open').find((c) => c.params.trigger_id === '900.1.shortcut');
+    expect((opened?.params.view as { private_metadata: string }).private_metadata).toBe(id);
+
+    const empty = await submit(id, {}, 'VA0');
+    expect(JSON.parse(empty.body)).toEqual({ response_action: 'errors', errors: { action: 'Choose an action or write a note.' } });
+
+    await submit(id, {
+      action: { value: { selected_option: { value: 'resolve' } } },
+      options: { value: { selected_options: [{ value: 'silent' }] } },
+      reason: { value: { value: 'duplicado' } },
+      note: { value: { value: 'cliente abriu outro ticket' } },
+    }, 'VA1');
+    await eventually('the note', () => h.thread(cardTs).includes('📝 Note by Maria: cliente abriu outro ticket'));
+    await eventually('resolved', async () => (await ticketOf('5511966660040')).status === 'resolved');
+    const [row] = await h.db.sql<{ close_reason: string }[]>`SELECT close_reason FROM tickets WHERE id = ${id}`;
+    expect(row!.close_reason).toBe('duplicado');
+  });
+
+  it('schedules a resolve from the form', async () => {
+    const cardTs = await h.customerWrites('5511966660041', 'Vini', 'oi');
+    const { id } = await ticketOf('5511966660041');
+    await submit(id, { action: { value: { selected_option: { value: 'resolve' } } }, delay: { value: { selected_option: { value: '1800000' } } } }, 'VA2');
+    await eventually('scheduled', () => h.thread(cardTs).find((t) => t.startsWith('⏰ Maria scheduled this ticket to resolve')));
+    expect((await ticketOf('5511966660041')).status).toBe('pending');
+  });
+
+  it('says so when used outside a ticket thread', async () => {
+    await shortcut('1700000999.000100', undefined, '900.2.shortcut');
+    const opened = h.slack.callsTo('views.open').find((c) => c.params.trigger_id === '900.2.shortcut');
+    expect(JSON.stringify(opened?.params.view)).toContain('This message is not in a ticket thread.');
+  });
+});
