@@ -24,6 +24,7 @@ export function ticketCardBlocks(card: TicketCard): { text: string; blocks: unkn
   ];
   const phone = maskPhone(card.customerPhone);
   if (phone) fields.push([t(locale, 'card.phone'), phone]);
+  if (card.windowClosesAt && card.status !== 'resolved') fields.push([t(locale, 'card.window'), windowState(card.windowClosesAt, locale)]);
   if (card.tags.length) fields.push([t(locale, 'card.tags'), card.tags.map((g) => `\`${g}\``).join(' ')]);
   if (card.contactNotes) fields.push([t(locale, 'card.notes'), t(locale, 'card.notes_count', { count: card.contactNotes })]);
   const blocks: unknown[] = [
@@ -84,4 +85,12 @@ function cardButtons(card: TicketCard, locale: Locale): unknown[] {
     });
   }
   return buttons;
+}
+
+/** The reply window: open (until when), closing soon (under 2 h left), or closed (templates only). */
+function windowState(closesAt: string, locale: Locale, now = Date.now()): string {
+  const at = Date.parse(closesAt);
+  const when = `<!date^${Math.floor(at / 1000)}^{time}|${closesAt.slice(11, 16)} UTC>`;
+  if (at <= now) return t(locale, 'card.window_closed');
+  return t(locale, at - now < 2 * 3_600_000 ? 'card.window_closing' : 'card.window_open', { when });
 }

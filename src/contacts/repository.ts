@@ -8,6 +8,8 @@ export interface Contact {
   name: string | null;
   phone: string | null;
   blocked: boolean;
+  /** Their previous message's time, before this one (the reply window it reopens, if any). */
+  previous_inbound_at?: Date | null;
 }
 
 /**
@@ -21,6 +23,7 @@ export async function upsertContactOnInbound(
   occurredAt: string,
 ): Promise<Contact> {
   const [row] = await db<Contact[]>`
+    WITH prev AS (SELECT last_inbound_at FROM contacts WHERE channel = ${channel} AND external_id = ${c.externalId})
     INSERT INTO contacts (channel, external_id, name, phone, last_inbound_at)
     VALUES (${channel}, ${c.externalId}, ${c.name ?? null}, ${c.phone ?? null}, ${occurredAt})
     ON CONFLICT (channel, external_id) DO UPDATE SET
@@ -29,7 +32,7 @@ export async function upsertContactOnInbound(
       phone = COALESCE(EXCLUDED.phone, contacts.phone),
       last_inbound_at = GREATEST(contacts.last_inbound_at, EXCLUDED.last_inbound_at),
       updated_at = now()
-    RETURNING id, channel, external_id, name, phone, blocked`;
+    RETURNING id, channel, external_id, name, phone, blocked, (SELECT last_inbound_at FROM prev) AS previous_inbound_at`;
   return row!;
 }
 

@@ -61,6 +61,8 @@ export interface TicketCard {
   contactNotes: number;
   /** A scheduled resolve: when, and whether a customer message cancels it. */
   scheduledClose: { at: string; keepOnReply: boolean } | null;
+  /** When the channel's reply window closes (customer's last message + window hours), if it has one. */
+  windowClosesAt: string | null;
   locale: string;
 }
 

@@ -30,7 +30,16 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ct
 
   const lanes = new LaneSet(tx);
   let ticket = await findActiveTicket(tx, contact.id, connection.id);
-  if (ticket) await cancelCloseOnReply(tx, ticket, ctx.locale, lanes);
+  if (ticket) {
+    await cancelCloseOnReply(tx, ticket, ctx.locale, lanes);
+    // The card shows the reply window; refresh it only when this message reopens one that was
+    // closing or closed (a card update per message would spend Slack's rate limit).
+    const hours = ctx.capabilitiesOf(ev.channel)?.windowHours;
+    const prev = contact.previous_inbound_at;
+    if (hours && prev && Date.parse(ev.occurredAt) - prev.getTime() > (hours - 2) * 3_600_000) {
+      await lanes.add(agentLane(ticket.id), { kind: 'card.update', ticketId: ticket.id });
+    }
+  }
   if (!ticket) {
     const opened = await openTicket(tx, { contactId: contact.id, connectionId: connection.id, departmentId: connection.department_id });
     ticket = opened.ticket;

@@ -39,7 +39,7 @@ export async function perform(deps: OperationDeps, op: OutboxOp): Promise<Effect
     case 'thread.post':
       return postToThread(deps, op.messageId, op.thread);
     case 'card.update': {
-      const { card, platform } = await loadCard(deps.sql, op.ticketId, deps.locale);
+      const { card, platform } = await loadCard(deps.sql, op.ticketId, deps.locale, windowOf(deps));
       const thread = await currentThread(deps.sql, op.ticketId, platform);
       if (thread) await bridgeFor(deps, platform).updateCard({ thread, card });
       return { lanes: await refreshHomes(deps.sql) };
@@ -55,7 +55,7 @@ export async function perform(deps: OperationDeps, op: OutboxOp): Promise<Effect
       return NOTHING;
     }
     case 'agent.notify': {
-      const { platform } = await loadCard(deps.sql, op.ticketId, deps.locale);
+      const { platform } = await loadCard(deps.sql, op.ticketId, deps.locale, windowOf(deps));
       const thread = await currentThread(deps.sql, op.ticketId, platform);
       if (thread) await bridgeFor(deps, platform).notify({ thread, userId: op.userId, text: op.text });
       return NOTHING;
@@ -107,7 +107,7 @@ export async function explainFailure(deps: OperationDeps, op: OutboxOp, key: 'de
 }
 
 async function openThread(deps: OperationDeps, ticketId: string): Promise<void> {
-  const { card, destination, platform } = await loadCard(deps.sql, ticketId, deps.locale);
+  const { card, destination, platform } = await loadCard(deps.sql, ticketId, deps.locale, windowOf(deps));
   if (await currentThread(deps.sql, ticketId, platform)) return;
   const thread = await bridgeFor(deps, platform).openThread({ destination, card });
   await deps.sql`
@@ -156,4 +156,8 @@ function bridgeFor(deps: OperationDeps, platform: string): AgentBridge {
   const bridge = deps.bridges.get(platform as AgentPlatform);
   if (!bridge) throw new Error(`the ${platform} bridge is not configured`);
   return bridge;
+}
+
+function windowOf(deps: OperationDeps): (channel: ChannelKind) => number | undefined {
+  return (channel) => deps.channels.get(channel)?.capabilities.windowHours;
 }

@@ -21,15 +21,19 @@ interface CardRow {
   contact_notes: number;
   scheduled_close_at: Date | null;
   scheduled_close_keep: boolean;
+  last_inbound_at: Date | null;
 }
 
-/** The ticket card's content, resolved to names, plus where the ticket's thread belongs. */
-export async function loadCard(db: Db, ticketId: string, locale: string): Promise<{ card: TicketCard; destination: string; platform: string }> {
+/**
+ * The ticket card's content, resolved to names, plus where the ticket's thread belongs.
+ * `windowHours` is the channel's reply window (capabilities), when it has one.
+ */
+export async function loadCard(db: Db, ticketId: string, locale: string, windowHours?: (channel: ChannelKind) => number | undefined): Promise<{ card: TicketCard; destination: string; platform: string }> {
   const [row] = await db<CardRow[]>`
     SELECT t.id, t.protocol, t.status, c.channel, ct.name AS contact_name, ct.phone AS contact_phone,
            ct.external_id AS contact_external_id, d.name AS department, a.display_name AS assignee,
            p.protocol AS previous_protocol, d.slack_channel AS department_channel,
-           c.agent_destination, c.agent_platform, t.scheduled_close_at, t.scheduled_close_keep,
+           c.agent_destination, c.agent_platform, t.scheduled_close_at, t.scheduled_close_keep, ct.last_inbound_at,
            ARRAY(SELECT g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id ORDER BY g.name) AS tags,
            (SELECT count(*)::int FROM contact_notes n WHERE n.contact_id = t.contact_id) AS contact_notes
     FROM tickets t
@@ -54,10 +58,16 @@ export async function loadCard(db: Db, ticketId: string, locale: string): Promis
       tags: row.tags,
       contactNotes: row.contact_notes,
       scheduledClose: row.scheduled_close_at && row.status !== 'resolved' ? { at: row.scheduled_close_at.toISOString(), keepOnReply: row.scheduled_close_keep } : null,
+      windowClosesAt: windowClose(row.last_inbound_at, windowHours?.(row.channel)),
       locale,
     },
     // A department's own channel wins over the connection's destination (transfers move tickets).
     destination: (row.agent_platform === 'slack' ? row.department_channel : null) ?? row.agent_destination,
     platform: row.agent_platform,
   };
+}
+
+function windowClose(lastInbound: Date | null, hours: number | undefined): string | null {
+  if (!lastInbound || !hours) return null;
+  return new Date(lastInbound.getTime() + hours * 3_600_000).toISOString();
 }

@@ -326,3 +326,24 @@ describe('the "Ticket actions" message shortcut', () => {
     expect(JSON.stringify(opened?.params.view)).toContain('This message is not in a ticket thread.');
   });
 });
+
+describe('the reply window on the card', () => {
+  it('shows when the 24-hour window closes, from the customer’s last message', async () => {
+    const cardTs = await h.customerWrites('5511966660050', 'Xena', 'oi');
+    const card = JSON.stringify(cardPost(cardTs).blocks);
+    expect(card).toContain('Reply window');
+    expect(card).toContain('🟢 open until <!date^');
+  });
+});
+
+describe('a customer reopening a closed window', () => {
+  it('refreshes the card’s window state', async () => {
+    const wa = '5511966660051';
+    const cardTs = await h.customerWrites(wa, 'Yara', 'oi');
+    await h.db.sql`UPDATE contacts SET last_inbound_at = now() - interval '30 hours' WHERE external_id = ${wa}`;
+    const before = h.slack.callsTo('chat.update').filter((u) => u.params.ts === cardTs).length;
+    await h.postMetaText(wa, 'Yara', 'voltei');
+    await eventually('the card refreshed', () => h.slack.callsTo('chat.update').filter((u) => u.params.ts === cardTs).length > before);
+    expect(JSON.stringify(h.slack.callsTo('chat.update').filter((u) => u.params.ts === cardTs).at(-1)!.params.blocks)).toContain('🟢 open until');
+  });
+});

@@ -65,7 +65,7 @@ describe('the card title fits Block Kit', () => {
   it('stays under 3000 characters for a huge, entity-heavy name', () => {
     const card = ticketCardBlocks({
       ticketId: '1', protocol: '20261121-000001', status: 'pending', channel: 'whatsapp', customerName: '&'.repeat(5000),
-      customerPhone: null, department: 'General', assignee: null, previousProtocol: null, tags: [], contactNotes: 0, scheduledClose: null, locale: 'en',
+      customerPhone: null, department: 'General', assignee: null, previousProtocol: null, tags: [], contactNotes: 0, scheduledClose: null, windowClosesAt: null, locale: 'en',
     });
     const title = (card.blocks[0] as { text: { text: string } }).text.text;
     expect(title.length).toBeLessThanOrEqual(3000);

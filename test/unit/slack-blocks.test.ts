@@ -16,6 +16,7 @@ const card = (o: Partial<TicketCard> = {}): TicketCard => ({
   tags: [],
   contactNotes: 0,
   scheduledClose: null,
+  windowClosesAt: null,
   locale: 'en',
   ...o,
 });
@@ -143,5 +144,21 @@ describe('tags and contact notes on the card', () => {
     const rich = JSON.stringify(ticketCardBlocks(card({ tags: ['vip', 'boleto'], contactNotes: 2 })).blocks);
     expect(rich).toContain('`vip` `boleto`');
     expect(rich).toContain('📌 2');
+  });
+});
+
+describe('the reply window on the card', () => {
+  it.each([
+    [6 * 3_600_000, '🟢 open until'],
+    [3_600_000, '🟠 closes at'],
+    [-60_000, '🔴 closed'],
+  ])('closes in %i ms → %s', (inMs, shown) => {
+    const blocks = JSON.stringify(ticketCardBlocks(card({ windowClosesAt: new Date(Date.now() + inMs).toISOString() })).blocks);
+    expect(blocks).toContain('Reply window');
+    expect(blocks).toContain(shown);
+  });
+  it('is not shown without a window or once resolved', () => {
+    expect(JSON.stringify(ticketCardBlocks(card()).blocks)).not.toContain('Reply window');
+    expect(JSON.stringify(ticketCardBlocks(card({ status: 'resolved', windowClosesAt: new Date(Date.now() + 1e6).toISOString() })).blocks)).not.toContain('Reply window');
   });
 });
