@@ -165,6 +165,7 @@ export function parseActionsSubmission(body: unknown): { record: InboundRecord }
     keepOnReply: options.has('keep'),
     delayMs,
     note,
+    farewell: v.farewell?.value.value?.trim() || undefined,
     occurredAt: new Date().toISOString(),
   };
   return { record: { event, dedupeKey: `slack:v:${p.data.view.id}`, orderingKey: `slack:ticket:${ticketId}` } };

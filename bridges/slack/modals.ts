@@ -87,6 +87,7 @@ export function actionsModal(ticketId: string, locale: Locale): unknown {
         element: { type: 'static_select', action_id: 'value', options: DELAYS.map(([label, ms]) => option(String(ms), label)) },
       },
       { type: 'input', block_id: 'reason', optional: true, label: text(t(locale, 'modal.transfer_reason')), element: { type: 'plain_text_input', action_id: 'value', max_length: 500 } },
+      { type: 'input', block_id: 'farewell', optional: true, label: text(t(locale, 'modal.actions_farewell')), element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 1000 } },
       { type: 'input', block_id: 'note', optional: true, label: text(t(locale, 'modal.actions_note')), element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 3000 } },
     ],
   };

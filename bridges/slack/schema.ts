@@ -94,6 +94,7 @@ export const actionsSubmission = z.object({
         options: z.object({ value: z.object({ selected_options: z.array(z.object({ value: z.string() })).nullish() }) }).optional(),
         delay: z.object({ value: selected }).optional(),
         reason: z.object({ value: z.object({ value: z.string().nullish() }) }).optional(),
+        farewell: z.object({ value: z.object({ value: z.string().nullish() }) }).optional(),
         note: z.object({ value: z.object({ value: z.string().nullish() }) }).optional(),
       }),
     }),

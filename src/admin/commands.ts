@@ -12,6 +12,7 @@ import { signatureCommand } from './signature.js';
 import { adminCommand, modeCommand } from './roles.js';
 import { retryCommand } from './retry.js';
 import { agentCommand } from './agents.js';
+import { farewellCommand } from './farewell.js';
 import { searchCommand, ticketsCommand, type ThreadLinker } from './tickets.js';
 import { wordAt, type CommandToken } from './tokens.js';
 
@@ -79,6 +80,8 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       if (changing && !(await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile))) return t(ctx.locale, 'admin.refused');
       return modeCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, tokens.slice(1));
     }
+    case 'farewell':
+      return farewellCommand(deps.sql, ctx, ctx.text.replace(/^\s*\S+/, ''));
     case 'signature':
       return signatureCommand(deps.sql, ctx, ctx.text.replace(/^\s*\S+/, ''), () =>
         isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile),

@@ -13,14 +13,17 @@ export async function messageCommand(sql: Sql, locale: Locale, actor: string, te
   const kind = match[1]!.toLowerCase();
   const value = (match[2] ?? '').trim();
   if (!MESSAGE_KINDS.includes(kind as MessageKind) || !value) return t(locale, 'message.usage');
+  // `default`: Ponte's own text for this kind, in the workspace's language (stored as text, so
+  // an admin can see and edit exactly what customers get).
+  const chosen = value.toLowerCase() === 'default' ? t(locale, `default.${kind as MessageKind}`) : value;
   if (value.toLowerCase() === 'off') {
     await setMessageText(sql, kind as MessageKind, null, actor);
     await audit(sql, actor, kind, null);
     return t(locale, 'message.cleared', { kind });
   }
-  await setMessageText(sql, kind as MessageKind, value, actor);
-  await audit(sql, actor, kind, value);
-  return t(locale, 'message.set', { kind, text: value.replace(/\n/g, '\n>') });
+  await setMessageText(sql, kind as MessageKind, chosen, actor);
+  await audit(sql, actor, kind, chosen);
+  return t(locale, 'message.set', { kind, text: chosen.replace(/\n/g, '\n>') });
 }
 
 async function current(sql: Sql, locale: Locale): Promise<string> {

@@ -9,6 +9,8 @@ export interface Agent {
   role: 'agent' | 'admin';
   platform_admin: boolean;
   signature_enabled: boolean;
+  /** This agent's own farewell message (overrides the workspace's when they resolve). */
+  closing_message: string | null;
   profile_fetched_at: Date | null;
 }
 
@@ -17,7 +19,7 @@ export const PROFILE_TTL_MS = 24 * 60 * 60 * 1000;
 
 export async function findAgent(db: Db, platform: AgentPlatform, userId: string): Promise<Agent | undefined> {
   const [row] = await db<Agent[]>`
-    SELECT id, platform, platform_user_id, display_name, role, platform_admin, signature_enabled, profile_fetched_at
+    SELECT id, platform, platform_user_id, display_name, role, platform_admin, signature_enabled, closing_message, profile_fetched_at
     FROM agents WHERE platform = ${platform} AND platform_user_id = ${userId}`;
   return row;
 }
@@ -33,7 +35,7 @@ export async function saveAgentProfile(
     VALUES (${platform}, ${userId}, ${profile.displayName}, ${profile.platformAdmin}, now())
     ON CONFLICT (platform, platform_user_id) DO UPDATE SET
       display_name = EXCLUDED.display_name, platform_admin = EXCLUDED.platform_admin, profile_fetched_at = now()
-    RETURNING id, platform, platform_user_id, display_name, role, platform_admin, signature_enabled, profile_fetched_at`;
+    RETURNING id, platform, platform_user_id, display_name, role, platform_admin, signature_enabled, closing_message, profile_fetched_at`;
   return row!;
 }
 
@@ -43,7 +45,7 @@ export function profileIsFresh(agent: Agent | undefined, now = Date.now()): bool
 
 export async function findAgentById(db: Db, id: string): Promise<Agent | undefined> {
   const [row] = await db<Agent[]>`
-    SELECT id, platform, platform_user_id, display_name, role, platform_admin, signature_enabled, profile_fetched_at
+    SELECT id, platform, platform_user_id, display_name, role, platform_admin, signature_enabled, closing_message, profile_fetched_at
     FROM agents WHERE id = ${id}`;
   return row;
 }

@@ -74,6 +74,8 @@ export interface AgentActionEvent {
   keepOnReply?: boolean;
   /** An internal note written in a form, posted in the thread. */
   note?: string;
+  /** A farewell typed for this resolve (else the agent's own, else the workspace's). */
+  farewell?: string;
   /** Where the control was, so a refusal can be shown to the person who used it. */
   containerId: string;
   threadId: string;

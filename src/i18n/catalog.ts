@@ -136,6 +136,7 @@ const en = {
     '`/ponte tickets [pending|mine|open|all] [#department] [@agent] [oldest]`: find work\n' +
     '`/ponte search <name|phone|protocol>`: find a ticket\n' +
     '`/ponte signature on|off`: sign your replies or not; admins: `signature format|lock`\n' +
+    '`/ponte farewell <text|off>`: your own farewell message when you resolve\n' +
     '`/ponte admin add|remove|list @person`, `/ponte mode explicit|open`: admins and the reply mode (admins)\n' +
     '`/ponte agent add|remove|list @person [department…]`: who works in which department (admins)\n' +
     '`/ponte help`: this list\n' +
@@ -146,7 +147,7 @@ const en = {
   'connect.bad_channel': 'Pick the channel from Slack’s autocomplete (type `#` and choose it), so Ponte gets its id.',
   'connect.done': 'WhatsApp number `{account}` now opens tickets in <#{channel}>.',
   'connect.moved': 'WhatsApp number `{account}` moved to <#{channel}> (it was in <#{previous}>). Open tickets keep their threads.',
-  'message.usage': 'Usage: `/ponte message <greeting|away|accept|transfer|farewell> <text>` (or `off`). Variables: {name}, {agent}, {protocol}, {department}.',
+  'message.usage': 'Usage: `/ponte message <greeting|away|accept|transfer|farewell> <text>` (or `off`, or `default` for Ponte’s own text in this language). Variables: {name}, {agent}, {protocol}, {department}.',
   'message.set': 'The {kind} message is now:\n>{text}',
   'message.cleared': 'The {kind} message is off: none is sent.',
   'message.current': '*Customer messages* (greeting or, outside business hours, away: when a ticket opens; then on accept, transfer to a department, resolve)',
@@ -208,6 +209,15 @@ const en = {
   'phone.shown': 'Phone of {name}: {phone}',
   'phone.refused': 'Only agents of *{department}* (and admins) see the full number. An admin can add you: `/ponte agent add @you {department}`.',
   'card.more_phone': 'Show phone (only to me)',
+  'default.greeting': 'Hi {name}! We got your message and will answer soon. Your protocol is {protocol}.',
+  'default.away': 'Hi {name}! We are outside business hours right now and will answer as soon as we are back. Your protocol is {protocol}.',
+  'default.accept': '{agent} is helping you now. Protocol {protocol}.',
+  'default.transfer': 'You have been transferred to {department}. Someone there will be with you shortly.',
+  'default.farewell': 'Thank you for getting in touch, {name}! This conversation is closed (protocol {protocol}). Write anytime to start a new one.',
+  'farewell.usage': 'Usage: `/ponte farewell <text>` sets your own farewell message (used when you resolve, instead of the workspace one); `/ponte farewell off` goes back to the workspace one.',
+  'farewell.set': 'When you resolve a ticket, customers now get: {text}',
+  'farewell.cleared': 'When you resolve a ticket, customers get the workspace farewell message (if one is set).',
+  'modal.actions_farewell': 'Farewell text for this resolve (empty: the usual one)',
   'status.title': '*Ponte status*',
   'status.connections': '*Connections*',
   'status.no_connections': 'No connections yet. An admin can run `/ponte connect whatsapp <phone_number_id> #channel`.',
@@ -354,6 +364,7 @@ const ptBR: Record<MessageKey, string> = {
     '`/ponte tickets [pending|mine|open|all] [#setor] [@atendente] [oldest]`: encontrar trabalho\n' +
     '`/ponte search <nome|telefone|protocolo>`: encontrar um ticket\n' +
     '`/ponte signature on|off`: assinar suas respostas ou não; administradores: `signature format|lock`\n' +
+    '`/ponte farewell <texto|off>`: sua própria mensagem de despedida ao resolver\n' +
     '`/ponte admin add|remove|list @pessoa`, `/ponte mode explicit|open`: administradores e o modo de resposta (administradores)\n' +
     '`/ponte agent add|remove|list @pessoa [setor…]`: quem atende em qual setor (administradores)\n' +
     '`/ponte help`: esta lista\n' +
@@ -364,7 +375,7 @@ const ptBR: Record<MessageKey, string> = {
   'connect.bad_channel': 'Escolha o canal pelo autocompletar do Slack (digite `#` e selecione), para o Ponte receber o id dele.',
   'connect.done': 'O número de WhatsApp `{account}` agora abre tickets em <#{channel}>.',
   'connect.moved': 'O número de WhatsApp `{account}` mudou para <#{channel}> (estava em <#{previous}>). Tickets abertos mantêm suas threads.',
-  'message.usage': 'Uso: `/ponte message <greeting|away|accept|transfer|farewell> <texto>` (ou `off`). Variáveis: {name}, {agent}, {protocol}, {department}.',
+  'message.usage': 'Uso: `/ponte message <greeting|away|accept|transfer|farewell> <texto>` (ou `off`, ou `default` para o texto do próprio Ponte neste idioma). Variáveis: {name}, {agent}, {protocol}, {department}.',
   'message.set': 'A mensagem de {kind} agora é:\n>{text}',
   'message.cleared': 'A mensagem de {kind} está desligada: nenhuma é enviada.',
   'message.current': '*Mensagens ao cliente* (saudação ou, fora do horário, ausência: quando o ticket abre; depois no aceite, na transferência para um setor e ao resolver)',
@@ -426,6 +437,15 @@ const ptBR: Record<MessageKey, string> = {
   'phone.shown': 'Telefone de {name}: {phone}',
   'phone.refused': 'Só atendentes de *{department}* (e administradores) veem o número completo. Um administrador pode adicionar você: `/ponte agent add @você {department}`.',
   'card.more_phone': 'Ver telefone (só para mim)',
+  'default.greeting': 'Olá {name}! Recebemos sua mensagem e já vamos responder. Seu protocolo é {protocol}.',
+  'default.away': 'Olá {name}! Estamos fora do horário de atendimento agora e responderemos assim que voltarmos. Seu protocolo é {protocol}.',
+  'default.accept': '{agent} vai te atender agora. Protocolo {protocol}.',
+  'default.transfer': 'Você foi transferido para {department}. Logo alguém de lá vai te atender.',
+  'default.farewell': 'Obrigado pelo contato, {name}! Este atendimento foi encerrado (protocolo {protocol}). Escreva quando quiser para iniciar um novo.',
+  'farewell.usage': 'Uso: `/ponte farewell <texto>` define sua própria mensagem de despedida (usada quando você resolve, no lugar da do workspace); `/ponte farewell off` volta para a do workspace.',
+  'farewell.set': 'Quando você resolver um ticket, o cliente recebe: {text}',
+  'farewell.cleared': 'Quando você resolver um ticket, o cliente recebe a despedida do workspace (se houver uma).',
+  'modal.actions_farewell': 'Despedida para esta resolução (vazio: a de sempre)',
   'status.title': '*Status do Ponte*',
   'status.connections': '*Conexões*',
   'status.no_connections': 'Nenhuma conexão ainda. Um administrador pode rodar `/ponte connect whatsapp <phone_number_id> #canal`.',

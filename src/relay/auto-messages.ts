@@ -39,9 +39,9 @@ async function ticketFacts(tx: Tx, ticketId: string): Promise<TicketFacts> {
  */
 export async function queueAutoMessage(
   tx: Tx,
-  o: { ticketId: string; kind: MessageKind; agentId: string | null; agentName: string; caps: ChannelCapabilities; lanes: LaneSet },
+  o: { ticketId: string; kind: MessageKind; agentId: string | null; agentName: string; caps: ChannelCapabilities; lanes: LaneSet; override?: string | null },
 ): Promise<boolean> {
-  const template = await getMessageText(tx, o.kind);
+  const template = o.override || (await getMessageText(tx, o.kind));
   if (!template) return false;
   const body = fillTemplate(template, await templateVars(tx, o.ticketId, o.agentName));
   const messageId = await insertMessage(tx, { ticketId: o.ticketId, direction: 'outbound', body, kind: `auto.${o.kind}`, authorAgentId: o.agentId, deliveryStatus: 'queued' });

@@ -61,3 +61,37 @@ describe('greeting and away messages', () => {
     expect(bodiesTo('5511955550104')).toEqual([]);
   });
 });
+
+describe('default texts and the farewell chain', () => {
+  const say = (ts: string, text: string, user = 'UAGENT01') => h.agentSays({ channel: 'CSUPPORT1', user, text, threadTs: ts });
+
+  it('sets Ponte’s own text for a message in the workspace language', async () => {
+    expect(await h.slashCommand('message farewell default')).toMatch(/farewell message is now:\n>Thank you for getting in touch, \{name\}!/);
+    const wa = '5511955550110';
+    const ts = await h.customerWrites(wa, 'Zuza', 'valeu');
+    await say(ts, '!resolve');
+    await eventually('the default farewell', () => bodiesTo(wa).some((b) => b.startsWith('Thank you for getting in touch, Zuza! This conversation is closed (protocol ')));
+  });
+
+  it('uses the agent’s own farewell over the workspace’s, and a typed one over both', async () => {
+    expect(await h.slashCommand('farewell Até a próxima, {name}! — {agent}', 'UAGENT02')).toMatch(/customers now get/);
+    const a = '5511955550111';
+    const tsA = await h.customerWrites(a, 'Ana B', 'ok');
+    await say(tsA, '!resolve', 'UAGENT02');
+    await eventually('João’s own farewell', () => bodiesTo(a).includes('Até a próxima, Ana B! — João'));
+
+    const b = '5511955550112';
+    const tsB = await h.customerWrites(b, 'Bel', 'ok');
+    const [t] = await h.db.sql<{ id: string }[]>`SELECT t.id FROM tickets t JOIN contacts c ON c.id = t.contact_id WHERE c.external_id = ${b}`;
+    await h.postSlack(new URLSearchParams({ payload: JSON.stringify({
+      type: 'view_submission', user: { id: 'UAGENT02' }, team: { id: 'T0001' },
+      view: { id: 'VF1', callback_id: 'ponte.ticket_actions.view', private_metadata: t!.id, state: { values: {
+        action: { value: { selected_option: { value: 'resolve' } } },
+        farewell: { value: { value: 'Resolvido por aqui, {name}. Qualquer coisa, chama!' } },
+      } } },
+    }) }).toString(), 'application/x-www-form-urlencoded');
+    await eventually('the typed farewell', () => bodiesTo(b).includes('Resolvido por aqui, Bel. Qualquer coisa, chama!'));
+    expect(tsB).toBeTruthy();
+    expect(await h.slashCommand('farewell off', 'UAGENT02')).toMatch(/workspace farewell/);
+  });
+});
