@@ -15,6 +15,7 @@ import { sweep } from './relay/sweeper.js';
 import { runCommand } from './admin/commands.js';
 import { listDepartments } from './departments/repository.js';
 import { findTicketByThread } from './tickets/repository.js';
+import { contactDetailsForTicket } from './contacts/repository.js';
 import { SecretBox } from './crypto/secrets.js';
 import type { AgentPlatform, ChannelKind } from './core/events.js';
 import type { AgentBridge, CustomerChannel, ThreadRef } from './core/ports.js';
@@ -144,6 +145,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         openView: slack ? (triggerId, view) => slack.openView(triggerId, view) : undefined,
         listDepartments: () => listDepartments(sql),
         ticketForThread: async (channelId, threadTs) => (await findTicketByThread(sql, 'slack', channelId, threadTs))?.id,
+        contactForTicket: (ticketId) => contactDetailsForTicket(sql, ticketId),
       };
       if (slack) {
         slack.client.auth.test().then(

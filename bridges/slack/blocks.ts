@@ -78,6 +78,7 @@ function cardButtons(card: TicketCard, locale: Locale): unknown[] {
       options: [
         ...(card.status === 'open' ? [option('return', t(locale, 'card.more_return'))] : []),
         option('contact', t(locale, 'card.more_contact')),
+        option('edit_contact', t(locale, 'card.more_edit_contact')),
         ...(card.customerPhone ? [option('phone', t(locale, 'card.more_phone'))] : []),
         option('block', t(locale, 'card.more_block')),
         option('unblock', t(locale, 'card.more_unblock')),

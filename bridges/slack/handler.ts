@@ -2,8 +2,18 @@ import type { InboxPort } from '../../src/core/inbound-record.js';
 import type { CommandContext } from '../../src/admin/commands.js';
 import type { CommandToken } from '../../src/admin/tokens.js';
 import type { Locale } from '../../src/i18n/catalog.js';
-import { parseActionsSubmission, parseEventCallback, parseInteraction, parseTransferSubmission, ticketActionsShortcut, tokenizeCommand, transferButton } from './inbound.js';
-import { actionsModal, transferModal } from './modals.js';
+import {
+  editContactChoice,
+  parseActionsSubmission,
+  parseContactSubmission,
+  parseEventCallback,
+  parseInteraction,
+  parseTransferSubmission,
+  ticketActionsShortcut,
+  tokenizeCommand,
+  transferButton,
+} from './inbound.js';
+import { actionsModal, contactModal, transferModal } from './modals.js';
 import { t } from '../../src/i18n/catalog.js';
 import { slackToPlain } from './mrkdwn.js';
 import { slashCommand, urlVerification } from './schema.js';
@@ -20,6 +30,8 @@ export interface SlackHandlerDeps {
   listDepartments?: () => Promise<{ id: string; name: string }[]>;
   /** The ticket a thread belongs to, for the message shortcut. */
   ticketForThread?: (channelId: string, threadTs: string) => Promise<string | undefined>;
+  /** A ticket's contact details, to prefill the contact form. */
+  contactForTicket?: (ticketId: string) => Promise<{ name: string | null; email: string | null; fields: Record<string, string> } | undefined>;
 }
 
 /** One Slack delivery, whichever way it came (HTTP or Socket Mode). */
@@ -71,6 +83,24 @@ export async function handleSlackDelivery(deps: SlackHandlerDeps, d: SlackDelive
         const departments = (await deps.listDepartments?.()) ?? [];
         await deps.openView(transfer.triggerId, transferModal(transfer.ticketId, departments, deps.locale));
         await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.block_actions', reason: 'opened_transfer_modal' }]);
+        return undefined;
+      }
+      const editContact = editContactChoice(d.body);
+      if (editContact && deps.openView) {
+        const contact = await deps.contactForTicket?.(editContact.ticketId);
+        if (contact) await deps.openView(editContact.triggerId, contactModal(editContact.ticketId, contact, deps.locale));
+        await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.block_actions', reason: 'opened_contact_modal' }]);
+        return undefined;
+      }
+      const contactForm = parseContactSubmission(d.body);
+      if (contactForm && 'errors' in contactForm) {
+        const errors: Record<string, string> = {};
+        if (contactForm.errors.email) errors.email = t(deps.locale, 'modal.contact_bad_email');
+        if (contactForm.errors.fields) errors.fields = t(deps.locale, 'modal.contact_bad_fields');
+        return { response_action: 'errors', errors };
+      }
+      if (contactForm) {
+        await deps.inbox.accept('slack', [contactForm.record]);
         return undefined;
       }
       const shortcut = ticketActionsShortcut(d.body);

@@ -32,3 +32,4 @@ export const TRANSFER_VIEW = 'ponte.transfer';
 /** The "Ticket actions" message shortcut and the modal it opens (private_metadata: ticket id). */
 export const ACTIONS_SHORTCUT = 'ponte.ticket_actions';
 export const ACTIONS_VIEW = 'ponte.ticket_actions.view';
+export const CONTACT_VIEW = 'ponte.contact';

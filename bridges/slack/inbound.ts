@@ -1,9 +1,9 @@
 import type { AgentActionEvent, AgentHomeEvent, AgentMessageEvent } from '../../src/core/events.js';
 import type { IgnoredRecord, InboundRecord } from '../../src/core/inbound-record.js';
 import type { CommandToken } from '../../src/admin/tokens.js';
-import { ACTIONS_SHORTCUT, ACTIONS_VIEW, ACTION_IDS, MORE_ACTIONS, TRANSFER_VIEW, eventDedupeKey, interactionDedupeKey, isoFromTs, messageId, threadOrderingKey } from './ids.js';
+import { ACTIONS_SHORTCUT, ACTIONS_VIEW, ACTION_IDS, CONTACT_VIEW, MORE_ACTIONS, TRANSFER_VIEW, eventDedupeKey, interactionDedupeKey, isoFromTs, messageId, threadOrderingKey } from './ids.js';
 import { slackToPlain } from './mrkdwn.js';
-import { actionsSubmission, appHomeOpened, blockActions, eventCallback, messageEvent, messageShortcut, transferSubmission } from './schema.js';
+import { actionsSubmission, appHomeOpened, blockActions, contactSubmission, eventCallback, messageEvent, messageShortcut, transferSubmission } from './schema.js';
 
 /** Subtypes that are a person writing; everything else (edits, joins, bots) is not relayed. */
 const PERSON_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
@@ -166,6 +166,38 @@ export function parseActionsSubmission(body: unknown): { record: InboundRecord }
     delayMs,
     note,
     farewell: v.farewell?.value.value?.trim() || undefined,
+    occurredAt: new Date().toISOString(),
+  };
+  return { record: { event, dedupeKey: `slack:v:${p.data.view.id}`, orderingKey: `slack:ticket:${ticketId}` } };
+}
+
+/** The More menu's "Edit contact details": the form must open within the trigger's 3 s. */
+export function editContactChoice(body: unknown): { ticketId: string; triggerId: string } | undefined {
+  const p = blockActions.safeParse(body);
+  const m = p.success ? /^edit_contact:(\d{1,18})$/.exec(p.data.actions[0]?.selected_option?.value ?? '') : null;
+  return p.success && m && p.data.actions[0]?.action_id === ACTION_IDS.more ? { ticketId: m[1]!, triggerId: p.data.trigger_id } : undefined;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const FIELD_LINE = /^([a-z0-9][a-z0-9_-]{0,31})\s*:\s*(.+)$/i;
+
+/** The contact form → a contact edit; errors name the block to show them under. */
+export function parseContactSubmission(body: unknown): { record: InboundRecord } | { errors: { email?: 'bad_email'; fields?: 'bad_fields' } } | undefined {
+  const p = contactSubmission.safeParse(body);
+  if (!p.success || p.data.view.callback_id !== CONTACT_VIEW || !/^\d{1,18}$/.test(p.data.view.private_metadata)) return undefined;
+  const v = p.data.view.state.values;
+  const email = v.email?.value.value?.trim() || null;
+  if (email && !EMAIL.test(email)) return { errors: { email: 'bad_email' } };
+  const fields: Record<string, string> = {};
+  for (const line of (v.fields?.value.value ?? '').split('\n').map((l) => l.trim()).filter(Boolean)) {
+    const m = FIELD_LINE.exec(line);
+    if (!m) return { errors: { fields: 'bad_fields' } };
+    fields[m[1]!.toLowerCase()] = m[2]!.trim().slice(0, 500);
+  }
+  const ticketId = p.data.view.private_metadata;
+  const event: AgentActionEvent = {
+    type: 'agent.action', platform: 'slack', action: 'contact_edit', ticketId, userId: p.data.user.id, containerId: '', threadId: '',
+    contact: { name: v.name?.value.value?.trim().slice(0, 120) || null, email, fields },
     occurredAt: new Date().toISOString(),
   };
   return { record: { event, dedupeKey: `slack:v:${p.data.view.id}`, orderingKey: `slack:ticket:${ticketId}` } };

@@ -1,5 +1,5 @@
 import { t, type Locale } from '../../src/i18n/catalog.js';
-import { ACTIONS_VIEW, TRANSFER_VIEW } from './ids.js';
+import { ACTIONS_VIEW, CONTACT_VIEW, TRANSFER_VIEW } from './ids.js';
 
 const text = (s: string) => ({ type: 'plain_text', text: s.slice(0, 75), emoji: true });
 
@@ -89,6 +89,31 @@ export function actionsModal(ticketId: string, locale: Locale): unknown {
       { type: 'input', block_id: 'reason', optional: true, label: text(t(locale, 'modal.transfer_reason')), element: { type: 'plain_text_input', action_id: 'value', max_length: 500 } },
       { type: 'input', block_id: 'farewell', optional: true, label: text(t(locale, 'modal.actions_farewell')), element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 1000 } },
       { type: 'input', block_id: 'note', optional: true, label: text(t(locale, 'modal.actions_note')), element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 3000 } },
+    ],
+  };
+}
+
+/** Contact details: name, e-mail, and custom fields one per line as `field: value`. */
+export function contactModal(ticketId: string, c: { name: string | null; email: string | null; fields: Record<string, string> }, locale: Locale): unknown {
+  const input = (block: string, label: string, initial: string | null, multiline = false) => ({
+    type: 'input',
+    block_id: block,
+    optional: true,
+    label: text(label),
+    element: { type: 'plain_text_input', action_id: 'value', multiline, ...(initial ? { initial_value: initial } : {}) },
+  });
+  const fields = Object.entries(c.fields).map(([k, v]) => `${k}: ${v}`).join('\n');
+  return {
+    type: 'modal',
+    callback_id: CONTACT_VIEW,
+    private_metadata: ticketId,
+    title: text(t(locale, 'modal.contact_title')),
+    submit: text(t(locale, 'modal.contact_submit')),
+    close: text(t(locale, 'card.cancel')),
+    blocks: [
+      input('name', t(locale, 'modal.contact_name'), c.name),
+      input('email', t(locale, 'modal.contact_email'), c.email),
+      input('fields', t(locale, 'modal.contact_fields'), fields || null, true),
     ],
   };
 }

@@ -100,3 +100,15 @@ export const actionsSubmission = z.object({
     }),
   }),
 });
+
+const textValue = z.object({ value: z.object({ value: z.string().nullish() }) }).optional();
+export const contactSubmission = z.object({
+  type: z.literal('view_submission'),
+  user: z.object({ id: z.string() }),
+  view: z.object({
+    id: z.string(),
+    callback_id: z.string(),
+    private_metadata: z.string(),
+    state: z.object({ values: z.object({ name: textValue, email: textValue, fields: textValue }) }),
+  }),
+});

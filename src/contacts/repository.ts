@@ -36,3 +36,10 @@ export async function upsertContactOnInbound(
   return row!;
 }
 
+
+/** The details an agent can edit, for a ticket's contact (prefills the contact form). */
+export async function contactDetailsForTicket(db: Db, ticketId: string): Promise<{ name: string | null; email: string | null; fields: Record<string, string> } | undefined> {
+  const [row] = await db<{ name: string | null; email: string | null; fields: Record<string, string> }[]>`
+    SELECT c.name, c.email, c.custom_fields AS fields FROM tickets t JOIN contacts c ON c.id = t.contact_id WHERE t.id = ${ticketId}`;
+  return row;
+}

@@ -62,7 +62,7 @@ export interface AgentMessageEvent {
 export interface AgentActionEvent {
   type: 'agent.action';
   platform: AgentPlatform;
-  action: 'accept' | 'resolve' | 'transfer' | 'return' | 'block' | 'unblock' | 'contact' | 'phone' | 'note';
+  action: 'accept' | 'resolve' | 'transfer' | 'return' | 'block' | 'unblock' | 'contact' | 'phone' | 'note' | 'contact_edit';
   ticketId: string;
   userId: string;
   /** For `transfer`: a person (platform user id) or a department, and an optional reason. */
@@ -76,6 +76,8 @@ export interface AgentActionEvent {
   note?: string;
   /** A farewell typed for this resolve (else the agent's own, else the workspace's). */
   farewell?: string;
+  /** For `contact_edit`: the contact's details as the form left them. */
+  contact?: { name: string | null; email: string | null; fields: Record<string, string> };
   /** Where the control was, so a refusal can be shown to the person who used it. */
   containerId: string;
   threadId: string;

@@ -9,7 +9,7 @@ import { ignored, type Outcome } from './outcome.js';
 import { runTicketCommand, type ActionContext } from './ticket-actions.js';
 import { transferToAgent, transferToDepartment } from './transfer.js';
 import { setContactBlocked } from './blocking.js';
-import { contactCommand } from './annotations.js';
+import { contactCommand, saveContactDetails } from './annotations.js';
 import { findAgent } from '../agents/repository.js';
 import { findDepartmentById } from '../departments/repository.js';
 import { t } from '../i18n/catalog.js';
@@ -49,6 +49,10 @@ export async function handleAgentAction(tx: Tx, ev: AgentActionEvent, agent: Age
   }
   if (ev.action === 'contact') {
     await contactCommand(actx, '');
+    return { state: 'done', lanes: lanes.list() };
+  }
+  if (ev.action === 'contact_edit' && ev.contact) {
+    await saveContactDetails(actx, ev.contact);
     return { state: 'done', lanes: lanes.list() };
   }
   if (ev.action === 'phone') {

@@ -90,3 +90,14 @@ async function editContact(ctx: ActionContext, what: string, value: string): Pro
   await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'card.update', ticketId: ctx.ticket.id });
   return notice(ctx, t(ctx.locale, 'contact.updated'));
 }
+
+/** The contact form's result: the form shows every field, so what it sends replaces them. */
+export async function saveContactDetails(ctx: ActionContext, c: { name: string | null; email: string | null; fields: Record<string, string> }): Promise<void> {
+  await ctx.tx`
+    UPDATE contacts SET
+      name = COALESCE(${c.name}, name), name_edited = name_edited OR ${c.name !== null},
+      email = ${c.email}, custom_fields = ${ctx.tx.json(c.fields)}, updated_at = now()
+    WHERE id = ${ctx.ticket.contact_id}`;
+  await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'card.update', ticketId: ctx.ticket.id });
+  await notice(ctx, t(ctx.locale, 'contact.updated'));
+}

@@ -243,7 +243,7 @@ describe('the card’s More menu', () => {
     const cardTs = await h.customerWrites('5511966660020', 'Rafa', 'oi');
     const { id } = await ticketOf('5511966660020');
     const pending = buttonsOf(cardPost(cardTs).blocks).find((b) => b.action_id === 'ticket.more') as unknown as { options: { value: string }[] };
-    expect(pending.options.map((o) => o.value)).toEqual([`contact:${id}`, `phone:${id}`, `block:${id}`, `unblock:${id}`]);
+    expect(pending.options.map((o) => o.value)).toEqual([`contact:${id}`, `edit_contact:${id}`, `phone:${id}`, `block:${id}`, `unblock:${id}`]);
 
     await press('accept', id, 'UAGENT01', cardTs);
     await eventually('open', async () => (await ticketOf('5511966660020')).status === 'open');
@@ -345,5 +345,36 @@ describe('a customer reopening a closed window', () => {
     await h.postMetaText(wa, 'Yara', 'voltei');
     await eventually('the card refreshed', () => h.slack.callsTo('chat.update').filter((u) => u.params.ts === cardTs).length > before);
     expect(JSON.stringify(h.slack.callsTo('chat.update').filter((u) => u.params.ts === cardTs).at(-1)!.params.blocks)).toContain('🟢 open until');
+  });
+});
+
+describe('the contact form', () => {
+  it('opens prefilled from More, validates, and saves name, e-mail and fields', async () => {
+    const wa = '5511966660060';
+    const cardTs = await h.customerWrites(wa, 'perfil_zap', 'oi');
+    const { id } = await ticketOf(wa);
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: '!contact set cpf 111', threadTs: cardTs });
+    await eventually('field set', () => h.thread(cardTs).includes('Contact updated.'));
+    await h.postSlack(interactionBody({
+      type: 'block_actions', user: { id: 'UAGENT01' }, trigger_id: '777.1.contact', team: { id: 'T0001' },
+      container: { type: 'message', channel_id: CHANNEL, message_ts: cardTs },
+      actions: [{ action_id: 'ticket.more', type: 'overflow', selected_option: { value: `edit_contact:${id}` }, action_ts: `${Date.now() / 1000}` }],
+    }), 'application/x-www-form-urlencoded');
+    const opened = h.slack.callsTo('views.open').find((c) => c.params.trigger_id === '777.1.contact');
+    expect(JSON.stringify(opened?.params.view)).toContain('"initial_value":"cpf: 111"');
+    const submit = (values: Record<string, unknown>, viewId: string) => h.postSlack(interactionBody({
+      type: 'view_submission', user: { id: 'UAGENT01' }, team: { id: 'T0001' },
+      view: { id: viewId, callback_id: 'ponte.contact', private_metadata: id, state: { values } },
+    }), 'application/x-www-form-urlencoded');
+    const bad = await submit({ email: { value: { value: 'nope' } }, fields: { value: { value: 'just text' } } }, 'VC1');
+    expect(JSON.parse(bad.body)).toEqual({ response_action: 'errors', errors: { email: 'That does not look like an e-mail address.' } });
+    const bad2 = await submit({ fields: { value: { value: 'just text' } } }, 'VC2');
+    expect(JSON.parse(bad2.body).errors.fields).toMatch(/field: value/);
+    const ok = await submit({ name: { value: { value: 'Paula Reis' } }, email: { value: { value: 'paula@ex.com' } }, fields: { value: { value: 'cpf: 222\nplano: ouro' } } }, 'VC3');
+    expect(ok.body).toBe('');
+    await eventually('saved', async () => {
+      const [c] = await h.db.sql<{ name: string; email: string; custom_fields: Record<string, string> }[]>`SELECT name, email, custom_fields FROM contacts WHERE external_id = ${wa}`;
+      return c?.email === 'paula@ex.com' && c.name === 'Paula Reis' && c.custom_fields.cpf === '222' && c.custom_fields.plano === 'ouro';
+    });
   });
 });
