@@ -16,6 +16,8 @@ import { runCommand } from './admin/commands.js';
 import { listDepartments } from './departments/repository.js';
 import { findTicketByThread } from './tickets/repository.js';
 import { contactDetailsForTicket } from './contacts/repository.js';
+import { findAgent } from './agents/repository.js';
+import { getMessageText } from './settings/repository.js';
 import { SecretBox } from './crypto/secrets.js';
 import type { AgentPlatform, ChannelKind } from './core/events.js';
 import type { AgentBridge, CustomerChannel, ThreadRef } from './core/ports.js';
@@ -146,6 +148,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         listDepartments: () => listDepartments(sql),
         ticketForThread: async (channelId, threadTs) => (await findTicketByThread(sql, 'slack', channelId, threadTs))?.id,
         contactForTicket: (ticketId) => contactDetailsForTicket(sql, ticketId),
+        farewellFor: async (userId) => (await findAgent(sql, 'slack', userId))?.closing_message ?? (await getMessageText(sql, 'farewell')) ?? null,
       };
       if (slack) {
         slack.client.auth.test().then(

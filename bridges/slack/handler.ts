@@ -30,6 +30,8 @@ export interface SlackHandlerDeps {
   listDepartments?: () => Promise<{ id: string; name: string }[]>;
   /** The ticket a thread belongs to, for the message shortcut. */
   ticketForThread?: (channelId: string, threadTs: string) => Promise<string | undefined>;
+  /** The farewell a person's resolve would send (theirs, else the workspace's), to prefill the form. */
+  farewellFor?: (userId: string) => Promise<string | null>;
   /** A ticket's contact details, to prefill the contact form. */
   contactForTicket?: (ticketId: string) => Promise<{ name: string | null; email: string | null; fields: Record<string, string> } | undefined>;
 }
@@ -106,8 +108,9 @@ export async function handleSlackDelivery(deps: SlackHandlerDeps, d: SlackDelive
       const shortcut = ticketActionsShortcut(d.body);
       if (shortcut && deps.openView) {
         const ticketId = await deps.ticketForThread?.(shortcut.channelId, shortcut.threadTs);
+        // The trigger lives 3 s: these two reads are single-row lookups.
         const view = ticketId
-          ? actionsModal(ticketId, deps.locale)
+          ? actionsModal(ticketId, deps.locale, await deps.farewellFor?.(shortcut.userId))
           : { type: 'modal', title: { type: 'plain_text', text: 'Ponte' }, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: t(deps.locale, 'modal.not_a_ticket') } }] };
         await deps.openView(shortcut.triggerId, view);
         await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.message_action', reason: ticketId ? 'opened_actions_modal' : 'not_a_ticket_thread' }]);

@@ -133,10 +133,10 @@ export function parseTransferSubmission(body: unknown): TransferSubmission {
 }
 
 /** The "Ticket actions" message shortcut: which thread it was used in, and the modal trigger. */
-export function ticketActionsShortcut(body: unknown): { channelId: string; threadTs: string; triggerId: string } | undefined {
+export function ticketActionsShortcut(body: unknown): { channelId: string; threadTs: string; triggerId: string; userId: string } | undefined {
   const p = messageShortcut.safeParse(body);
   if (!p.success || p.data.callback_id !== ACTIONS_SHORTCUT) return undefined;
-  return { channelId: p.data.channel.id, threadTs: p.data.message.thread_ts ?? p.data.message.ts, triggerId: p.data.trigger_id };
+  return { channelId: p.data.channel.id, threadTs: p.data.message.thread_ts ?? p.data.message.ts, triggerId: p.data.trigger_id, userId: p.data.user.id };
 }
 
 const FORM = new Set(['accept', 'return', 'resolve', 'contact', 'phone', 'block', 'unblock']);
@@ -148,7 +148,8 @@ export function parseActionsSubmission(body: unknown): { record: InboundRecord }
   const v = p.data.view.state.values;
   const chosen = v.action?.value.selected_option?.value;
   const note = v.note?.value.value?.trim() || undefined;
-  if ((!chosen || !FORM.has(chosen)) && !note) return { errors: true };
+  const tags = v.tags?.value.value?.trim() || undefined;
+  if ((!chosen || !FORM.has(chosen)) && !note && !tags) return { errors: true };
   const options = new Set((v.options?.value.selected_options ?? []).map((o) => o.value));
   const delayMs = Number(v.delay?.value.selected_option?.value) || undefined;
   const ticketId = p.data.view.private_metadata;
@@ -166,6 +167,7 @@ export function parseActionsSubmission(body: unknown): { record: InboundRecord }
     delayMs,
     note,
     farewell: v.farewell?.value.value?.trim() || undefined,
+    tags,
     occurredAt: new Date().toISOString(),
   };
   return { record: { event, dedupeKey: `slack:v:${p.data.view.id}`, orderingKey: `slack:ticket:${ticketId}` } };

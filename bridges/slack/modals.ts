@@ -51,7 +51,7 @@ export const FORM_ACTIONS = ['accept', 'return', 'resolve', 'contact', 'phone', 
 const DELAYS: [string, number][] = [['15m', 900_000], ['30m', 1_800_000], ['1h', 3_600_000], ['4h', 14_400_000], ['24h', 86_400_000]];
 
 /** "Ticket actions" (the message shortcut): one action, resolve's options, and an optional note. */
-export function actionsModal(ticketId: string, locale: Locale): unknown {
+export function actionsModal(ticketId: string, locale: Locale, farewell?: string | null): unknown {
   const option = (value: string, label: string) => ({ text: text(label), value });
   return {
     type: 'modal',
@@ -87,7 +87,14 @@ export function actionsModal(ticketId: string, locale: Locale): unknown {
         element: { type: 'static_select', action_id: 'value', options: DELAYS.map(([label, ms]) => option(String(ms), label)) },
       },
       { type: 'input', block_id: 'reason', optional: true, label: text(t(locale, 'modal.transfer_reason')), element: { type: 'plain_text_input', action_id: 'value', max_length: 500 } },
-      { type: 'input', block_id: 'farewell', optional: true, label: text(t(locale, 'modal.actions_farewell')), element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 1000 } },
+      {
+        type: 'input',
+        block_id: 'farewell',
+        optional: true,
+        label: text(t(locale, 'modal.actions_farewell')),
+        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 1000, ...(farewell ? { initial_value: farewell } : {}) },
+      },
+      { type: 'input', block_id: 'tags', optional: true, label: text(t(locale, 'modal.actions_tags')), element: { type: 'plain_text_input', action_id: 'value', max_length: 300 } },
       { type: 'input', block_id: 'note', optional: true, label: text(t(locale, 'modal.actions_note')), element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 3000 } },
     ],
   };

@@ -95,6 +95,7 @@ export const actionsSubmission = z.object({
         delay: z.object({ value: selected }).optional(),
         reason: z.object({ value: z.object({ value: z.string().nullish() }) }).optional(),
         farewell: z.object({ value: z.object({ value: z.string().nullish() }) }).optional(),
+        tags: z.object({ value: z.object({ value: z.string().nullish() }) }).optional(),
         note: z.object({ value: z.object({ value: z.string().nullish() }) }).optional(),
       }),
     }),

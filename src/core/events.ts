@@ -76,6 +76,8 @@ export interface AgentActionEvent {
   note?: string;
   /** A farewell typed for this resolve (else the agent's own, else the workspace's). */
   farewell?: string;
+  /** Tags to add to the ticket (space- or comma-separated, from a form). */
+  tags?: string;
   /** For `contact_edit`: the contact's details as the form left them. */
   contact?: { name: string | null; email: string | null; fields: Record<string, string> };
   /** Where the control was, so a refusal can be shown to the person who used it. */

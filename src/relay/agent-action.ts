@@ -9,7 +9,7 @@ import { ignored, type Outcome } from './outcome.js';
 import { runTicketCommand, type ActionContext } from './ticket-actions.js';
 import { transferToAgent, transferToDepartment } from './transfer.js';
 import { setContactBlocked } from './blocking.js';
-import { contactCommand, saveContactDetails } from './annotations.js';
+import { contactCommand, saveContactDetails, tagCommand } from './annotations.js';
 import { findAgent } from '../agents/repository.js';
 import { findDepartmentById } from '../departments/repository.js';
 import { t } from '../i18n/catalog.js';
@@ -34,6 +34,7 @@ export async function handleAgentAction(tx: Tx, ev: AgentActionEvent, agent: Age
     const noticeId = await insertMessage(tx, { ticketId: ticket.id, direction: 'system', body: t(ctx.locale, 'thread.form_note', { agent: name, text: ev.note }) });
     await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: noticeId });
   }
+  if (ev.tags) await tagCommand(actx, ev.tags, true);
   if (ev.action === 'note') return { state: 'done', lanes: lanes.list() };
   if (ev.action === 'resolve' && ev.delayMs) {
     await scheduleClose(actx, { delayMs: ev.delayMs, keepOnReply: ev.keepOnReply ?? false, silent: ev.silent ?? false, reason: ev.reason ?? '', arm: ctx.armClose });

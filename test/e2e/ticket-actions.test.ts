@@ -296,16 +296,21 @@ describe('the "Ticket actions" message shortcut', () => {
     await shortcut(customerMsg.ts, cardTs, '900.1.shortcut');
     const opened = h.slack.callsTo('views.open').find((c) => c.params.trigger_id === '900.1.shortcut');
     expect((opened?.params.view as { private_metadata: string }).private_metadata).toBe(id);
+    // The farewell field comes prefilled with what a resolve would send (the workspace's here).
+    const farewellBlock = (opened!.params.view as { blocks: { block_id: string; element: { initial_value?: string } }[] }).blocks.find((b) => b.block_id === 'farewell');
+    expect(farewellBlock?.element.initial_value).toBe((await h.db.sql<{ value: { text: string } }[]>`SELECT value FROM settings WHERE key = 'message.farewell'`)[0]!.value.text);
 
     const empty = await submit(id, {}, 'VA0');
-    expect(JSON.parse(empty.body)).toEqual({ response_action: 'errors', errors: { action: 'Choose an action or write a note.' } });
+    expect(JSON.parse(empty.body)).toEqual({ response_action: 'errors', errors: { action: 'Choose an action, add tags or write a note.' } });
 
     await submit(id, {
       action: { value: { selected_option: { value: 'resolve' } } },
       options: { value: { selected_options: [{ value: 'silent' }] } },
       reason: { value: { value: 'duplicado' } },
       note: { value: { value: 'cliente abriu outro ticket' } },
+      tags: { value: { value: 'duplicado spam' } },
     }, 'VA1');
+    await eventually('the tags', () => h.thread(cardTs).includes('Tags: `duplicado` `spam`'));
     await eventually('the note', () => h.thread(cardTs).includes('📝 Note by Maria: cliente abriu outro ticket'));
     await eventually('resolved', async () => (await ticketOf('5511966660040')).status === 'resolved');
     const [row] = await h.db.sql<{ close_reason: string }[]>`SELECT close_reason FROM tickets WHERE id = ${id}`;
