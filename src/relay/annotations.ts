@@ -2,7 +2,7 @@ import type { Tx } from '../db/connect.js';
 import { maskPhone } from '../contacts/mask.js';
 import { addContactNote, contactNotes, type ContactNote } from '../contacts/notes.js';
 import { insertMessage } from '../messages/repository.js';
-import { addTicketTags, normaliseTags, removeTicketTags, ticketTags } from '../tags/repository.js';
+import { addContactTags, addTicketTags, contactTags, normaliseTags, removeContactTags, removeTicketTags, ticketTags } from '../tags/repository.js';
 import { t, type Locale } from '../i18n/catalog.js';
 import { agentLane, type LaneSet } from './outbox.js';
 import type { ActionContext } from './ticket-actions.js';
@@ -31,6 +31,8 @@ export async function tagCommand(ctx: ActionContext, args: string, add: boolean)
 export async function contactCommand(ctx: ActionContext, args: string): Promise<void> {
   const edit = /^(name|email|set|unset)\b\s*([\s\S]*)$/i.exec(args.trim());
   if (edit) return editContact(ctx, edit[1]!.toLowerCase(), edit[2]!.trim());
+  const tagging = /^(tag|untag)\b\s*([\s\S]*)$/i.exec(args.trim());
+  if (tagging) return tagContact(ctx, tagging[2]!, tagging[1]!.toLowerCase() === 'tag');
   const note = /^note\b\s*([\s\S]*)$/i.exec(args.trim());
   if (note) {
     const body = note[1]!.trim();
@@ -51,7 +53,14 @@ export async function contactCommand(ctx: ActionContext, args: string): Promise<
       phone: maskPhone(c.phone) ?? '—',
       channel: c.channel,
       blocked: c.blocked ? t(ctx.locale, 'contact.blocked') : '',
-      details: [c.email ? `e-mail: ${c.email}` : '', ...Object.entries(c.custom_fields).map(([k, v]) => `${k}: ${v}`)].filter(Boolean).map((l) => `\n${l}`).join(''),
+      details: [
+        c.email ? `e-mail: ${c.email}` : '',
+        ...Object.entries(c.custom_fields).map(([k, v]) => `${k}: ${v}`),
+        ...(await contactTags(ctx.tx, ctx.ticket.contact_id)).map((g) => `#${g}`),
+      ]
+        .filter(Boolean)
+        .map((l) => `\n${l}`)
+        .join(''),
       notes: notes.length ? formatNotes(notes) : t(ctx.locale, 'contact.no_notes'),
     }),
   );
@@ -100,4 +109,15 @@ export async function saveContactDetails(ctx: ActionContext, c: { name: string |
     WHERE id = ${ctx.ticket.contact_id}`;
   await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'card.update', ticketId: ctx.ticket.id });
   await notice(ctx, t(ctx.locale, 'contact.updated'));
+}
+
+/** `!contact tag a` / `!contact untag a`: tags on the customer, shown on all their tickets. */
+async function tagContact(ctx: ActionContext, args: string, add: boolean): Promise<void> {
+  const { ok, bad } = normaliseTags(args.split(/[\s,]+/));
+  if (bad.length) return ctx.refuse(t(ctx.locale, 'tags.bad', { tags: bad.join(', ') }));
+  if (ok.length === 0) return ctx.refuse(t(ctx.locale, 'contact.usage'));
+  if (add) await addContactTags(ctx.tx, ctx.ticket.contact_id, ok);
+  else await removeContactTags(ctx.tx, ctx.ticket.contact_id, ok);
+  await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'card.update', ticketId: ctx.ticket.id });
+  return notice(ctx, t(ctx.locale, 'contact.updated'));
 }

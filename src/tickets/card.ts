@@ -34,7 +34,8 @@ export async function loadCard(db: Db, ticketId: string, locale: string, windowH
            ct.external_id AS contact_external_id, d.name AS department, a.display_name AS assignee,
            p.protocol AS previous_protocol, d.slack_channel AS department_channel,
            c.agent_destination, c.agent_platform, t.scheduled_close_at, t.scheduled_close_keep, ct.last_inbound_at,
-           ARRAY(SELECT g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id ORDER BY g.name) AS tags,
+           ARRAY(SELECT g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id ORDER BY g.name)
+             || ARRAY(SELECT '👤' || g.name FROM contact_tags xt JOIN tags g ON g.id = xt.tag_id WHERE xt.contact_id = t.contact_id ORDER BY g.name) AS tags,
            (SELECT count(*)::int FROM contact_notes n WHERE n.contact_id = t.contact_id) AS contact_notes
     FROM tickets t
     JOIN connections c ON c.id = t.connection_id

@@ -55,7 +55,8 @@ export async function findTickets(db: Db, q: TicketQuery): Promise<FoundTicket[]
       ${q.departmentId ? db`AND t.department_id = ${q.departmentId}` : db``}
       ${q.assigneeUserId ? db`AND a.platform = ${q.platform} AND a.platform_user_id = ${q.assigneeUserId}` : db``}
       ${q.channel ? db`AND c.channel = ${q.channel}` : db``}
-      ${q.tag ? db`AND EXISTS (SELECT 1 FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id AND g.name = ${q.tag})` : db``}
+      ${q.tag ? db`AND (EXISTS (SELECT 1 FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id AND g.name = ${q.tag})
+                   OR EXISTS (SELECT 1 FROM contact_tags xt JOIN tags g ON g.id = xt.tag_id WHERE xt.contact_id = t.contact_id AND g.name = ${q.tag}))` : db``}
       ${q.text ? db`AND (t.protocol = ${q.text.trim()} OR ct.name ILIKE ${`%${q.text.trim().replace(/[%_\\]/g, '\\$&')}%`}
                    ${digits.length >= 4 ? db`OR ct.phone LIKE ${`%${digits}%`} OR ct.external_id LIKE ${`%${digits}%`}` : db``})` : db``}
     ORDER BY ${q.text ? db`(t.status <> 'resolved') DESC,` : db``}

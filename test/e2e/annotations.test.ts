@@ -73,3 +73,22 @@ describe('contact details', () => {
     expect(c!.name).toBe('José Almeida');
   });
 });
+
+describe('contact tags', () => {
+  it('tag the customer: shown on the card as 👤tag, in !contact, on their next tickets, and found by tag:', async () => {
+    const wa = '5511933330004';
+    const ts = await h.customerWrites(wa, 'Vip Vera', 'oi');
+    await say(ts, '!contact tag vip');
+    await eventually('the card', () => lastCard(ts).includes('`👤vip`'));
+    await say(ts, '!contact');
+    await eventually('in the summary', () => h.thread(ts).some((t) => t.startsWith('*Vip Vera*') && t.includes('#vip')));
+    await say(ts, '!resolve silent');
+    await eventually('resolved', () => h.thread(ts).find((t) => t.includes('resolved by Maria')));
+    const next = await h.customerWrites(wa, 'Vip Vera', 'voltei');
+    const card = [...h.slack.messages.values()].find((m) => m.ts === next && !m.thread_ts)!;
+    expect(JSON.stringify(card.blocks)).toContain('`👤vip`');
+    expect(await h.slashCommand('tickets all tag:vip', 'UAGENT02')).toContain('Vip Vera');
+    await say(next, '!contact untag vip');
+    await eventually('gone', () => !lastCard(next).includes('👤vip') && lastCard(next) !== 'null');
+  });
+});
