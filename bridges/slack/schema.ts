@@ -33,6 +33,23 @@ export const slashCommand = z.object({
 
 export type SlashCommand = z.infer<typeof slashCommand>;
 
+/** A modal's submission, with the given input blocks (each block's element has action_id 'value'). */
+function viewSubmission<V extends z.ZodRawShape>(values: V) {
+  return z.object({
+    type: z.literal('view_submission'),
+    user: z.object({ id: z.string() }),
+    view: z.object({
+      id: z.string(),
+      callback_id: z.string(),
+      private_metadata: z.string(),
+      state: z.object({ values: z.object(values) }),
+    }),
+  });
+}
+
+const textValue = z.object({ value: z.object({ value: z.string().nullish() }) }).optional();
+const selected = z.object({ selected_option: z.object({ value: z.string() }).nullish() });
+
 /** A button press (`block_actions`); only what acting on a ticket needs is required. */
 export const blockActions = z.object({
   type: z.literal('block_actions'),
@@ -54,21 +71,10 @@ export const blockActions = z.object({
 export const appHomeOpened = z.object({ type: z.literal('app_home_opened'), user: z.string(), tab: z.string() });
 
 /** The transfer modal's submission; the pickers are optional (one of the two must be set). */
-export const transferSubmission = z.object({
-  type: z.literal('view_submission'),
-  user: z.object({ id: z.string() }),
-  view: z.object({
-    id: z.string(),
-    callback_id: z.string(),
-    private_metadata: z.string(),
-    state: z.object({
-      values: z.object({
-        agent: z.object({ value: z.object({ selected_user: z.string().nullish() }) }).optional(),
-        department: z.object({ value: z.object({ selected_option: z.object({ value: z.string() }).nullish() }) }).optional(),
-        reason: z.object({ value: z.object({ value: z.string().nullish() }) }).optional(),
-      }),
-    }),
-  }),
+export const transferSubmission = viewSubmission({
+  agent: z.object({ value: z.object({ selected_user: z.string().nullish() }) }).optional(),
+  department: z.object({ value: selected }).optional(),
+  reason: textValue,
 });
 
 export const messageShortcut = z.object({
@@ -80,36 +86,14 @@ export const messageShortcut = z.object({
   message: z.object({ ts: z.string(), thread_ts: z.string().optional() }).passthrough(),
 });
 
-const selected = z.object({ selected_option: z.object({ value: z.string() }).nullish() });
-export const actionsSubmission = z.object({
-  type: z.literal('view_submission'),
-  user: z.object({ id: z.string() }),
-  view: z.object({
-    id: z.string(),
-    callback_id: z.string(),
-    private_metadata: z.string(),
-    state: z.object({
-      values: z.object({
-        action: z.object({ value: selected }).optional(),
-        options: z.object({ value: z.object({ selected_options: z.array(z.object({ value: z.string() })).nullish() }) }).optional(),
-        delay: z.object({ value: selected }).optional(),
-        reason: z.object({ value: z.object({ value: z.string().nullish() }) }).optional(),
-        farewell: z.object({ value: z.object({ value: z.string().nullish() }) }).optional(),
-        tags: z.object({ value: z.object({ value: z.string().nullish() }) }).optional(),
-        note: z.object({ value: z.object({ value: z.string().nullish() }) }).optional(),
-      }),
-    }),
-  }),
+export const actionsSubmission = viewSubmission({
+  action: z.object({ value: selected }).optional(),
+  options: z.object({ value: z.object({ selected_options: z.array(z.object({ value: z.string() })).nullish() }) }).optional(),
+  delay: z.object({ value: selected }).optional(),
+  reason: textValue,
+  farewell: textValue,
+  tags: textValue,
+  note: textValue,
 });
 
-const textValue = z.object({ value: z.object({ value: z.string().nullish() }) }).optional();
-export const contactSubmission = z.object({
-  type: z.literal('view_submission'),
-  user: z.object({ id: z.string() }),
-  view: z.object({
-    id: z.string(),
-    callback_id: z.string(),
-    private_metadata: z.string(),
-    state: z.object({ values: z.object({ name: textValue, email: textValue, fields: textValue }) }),
-  }),
-});
+export const contactSubmission = viewSubmission({ name: textValue, email: textValue, fields: textValue });

@@ -2,7 +2,7 @@ import type { Tx } from '../db/connect.js';
 import { maskPhone } from '../contacts/mask.js';
 import { addContactNote, contactNotes, type ContactNote } from '../contacts/notes.js';
 import { insertMessage } from '../messages/repository.js';
-import { addContactTags, addTicketTags, contactTags, normaliseTags, removeContactTags, removeTicketTags, ticketTags } from '../tags/repository.js';
+import { addTags, normaliseTags, removeTags, tagsOf } from '../tags/repository.js';
 import { t, type Locale } from '../i18n/catalog.js';
 import { agentLane, type LaneSet } from './outbox.js';
 import type { ActionContext } from './ticket-actions.js';
@@ -17,10 +17,10 @@ export async function tagCommand(ctx: ActionContext, args: string, add: boolean)
   const { ok, bad } = normaliseTags(args.split(/[\s,]+/));
   if (bad.length) return ctx.refuse(t(ctx.locale, 'tags.bad', { tags: bad.join(', ') }));
   if (ok.length === 0) return ctx.refuse(t(ctx.locale, 'tags.usage'));
-  if (add) await addTicketTags(ctx.tx, ctx.ticket.id, ok);
-  else await removeTicketTags(ctx.tx, ctx.ticket.id, ok);
+  if (add) await addTags(ctx.tx, { ticketId: ctx.ticket.id }, ok);
+  else await removeTags(ctx.tx, { ticketId: ctx.ticket.id }, ok);
   await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'card.update', ticketId: ctx.ticket.id });
-  const now = await ticketTags(ctx.tx, ctx.ticket.id);
+  const now = await tagsOf(ctx.tx, { ticketId: ctx.ticket.id });
   await notice(ctx, now.length ? t(ctx.locale, 'tags.now', { tags: now.map((g) => `\`${g}\``).join(' ') }) : t(ctx.locale, 'tags.none'));
 }
 
@@ -56,7 +56,7 @@ export async function contactCommand(ctx: ActionContext, args: string): Promise<
       details: [
         c.email ? `e-mail: ${c.email}` : '',
         ...Object.entries(c.custom_fields).map(([k, v]) => `${k}: ${v}`),
-        ...(await contactTags(ctx.tx, ctx.ticket.contact_id)).map((g) => `#${g}`),
+        ...(await tagsOf(ctx.tx, { contactId: ctx.ticket.contact_id })).map((g) => `#${g}`),
       ]
         .filter(Boolean)
         .map((l) => `\n${l}`)
@@ -116,8 +116,8 @@ async function tagContact(ctx: ActionContext, args: string, add: boolean): Promi
   const { ok, bad } = normaliseTags(args.split(/[\s,]+/));
   if (bad.length) return ctx.refuse(t(ctx.locale, 'tags.bad', { tags: bad.join(', ') }));
   if (ok.length === 0) return ctx.refuse(t(ctx.locale, 'contact.usage'));
-  if (add) await addContactTags(ctx.tx, ctx.ticket.contact_id, ok);
-  else await removeContactTags(ctx.tx, ctx.ticket.contact_id, ok);
+  if (add) await addTags(ctx.tx, { contactId: ctx.ticket.contact_id }, ok);
+  else await removeTags(ctx.tx, { contactId: ctx.ticket.contact_id }, ok);
   await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'card.update', ticketId: ctx.ticket.id });
   return notice(ctx, t(ctx.locale, 'contact.updated'));
 }

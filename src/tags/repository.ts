@@ -8,38 +8,29 @@ export function normaliseTags(words: string[]): { ok: string[]; bad: string[] } 
   return { ok: [...new Set(tags.filter((t) => TAG.test(t)))], bad: tags.filter((t) => !TAG.test(t)) };
 }
 
-export async function addTicketTags(db: Db, ticketId: string, names: string[]): Promise<void> {
+/** What carries tags: a ticket (its own) or a contact (shown on all their tickets). */
+export type Tagged = { ticketId: string } | { contactId: string };
+
+const link = (of: Tagged) =>
+  'ticketId' in of ? { table: 'ticket_tags', column: 'ticket_id', id: of.ticketId } : { table: 'contact_tags', column: 'contact_id', id: of.contactId };
+
+export async function addTags(db: Db, of: Tagged, names: string[]): Promise<void> {
   if (names.length === 0) return;
+  const l = link(of);
   await db`INSERT INTO tags (name) SELECT unnest(${names}::text[]) ON CONFLICT (name) DO NOTHING`;
   await db`
-    INSERT INTO ticket_tags (ticket_id, tag_id) SELECT ${ticketId}, id FROM tags WHERE name = ANY(${names})
+    INSERT INTO ${db(l.table)} (${db(l.column)}, tag_id) SELECT ${l.id}, id FROM tags WHERE name = ANY(${names})
     ON CONFLICT DO NOTHING`;
 }
 
-export async function removeTicketTags(db: Db, ticketId: string, names: string[]): Promise<void> {
-  await db`DELETE FROM ticket_tags WHERE ticket_id = ${ticketId} AND tag_id IN (SELECT id FROM tags WHERE name = ANY(${names}))`;
+export async function removeTags(db: Db, of: Tagged, names: string[]): Promise<void> {
+  const l = link(of);
+  await db`DELETE FROM ${db(l.table)} WHERE ${db(l.column)} = ${l.id} AND tag_id IN (SELECT id FROM tags WHERE name = ANY(${names}))`;
 }
 
-export async function ticketTags(db: Db, ticketId: string): Promise<string[]> {
+export async function tagsOf(db: Db, of: Tagged): Promise<string[]> {
+  const l = link(of);
   const rows = await db<{ name: string }[]>`
-    SELECT g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = ${ticketId} ORDER BY g.name`;
-  return rows.map((r) => r.name);
-}
-
-export async function addContactTags(db: Db, contactId: string, names: string[]): Promise<void> {
-  if (names.length === 0) return;
-  await db`INSERT INTO tags (name) SELECT unnest(${names}::text[]) ON CONFLICT (name) DO NOTHING`;
-  await db`
-    INSERT INTO contact_tags (contact_id, tag_id) SELECT ${contactId}, id FROM tags WHERE name = ANY(${names})
-    ON CONFLICT DO NOTHING`;
-}
-
-export async function removeContactTags(db: Db, contactId: string, names: string[]): Promise<void> {
-  await db`DELETE FROM contact_tags WHERE contact_id = ${contactId} AND tag_id IN (SELECT id FROM tags WHERE name = ANY(${names}))`;
-}
-
-export async function contactTags(db: Db, contactId: string): Promise<string[]> {
-  const rows = await db<{ name: string }[]>`
-    SELECT g.name FROM contact_tags ct JOIN tags g ON g.id = ct.tag_id WHERE ct.contact_id = ${contactId} ORDER BY g.name`;
+    SELECT g.name FROM ${db(l.table)} x JOIN tags g ON g.id = x.tag_id WHERE x.${db(l.column)} = ${l.id} ORDER BY g.name`;
   return rows.map((r) => r.name);
 }
