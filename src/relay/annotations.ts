@@ -2,7 +2,7 @@ import type { Tx } from '../db/connect.js';
 import { maskPhone } from '../contacts/mask.js';
 import { addContactNote, contactNotes, type ContactNote } from '../contacts/notes.js';
 import { insertMessage } from '../messages/repository.js';
-import { addTags, normaliseTags, removeTags, tagsOf } from '../tags/repository.js';
+import { addTags, normaliseTags, removeTags, tagsOf, type Tagged } from '../tags/repository.js';
 import { t, type Locale } from '../i18n/catalog.js';
 import { agentLane, type LaneSet } from './outbox.js';
 import type { ActionContext } from './ticket-actions.js';
@@ -12,15 +12,20 @@ async function notice(ctx: ActionContext, text: string): Promise<void> {
   await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'thread.post', messageId: id });
 }
 
-/** `!tag a b` / `!untag a`: the ticket's tags, shown on the card and filterable in `/ponte tickets tag:a`. */
-export async function tagCommand(ctx: ActionContext, args: string, add: boolean): Promise<void> {
+/**
+ * `!tag a b` / `!untag a` on the ticket, and `!contact tag|untag a` on the customer (shown on all
+ * their tickets): refused in words when a tag is not a tag; the card is updated either way.
+ */
+export async function tagCommand(ctx: ActionContext, args: string, add: boolean, on: 'ticket' | 'contact' = 'ticket'): Promise<void> {
   const { ok, bad } = normaliseTags(args.split(/[\s,]+/));
   if (bad.length) return ctx.refuse(t(ctx.locale, 'tags.bad', { tags: bad.join(', ') }));
-  if (ok.length === 0) return ctx.refuse(t(ctx.locale, 'tags.usage'));
-  if (add) await addTags(ctx.tx, { ticketId: ctx.ticket.id }, ok);
-  else await removeTags(ctx.tx, { ticketId: ctx.ticket.id }, ok);
+  if (ok.length === 0) return ctx.refuse(t(ctx.locale, on === 'ticket' ? 'tags.usage' : 'contact.usage'));
+  const of: Tagged = on === 'ticket' ? { ticketId: ctx.ticket.id } : { contactId: ctx.ticket.contact_id };
+  if (add) await addTags(ctx.tx, of, ok);
+  else await removeTags(ctx.tx, of, ok);
   await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'card.update', ticketId: ctx.ticket.id });
-  const now = await tagsOf(ctx.tx, { ticketId: ctx.ticket.id });
+  if (on === 'contact') return notice(ctx, t(ctx.locale, 'contact.updated'));
+  const now = await tagsOf(ctx.tx, of);
   await notice(ctx, now.length ? t(ctx.locale, 'tags.now', { tags: now.map((g) => `\`${g}\``).join(' ') }) : t(ctx.locale, 'tags.none'));
 }
 
@@ -32,7 +37,7 @@ export async function contactCommand(ctx: ActionContext, args: string): Promise<
   const edit = /^(name|email|set|unset)\b\s*([\s\S]*)$/i.exec(args.trim());
   if (edit) return editContact(ctx, edit[1]!.toLowerCase(), edit[2]!.trim());
   const tagging = /^(tag|untag)\b\s*([\s\S]*)$/i.exec(args.trim());
-  if (tagging) return tagContact(ctx, tagging[2]!, tagging[1]!.toLowerCase() === 'tag');
+  if (tagging) return tagCommand(ctx, tagging[2]!, tagging[1]!.toLowerCase() === 'tag', 'contact');
   const note = /^note\b\s*([\s\S]*)$/i.exec(args.trim());
   if (note) {
     const body = note[1]!.trim();
@@ -109,15 +114,4 @@ export async function saveContactDetails(ctx: ActionContext, c: { name: string |
     WHERE id = ${ctx.ticket.contact_id}`;
   await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'card.update', ticketId: ctx.ticket.id });
   await notice(ctx, t(ctx.locale, 'contact.updated'));
-}
-
-/** `!contact tag a` / `!contact untag a`: tags on the customer, shown on all their tickets. */
-async function tagContact(ctx: ActionContext, args: string, add: boolean): Promise<void> {
-  const { ok, bad } = normaliseTags(args.split(/[\s,]+/));
-  if (bad.length) return ctx.refuse(t(ctx.locale, 'tags.bad', { tags: bad.join(', ') }));
-  if (ok.length === 0) return ctx.refuse(t(ctx.locale, 'contact.usage'));
-  if (add) await addTags(ctx.tx, { contactId: ctx.ticket.contact_id }, ok);
-  else await removeTags(ctx.tx, { contactId: ctx.ticket.contact_id }, ok);
-  await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'card.update', ticketId: ctx.ticket.id });
-  return notice(ctx, t(ctx.locale, 'contact.updated'));
 }
