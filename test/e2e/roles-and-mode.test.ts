@@ -8,8 +8,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-const bodiesTo = (to: string) =>
-  h.graph.sends().filter((c) => (c.body as { to?: string }).to === to).map((c) => (c.body as { text: { body: string } }).text.body);
+const bodiesTo = (wa: string) => h.textsSentTo(wa);
 
 describe('granted admins', () => {
   it('an admin grants and takes back the admin role; others cannot', async () => {

@@ -79,7 +79,7 @@ describe('!resolve in …', () => {
 });
 
 describe('!schedule', () => {
-  const bodiesTo = (wa: string) => h.graph.sends().filter((c) => (c.body as { to?: string }).to === wa).map((c) => (c.body as { text: { body: string } }).text.body);
+  const bodiesTo = (wa: string) => h.textsSentTo(wa);
 
   it('sends the message when the time comes, signed, exactly once', async () => {
     const wa = '5511922220010';

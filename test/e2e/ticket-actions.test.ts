@@ -9,8 +9,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-const bodiesTo = (to: string) =>
-  h.graph.sends().filter((c) => (c.body as { to?: string }).to === to).map((c) => (c.body as { text: { body: string } }).text.body);
+const bodiesTo = (wa: string) => h.textsSentTo(wa);
 const cardPost = (ts: string) => [...h.slack.messages.values()].find((m) => m.ts === ts && !m.thread_ts)!;
 const buttonsOf = (blocks: unknown) =>
   ((blocks as { type: string; elements?: { action_id: string; value: string; confirm?: unknown }[] }[]).find((b) => b.type === 'actions')?.elements ?? []);

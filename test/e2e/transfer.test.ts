@@ -9,8 +9,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-const bodiesTo = (to: string) =>
-  h.graph.sends().filter((c) => (c.body as { to?: string }).to === to).map((c) => (c.body as { text: { body: string } }).text.body);
+const bodiesTo = (wa: string) => h.textsSentTo(wa);
 const cardsIn = (channel: string) => [...h.slack.messages.values()].filter((m) => m.channel === channel && !m.thread_ts);
 const ticketOf = async (phone: string) => {
   const [row] = await h.db.sql<{ status: string; assignee: string | null; department: string }[]>`

@@ -9,8 +9,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-const bodiesTo = (to: string) =>
-  h.graph.sends().filter((c) => (c.body as { to?: string }).to === to).map((c) => (c.body as { text: { body: string } }).text.body);
+const bodiesTo = (wa: string) => h.textsSentTo(wa);
 const settle = async () => {
   await h.ponte.sweep();
   await new Promise((r) => setTimeout(r, 300));

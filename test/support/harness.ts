@@ -27,6 +27,8 @@ export interface Harness {
   customerWrites(from: string, name: string, text: string): Promise<string>;
   /** The texts posted in a thread, in order. */
   thread(cardTs: string): string[];
+  /** The text bodies sent to a customer on WhatsApp, in order. */
+  textsSentTo(waId: string): string[];
   close(): Promise<void>;
 }
 
@@ -100,6 +102,12 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
         [...slack.messages.values()].find((m) => m.text === text && m.username === name && m.thread_ts),
       );
       return posted.thread_ts!;
+    },
+    textsSentTo(waId) {
+      return graph
+        .sends()
+        .filter((c) => (c.body as { to?: string }).to === waId && (c.body as { type?: string }).type === 'text')
+        .map((c) => (c.body as { text: { body: string } }).text.body);
     },
     thread(cardTs) {
       // What Slack shows: posts that succeeded (failed calls, e.g. a 429, are not in `messages`).
