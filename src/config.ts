@@ -31,6 +31,37 @@ const secretKey = optional.pipe(
     .optional(),
 );
 
+const MEDIA_KINDS = ['image', 'video', 'audio', 'document', 'sticker'] as const;
+/** Ponte's own caps on customers' files it downloads, in MB per kind (Meta's own limits by default). */
+const DEFAULT_MEDIA_LIMITS = 'image=5,video=16,audio=16,document=100,sticker=1';
+
+const mediaLimits = z
+  .string()
+  .trim()
+  .transform((v) => v || DEFAULT_MEDIA_LIMITS)
+  .default(DEFAULT_MEDIA_LIMITS)
+  .transform((v, ctx) => {
+    const out: Record<string, number> = Object.fromEntries(DEFAULT_MEDIA_LIMITS.split(',').map((p) => [p.split('=')[0]!, Number(p.split('=')[1]) * 1024 * 1024]));
+    for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const m = /^(image|video|audio|document|sticker)=(\d+(?:\.\d+)?)$/.exec(part);
+      if (!m) {
+        ctx.addIssue({ code: 'custom', message: `"${part}": each limit must look like image=5 (MB), for ${MEDIA_KINDS.join(', ')}` });
+        return z.NEVER;
+      }
+      out[m[1]!] = Math.round(Number(m[2]) * 1024 * 1024);
+    }
+    return out as Record<(typeof MEDIA_KINDS)[number], number>;
+  });
+
+/** Hosts (and their subdomains) Ponte downloads customers' files from when a webhook gives a URL. */
+const DEFAULT_MEDIA_HOSTS = 'fbcdn.net,fbsbx.com,cdninstagram.com,whatsapp.net';
+
+const hostList = z
+  .string()
+  .default(DEFAULT_MEDIA_HOSTS)
+  .transform((v) => (v.trim() ? v : DEFAULT_MEDIA_HOSTS).split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/, 'each host must be a host name such as fbcdn.net')));
+
 /** Environment contract (DESIGN §2). Every variable is named in the error when it is wrong. */
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -48,6 +79,8 @@ export const configSchema = z.object({
   PONTE_BODY_LIMIT: z.coerce.number().int().positive().default(5 * 1024 * 1024),
   PONTE_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   PONTE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  PONTE_MEDIA_LIMITS: mediaLimits,
+  PONTE_MEDIA_HOSTS: hostList,
   META_APP_SECRET: optional,
   META_VERIFY_TOKEN: optional,
   META_GRAPH_URL: url('https://graph.facebook.com'),

@@ -1,4 +1,4 @@
-import type { AgentActionEvent, AgentHomeEvent, AgentMessageEvent } from '../../src/core/events.js';
+import type { AgentActionEvent, AgentFileRef, AgentHomeEvent, AgentMessageEvent } from '../../src/core/events.js';
 import type { IgnoredRecord, InboundRecord } from '../../src/core/inbound-record.js';
 import type { CommandToken } from '../../src/admin/tokens.js';
 import { ACTIONS_SHORTCUT, ACTIONS_VIEW, ACTION_IDS, CONTACT_VIEW, MORE_ACTIONS, TRANSFER_VIEW, eventDedupeKey, interactionDedupeKey, isoFromTs, messageId, threadOrderingKey } from './ids.js';
@@ -47,7 +47,7 @@ export function parseEventCallback(body: unknown, botUserId?: string): ParsedEve
     externalId: messageId(ev.channel, ev.ts),
     userId: ev.user,
     text: slackToPlain(ev.text ?? ''),
-    fileCount: ev.files?.length ?? 0,
+    files: slackFiles(ev.files),
     addressedToTeammate: /^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>/.test(ev.text ?? ''),
     mentions: {
       channels: [...(ev.text ?? '').matchAll(/<#([CG][A-Z0-9]+)(?:\|[^>]*)?>/g)].map((m) => m[1]!),
@@ -219,4 +219,20 @@ export function tokenizeCommand(text: string): CommandToken[] {
       if (/^#[\w-]+$/.test(word)) return { type: 'unresolved_channel', raw: word };
       return { type: 'word', value: word };
     });
+}
+
+/** Slack file objects → the files an agent attached (private download URL, read with the bot token). */
+function slackFiles(files: unknown[] | undefined): AgentFileRef[] | undefined {
+  if (!files?.length) return undefined;
+  return files.map((f) => {
+    const o = (f ?? {}) as Record<string, unknown>;
+    const str = (v: unknown) => (typeof v === 'string' ? v : '');
+    return {
+      id: str(o.id),
+      name: str(o.name) || str(o.title) || 'file',
+      mimeType: str(o.mimetype) || 'application/octet-stream',
+      size: typeof o.size === 'number' ? o.size : 0,
+      url: str(o.url_private_download) || str(o.url_private),
+    };
+  });
 }

@@ -1,6 +1,6 @@
 import { WebClient } from '@slack/web-api';
 import type { Logger as SlackLogger } from '@slack/logger';
-import type { AgentBridge, AgentProfile, HomeView, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
+import type { AgentBridge, AgentProfile, FileBytes, HomeView, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
 import { homeView } from './home-blocks.js';
 import { ticketCardBlocks } from './blocks.js';
 import { classifySlackError } from './errors.js';
@@ -100,6 +100,21 @@ export class SlackBridge implements AgentBridge {
     const u = res.user;
     const displayName = u?.profile?.display_name || u?.profile?.real_name || u?.real_name || u?.name || userId;
     return { displayName, platformAdmin: Boolean(u?.is_admin || u?.is_owner) };
+  }
+
+  // Interim (replaced by the files work): uploads, downloads and announcements.
+  postFile(): Promise<{ externalId: string }> {
+    return Promise.reject(classifySlackError(new Error('files are not available yet')));
+  }
+
+  fetchFile(): Promise<FileBytes> {
+    return Promise.reject(classifySlackError(new Error('files are not available yet')));
+  }
+
+  async announce(req: { destination: string; text: string }): Promise<{ externalId: string }> {
+    const res = await this.call(() => this.client.chat.postMessage({ channel: req.destination, text: req.text, unfurl_links: false }));
+    if (!res.ts || !res.channel) throw classifySlackError(new Error('chat.postMessage answered without ts'));
+    return { externalId: messageId(res.channel, res.ts) };
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {

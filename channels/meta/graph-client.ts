@@ -42,14 +42,27 @@ export class GraphClient {
     return this.request<T>('POST', path, token, body);
   }
 
-  async request<T>(method: 'POST' | 'DELETE', path: string, token: string, body: unknown): Promise<T> {
+  /** A read (`GET /{media_id}`, `GET /{waba_id}/message_templates`): query values are encoded here. */
+  get<T>(path: string, token: string, query: Record<string, string> = {}): Promise<T> {
+    const qs = new URLSearchParams(query).toString();
+    return this.request<T>('GET', qs ? `${path}?${qs}` : path, token, undefined);
+  }
+
+  /** A multipart upload (`POST /{phone_number_id}/media`, Messenger attachments). */
+  postForm<T>(path: string, token: string, form: FormData): Promise<T> {
+    return this.request<T>('POST', path, token, form);
+  }
+
+  async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, token: string, body: unknown): Promise<T> {
     const url = `${this.opts.baseUrl.replace(/\/$/, '')}/${this.opts.version}/${path}`;
+    const form = body instanceof FormData;
     let res: Response;
     try {
       res = await fetch(url, {
         method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+        // fetch writes the multipart boundary itself; JSON bodies are declared as such.
+        headers: { authorization: `Bearer ${token}`, ...(form || body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: form ? body : body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 15_000),
       });
     } catch (err) {

@@ -1,4 +1,4 @@
-import type { CustomerChannel, CustomerSend } from '../../src/core/ports.js';
+import type { CustomerChannel, CustomerSend, FileBytes } from '../../src/core/ports.js';
 import { DeliveryError } from '../../src/core/errors.js';
 import type { GraphClient } from '../meta/graph-client.js';
 import { whatsappCapabilities } from './capabilities.js';
@@ -37,6 +37,15 @@ export class WhatsAppChannel implements CustomerChannel {
     // A 200 without an id: it was accepted, but we cannot track it. Never resend it.
     if (!id) throw new DeliveryError('unknown', 'WhatsApp accepted the message without an id', { uncertain: true });
     return { externalId: id };
+  }
+
+  // Interim (replaced by the media work on this branch's successor): files are not relayed yet.
+  sendMedia(): Promise<{ externalId: string }> {
+    return Promise.reject(new DeliveryError('unknown', 'sending files to WhatsApp is not available yet'));
+  }
+
+  fetchMedia(): Promise<FileBytes> {
+    return Promise.reject(new DeliveryError('unknown', 'fetching WhatsApp media is not available yet'));
   }
 
   /**

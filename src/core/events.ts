@@ -8,6 +8,22 @@ export type AgentPlatform = 'slack' | 'discord';
 
 export type DeliveryState = 'sent' | 'delivered' | 'read' | 'failed';
 
+export type MediaKind = 'image' | 'video' | 'audio' | 'document' | 'sticker';
+
+/**
+ * A file a customer sent, as the platform refers to it. The bytes are fetched later, by the
+ * channel adapter (`CustomerChannel.fetchMedia`), never in the webhook request.
+ */
+export interface MediaRef {
+  kind: MediaKind;
+  /** WhatsApp media id (`GET /{media_id}` gives a short-lived URL). */
+  id?: string;
+  /** A URL the platform put in the (signed) webhook: Messenger/Instagram attachments. */
+  url?: string;
+  mimeType?: string;
+  filename?: string;
+}
+
 /** A customer's message, one per platform message (a batch yields many). */
 export interface CustomerMessageEvent {
   type: 'customer.message';
@@ -22,6 +38,23 @@ export interface CustomerMessageEvent {
   kind: string;
   /** Readable text of the message (for non-text types, a readable placeholder). */
   text: string;
+  /** The business account's parent (WhatsApp: the WABA id from `entry[].id`), learned by the core. */
+  businessAccountId?: string;
+  /** Files to fetch and mirror into the thread after the text line. */
+  media?: MediaRef[];
+  /** Platform id of the message this one quotes or replies to (shown as a quote when we know it). */
+  replyTo?: string;
+  /** A reaction to one of the ticket's messages (emoji null: the reaction was removed). */
+  reaction?: { targetExternalId: string; emoji: string | null };
+  /** The customer moved to a new platform id (WhatsApp `system` user_changed_number). */
+  newExternalId?: string;
+  /** How the customer arrived (click-to-WhatsApp ad, Messenger referral): shown on the card. */
+  referral?: { source: string; headline?: string; url?: string };
+  /**
+   * Shown as a notice in the connection's channel without opening a ticket (an Instagram
+   * story mention): `text` says what happened.
+   */
+  noticeOnly?: boolean;
 }
 
 /** A delivery status for a message we sent. */
@@ -29,8 +62,13 @@ export interface CustomerStatusEvent {
   type: 'customer.status';
   channel: ChannelKind;
   accountId: string;
-  /** Our message's platform id (wamid). */
-  externalId: string;
+  /** Our message's platform id (wamid, mid). Absent for a watermark. */
+  externalId?: string;
+  /**
+   * Messenger/Instagram: every message we sent to this contact up to this time (ISO) has
+   * reached `status` (delivery and read watermarks).
+   */
+  watermark?: string;
   contactExternalId: string;
   status: DeliveryState;
   occurredAt: string;
@@ -49,8 +87,8 @@ export interface AgentMessageEvent {
   externalId: string;
   userId: string;
   text: string;
-  /** How many files the agent attached (relaying files comes with the media work). */
-  fileCount?: number;
+  /** Files the agent attached, to be fetched from the agent platform and sent to the customer. */
+  files?: AgentFileRef[];
   /** The message opens by mentioning a teammate: it is addressed to them, not to the customer. */
   addressedToTeammate?: boolean;
   /** Platform ids mentioned in the text, in order (`!transfer #sales`, `!transfer @maria`). */
@@ -58,11 +96,33 @@ export interface AgentMessageEvent {
   occurredAt: string;
 }
 
+/** A file on the agent platform (Slack `url_private_download`, Discord attachment URL). */
+export interface AgentFileRef {
+  id: string;
+  name: string;
+  mimeType: string;
+  size: number;
+  url: string;
+}
+
+/** An agent added or removed an emoji reaction on a message in a ticket thread. */
+export interface AgentReactionEvent {
+  type: 'agent.reaction';
+  platform: AgentPlatform;
+  userId: string;
+  /** The reacted message's id on the agent platform (as `AgentBridge.post` returned it). */
+  messageExternalId: string;
+  /** The emoji itself (unicode), already translated from the platform's short name. */
+  emoji: string;
+  removed: boolean;
+  occurredAt: string;
+}
+
 /** A ticket action an agent took with a control (a card button), not by writing. */
 export interface AgentActionEvent {
   type: 'agent.action';
   platform: AgentPlatform;
-  action: 'accept' | 'resolve' | 'transfer' | 'return' | 'block' | 'unblock' | 'contact' | 'phone' | 'note' | 'contact_edit';
+  action: 'accept' | 'resolve' | 'transfer' | 'return' | 'block' | 'unblock' | 'contact' | 'phone' | 'note' | 'contact_edit' | 'template';
   ticketId: string;
   userId: string;
   /** For `transfer`: a person (platform user id) or a department, and an optional reason. */
@@ -78,6 +138,8 @@ export interface AgentActionEvent {
   farewell?: string;
   /** Tags to add to the ticket (space- or comma-separated, from a form). */
   tags?: string;
+  /** For `template`: the approved template chosen in the picker and its body parameters, in order. */
+  template?: { name: string; language?: string; params: string[] };
   /** For `contact_edit`: the contact's details as the form left them. */
   contact?: { name: string | null; email: string | null; fields: Record<string, string> };
   /** Where the control was, so a refusal can be shown to the person who used it. */
@@ -94,5 +156,5 @@ export interface AgentHomeEvent {
   occurredAt: string;
 }
 
-export type InboundEvent = CustomerMessageEvent | CustomerStatusEvent | AgentMessageEvent | AgentActionEvent | AgentHomeEvent;
+export type InboundEvent = CustomerMessageEvent | CustomerStatusEvent | AgentMessageEvent | AgentReactionEvent | AgentActionEvent | AgentHomeEvent;
 export type InboundKind = InboundEvent['type'];

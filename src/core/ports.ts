@@ -1,4 +1,4 @@
-import type { AgentPlatform, ChannelKind } from './events.js';
+import type { AgentFileRef, AgentPlatform, ChannelKind, MediaKind, MediaRef } from './events.js';
 
 /** What a customer channel can do; the core branches on this, never on the channel's name. */
 export interface ChannelCapabilities {
@@ -13,15 +13,66 @@ export interface ChannelCapabilities {
    * to be accepted (WhatsApp: 24 h), or null when the channel cannot block.
    */
   blockWindowHours: number | null;
+  /**
+   * After `windowHours`, how long a human agent may still reply, tagged as such (Messenger and
+   * Instagram HUMAN_AGENT: 7 days = 168), or null when the window simply closes.
+   */
+  humanAgentWindowHours: number | null;
+  /** Approved templates can be sent outside the window (WhatsApp). */
+  templates: boolean;
+  /** How `maxTextLength` counts: UTF-16 code units ('chars') or UTF-8 bytes (Instagram: 1000 bytes). */
+  textUnit: 'chars' | 'bytes';
+  /** Largest outbound file the platform accepts, per kind, in bytes. */
+  maxMediaBytes: Record<MediaKind, number>;
 }
 
-export interface CustomerSend {
+/** A file in memory, fetched within a size cap (the caps keep this small). */
+export interface FileBytes {
+  bytes: Buffer;
+  mimeType: string;
+  filename: string;
+}
+
+/** Thrown by `fetchMedia`/`fetchFile` when a file is over the cap: not retryable, explained to agents. */
+export class FileTooLarge extends Error {
+  constructor(
+    readonly limitBytes: number,
+    readonly sizeBytes: number | undefined,
+  ) {
+    super(`file is larger than the ${Math.round(limitBytes / 1024 / 1024)} MB limit`);
+    this.name = 'FileTooLarge';
+  }
+}
+
+/** Who sends: the business account and its token (the connection's own, else the environment's). */
+export interface AccountAuth {
   accountId: string;
   /** Connection's own token, decrypted; undefined → the adapter's environment default. */
   token: string | undefined;
+}
+
+/** An approved message template (WhatsApp), as listed by the platform. */
+export interface MessageTemplate {
+  name: string;
+  language: string;
+  /** 'marketing' | 'utility' | 'authentication', lower-cased. */
+  category: string;
+  status: string;
+  /** The body text with its {{1}}… placeholders. */
+  body: string;
+  /** How many body parameters it takes. */
+  paramCount: number;
+}
+
+export interface CustomerSend extends AccountAuth {
   /** The customer's external id (wa_id, PSID, IGSID). */
   to: string;
   text: string;
+  /**
+   * A human agent's reply after the standard window, within `humanAgentWindowHours`
+   * (Messenger/Instagram: `messaging_type: MESSAGE_TAG`, `tag: HUMAN_AGENT`).
+   */
+  humanAgent?: boolean;
 }
 
 /**
@@ -35,8 +86,23 @@ export interface CustomerChannel {
   readonly kind: ChannelKind;
   readonly capabilities: ChannelCapabilities;
   send(req: CustomerSend): Promise<{ externalId: string }>;
+  /** Sends a file (an agent's attachment) by its type: image, video, audio or document. */
+  sendMedia(req: AccountAuth & { to: string; file: FileBytes; kind: MediaKind; caption?: string; humanAgent?: boolean }): Promise<{ externalId: string }>;
+  /**
+   * Downloads a customer's file: only from the URL the platform returned for that media id, or
+   * from an allowed host; with the token; streamed and stopped at `maxBytes` (throws FileTooLarge).
+   */
+  fetchMedia(req: AccountAuth & { media: MediaRef; maxBytes: number }): Promise<FileBytes>;
+  /** Reacts to one of the customer's messages (emoji null: removes our reaction). */
+  react?(req: AccountAuth & { to: string; externalId: string; emoji: string | null }): Promise<void>;
+  /** Tells the customer their message was seen (blue ticks / mark_seen). */
+  markRead?(req: AccountAuth & { to: string; externalId: string }): Promise<void>;
+  /** Sends an approved template (only when `capabilities.templates`). */
+  sendTemplate?(req: AccountAuth & { to: string; template: { name: string; language: string; params: string[] } }): Promise<{ externalId: string }>;
+  /** Lists the approved templates of a business account (WhatsApp: the WABA). */
+  listTemplates?(req: { businessAccountId: string; token: string | undefined }): Promise<MessageTemplate[]>;
   /** Blocks or unblocks the customer on the platform (only when `capabilities.blockWindowHours` is set). */
-  setBlocked?(req: { accountId: string; token: string | undefined; externalId: string; blocked: boolean }): Promise<void>;
+  setBlocked?(req: AccountAuth & { externalId: string; blocked: boolean }): Promise<void>;
 }
 
 /** Where a ticket lives on the agent side. */
@@ -89,7 +155,17 @@ export interface AgentBridge {
   openThread(req: { destination: string; card: TicketCard }): Promise<ThreadRef>;
   post(req: ThreadPost): Promise<{ externalId: string }>;
   updateCard(req: { thread: ThreadRef; card: TicketCard }): Promise<void>;
-  react(req: { externalId: string; name: string }): Promise<void>;
+  /**
+   * Adds (or, with `remove`, takes away) a reaction on a message Ponte posted. `name` is the
+   * platform's short name (`white_check_mark`) or a unicode emoji, which the bridge translates.
+   */
+  react(req: { externalId: string; name: string; remove?: boolean }): Promise<void>;
+  /** Uploads a file into the thread (Slack's files v2 flow), under the customer's name when given. */
+  postFile(req: { thread: ThreadRef; file: FileBytes; comment?: string; authorName?: string }): Promise<{ externalId: string }>;
+  /** Downloads an agent's attachment with the bot's credentials, streamed and capped (FileTooLarge). */
+  fetchFile(req: { file: AgentFileRef; maxBytes: number }): Promise<FileBytes>;
+  /** A line in a channel, outside any ticket thread (an Instagram story mention, an alert to admins). */
+  announce(req: { destination: string; text: string }): Promise<{ externalId: string }>;
   /** A link to the thread, in the platform's own markup, for lists shown to agents. */
   threadLink(thread: ThreadRef, label: string): Promise<string>;
   /** Publishes a person's home view: their open tickets and the waiting queue. */

@@ -138,7 +138,7 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     return { state: 'done', lanes: lanes.list() };
   }
 
-  if (ev.fileCount) await notice(t(ctx.locale, 'thread.files_not_sent'));
+  if (ev.files?.length) await notice(t(ctx.locale, 'thread.files_not_sent'));
   if (!replyText.trim()) {
     await record('note', ev.text, 'not_sent');
     return { state: 'done', lanes: lanes.list() };

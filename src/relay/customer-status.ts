@@ -12,6 +12,7 @@ import { DELIVERY_MARK } from './delivery-marks.js';
  * message in the thread. A failure is also explained there.
  */
 export async function handleCustomerStatus(tx: Tx, ev: CustomerStatusEvent, locale: Locale): Promise<Outcome> {
+  if (!ev.externalId) return ignored('watermark');
   const message = await findMessageByLink(tx, ev.channel, ev.externalId);
   if (!message) return ignored('unknown_message');
   const reason = ev.error ? `${ev.error.title} (${ev.error.code})${ev.error.detail ? `: ${ev.error.detail}` : ''}` : undefined;

@@ -104,6 +104,8 @@ async function handle(tx: Tx, ev: InboundEvent, deps: IngestDeps, staleOk: Set<s
     }
     case 'agent.home':
       return handleHomeOpened(tx, ev);
+    case 'agent.reaction':
+      return ignored('not_relayed_yet');
     case 'agent.action': {
       const agent = await knownAgent(tx, ev, staleOk);
       if (!agent) return { profile: ev };

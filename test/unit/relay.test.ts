@@ -31,7 +31,7 @@ describe('classifyAgentText', () => {
   });
 });
 
-const caps = (boldStyle: ChannelCapabilities['boldStyle']): ChannelCapabilities => ({ windowHours: 24, maxTextLength: 4096, boldStyle, blockWindowHours: null });
+const caps = (boldStyle: ChannelCapabilities['boldStyle']): ChannelCapabilities => ({ windowHours: 24, maxTextLength: 4096, boldStyle, blockWindowHours: null, humanAgentWindowHours: null, templates: false, textUnit: 'chars', maxMediaBytes: { image: 1, video: 1, audio: 1, document: 1, sticker: 1 } });
 
 describe('signReply', () => {
   it.each([
