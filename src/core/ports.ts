@@ -138,6 +138,13 @@ export interface ThreadPost {
   /** customer: under the customer's name; notice: a system line from Ponte. */
   style: 'customer' | 'notice';
   authorName?: string;
+  /**
+   * A control to show under a notice: 'templates' opens the template picker for `ticketId`
+   * (offered when a free-text reply could not be sent because the window closed).
+   */
+  offer?: { kind: 'templates'; ticketId: string };
+  /** A quote of the message this one replies to, shown above it. */
+  quote?: string;
 }
 
 export interface AgentProfile {

@@ -1,5 +1,5 @@
-import { DeliveryError } from '../../src/core/errors.js';
-import { FileTooLarge, type FileBytes } from '../../src/core/ports.js';
+import { DeliveryError } from '../core/errors.js';
+import { FileTooLarge, type FileBytes } from '../core/ports.js';
 
 export interface DownloadOptions {
   /** Sent as `Authorization: Bearer …` (WhatsApp media URLs need the same token as the API). */
