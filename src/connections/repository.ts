@@ -5,6 +5,8 @@ export interface Connection {
   id: string;
   channel: ChannelKind;
   account_id: string;
+  /** WhatsApp: the WABA that owns the number (templates live there), learned from webhooks or `connect`. */
+  business_account_id: string | null;
   token_encrypted: string | null;
   department_id: string;
   agent_platform: AgentPlatform;
@@ -15,14 +17,14 @@ export interface Connection {
 
 export async function findConnection(db: Db, channel: ChannelKind, accountId: string): Promise<Connection | undefined> {
   const [row] = await db<Connection[]>`
-    SELECT id, channel, account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason
+    SELECT id, channel, account_id, business_account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason
     FROM connections WHERE channel = ${channel} AND account_id = ${accountId}`;
   return row;
 }
 
 export async function getConnection(db: Db, id: string): Promise<Connection> {
   const [row] = await db<Connection[]>`
-    SELECT id, channel, account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason
+    SELECT id, channel, account_id, business_account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason
     FROM connections WHERE id = ${id}`;
   if (!row) throw new Error(`connection ${id} not found`);
   return row;
@@ -43,13 +45,13 @@ export async function upsertConnection(
     VALUES (${c.channel}, ${c.accountId}, (SELECT id FROM departments WHERE is_default), ${c.platform}, ${c.destination}, ${c.createdBy})
     ON CONFLICT (channel, account_id) DO UPDATE
       SET agent_platform = EXCLUDED.agent_platform, agent_destination = EXCLUDED.agent_destination, updated_at = now()
-    RETURNING id, channel, account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason`;
+    RETURNING id, channel, account_id, business_account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason`;
   const previous = before && before.agent_destination !== c.destination ? before.agent_destination : null;
   return { connection: row!, previousDestination: previous };
 }
 
 export async function listConnections(db: Db): Promise<Connection[]> {
   return db<Connection[]>`
-    SELECT id, channel, account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason
+    SELECT id, channel, account_id, business_account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason
     FROM connections ORDER BY channel, account_id`;
 }

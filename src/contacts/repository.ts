@@ -43,3 +43,19 @@ export async function contactDetailsForTicket(db: Db, ticketId: string): Promise
     SELECT c.name, c.email, c.custom_fields AS fields FROM tickets t JOIN contacts c ON c.id = t.contact_id WHERE t.id = ${ticketId}`;
   return row;
 }
+
+/**
+ * The customer changed their number (WhatsApp `user_changed_number`): the contact moves to the
+ * new id with its tickets, notes and tags. When the new id already has a contact (they wrote
+ * from it first), the old one stays as it is and the new one is returned.
+ */
+export async function moveContact(db: Db, channel: ChannelKind, fromId: string, toId: string): Promise<{ id: string } | undefined> {
+  const [moved] = await db<{ id: string }[]>`
+    UPDATE contacts SET external_id = ${toId}, phone = CASE WHEN ${channel} = 'whatsapp' THEN ${toId} ELSE phone END, updated_at = now()
+    WHERE channel = ${channel} AND external_id = ${fromId}
+      AND NOT EXISTS (SELECT 1 FROM contacts WHERE channel = ${channel} AND external_id = ${toId})
+    RETURNING id`;
+  if (moved) return moved;
+  const [existing] = await db<{ id: string }[]>`SELECT id FROM contacts WHERE channel = ${channel} AND external_id = ${fromId}`;
+  return existing;
+}

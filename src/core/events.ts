@@ -1,3 +1,5 @@
+import type { DeliveryErrorClass } from './errors.js';
+
 /**
  * What the adapters hand to the core. Adapters parse platform payloads into these; the core
  * never sees a platform payload. Dates are ISO strings so events survive a JSONB round trip.
@@ -72,7 +74,8 @@ export interface CustomerStatusEvent {
   contactExternalId: string;
   status: DeliveryState;
   occurredAt: string;
-  error?: { code: string; title: string; detail?: string };
+  /** A failure's code and words, and how the adapter classifies it (decides retry and explanation). */
+  error?: { code: string; title: string; detail?: string; errorClass?: DeliveryErrorClass };
 }
 
 /** Something an agent wrote in a ticket thread. */

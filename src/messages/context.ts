@@ -1,5 +1,5 @@
 import type { Db } from '../db/connect.js';
-import type { AgentPlatform, ChannelKind } from '../core/events.js';
+import type { AgentFileRef, AgentPlatform, ChannelKind, MediaRef } from '../core/events.js';
 import type { ThreadRef } from '../core/ports.js';
 import type { Direction } from './repository.js';
 
@@ -8,8 +8,16 @@ export interface MessageContext {
   messageId: string;
   ticketId: string;
   direction: Direction;
+  kind: string;
   body: string;
+  /** Files of the message: a customer's (MediaRef) or an agent's (AgentFileRef). */
+  attachments: (MediaRef | AgentFileRef)[];
+  /** The words of the message this one replies to, if it quotes one. */
+  quote: string | null;
   channel: ChannelKind;
+  connectionId: string;
+  /** Admins were alerted that the connection's token was refused (cleared by the next send that works). */
+  connectionAlerted: boolean;
   accountId: string;
   tokenEncrypted: string | null;
   agentPlatform: AgentPlatform;
@@ -20,14 +28,21 @@ export interface MessageContext {
   thread: ThreadRef | null;
   /** The message's own id on the agent platform, if it is already there. */
   agentLink: string | null;
+  /** The message's id on the customer's platform (a customer's message: its wamid/mid). */
+  channelLink: string | null;
 }
 
 interface Row {
   message_id: string;
   ticket_id: string;
   direction: Direction;
+  kind: string;
   body: string;
+  attachments: (MediaRef | AgentFileRef)[];
+  quote: string | null;
   channel: ChannelKind;
+  connection_id: string;
+  connection_alerted: boolean;
   account_id: string;
   token_encrypted: string | null;
   agent_platform: AgentPlatform;
@@ -37,16 +52,19 @@ interface Row {
   container_id: string | null;
   thread_id: string | null;
   agent_link: string | null;
+  channel_link: string | null;
 }
 
 export async function loadMessageContext(db: Db, messageId: string): Promise<MessageContext> {
   const [r] = await db<Row[]>`
-    SELECT m.id AS message_id, m.ticket_id, m.direction, m.body,
-           c.channel, c.account_id, c.token_encrypted, c.agent_platform,
+    SELECT m.id AS message_id, m.ticket_id, m.direction, m.kind, m.body, m.attachments, m.quote,
+           c.channel, c.id AS connection_id, c.alerted_at IS NOT NULL AS connection_alerted, c.account_id, c.token_encrypted, c.agent_platform,
            ct.external_id AS contact_external_id, ct.name AS contact_name, ct.phone AS contact_phone,
            tl.container_id, tl.thread_id,
            (SELECT l.external_id FROM message_links l
-             WHERE l.message_id = m.id AND l.platform = c.agent_platform LIMIT 1) AS agent_link
+             WHERE l.message_id = m.id AND l.platform = c.agent_platform LIMIT 1) AS agent_link,
+           (SELECT l.external_id FROM message_links l
+             WHERE l.message_id = m.id AND l.platform = c.channel ORDER BY l.part NULLS FIRST LIMIT 1) AS channel_link
     FROM messages m
     JOIN tickets t ON t.id = m.ticket_id
     JOIN connections c ON c.id = t.connection_id
@@ -58,8 +76,13 @@ export async function loadMessageContext(db: Db, messageId: string): Promise<Mes
     messageId: r.message_id,
     ticketId: r.ticket_id,
     direction: r.direction,
+    kind: r.kind,
     body: r.body,
+    attachments: r.attachments,
+    quote: r.quote,
     channel: r.channel,
+    connectionId: r.connection_id,
+    connectionAlerted: r.connection_alerted,
     accountId: r.account_id,
     tokenEncrypted: r.token_encrypted,
     agentPlatform: r.agent_platform,
@@ -68,5 +91,6 @@ export async function loadMessageContext(db: Db, messageId: string): Promise<Mes
     contactPhone: r.contact_phone,
     thread: r.container_id && r.thread_id ? { containerId: r.container_id, threadId: r.thread_id } : null,
     agentLink: r.agent_link,
+    channelLink: r.channel_link,
   };
 }

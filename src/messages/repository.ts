@@ -15,12 +15,21 @@ export interface Message {
 
 export async function insertMessage(
   db: Db,
-  m: { ticketId: string; direction: Direction; body: string; kind?: string; authorAgentId?: string | null; occurredAt?: string; deliveryStatus?: DeliveryStatus },
+  m: {
+    ticketId: string;
+    direction: Direction;
+    body: string;
+    kind?: string;
+    authorAgentId?: string | null;
+    occurredAt?: string;
+    deliveryStatus?: DeliveryStatus;
+    attachments?: unknown[];
+  },
 ): Promise<string> {
   const [row] = await db<{ id: string }[]>`
-    INSERT INTO messages (ticket_id, direction, body, kind, author_agent_id, occurred_at, delivery_status)
+    INSERT INTO messages (ticket_id, direction, body, kind, author_agent_id, occurred_at, delivery_status, attachments)
     VALUES (${m.ticketId}, ${m.direction}, ${m.body}, ${m.kind ?? 'text'}, ${m.authorAgentId ?? null},
-            ${m.occurredAt ?? new Date().toISOString()}, ${m.deliveryStatus ?? null})
+            ${m.occurredAt ?? new Date().toISOString()}, ${m.deliveryStatus ?? null}, ${db.json((m.attachments ?? []) as never)})
     RETURNING id`;
   return row!.id;
 }
@@ -74,12 +83,22 @@ export async function advanceDelivery(db: Db, messageId: string, status: Deliver
  */
 export async function insertInboundMessage(
   db: Db,
-  m: { ticketId: string; body: string; kind: string; occurredAt: string; platform: string; externalId: string; postLane: string },
+  m: {
+    ticketId: string;
+    body: string;
+    kind: string;
+    occurredAt: string;
+    platform: string;
+    externalId: string;
+    postLane: string;
+    attachments?: unknown[];
+    quote?: string | null;
+  },
 ): Promise<string> {
   const [row] = await db<{ id: string }[]>`
     WITH m AS (
-      INSERT INTO messages (ticket_id, direction, body, kind, occurred_at)
-      VALUES (${m.ticketId}, 'inbound', ${m.body}, ${m.kind}, ${m.occurredAt})
+      INSERT INTO messages (ticket_id, direction, body, kind, occurred_at, attachments, quote)
+      VALUES (${m.ticketId}, 'inbound', ${m.body}, ${m.kind}, ${m.occurredAt}, ${db.json((m.attachments ?? []) as never)}, ${m.quote ?? null})
       RETURNING id),
     link AS (
       INSERT INTO message_links (message_id, platform, external_id) SELECT id, ${m.platform}, ${m.externalId} FROM m),
@@ -89,4 +108,21 @@ export async function insertInboundMessage(
       INSERT INTO outbox (lane, kind, payload) SELECT ${m.postLane}, 'thread.post', jsonb_build_object('messageId', id::text) FROM m)
     SELECT id FROM m`;
   return row!.id;
+}
+
+/** A customer's reaction on one of the ticket's messages (kept, not posted: it shows as a reaction). */
+export async function insertReaction(
+  db: Db,
+  r: { ticketId: string; targetId: string; emoji: string | null; occurredAt: string; platform: string; externalId: string },
+): Promise<{ id: string; previous: string | null }> {
+  const [prev] = await db<{ body: string }[]>`
+    SELECT body FROM messages WHERE reacts_to = ${r.targetId} AND direction = 'inbound' AND kind = 'reaction' ORDER BY id DESC LIMIT 1`;
+  const [row] = await db<{ id: string }[]>`
+    WITH m AS (
+      INSERT INTO messages (ticket_id, direction, body, kind, occurred_at, reacts_to)
+      VALUES (${r.ticketId}, 'inbound', ${r.emoji ?? ''}, 'reaction', ${r.occurredAt}, ${r.targetId})
+      RETURNING id),
+    link AS (INSERT INTO message_links (message_id, platform, external_id) SELECT id, ${r.platform}, ${r.externalId} FROM m)
+    SELECT id FROM m`;
+  return { id: row!.id, previous: prev?.body || null };
 }

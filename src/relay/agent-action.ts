@@ -15,6 +15,7 @@ import { findDepartmentById } from '../departments/repository.js';
 import { t } from '../i18n/catalog.js';
 import { insertMessage } from '../messages/repository.js';
 import { scheduleClose } from './scheduled-close.js';
+import { sendTemplate } from './template-send.js';
 
 /**
  * A card button: the same guarded action as the `!` command, but a refusal ("already open by
@@ -46,6 +47,10 @@ export async function handleAgentAction(tx: Tx, ev: AgentActionEvent, agent: Age
   }
   if (ev.action === 'block' || ev.action === 'unblock') {
     await setContactBlocked(actx, ev.action === 'block');
+    return { state: 'done', lanes: lanes.list() };
+  }
+  if (ev.action === 'template' && ev.template) {
+    await sendTemplate(actx, ev.template);
     return { state: 'done', lanes: lanes.list() };
   }
   if (ev.action === 'contact') {

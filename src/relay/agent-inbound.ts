@@ -1,5 +1,5 @@
 import type { Tx } from '../db/connect.js';
-import type { AgentMessageEvent } from '../core/events.js';
+import type { AgentFileRef, AgentMessageEvent } from '../core/events.js';
 import type { ChannelCapabilities } from '../core/ports.js';
 import type { Agent } from '../agents/repository.js';
 import { getConnection } from '../connections/repository.js';
@@ -22,6 +22,9 @@ import { findDepartmentByChannel, findDepartmentByName } from '../departments/re
 import { fillTemplate, templateVars } from './auto-messages.js';
 import { findQuickReply } from '../quick-replies/repository.js';
 import { getSignaturePolicy, isExplicitMode } from '../settings/repository.js';
+import { lastInboundOf, replyWindow } from './reply-window.js';
+import { queueMarkRead } from './mark-read.js';
+import { parseTemplateArgs, sendTemplate } from './template-send.js';
 
 export interface AgentInboundContext {
   locale: Locale;
@@ -56,11 +59,11 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
   if (await isLinked(tx, ev.platform, ev.externalId)) return ignored('duplicate');
 
   const lanes = new LaneSet(tx);
-  const notice = async (text: string) => {
+  const notice = async (text: string, offerTemplates = false) => {
     const id = await insertMessage(tx, { ticketId: ticket.id, direction: 'system', body: text });
-    await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: id });
+    await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: id, ...(offerTemplates ? { offerTemplates } : {}) });
   };
-  const record = async (direction: 'note' | 'outbound', body: string, kind = 'text') => {
+  const record = async (direction: 'note' | 'outbound', body: string, kind = 'text', attachments?: AgentFileRef[]) => {
     const id = await insertMessage(tx, {
       ticketId: ticket.id,
       direction,
@@ -69,6 +72,7 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
       authorAgentId: agent.id,
       occurredAt: ev.occurredAt,
       deliveryStatus: direction === 'outbound' ? 'queued' : undefined,
+      attachments,
     });
     await linkMessage(tx, id, ev.platform, ev.externalId);
     return id;
@@ -122,6 +126,12 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     if (parsed.name === 'contact') await contactCommand(actx, parsed.args);
     else await tagCommand(actx, parsed.args, parsed.name === 'tag');
     return { state: 'done', lanes: lanes.list() };
+  } else if (parsed.type === 'command' && parsed.name === 'template') {
+    await record('note', ev.text, 'command');
+    const choice = parseTemplateArgs(parsed.args);
+    if (choice) await sendTemplate({ tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse: notice }, choice);
+    else await notice(t(ctx.locale, 'template.usage'));
+    return { state: 'done', lanes: lanes.list() };
   } else if (parsed.type === 'command' && (parsed.name === 'block' || parsed.name === 'unblock')) {
     await record('note', ev.text, 'command');
     await setContactBlocked({ tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse: notice }, parsed.name === 'block');
@@ -138,8 +148,8 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     return { state: 'done', lanes: lanes.list() };
   }
 
-  if (ev.files?.length) await notice(t(ctx.locale, 'thread.files_not_sent'));
-  if (!replyText.trim()) {
+  const files = ev.files ?? [];
+  if (!replyText.trim() && files.length === 0) {
     await record('note', ev.text, 'not_sent');
     return { state: 'done', lanes: lanes.list() };
   }
@@ -154,14 +164,32 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     await notice(t(ctx.locale, 'thread.blocked_contact'));
     return { state: 'done', lanes: lanes.list() };
   }
+  // The channel's window: free text only within it (Messenger/Instagram: a person's reply may
+  // go for 7 days, tagged); after it, WhatsApp takes only templates — the agent is told so.
+  const window = replyWindow(caps, await lastInboundOf(tx, ticket.id));
+  if (window === 'closed') {
+    await record('note', ev.text, 'not_sent');
+    await notice(t(ctx.locale, caps.templates ? 'window.closed_templates' : 'window.closed', { hours: caps.humanAgentWindowHours ?? caps.windowHours }), caps.templates);
+    return { state: 'done', lanes: lanes.list() };
+  }
   if (ticket.status === 'pending') await command({ action: 'accept' });
+  await queueMarkRead(tx, ticket.id, lanes);
 
-  replyText = await nameMentions(tx, ev, replyText);
-  const policy = await getSignaturePolicy(tx);
-  const body = signReply(agent.signature_enabled || policy.locked ? agent.display_name : null, replyText, caps, policy.format);
-  const messageId = await record('outbound', body);
-  for (const [part, text] of splitText(body, caps.maxTextLength).entries()) {
-    await lanes.add(customerLane(ticket.id), { kind: 'customer.send', messageId, part, text });
+  const humanAgent = window === 'human_agent' ? { humanAgent: true } : {};
+  let body = '';
+  if (replyText.trim()) {
+    replyText = await nameMentions(tx, ev, replyText);
+    const policy = await getSignaturePolicy(tx);
+    body = signReply(agent.signature_enabled || policy.locked ? agent.display_name : null, replyText, caps, policy.format);
+  }
+  const messageId = await record('outbound', body, files.length && !body ? 'file' : 'text', files);
+  const parts = body ? splitText(body, caps.maxTextLength, caps.textUnit) : [];
+  for (const [part, text] of parts.entries()) {
+    await lanes.add(customerLane(ticket.id), { kind: 'customer.send', messageId, part, text, ...humanAgent });
+  }
+  // Files follow the text, one send each, as the customer's platform shows them one by one.
+  for (const [i, file] of files.entries()) {
+    await lanes.add(customerLane(ticket.id), { kind: 'customer.media', messageId, part: parts.length + i, file, ...humanAgent });
   }
   return { state: 'done', lanes: lanes.list() };
 }

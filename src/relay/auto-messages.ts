@@ -5,6 +5,7 @@ import { getHours, getMessageText, type MessageKind } from '../settings/reposito
 import { isOpenAt } from '../hours/business-hours.js';
 import { splitText } from './compose-reply.js';
 import { customerLane, type LaneSet } from './outbox.js';
+import { lastInboundOf, replyWindow } from './reply-window.js';
 
 /** Fills {name}, {agent}, {protocol}, {department}; unknown variables stay visible. */
 export function fillTemplate(text: string, vars: Record<string, string>): string {
@@ -43,9 +44,12 @@ export async function queueAutoMessage(
 ): Promise<boolean> {
   const template = o.override || (await getMessageText(tx, o.kind));
   if (!template) return false;
+  // Automatic texts may not use a human agent's extension of the window, and outside it they
+  // would only fail: they are skipped (the agent's own notices say what happened).
+  if (replyWindow(o.caps, await lastInboundOf(tx, o.ticketId)) !== 'open') return false;
   const body = fillTemplate(template, await templateVars(tx, o.ticketId, o.agentName));
   const messageId = await insertMessage(tx, { ticketId: o.ticketId, direction: 'outbound', body, kind: `auto.${o.kind}`, authorAgentId: o.agentId, deliveryStatus: 'queued' });
-  for (const [part, text] of splitText(body, o.caps.maxTextLength).entries()) {
+  for (const [part, text] of splitText(body, o.caps.maxTextLength, o.caps.textUnit).entries()) {
     await o.lanes.add(customerLane(o.ticketId), { kind: 'customer.send', messageId, part, text });
   }
   return true;

@@ -1,34 +1,59 @@
 import type { Tx } from '../db/connect.js';
 import type { CustomerMessageEvent } from '../core/events.js';
-import { findConnection } from '../connections/repository.js';
-import { upsertContactOnInbound } from '../contacts/repository.js';
-import { insertInboundMessage, isLinked } from '../messages/repository.js';
+import { findConnection, type Connection } from '../connections/repository.js';
+import { moveContact, upsertContactOnInbound } from '../contacts/repository.js';
+import { findMessageByLink, insertInboundMessage, insertMessage, insertReaction, isLinked } from '../messages/repository.js';
 import { findActiveTicket, openTicket } from '../tickets/repository.js';
-import { LaneSet, agentLane } from './outbox.js';
+import { t } from '../i18n/catalog.js';
+import { LaneSet, agentLane, announceLane } from './outbox.js';
 import { ignored, type Outcome } from './outcome.js';
 import { queueWelcome } from './auto-messages.js';
 import { postContactNotes } from './annotations.js';
 import { cancelCloseOnReply } from './scheduled-close.js';
 import type { AgentInboundContext } from './agent-inbound.js';
 
+type Ctx = Pick<AgentInboundContext, 'capabilitiesOf' | 'locale'>;
+
 /**
  * A customer's message, inside the ingest transaction:
- *  1. route on the business account (unknown accounts are recorded, not mirrored);
- *  2. find or create the contact, noting the time of their last message (the reply window);
- *  3. drop blocked contacts and redeliveries (the platform id is already linked);
- *  4. attach to the contact's active ticket, or open a new pending one (and its thread, and
+ *  1. route on the business account (unknown accounts are recorded, not mirrored), learning
+ *     its parent account (the WABA, for templates) on the way;
+ *  2. a story mention is announced in the connection's channel, without a ticket; a number
+ *     change moves the contact;
+ *  3. find or create the contact, noting the time of their last message (the reply window);
+ *  4. drop blocked contacts and redeliveries (the platform id is already linked);
+ *  5. a reaction to a message we know shows as a reaction on its copy in the thread;
+ *  6. attach to the contact's active ticket, or open a new pending one (and its thread, and
  *     the greeting or, outside business hours, the away message);
- *  5. store the message and ask for it to be posted in the thread, in order.
+ *  7. store the message (with the words it quotes) and ask for it, then its files, to be
+ *     posted in the thread, in order.
  */
-export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ctx: Pick<AgentInboundContext, 'capabilitiesOf' | 'locale'>): Promise<Outcome> {
+export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ctx: Ctx): Promise<Outcome> {
   const connection = await findConnection(tx, ev.channel, ev.accountId);
   if (!connection) return ignored('unknown_account');
+  if (ev.businessAccountId && ev.businessAccountId !== connection.business_account_id) {
+    await tx`UPDATE connections SET business_account_id = ${ev.businessAccountId}, updated_at = now() WHERE id = ${connection.id}`;
+  }
+  if (ev.noticeOnly) return announce(tx, connection, ev, ctx);
+  if (ev.newExternalId) return numberChanged(tx, connection, ev, ev.newExternalId, ctx);
 
   const contact = await upsertContactOnInbound(tx, ev.channel, ev.contact, ev.occurredAt);
   if (contact.blocked) return ignored('blocked_contact');
   if (await isLinked(tx, ev.channel, ev.externalId)) return ignored('duplicate');
 
   const lanes = new LaneSet(tx);
+  if (ev.reaction) {
+    const target = await findMessageByLink(tx, ev.channel, ev.reaction.targetExternalId);
+    if (target) {
+      const r = await insertReaction(tx, { ticketId: target.ticket_id, targetId: target.id, emoji: ev.reaction.emoji, occurredAt: ev.occurredAt, platform: ev.channel, externalId: ev.externalId });
+      // Removal names no emoji: take off the one this customer put there last.
+      const name = ev.reaction.emoji ?? r.previous;
+      if (name) await lanes.add(agentLane(target.ticket_id), { kind: 'reaction.add', messageId: target.id, name, ...(ev.reaction.emoji ? {} : { remove: true }) });
+      return { state: 'done', lanes: lanes.list() };
+    }
+    // A reaction to something we never mirrored: it is shown as its text line instead.
+  }
+
   let ticket = await findActiveTicket(tx, contact.id, connection.id);
   if (ticket) {
     await cancelCloseOnReply(tx, ticket, ctx.locale, lanes);
@@ -44,14 +69,22 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ct
     const opened = await openTicket(tx, { contactId: contact.id, connectionId: connection.id, departmentId: connection.department_id });
     ticket = opened.ticket;
     if (opened.created) {
+      if (ev.referral) await tx`UPDATE tickets SET referral = ${tx.json(ev.referral)} WHERE id = ${ticket.id}`;
       await lanes.add(agentLane(ticket.id), { kind: 'thread.open', ticketId: ticket.id });
       await postContactNotes(tx, { ticketId: ticket.id, contactId: contact.id, locale: ctx.locale, lanes });
       const caps = ctx.capabilitiesOf(ev.channel);
       if (caps) await queueWelcome(tx, { ticketId: ticket.id, caps, lanes, at: new Date(ev.occurredAt) });
     }
   }
+  if (ev.referral && !ticket.referral) {
+    // An ad click on an open conversation: the card shows where the customer came from.
+    await tx`UPDATE tickets SET referral = ${tx.json(ev.referral)} WHERE id = ${ticket.id} AND referral IS NULL`;
+    await lanes.add(agentLane(ticket.id), { kind: 'card.update', ticketId: ticket.id });
+  }
 
-  await insertInboundMessage(tx, {
+  const quoted = ev.replyTo ? await findMessageByLink(tx, ev.channel, ev.replyTo) : undefined;
+  const media = ev.media ?? [];
+  const messageId = await insertInboundMessage(tx, {
     ticketId: ticket.id,
     body: ev.text,
     kind: ev.kind,
@@ -59,7 +92,32 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ct
     platform: ev.channel,
     externalId: ev.externalId,
     postLane: agentLane(ticket.id),
+    attachments: media,
+    quote: quoted ? quoted.body : null,
   });
   lanes.touched(agentLane(ticket.id));
+  for (const index of media.keys()) await lanes.add(agentLane(ticket.id), { kind: 'media.mirror', messageId, index });
+  return { state: 'done', lanes: lanes.list() };
+}
+
+/** An Instagram story mention: a line in the connection's channel, no ticket of its own. */
+async function announce(tx: Tx, connection: Connection, ev: CustomerMessageEvent, ctx: Ctx): Promise<Outcome> {
+  const lanes = new LaneSet(tx);
+  const who = ev.contact.name ?? ev.contact.externalId;
+  await lanes.add(announceLane(connection.id), { kind: 'channel.announce', connectionId: connection.id, text: t(ctx.locale, 'story.mention', { name: who, text: ev.text }) });
+  return { state: 'done', lanes: lanes.list() };
+}
+
+/** WhatsApp `user_changed_number`: the contact (and their tickets) moves to the new id; the thread is told. */
+async function numberChanged(tx: Tx, connection: Connection, ev: CustomerMessageEvent, newId: string, ctx: Ctx): Promise<Outcome> {
+  const moved = await moveContact(tx, ev.channel, ev.contact.externalId, newId);
+  if (!moved) return ignored('unknown_contact');
+  const lanes = new LaneSet(tx);
+  const ticket = await findActiveTicket(tx, moved.id, connection.id);
+  if (ticket) {
+    const id = await insertMessage(tx, { ticketId: ticket.id, direction: 'system', body: t(ctx.locale, 'contact.number_changed', { text: ev.text }) });
+    await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: id });
+    await lanes.add(agentLane(ticket.id), { kind: 'card.update', ticketId: ticket.id });
+  }
   return { state: 'done', lanes: lanes.list() };
 }

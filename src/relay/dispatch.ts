@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { t } from '../i18n/catalog.js';
 import { explainFailure, perform, type Effect, type OperationDeps } from './operations.js';
-import type { OutboxKind, OutboxOp } from './outbox.js';
+import { CUSTOMER_SENDS, type OutboxKind, type OutboxOp } from './outbox.js';
 import { backoffMs } from './backoff.js';
 
 /** Namespace of the advisory locks that give one worker a lane at a time (any fixed number). */
@@ -71,7 +71,7 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
     await deps.kicker.dispatchAt(lane, row.next_attempt_at, `retry-${lane}-${row.id}-${row.attempts}`);
     return undefined;
   }
-  if (row.state === 'sending' && op.kind === 'customer.send') {
+  if (row.state === 'sending' && CUSTOMER_SENDS.has(op.kind)) {
     // The last attempt died mid-flight: the customer may have it. Never risk a duplicate.
     const next = await settle(deps, row, 'uncertain', 'the previous attempt was interrupted', row.attempts);
     await wake(deps, await explainFailure(deps, op, 'delivery.uncertain', t(deps.locale, 'delivery.interrupted')));
@@ -80,7 +80,7 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
   const attempts = row.attempts + 1;
   // Only a customer send needs its in-flight mark: it is what tells a crash apart from a retry.
   // Agent-side operations check for their own effect before repeating it.
-  if (op.kind === 'customer.send') await deps.sql`UPDATE outbox SET state = 'sending', attempts = ${attempts} WHERE id = ${row.id}`;
+  if (CUSTOMER_SENDS.has(op.kind)) await deps.sql`UPDATE outbox SET state = 'sending', attempts = ${attempts} WHERE id = ${row.id}`;
   try {
     const effect = await perform(deps, op);
     const next = await settle(deps, row, 'done', null, attempts, effect.link);
@@ -88,7 +88,7 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
     return next;
   } catch (err) {
     const e = err instanceof DeliveryError ? err : new DeliveryError('transient', errorText(err), { cause: err });
-    if (e.uncertain && op.kind === 'customer.send') {
+    if (e.uncertain && CUSTOMER_SENDS.has(op.kind)) {
       const next = await settle(deps, row, 'uncertain', e.message, attempts);
       await wake(deps, await explainFailure(deps, op, 'delivery.uncertain', e.message));
       return next;
@@ -127,8 +127,8 @@ async function settle(
     WITH settled AS (
       UPDATE outbox SET state = ${state}, attempts = ${attempts}, last_error = ${error}, done_at = now() WHERE id = ${row.id}),
     link AS (
-      INSERT INTO message_links (message_id, platform, external_id)
-      SELECT ${link?.messageId ?? null}::bigint, ${link?.platform ?? ''}, ${link?.externalId ?? ''}
+      INSERT INTO message_links (message_id, platform, external_id, part)
+      SELECT ${link?.messageId ?? null}::bigint, ${link?.platform ?? ''}, ${link?.externalId ?? ''}, ${link?.part ?? null}::int
       WHERE ${link !== undefined} ON CONFLICT DO NOTHING),
     sent AS (
       UPDATE messages SET delivery_status = 'sent'

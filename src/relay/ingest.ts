@@ -7,6 +7,7 @@ import { findAgent, profileIsFresh, saveAgentProfile, type Agent } from '../agen
 import { findTicketByThread } from '../tickets/repository.js';
 import { handleAgentMessage, type AgentInboundContext } from './agent-inbound.js';
 import { handleAgentAction } from './agent-action.js';
+import { handleAgentReaction } from './agent-reaction.js';
 import { handleHomeOpened } from './home.js';
 import { handleCustomerMessage } from './customer-inbound.js';
 import { handleCustomerStatus } from './customer-status.js';
@@ -105,7 +106,8 @@ async function handle(tx: Tx, ev: InboundEvent, deps: IngestDeps, staleOk: Set<s
     case 'agent.home':
       return handleHomeOpened(tx, ev);
     case 'agent.reaction':
-      return ignored('not_relayed_yet');
+      // The profile is fetched only for a reaction that would reach a customer.
+      return handleAgentReaction(tx, ev, await knownAgent(tx, ev, staleOk));
     case 'agent.action': {
       const agent = await knownAgent(tx, ev, staleOk);
       if (!agent) return { profile: ev };

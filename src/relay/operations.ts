@@ -1,30 +1,19 @@
-import type { Sql } from '../db/connect.js';
 import type { AgentPlatform, ChannelKind } from '../core/events.js';
-import type { AgentBridge, CustomerChannel, ThreadRef } from '../core/ports.js';
-import type { SecretBox } from '../crypto/secrets.js';
+import type { ThreadRef } from '../core/ports.js';
+import type { DeliveryErrorClass } from '../core/errors.js';
 import { advanceDelivery, getMessage, insertMessage } from '../messages/repository.js';
 import { loadMessageContext } from '../messages/context.js';
 import { loadCard } from '../tickets/card.js';
-import { t, type Locale } from '../i18n/catalog.js';
+import { t } from '../i18n/catalog.js';
 import { agentLane, enqueue, type OutboxOp } from './outbox.js';
-import { DELIVERY_MARK } from './delivery-marks.js';
 import { loadHome, refreshHomes } from './home.js';
+import { markCustomerRead, reactToCustomer, sendToCustomer, setBlocked } from './customer-sends.js';
+import { mirrorMedia } from './media-mirror.js';
+import { syncTemplates } from './template-sync.js';
+import { connectionOfTicket, connectionTroubled } from './connection-health.js';
+import { NOTHING, bridgeFor, currentThread, type Effect, type OperationDeps } from './operation-deps.js';
 
-export interface OperationDeps {
-  sql: Sql;
-  locale: Locale;
-  channels: ReadonlyMap<ChannelKind, CustomerChannel>;
-  bridges: ReadonlyMap<AgentPlatform, AgentBridge>;
-  secrets: SecretBox | undefined;
-}
-
-/** What performing a row produced: lanes to wake, and a platform id to link (written with the row's settle). */
-export interface Effect {
-  lanes: string[];
-  link?: { messageId: string; platform: string; externalId: string; markSent: boolean };
-}
-
-const NOTHING: Effect = { lanes: [] };
+export type { Effect, OperationDeps } from './operation-deps.js';
 
 /**
  * Performs one outbox row. Each operation first checks whether its effect already exists
@@ -37,7 +26,7 @@ export async function perform(deps: OperationDeps, op: OutboxOp): Promise<Effect
       // A new ticket is a change in everyone's waiting queue.
       return { lanes: await refreshHomes(deps.sql) };
     case 'thread.post':
-      return postToThread(deps, op.messageId, op.thread);
+      return postToThread(deps, op.messageId, op.thread, op.offerTemplates);
     case 'card.update': {
       const { card, platform } = await loadCard(deps.sql, op.ticketId, deps.locale, windowOf(deps));
       const thread = await currentThread(deps.sql, op.ticketId, platform);
@@ -51,9 +40,19 @@ export async function perform(deps: OperationDeps, op: OutboxOp): Promise<Effect
     }
     case 'reaction.add': {
       const m = await loadMessageContext(deps.sql, op.messageId);
-      if (m.agentLink) await bridgeFor(deps, m.agentPlatform).react({ externalId: m.agentLink, name: op.name });
+      if (m.agentLink) await bridgeFor(deps, m.agentPlatform).react({ externalId: m.agentLink, name: op.name, remove: op.remove });
       return NOTHING;
     }
+    case 'media.mirror':
+      return mirrorMedia(deps, op.messageId, op.index);
+    case 'channel.announce': {
+      const [c] = await deps.sql<{ agent_platform: AgentPlatform; agent_destination: string }[]>`
+        SELECT agent_platform, agent_destination FROM connections WHERE id = ${op.connectionId}`;
+      if (c) await bridgeFor(deps, c.agent_platform).announce({ destination: c.agent_destination, text: op.text });
+      return NOTHING;
+    }
+    case 'templates.sync':
+      return syncTemplates(deps, op.platform as AgentPlatform, op.destination);
     case 'agent.notify': {
       const { platform } = await loadCard(deps.sql, op.ticketId, deps.locale, windowOf(deps));
       const thread = await currentThread(deps.sql, op.ticketId, platform);
@@ -61,28 +60,40 @@ export async function perform(deps: OperationDeps, op: OutboxOp): Promise<Effect
       return NOTHING;
     }
     case 'customer.send':
+    case 'customer.media':
+    case 'customer.template':
       return sendToCustomer(deps, op);
+    case 'customer.react':
+      await reactToCustomer(deps, op.messageId, op.emoji);
+      return NOTHING;
+    case 'customer.read':
+      await markCustomerRead(deps, op.messageId);
+      return NOTHING;
     case 'customer.block':
       await setBlocked(deps, op.ticketId, op.blocked);
       return NOTHING;
   }
 }
 
-/** Blocks or unblocks the ticket's customer on their platform; Ponte's own flag is already set. */
-async function setBlocked(deps: OperationDeps, ticketId: string, blocked: boolean): Promise<void> {
-  const [c] = await deps.sql<{ channel: ChannelKind; account_id: string; token_encrypted: string | null; external_id: string }[]>`
-    SELECT c.channel, c.account_id, c.token_encrypted, ct.external_id
-    FROM tickets t JOIN connections c ON c.id = t.connection_id JOIN contacts ct ON ct.id = t.contact_id
-    WHERE t.id = ${ticketId}`;
-  if (!c) throw new Error(`ticket ${ticketId} not found`);
-  const channel = deps.channels.get(c.channel);
-  if (!channel?.setBlocked) return;
-  const token = c.token_encrypted ? deps.secrets?.open(c.token_encrypted) : undefined;
-  await channel.setBlocked({ accountId: c.account_id, token, externalId: c.external_id, blocked });
-}
+/** Notice keys for a failed send, by why it failed: each says the way out. */
+const FAILURE_KEY: Partial<Record<DeliveryErrorClass, 'delivery.window_closed' | 'delivery.invalid_recipient' | 'delivery.auth'>> = {
+  window_closed: 'delivery.window_closed',
+  invalid_recipient: 'delivery.invalid_recipient',
+  auth: 'delivery.auth',
+};
 
-/** When a customer message (or a block) cannot go through, the agent reads why in the thread. */
-export async function explainFailure(deps: OperationDeps, op: OutboxOp, key: 'delivery.failed' | 'delivery.uncertain', reason: string): Promise<string[]> {
+/**
+ * When a customer message (or a block, a file) cannot go through, the agent reads why in the
+ * thread, with the way out for the kind of failure. An auth failure also marks the connection
+ * unhealthy and alerts its channel once.
+ */
+export async function explainFailure(
+  deps: OperationDeps,
+  op: OutboxOp,
+  key: 'delivery.failed' | 'delivery.uncertain',
+  reason: string,
+  errorClass?: DeliveryErrorClass,
+): Promise<string[]> {
   if (op.kind === 'customer.block') {
     const noticeId = await insertMessage(deps.sql, { ticketId: op.ticketId, direction: 'system', body: t(deps.locale, op.blocked ? 'block.platform_failed' : 'unblock.platform_failed', { reason }) });
     await enqueue(deps.sql, agentLane(op.ticketId), { kind: 'thread.post', messageId: noticeId });
@@ -96,13 +107,22 @@ export async function explainFailure(deps: OperationDeps, op: OutboxOp, key: 'de
       WHERE id = (SELECT connection_id FROM tickets WHERE id = ${op.ticketId})`;
     return [];
   }
-  if (op.kind !== 'customer.send') return [];
+  if (op.kind === 'media.mirror') {
+    const message = await getMessage(deps.sql, op.messageId);
+    const noticeId = await insertMessage(deps.sql, { ticketId: message.ticket_id, direction: 'system', body: t(deps.locale, 'media.not_mirrored', { reason }) });
+    await enqueue(deps.sql, agentLane(message.ticket_id), { kind: 'thread.post', messageId: noticeId });
+    return [agentLane(message.ticket_id)];
+  }
+  if (op.kind !== 'customer.send' && op.kind !== 'customer.media' && op.kind !== 'customer.template') return [];
   return deps.sql.begin(async (tx) => {
     const message = await getMessage(tx, op.messageId);
     await advanceDelivery(tx, message.id, key === 'delivery.failed' ? 'failed' : 'uncertain', reason);
-    const noticeId = await insertMessage(tx, { ticketId: message.ticket_id, direction: 'system', body: t(deps.locale, key, { reason }) });
-    await enqueue(tx, agentLane(message.ticket_id), { kind: 'thread.post', messageId: noticeId });
-    return [agentLane(message.ticket_id)];
+    const specific = key === 'delivery.failed' && errorClass ? FAILURE_KEY[errorClass] : undefined;
+    const noticeId = await insertMessage(tx, { ticketId: message.ticket_id, direction: 'system', body: t(deps.locale, specific ?? key, { reason }) });
+    await enqueue(tx, agentLane(message.ticket_id), { kind: 'thread.post', messageId: noticeId, ...(specific === 'delivery.window_closed' ? { offerTemplates: true } : {}) });
+    const lanes = [agentLane(message.ticket_id)];
+    if (errorClass === 'auth') lanes.push(...(await connectionTroubled(tx, await connectionOfTicket(tx, message.ticket_id), reason, deps.locale)));
+    return lanes;
   });
 }
 
@@ -116,7 +136,7 @@ async function openThread(deps: OperationDeps, ticketId: string): Promise<void> 
     ON CONFLICT DO NOTHING`;
 }
 
-async function postToThread(deps: OperationDeps, messageId: string, target?: ThreadRef): Promise<Effect> {
+async function postToThread(deps: OperationDeps, messageId: string, target?: ThreadRef, offerTemplates?: boolean): Promise<Effect> {
   const m = await loadMessageContext(deps.sql, messageId);
   if (m.agentLink) return NOTHING;
   const thread = target ?? m.thread;
@@ -124,38 +144,13 @@ async function postToThread(deps: OperationDeps, messageId: string, target?: Thr
   const customer = m.direction === 'inbound';
   const posted = await bridgeFor(deps, m.agentPlatform).post({
     thread,
-    text: m.body,
+    text: m.kind === 'template' ? t(deps.locale, 'template.posted', { text: m.body }) : m.body,
     style: customer ? 'customer' : 'notice',
     authorName: customer ? (m.contactName ?? m.contactPhone ?? m.contactExternalId) : undefined,
+    ...(m.quote ? { quote: m.quote } : {}),
+    ...(offerTemplates ? { offer: { kind: 'templates' as const, ticketId: m.ticketId } } : {}),
   });
   return { lanes: [], link: { messageId, platform: m.agentPlatform, externalId: posted.externalId, markSent: false } };
-}
-
-async function sendToCustomer(deps: OperationDeps, op: Extract<OutboxOp, { kind: 'customer.send' }>): Promise<Effect> {
-  const m = await loadMessageContext(deps.sql, op.messageId);
-  const channel = deps.channels.get(m.channel);
-  if (!channel) throw new Error(`the ${m.channel} channel is not configured`);
-  const token = m.tokenEncrypted ? deps.secrets?.open(m.tokenEncrypted) : undefined;
-  if (m.tokenEncrypted && !token) throw new Error('PONTE_SECRET_KEY is needed to read this connection’s token');
-  const sent = await channel.send({ accountId: m.accountId, token, to: m.contactExternalId, text: op.text });
-  // ✔️ on the agent's message once its first part has left (a no-op for messages with no
-  // agent-side copy, such as the automatic accept and farewell texts).
-  if (op.part === 0 && m.agentLink) await enqueue(deps.sql, agentLane(m.ticketId), { kind: 'reaction.add', messageId: m.messageId, name: DELIVERY_MARK.sent! });
-  const lanes = op.part === 0 && m.agentLink ? [agentLane(m.ticketId)] : [];
-  return { lanes, link: { messageId: m.messageId, platform: m.channel, externalId: sent.externalId, markSent: true } };
-}
-
-async function currentThread(sql: Sql, ticketId: string, platform: string) {
-  const [row] = await sql<{ containerId: string; threadId: string }[]>`
-    SELECT container_id AS "containerId", thread_id AS "threadId" FROM thread_links
-    WHERE ticket_id = ${ticketId} AND platform = ${platform} AND is_current`;
-  return row;
-}
-
-function bridgeFor(deps: OperationDeps, platform: string): AgentBridge {
-  const bridge = deps.bridges.get(platform as AgentPlatform);
-  if (!bridge) throw new Error(`the ${platform} bridge is not configured`);
-  return bridge;
 }
 
 function windowOf(deps: OperationDeps): (channel: ChannelKind) => number | undefined {

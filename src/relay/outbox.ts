@@ -1,4 +1,5 @@
 import type { Db } from '../db/connect.js';
+import type { AgentFileRef } from '../core/events.js';
 
 /**
  * Side effects the core asks for. They are written in the same transaction as the state
@@ -7,11 +8,25 @@ import type { Db } from '../db/connect.js';
 export type OutboxOp =
   | { kind: 'thread.open'; ticketId: string }
   /** Posts in the ticket's current thread, or in `thread` when given (a notice left in the old thread of a transfer). */
-  | { kind: 'thread.post'; messageId: string; thread?: { containerId: string; threadId: string } }
+  | { kind: 'thread.post'; messageId: string; thread?: { containerId: string; threadId: string }; offerTemplates?: boolean }
   | { kind: 'card.update'; ticketId: string }
-  | { kind: 'reaction.add'; messageId: string; name: string }
+  /** A reaction on the message's agent-side copy: a delivery mark, or a customer's emoji (`remove` takes it back). */
+  | { kind: 'reaction.add'; messageId: string; name: string; remove?: boolean }
+  /** Fetches a customer's file (`attachments[index]` of the message) and uploads it into the thread. */
+  | { kind: 'media.mirror'; messageId: string; index: number }
   | { kind: 'agent.notify'; ticketId: string; userId: string; text: string }
-  | { kind: 'customer.send'; messageId: string; part: number; text: string }
+  /** A line in a connection's channel, outside any ticket (story mentions, alerts to admins). */
+  | { kind: 'channel.announce'; connectionId: string; text: string }
+  /** Pulls the approved templates of every WhatsApp connection and reports in `destination`. */
+  | { kind: 'templates.sync'; platform: string; destination: string }
+  /** `humanAgent`: a person's reply past the standard window (Messenger/Instagram HUMAN_AGENT tag). */
+  | { kind: 'customer.send'; messageId: string; part: number; text: string; humanAgent?: boolean }
+  | { kind: 'customer.media'; messageId: string; part: number; file: AgentFileRef; humanAgent?: boolean }
+  | { kind: 'customer.template'; messageId: string; part: number; template: { name: string; language: string; params: string[] } }
+  /** Our reaction on a customer's message (`messageId`), or its removal (emoji null). */
+  | { kind: 'customer.react'; messageId: string; emoji: string | null }
+  /** Marks the customer's message `messageId` (and so everything before it) as read. */
+  | { kind: 'customer.read'; messageId: string }
   | { kind: 'customer.block'; ticketId: string; blocked: boolean }
   | { kind: 'home.publish'; platform: string; userId: string };
 
@@ -26,6 +41,12 @@ export async function enqueue(db: Db, lane: string, op: OutboxOp): Promise<void>
   const { kind, ...payload } = op;
   await db`INSERT INTO outbox (lane, kind, payload) VALUES (${lane}, ${kind}, ${db.json(payload as never)})`;
 }
+
+/** Sends that reach a customer's phone: never repeated when an attempt may have arrived. */
+export const CUSTOMER_SENDS: ReadonlySet<OutboxKind> = new Set(['customer.send', 'customer.media', 'customer.template']);
+
+/** Lines posted outside tickets, per connection. */
+export const announceLane = (connectionId: string) => `announce-${connectionId}`;
 
 /** A person's home view is republished in its own lane. */
 export const homeLane = (platform: string, userId: string) => `home-${platform}-${userId}`;

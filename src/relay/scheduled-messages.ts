@@ -10,6 +10,7 @@ import { signReply, splitText } from './compose-reply.js';
 import { LaneSet, agentLane, customerLane } from './outbox.js';
 import { parseResolveArgs } from './resolve-args.js';
 import type { ActionContext } from './ticket-actions.js';
+import { lastInboundOf, replyWindow } from './reply-window.js';
 
 export type ArmMessage = (scheduledId: string, at: Date) => Promise<void>;
 
@@ -60,17 +61,19 @@ export async function fireScheduledMessage(
   const lanes = new LaneSet(tx);
   const [contact] = ticket ? await tx<{ blocked: boolean }[]>`SELECT blocked FROM contacts WHERE id = ${ticket.contact_id}` : [];
   const caps = ticket ? o.capabilitiesOf((await getConnection(tx, ticket.connection_id)).channel) : undefined;
-  if (!ticket || !agent || !caps || ticket.status === 'resolved' || contact?.blocked) {
+  const window = ticket && caps ? replyWindow(caps, await lastInboundOf(tx, ticket.id)) : 'closed';
+  if (!ticket || !agent || !caps || ticket.status === 'resolved' || contact?.blocked || window === 'closed') {
     await tx`UPDATE scheduled_messages SET state = 'skipped' WHERE id = ${due.id}`;
-    if (ticket) await notice(tx, ticket.id, lanes, t(o.locale, 'scheduled.skipped', { text: due.body }));
+    const key = ticket && caps && window === 'closed' && ticket.status !== 'resolved' && !contact?.blocked ? 'scheduled.window_closed' : 'scheduled.skipped';
+    if (ticket) await notice(tx, ticket.id, lanes, t(o.locale, key, { text: due.body }));
     return lanes.list();
   }
   await tx`UPDATE scheduled_messages SET state = 'sent' WHERE id = ${due.id}`;
   const policy = await getSignaturePolicy(tx);
   const body = signReply(agent.signature_enabled || policy.locked ? agent.display_name : null, due.body, caps, policy.format);
   const messageId = await insertMessage(tx, { ticketId: ticket.id, direction: 'outbound', body, kind: 'scheduled', authorAgentId: agent.id, deliveryStatus: 'queued' });
-  for (const [part, text] of splitText(body, caps.maxTextLength).entries()) {
-    await lanes.add(customerLane(ticket.id), { kind: 'customer.send', messageId, part, text });
+  for (const [part, text] of splitText(body, caps.maxTextLength, caps.textUnit).entries()) {
+    await lanes.add(customerLane(ticket.id), { kind: 'customer.send', messageId, part, text, ...(window === 'human_agent' ? { humanAgent: true } : {}) });
   }
   await notice(tx, ticket.id, lanes, t(o.locale, 'scheduled.sent', { text: due.body }));
   return lanes.list();

@@ -13,9 +13,11 @@ export interface Ticket {
   previous_ticket_id: string | null;
   scheduled_close_at: Date | null;
   scheduled_close_keep: boolean;
+  /** How the customer arrived (an ad), shown on the card. */
+  referral: { source: string; headline?: string; url?: string } | null;
 }
 
-const COLUMNS = 'id, protocol, contact_id, connection_id, department_id, status, assignee_id, previous_ticket_id, scheduled_close_at, scheduled_close_keep';
+const COLUMNS = 'id, protocol, contact_id, connection_id, department_id, status, assignee_id, previous_ticket_id, scheduled_close_at, scheduled_close_keep, referral';
 
 export async function findTicket(db: Db, id: string): Promise<Ticket | undefined> {
   const [row] = await db<Ticket[]>`SELECT ${db.unsafe(COLUMNS)} FROM tickets WHERE id = ${id}`;

@@ -148,20 +148,6 @@ describe('agent commands in the thread', () => {
   });
 });
 
-describe('agent files (until media relaying lands)', () => {
-  it('tells the agent a file was not sent, relays the text, and never sends an empty message', async () => {
-    const cardTs = await h.customerWrites('5511955550012', 'Wal', 'manda o pdf');
-    const file = { id: 'F0001', name: 'boleto.pdf', mimetype: 'application/pdf', url_private: 'https://files.slack.com/boleto.pdf' };
-    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: 'segue', threadTs: cardTs, subtype: 'file_share', files: [file] });
-    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: '', threadTs: cardTs, subtype: 'file_share', files: [file] });
-    await eventually('two notices', () => h.thread(cardTs).filter((t) => t.startsWith('Files are not sent')).length === 2);
-    await eventually('the text', () => sendsTo('5511955550012').length === 1);
-    await h.ponte.sweep();
-    await new Promise((r) => setTimeout(r, 300));
-    expect(sendsTo('5511955550012').map((c) => (c.body as { text: { body: string } }).text.body)).toEqual(['*Maria:*\nsegue']);
-  });
-});
-
 describe('when a ticket’s thread cannot be created', () => {
   it('shows it in /ponte status with the way out, and /ponte retry delivers everything in order', async () => {
     h.slack.failNext('chat.postMessage', { error: 'not_in_channel' });

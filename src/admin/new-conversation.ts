@@ -1,0 +1,75 @@
+import type { Tx } from '../db/connect.js';
+import { findAgent, saveAgentProfile } from '../agents/repository.js';
+import { findActiveTicket, openTicket } from '../tickets/repository.js';
+import { pickTemplate, templatesForConnection } from '../templates/repository.js';
+import { LaneSet, agentLane } from '../relay/outbox.js';
+import { parseTemplateArgs, sendTemplate } from '../relay/template-send.js';
+import { t } from '../i18n/catalog.js';
+import type { AdminDeps, CommandContext } from './context.js';
+
+interface WaConnection {
+  id: string;
+  department_id: string;
+  agent_destination: string;
+}
+
+/**
+ * `/ponte new <phone> <template> [params…]`: starts a WhatsApp conversation with a new or
+ * existing contact by sending an approved template (the only thing WhatsApp lets a business
+ * send first). It opens a ticket assigned to whoever ran it, with its thread, unless the
+ * contact already has an open conversation on that number. The number is the one whose
+ * channel the command was typed in, or the only one.
+ */
+export async function newConversationCommand(deps: AdminDeps, ctx: CommandContext, rest: string): Promise<string> {
+  const m = /^\s*(\+?[\d\s().-]{8,24}?)\s+(\S[\s\S]*)$/.exec(rest);
+  const phone = m?.[1]?.replace(/\D/g, '') ?? '';
+  const choice = m ? parseTemplateArgs(m[2]!) : undefined;
+  if (!choice || phone.length < 8 || phone.length > 15) return t(ctx.locale, 'new.usage');
+  const caps = deps.capabilitiesOf?.('whatsapp');
+  if (!caps) return t(ctx.locale, 'new.no_whatsapp');
+
+  const connections = await deps.sql<WaConnection[]>`
+    SELECT id, department_id, agent_destination FROM connections WHERE channel = 'whatsapp' ORDER BY id`;
+  const connection = connections.find((c) => c.agent_destination === ctx.channelId) ?? (connections.length === 1 ? connections[0] : undefined);
+  if (!connection) return t(ctx.locale, connections.length ? 'new.which_number' : 'new.no_whatsapp');
+
+  let agent = await findAgent(deps.sql, ctx.platform, ctx.userId);
+  if (!agent?.display_name && deps.lookupProfile) {
+    agent = await saveAgentProfile(deps.sql, ctx.platform, ctx.userId, await deps.lookupProfile(ctx.platform, ctx.userId));
+  }
+  if (!agent) return t(ctx.locale, 'new.unknown_agent');
+  const who = agent;
+
+  const outcome = await deps.sql.begin(async (tx: Tx): Promise<{ text: string; lanes: string[] }> => {
+    const templates = await templatesForConnection(tx, connection.id);
+    if (templates.length === 0) return { text: t(ctx.locale, 'template.none'), lanes: [] };
+    const tpl = pickTemplate(templates, choice.name, choice.language, ctx.locale);
+    if (!tpl) return { text: t(ctx.locale, 'template.unknown', { name: choice.name, names: [...new Set(templates.map((x) => `\`${x.name}\``))].join(', ') }), lanes: [] };
+    if (tpl.paramCount !== choice.params.length) {
+      return { text: t(ctx.locale, 'template.param_count', { name: tpl.name, count: tpl.paramCount, given: choice.params.length, body: tpl.body }), lanes: [] };
+    }
+    const [contact] = await tx<{ id: string; blocked: boolean }[]>`
+      INSERT INTO contacts (channel, external_id, phone) VALUES ('whatsapp', ${phone}, ${phone})
+      ON CONFLICT (channel, external_id) DO UPDATE SET phone = COALESCE(contacts.phone, EXCLUDED.phone)
+      RETURNING id, blocked`;
+    if (contact!.blocked) return { text: t(ctx.locale, 'thread.blocked_contact'), lanes: [] };
+    const open = await findActiveTicket(tx, contact!.id, connection.id);
+    if (open) return { text: t(ctx.locale, 'new.already_open', { protocol: open.protocol }), lanes: [] };
+
+    const { ticket } = await openTicket(tx, { contactId: contact!.id, connectionId: connection.id, departmentId: connection.department_id });
+    const lanes = new LaneSet(tx);
+    await lanes.add(agentLane(ticket.id), { kind: 'thread.open', ticketId: ticket.id });
+    const refusals: string[] = [];
+    await sendTemplate({ tx, ticket, agent: who, locale: ctx.locale, caps, lanes, refuse: async (text) => void refusals.push(text) }, { ...choice, language: tpl.language });
+    if (refusals.length) throw new Refused(refusals.join('\n'));
+    return { text: t(ctx.locale, 'new.started', { protocol: ticket.protocol, name: tpl.name }), lanes: lanes.list() };
+  }).catch((err: unknown) => {
+    if (err instanceof Refused) return { text: err.message, lanes: [] };
+    throw err;
+  });
+  if (outcome.lanes.length) await deps.kickLanes?.(outcome.lanes);
+  return outcome.text;
+}
+
+/** A refusal found midway: the transaction is rolled back and the words are the answer. */
+class Refused extends Error {}

@@ -1,0 +1,46 @@
+import type { MediaRef } from '../core/events.js';
+import { FileTooLarge } from '../core/ports.js';
+import { DeliveryError } from '../core/errors.js';
+import { loadMessageContext } from '../messages/context.js';
+import { insertMessage } from '../messages/repository.js';
+import { t } from '../i18n/catalog.js';
+import { agentLane, enqueue } from './outbox.js';
+import { customerSide, megabytes } from './customer-sends.js';
+import { NOTHING, bridgeFor, type Effect, type OperationDeps } from './operation-deps.js';
+
+/**
+ * A customer's file, brought into the ticket's thread: fetched from the channel with the
+ * connection's token (capped per kind), then uploaded under the customer's name. It runs in
+ * the ticket's agent lane right after the message's text line, so the thread keeps the
+ * customer's order. A file that cannot come (too large, expired, refused) becomes a notice
+ * with the reason; the text line is already there. Network trouble is retried by the outbox.
+ */
+export async function mirrorMedia(deps: OperationDeps, messageId: string, index: number): Promise<Effect> {
+  const m = await loadMessageContext(deps.sql, messageId);
+  const media = m.attachments[index] as MediaRef | undefined;
+  if (!media) return NOTHING;
+  const linkPlatform = `${m.agentPlatform}:file:${index}`;
+  const [done] = await deps.sql`SELECT 1 FROM message_links WHERE message_id = ${messageId} AND platform = ${linkPlatform}`;
+  if (done) return NOTHING;
+  if (!m.thread) throw new Error(`ticket ${m.ticketId} has no ${m.agentPlatform} thread`);
+
+  const { channel, auth } = customerSide(deps, m);
+  const limit = deps.mediaLimits[media.kind];
+  let reason: string;
+  try {
+    const file = await channel.fetchMedia({ ...auth, media, maxBytes: limit });
+    const posted = await bridgeFor(deps, m.agentPlatform).postFile({
+      thread: m.thread,
+      file,
+      authorName: m.contactName ?? m.contactPhone ?? m.contactExternalId,
+    });
+    return { lanes: [], link: { messageId, platform: linkPlatform, externalId: posted.externalId, markSent: false } };
+  } catch (err) {
+    if (err instanceof FileTooLarge) reason = t(deps.locale, 'media.over_limit', { limit: megabytes(limit) });
+    else if (err instanceof DeliveryError && !err.retryable && err.errorClass !== 'auth') reason = err.message;
+    else throw err;
+  }
+  const noticeId = await insertMessage(deps.sql, { ticketId: m.ticketId, direction: 'system', body: t(deps.locale, 'media.not_mirrored', { reason }) });
+  await enqueue(deps.sql, agentLane(m.ticketId), { kind: 'thread.post', messageId: noticeId });
+  return { lanes: [agentLane(m.ticketId)] };
+}
