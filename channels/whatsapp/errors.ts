@@ -3,19 +3,36 @@ import { GraphError } from '../meta/graph-client.js';
 
 /**
  * WhatsApp error codes → the core's classes, decided on `code` (never on titles).
- * Source: platform-notes.md ("Errors worth mapping").
+ * Source: platform-notes.md ("Errors worth mapping"). A request Graph refused for what it says
+ * (bad parameter, media, template) is `unknown`: resending it cannot succeed, so it is not
+ * retried. A code not listed falls back on the HTTP status (429 waits, 5xx is transient).
  */
 const BY_CODE: Record<number, DeliveryErrorClass> = {
+  // Token expired or invalid; the app or token lacks a permission.
   190: 'auth',
   0: 'auth',
   10: 'auth',
   131005: 'auth',
+  // App-level call limit, WABA rate limit, number throughput, too many to the same user.
   4: 'rate_limited',
   80007: 'rate_limited',
   130429: 'rate_limited',
   131056: 'rate_limited',
   // 131048 is Meta's spam limit on the number: retrying makes it worse, so it is not retried.
   131048: 'unknown',
+  // Invalid parameter, required parameter missing, parameter value not valid.
+  100: 'unknown',
+  131008: 'unknown',
+  131009: 'unknown',
+  // Unsupported message type; media download / upload failed.
+  131051: 'unknown',
+  131052: 'unknown',
+  131053: 'unknown',
+  // Template: parameter count, does not exist, parameter format, paused.
+  132000: 'unknown',
+  132001: 'unknown',
+  132012: 'unknown',
+  132015: 'unknown',
   131000: 'transient',
   131047: 'window_closed',
   131026: 'invalid_recipient',
@@ -26,8 +43,14 @@ export function classifyWhatsAppError(err: unknown): DeliveryError {
   if (!(err instanceof GraphError)) return new DeliveryError('unknown', err instanceof Error ? err.message : String(err), { cause: err });
   const code = err.error.code;
   const byCode = code !== undefined ? BY_CODE[code] : undefined;
+  // Without a code we know, the HTTP status is all there is: 429 waits, 5xx may pass next time.
   const cls: DeliveryErrorClass = byCode ?? (err.status === 429 ? 'rate_limited' : err.status >= 500 ? 'transient' : 'unknown');
   const detail = err.error.error_data?.details;
   const message = `${err.error.message ?? 'WhatsApp error'}${detail ? `: ${detail}` : ''} (code ${code ?? err.status})`;
   return new DeliveryError(cls, message, { code: code !== undefined ? String(code) : undefined, retryAfterSeconds: err.retryAfterSeconds, cause: err });
+}
+
+/** Graph's answer for an object id it does not know: code 100, subcode 33 (expired media ids too). */
+export function isUnknownObject(err: unknown): boolean {
+  return err instanceof GraphError && ((err.error.code === 100 && err.error.error_subcode === 33) || err.status === 404);
 }

@@ -1,8 +1,8 @@
-import type { CustomerMessageEvent, CustomerStatusEvent } from '../../src/core/events.js';
+import type { CustomerMessageEvent, CustomerStatusEvent, MediaKind, MediaRef } from '../../src/core/events.js';
 import type { IgnoredRecord, InboundRecord } from '../../src/core/inbound-record.js';
 import { isoFromUnixSeconds, messageDedupeKey, orderingKey, statusDedupeKey } from './ids.js';
 import { renderMessage } from './render.js';
-import { waEnvelope, waMessage, waStatus, waValue } from './schema.js';
+import { waError, waEnvelope, waMessage, waStatus, waValue, type WaMessage } from './schema.js';
 
 export interface ParsedDelivery {
   records: InboundRecord[];
@@ -15,8 +15,9 @@ export interface ParsedDelivery {
  * A WhatsApp webhook delivery → core events:
  *  1. validate the envelope (a bad one is the caller's 'rejected');
  *  2. walk every entry, every change, every message and status (batches carry up to 1000);
- *  3. route each on metadata.phone_number_id and key it by wamid for dedupe;
- *  4. sort messages by their timestamps (deliveries are not ordered).
+ *  3. route each on metadata.phone_number_id, tag messages with the WABA (`entry[].id`) and key
+ *     them by wamid for dedupe; webhook-level `errors[]` become problems, not crashes;
+ *  4. sort by the events' timestamps (deliveries are not ordered).
  */
 export function parseWhatsApp(body: unknown): ParsedDelivery | { error: string } {
   const envelope = waEnvelope.safeParse(body);
@@ -33,16 +34,24 @@ export function parseWhatsApp(body: unknown): ParsedDelivery | { error: string }
         out.problems.push(`change without metadata in entry ${entry.id}`);
         continue;
       }
-      readValue(value.data, out);
+      readValue(value.data, entry.id, out);
     }
   }
+  // Stable: messages of the same second keep their order within the delivery.
   out.records.sort((a, b) => a.event.occurredAt.localeCompare(b.event.occurredAt));
   return out;
 }
 
-function readValue(value: ReturnType<typeof waValue.parse>, out: ParsedDelivery): void {
+type WaValue = ReturnType<typeof waValue.parse>;
+
+function readValue(value: WaValue, wabaId: string, out: ParsedDelivery): void {
   const accountId = value.metadata.phone_number_id;
   const names = new Map((value.contacts ?? []).map((c) => [c.wa_id, c.profile?.name]));
+  for (const raw of value.errors ?? []) {
+    const e = waError.safeParse(raw);
+    // Codes and titles only: details can quote what the customer sent.
+    out.problems.push(e.success ? `WhatsApp reported error ${e.data.code}${e.data.title ? ` (${e.data.title})` : ''} for number ${accountId}` : 'unreadable webhook error');
+  }
   for (const raw of value.messages ?? []) {
     const parsed = waMessage.safeParse(raw);
     if (!parsed.success) {
@@ -50,15 +59,22 @@ function readValue(value: ReturnType<typeof waValue.parse>, out: ParsedDelivery)
       continue;
     }
     const m = parsed.data;
+    if (m.type === 'request_welcome') {
+      // The customer opened the chat for the first time: nothing was written, so no ticket.
+      out.ignored.push({ dedupeKey: messageDedupeKey(m.id), kind: 'whatsapp.request_welcome', reason: 'request_welcome' });
+      continue;
+    }
     const event: CustomerMessageEvent = {
       type: 'customer.message',
       channel: 'whatsapp',
       accountId,
+      businessAccountId: wabaId,
       externalId: m.id,
       contact: { externalId: m.from, name: names.get(m.from), phone: m.from },
       occurredAt: isoFromUnixSeconds(m.timestamp),
       kind: m.type,
       text: renderMessage(m),
+      ...messageExtras(m),
     };
     out.records.push({ event, dedupeKey: messageDedupeKey(m.id), orderingKey: orderingKey(accountId, m.from) });
   }
@@ -82,4 +98,37 @@ function readValue(value: ReturnType<typeof waValue.parse>, out: ParsedDelivery)
     };
     out.records.push({ event, dedupeKey: statusDedupeKey(s.id, s.status), orderingKey: orderingKey(accountId, s.recipient_id) });
   }
+}
+
+type Extras = Pick<CustomerMessageEvent, 'media' | 'replyTo' | 'reaction' | 'newExternalId' | 'referral'>;
+type Loose = Record<string, unknown>;
+const MEDIA_KINDS: readonly string[] = ['image', 'video', 'audio', 'document', 'sticker'] satisfies MediaKind[];
+const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** The structured parts of a message, beside its text; absent keys stay absent. */
+function messageExtras(m: WaMessage): Extras {
+  const body = (m as Loose)[m.type] as Loose | undefined;
+  const extras: Extras = {};
+  if (MEDIA_KINDS.includes(m.type) && typeof body?.id === 'string') {
+    const ref: MediaRef = { kind: m.type as MediaKind, id: body.id };
+    if (typeof body.mime_type === 'string') ref.mimeType = body.mime_type;
+    if (m.type === 'document' && nonEmpty(body.filename)) ref.filename = body.filename as string;
+    extras.media = [ref];
+  }
+  if (m.type === 'reaction' && typeof body?.message_id === 'string') {
+    // Meta omits the emoji (or sends "") when the customer takes their reaction back.
+    extras.reaction = { targetExternalId: body.message_id, emoji: nonEmpty(body.emoji) ?? null };
+  }
+  if (m.type === 'system' && body?.type === 'user_changed_number') {
+    // Documented today as `wa_id`; older payloads used `new_wa_id`.
+    const next = nonEmpty(body.new_wa_id) ?? nonEmpty(body.wa_id);
+    if (next) extras.newExternalId = next;
+  }
+  if (m.context?.id) extras.replyTo = m.context.id;
+  if (m.referral) {
+    extras.referral = { source: nonEmpty(m.referral.source_type) ?? 'ad' };
+    if (nonEmpty(m.referral.headline)) extras.referral.headline = m.referral.headline;
+    if (nonEmpty(m.referral.source_url)) extras.referral.url = m.referral.source_url;
+  }
+  return extras;
 }

@@ -11,13 +11,27 @@ export const waEnvelope = z.object({
   ),
 });
 
+/** `{code, title, message, error_data.details}`: on statuses, unsupported messages and `value.errors`. */
+export const waError = z.object({
+  code: z.number(),
+  title: z.string().optional(),
+  message: z.string().optional(),
+  error_data: z.object({ details: z.string().optional() }).optional(),
+});
+
 export const waValue = z.object({
   metadata: z.object({ phone_number_id: z.string(), display_phone_number: z.string().optional() }),
   contacts: z.array(z.object({ wa_id: z.string(), profile: z.object({ name: z.string().optional() }).optional() })).optional(),
   messages: z.array(z.unknown()).optional(),
   statuses: z.array(z.unknown()).optional(),
+  // Webhook-level errors (e.g. 131000) come with no message; parsed leniently, one by one.
+  errors: z.array(z.unknown()).optional(),
 });
 
+/**
+ * One message. Only what every type has is required; the body under the type's key is read
+ * by the renderer, which tolerates missing fields (Meta adds fields and types over time).
+ */
 export const waMessage = z
   .object({
     from: z.string(),
@@ -25,6 +39,23 @@ export const waMessage = z
     timestamp: z.union([z.string(), z.number()]),
     type: z.string(),
     text: z.object({ body: z.string() }).optional(),
+    // A reply carries {from, id}; a forward carries {forwarded | frequently_forwarded: true}.
+    context: z
+      .object({
+        from: z.string().optional(),
+        id: z.string().optional(),
+        forwarded: z.boolean().optional(),
+        frequently_forwarded: z.boolean().optional(),
+      })
+      .passthrough()
+      .optional(),
+    // Click-to-WhatsApp ad (or post) the customer came from.
+    referral: z
+      .object({ source_url: z.string().optional(), source_type: z.string().optional(), headline: z.string().optional() })
+      .passthrough()
+      .optional(),
+    // Unsupported/unknown messages explain themselves here; read leniently so they are never dropped.
+    errors: z.array(waError.partial()).optional(),
   })
   .passthrough();
 
@@ -33,16 +64,8 @@ export const waStatus = z.object({
   status: z.enum(['sent', 'delivered', 'read', 'failed']),
   timestamp: z.union([z.string(), z.number()]),
   recipient_id: z.string(),
-  errors: z
-    .array(
-      z.object({
-        code: z.number(),
-        title: z.string().optional(),
-        message: z.string().optional(),
-        error_data: z.object({ details: z.string().optional() }).optional(),
-      }),
-    )
-    .optional(),
+  errors: z.array(waError).optional(),
 });
 
 export type WaMessage = z.infer<typeof waMessage>;
+export type WaError = z.infer<typeof waError>;

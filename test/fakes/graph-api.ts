@@ -1,23 +1,47 @@
-// A local fake of Meta's Graph API for WhatsApp Cloud API sends: `POST /{version}/{phone_number_id}/messages`.
-// It validates what Graph validates synchronously (token, the JSON shape of a send) and answers with
-// Graph's error envelope `{error:{message, type, code, error_subcode?, fbtrace_id}}`, so the
-// adapter's error classification is exercised against realistic bodies. Window/template failures
-// are asynchronous in reality (a `failed` status webhook), so they are not simulated here.
-import type { ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
+// A local fake of Meta's Graph API for the WhatsApp Cloud API: sends (`POST /{v}/{phone_number_id}/messages`),
+// media (`GET /{v}/{media_id}`, the download URL it returns, `POST /{v}/{phone_number_id}/media`), templates
+// (`GET /{v}/{waba_id}/message_templates`, cursor-paged) and the Block Users API. It validates what Graph
+// validates synchronously (token, request shapes) and answers with Graph's error envelope
+// `{error:{message, type, code, error_subcode?, error_data?, fbtrace_id}}`, so the adapter's error handling
+// meets realistic bodies. Window/template failures are asynchronous in reality (a `failed` status webhook), so
+// they are not simulated here.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHash, randomBytes } from 'node:crypto';
 import { brief, listenLocal, pollUntil, sendJson } from './local-server.js';
 
-export interface GraphCall { method: string; path: string; headers: Record<string, string | string[] | undefined>; body: unknown; at: number }
+export interface GraphCall {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON; for a multipart upload, its text fields and `file: {filename, type, size, bytes}`. */
+  body: unknown;
+  at: number;
+}
 
 export interface GraphErrorBody { message: string; type?: string; code: number; error_subcode?: number; error_data?: unknown }
 
 export type GraphFailure = { status: number; error: GraphErrorBody } | { status: 429; retryAfter?: number };
+
+/** A file Graph holds: one a customer sent (registered by a test) or one we uploaded. */
+export interface FakeMedia { bytes: Buffer; mimeType: string }
+
+/** An upload as it arrived: the `type` field, and the file part's own name and type. */
+export interface FakeUpload extends FakeMedia { phoneNumberId: string; filename: string | undefined; fileType: string }
+
+/** A template as Graph stores it; `id` is made up when absent. */
+export interface FakeTemplate {
+  name: string; language: string; status: string; category: string;
+  components: { type: string; format?: string; text?: string; buttons?: { type: string; text?: string; url?: string }[] }[];
+  id?: string;
+}
 
 export interface FakeGraph {
   url: string;
   /** The version the fake was started with; any `vNN.N` is accepted on requests. */
   version: string;
   calls: GraphCall[];
+  /** Everything POSTed to `/messages`: messages, reactions and read receipts. */
   sends(): GraphCall[];
   failNext(failure: GraphFailure): void;
   hangNext(ms: number): void;
@@ -25,12 +49,24 @@ export interface FakeGraph {
   blocked: Set<string>;
   /** wa_ids Meta will refuse to block (they have not written in the last 24 hours). */
   notEngaged: Set<string>;
+  /** Makes `GET /{v}/{id}` answer for a customer's file, and its URL serve these bytes. */
+  addMedia(id: string, media: FakeMedia): void;
+  /** Uploads by the media id the fake answered with (they can be fetched back like any media). */
+  uploads: Map<string, FakeUpload>;
+  /** Templates by WABA id; a WABA not in the map is an unknown object. */
+  templates: Map<string, FakeTemplate[]>;
   waitFor(pred: (calls: GraphCall[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
-const SEND_PATH = /^\/(v\d+\.\d+)\/([^/]+)\/messages$/;
-const BLOCK_PATH = /^\/v\d+\.\d+\/(\d+)\/block_users$/;
+const V = String.raw`/v\d+\.\d+`;
+const SEND_PATH = new RegExp(`^${V}/([^/]+)/messages$`);
+const BLOCK_PATH = new RegExp(`^${V}/(\\d+)/block_users$`);
+const UPLOAD_PATH = new RegExp(`^${V}/([^/]+)/media$`);
+const TEMPLATES_PATH = new RegExp(`^${V}/([^/]+)/message_templates$`);
+const OBJECT_PATH = new RegExp(`^${V}/([^/]+)$`);
+// Where Graph's media URLs point (lookaside.fbsbx.com in reality); served by this fake.
+const DOWNLOAD_PATH = /^\/whatsapp_business\/attachments\/?$/;
 const TEXT_MAX = 4096;
 
 // Types the Cloud API accepts on send, and the field each needs inside `<type>`.
@@ -43,14 +79,24 @@ const SEND_TYPES: Record<string, (o: Record<string, unknown>) => string | undefi
   reaction: (o) => (typeof o.message_id === 'string' && typeof o.emoji === 'string' ? undefined : "The parameters reaction['message_id'] and reaction['emoji'] are required."),
   template: (o) => {
     const lang = o.language as { code?: unknown } | undefined;
-    return typeof o.name === 'string' && typeof lang?.code === 'string' ? undefined : "The parameters template['name'] and template['language']['code'] are required.";
+    if (typeof o.name !== 'string' || typeof lang?.code !== 'string') return "The parameters template['name'] and template['language']['code'] are required.";
+    if (o.components === undefined) return undefined;
+    const ok = Array.isArray(o.components) && o.components.every((c: unknown) => isObject(c) && typeof c.type === 'string'
+      && (c.parameters === undefined || (Array.isArray(c.parameters) && c.parameters.every((p: unknown) => isObject(p) && p.type === 'text' && typeof p.text === 'string'))));
+    return ok ? undefined : "Each of template['components'] needs a type and parameters of {type, text}.";
   },
   interactive: (o) => (typeof o.type === 'string' && typeof o.action === 'object' ? undefined : "The parameters interactive['type'] and interactive['action'] are required."),
   contacts: () => undefined,
 };
 
 function media(type: string) {
-  return (o: Record<string, unknown>) => (typeof o.id === 'string' || typeof o.link === 'string' ? undefined : `Either ${type}['id'] or ${type}['link'] is required.`);
+  return (o: Record<string, unknown>) => {
+    if (typeof o.id !== 'string' && typeof o.link !== 'string') return `Either ${type}['id'] or ${type}['link'] is required.`;
+    // Meta's media object: no caption with audio or stickers, filename for documents only. Refused here so a test notices.
+    if (o.caption !== undefined && !['image', 'video', 'document'].includes(type)) return `Param ${type}['caption'] is not allowed.`;
+    if (o.filename !== undefined && type !== 'document') return `Param ${type}['filename'] is not allowed.`;
+    return undefined;
+  };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -69,60 +115,64 @@ function invalidSend(body: unknown): string | undefined {
   return isObject(payload) ? check(payload) : undefined;
 }
 
+const TEMPLATE_FIELDS = ['name', 'language', 'status', 'category', 'components'] as const;
+const cursor = (index: number) => Buffer.from(`idx:${index}`).toString('base64url');
+const fromCursor = (c: string | undefined) => (c ? Number(Buffer.from(c, 'base64url').toString().replace(/^idx:/, '')) : 0);
+
 export async function startFakeGraph(opts: { token: string; version?: string }): Promise<FakeGraph> {
   const version = opts.version ?? 'v21.0';
   const calls: GraphCall[] = [];
   const failures: GraphFailure[] = [];
   const hangs: number[] = [];
   let wamidCounter = 0;
+  let mediaCounter = 0;
   const blocked = new Set<string>();
   const notEngaged = new Set<string>();
+  const stored = new Map<string, FakeMedia>();
+  const uploads = new Map<string, FakeUpload>();
+  const templates = new Map<string, FakeTemplate[]>();
+  let baseUrl = '';
 
   const traceId = () => randomBytes(9).toString('base64url');
   const graphError = (res: ServerResponse, status: number, error: GraphErrorBody, headers: Record<string, string> = {}) =>
     sendJson(res, status, { error: { ...error, fbtrace_id: traceId() } }, headers);
+  const invalidToken = (res: ServerResponse) => graphError(res, 401, { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 },
+    { 'www-authenticate': 'OAuth "Facebook Platform" "invalid_token" "Invalid OAuth access token."' });
+  const invalidParameter = (res: ServerResponse, details: string) =>
+    graphError(res, 400, { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100, error_data: { messaging_product: 'whatsapp', details } });
+  const unknownObject = (res: ServerResponse, id: string, verb = 'get') => graphError(res, 400, {
+    message: `Unsupported ${verb} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
+    type: 'GraphMethodException', code: 100, error_subcode: 33,
+  });
 
-  function respond(call: GraphCall, authHeader: string | undefined, res: ServerResponse): void {
+  /**
+   * Who answers a request, in one place: an injected failure first, then the route whose method
+   * and path match (each checks the bearer token itself, as Graph does per edge), else Graph's
+   * unknown-path error. Messenger/Instagram sends (a JSON body with `recipient` instead of
+   * `messaging_product`) are to be routed to their own fake here, before the WhatsApp routes.
+   */
+  function dispatch(call: GraphCall, auth: string | undefined, res: ServerResponse): void {
     const injected = failures.shift();
     if (injected) {
       if ('error' in injected) return graphError(res, injected.status, injected.error);
       const headers: Record<string, string> = injected.retryAfter === undefined ? {} : { 'retry-after': String(injected.retryAfter) };
       return graphError(res, 429, { message: '(#130429) Rate limit hit', type: 'OAuthException', code: 130429, error_data: { messaging_product: 'whatsapp', details: 'Cloud API message throughput has been reached.' } }, headers);
     }
-    const block = BLOCK_PATH.exec(call.path);
-    if (block && (call.method === 'POST' || call.method === 'DELETE')) {
-      if (authHeader !== `Bearer ${opts.token}`) return graphError(res, 401, { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 });
-      const b = call.body as { messaging_product?: string; block_users?: { user?: string }[] } | undefined;
-      if (b?.messaging_product !== 'whatsapp' || !Array.isArray(b.block_users) || b.block_users.some((u) => typeof u.user !== 'string')) {
-        return graphError(res, 400, { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100 });
-      }
-      // Meta: only users who wrote in the last 24 hours can be blocked (unblocking has no such rule).
-      const users = b.block_users.map((u) => u.user!);
-      const failed = call.method === 'POST' ? users.filter((u) => notEngaged.has(u)) : [];
-      const ok = users.filter((u) => !failed.includes(u));
-      if (call.method === 'POST') ok.forEach((u) => blocked.add(u));
-      else ok.forEach((u) => blocked.delete(u));
-      const key = call.method === 'POST' ? 'added_users' : 'removed_users';
-      return sendJson(res, 200, {
-        messaging_product: 'whatsapp',
-        block_users: {
-          [key]: ok.map((u) => ({ input: u, wa_id: u })),
-          ...(failed.length ? { failed_users: failed.map((u) => ({ input: u, wa_id: u, errors: [{ message: 'Not engaged contact', code: 139100, error_data: { details: 'The user has not messaged the business in the last 24 hours.' } }] })) } : {}),
-        },
-      });
-    }
-    const match = SEND_PATH.exec(call.path);
-    if (call.method !== 'POST' || !match) {
-      return graphError(res, 404, { message: `Unknown path components: ${call.path}`, type: 'OAuthException', code: 2500 });
-    }
-    if (authHeader !== `Bearer ${opts.token}`) {
-      return graphError(res, 401, { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 },
-        { 'www-authenticate': 'OAuth "Facebook Platform" "invalid_token" "Invalid OAuth access token."' });
-    }
+    const authorized = auth === `Bearer ${opts.token}`;
+    const route = (method: string, pattern: RegExp) => (call.method === method ? pattern.exec(call.path) : null);
+    let m: RegExpExecArray | null;
+    if ((m = route('POST', SEND_PATH))) return authorized ? answerSend(call, res) : invalidToken(res);
+    if ((m = route('POST', UPLOAD_PATH))) return authorized ? answerUpload(call, m[1]!, res) : invalidToken(res);
+    if ((m = route('POST', BLOCK_PATH) ?? route('DELETE', BLOCK_PATH))) return authorized ? answerBlock(call, res) : invalidToken(res);
+    if ((m = route('GET', TEMPLATES_PATH))) return authorized ? answerTemplates(call, m[1]!, res) : invalidToken(res);
+    if ((m = route('GET', DOWNLOAD_PATH))) return answerDownload(call, authorized, res);
+    if ((m = route('GET', OBJECT_PATH))) return authorized ? answerMediaInfo(decodeURIComponent(m[1]!), res) : invalidToken(res);
+    return graphError(res, 404, { message: `Unknown path components: ${call.path}`, type: 'OAuthException', code: 2500 });
+  }
+
+  function answerSend(call: GraphCall, res: ServerResponse): void {
     const problem = invalidSend(call.body);
-    if (problem !== undefined) {
-      return graphError(res, 400, { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100, error_data: { messaging_product: 'whatsapp', details: problem } });
-    }
+    if (problem !== undefined) return invalidParameter(res, problem);
     const body = call.body as Record<string, unknown>;
     if (body.status === 'read') return sendJson(res, 200, { success: true });
     wamidCounter += 1;
@@ -132,33 +182,134 @@ export async function startFakeGraph(opts: { token: string; version?: string }):
     sendJson(res, 200, { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id }] });
   }
 
-  const server = await listenLocal((req, res, raw) => {
-    const path = new URL(req.url ?? '/', 'http://fake').pathname;
-    let body: unknown = raw.toString('utf8');
-    try { body = raw.length > 0 ? JSON.parse(body as string) : undefined; } catch { /* keep the raw text: invalidSend rejects it */ }
-    const call: GraphCall = { method: req.method ?? 'GET', path, headers: { ...req.headers }, body, at: Date.now() };
+  function answerUpload(call: GraphCall, phoneNumberId: string, res: ServerResponse): void {
+    const form = call.body as { messaging_product?: unknown; type?: unknown; file?: { filename?: string; type: string; bytes: Buffer } } | undefined;
+    if (!isObject(form) || !form.file) return invalidParameter(res, 'The parameter file is required.');
+    if (form.messaging_product !== 'whatsapp') return invalidParameter(res, "The parameter messaging_product is required and must be 'whatsapp'.");
+    if (typeof form.type !== 'string' || form.type === '') return invalidParameter(res, 'The parameter type is required.');
+    mediaCounter += 1;
+    const id = String(9_000_000_000_000 + mediaCounter);
+    const { bytes, filename, type: fileType } = form.file;
+    uploads.set(id, { bytes, mimeType: form.type, phoneNumberId, filename, fileType });
+    stored.set(id, { bytes, mimeType: form.type });
+    sendJson(res, 200, { id });
+  }
+
+  function answerMediaInfo(id: string, res: ServerResponse): void {
+    const file = stored.get(id);
+    if (!file) return unknownObject(res, id);
+    const url = `${baseUrl}/whatsapp_business/attachments/?mid=${encodeURIComponent(id)}&ext=${Date.now()}&hash=${randomBytes(6).toString('base64url')}`;
+    sendJson(res, 200, {
+      messaging_product: 'whatsapp', url, mime_type: file.mimeType,
+      sha256: createHash('sha256').update(file.bytes).digest('hex'), file_size: file.bytes.length, id,
+    });
+  }
+
+  // The media URL needs the same bearer token as the API (Meta: a plain GET of it does not return the file).
+  function answerDownload(call: GraphCall, authorized: boolean, res: ServerResponse): void {
+    if (!authorized) return void sendJson(res, 401, { error: 'unauthorized' });
+    const file = stored.get(call.query.mid ?? '');
+    if (!file) return void sendJson(res, 404, { error: 'not found' });
+    res.writeHead(200, { 'content-type': file.mimeType, 'content-length': String(file.bytes.length) });
+    res.end(file.bytes);
+  }
+
+  function answerTemplates(call: GraphCall, wabaId: string, res: ServerResponse): void {
+    const all = templates.get(wabaId);
+    if (!all) return unknownObject(res, wabaId);
+    const limit = call.query.limit === undefined ? 25 : Number(call.query.limit);
+    if (!Number.isInteger(limit) || limit < 1) return invalidParameter(res, 'Param limit must be a positive integer.');
+    const fields = call.query.fields ? call.query.fields.split(',').map((f) => f.trim()) : [...TEMPLATE_FIELDS];
+    const start = fromCursor(call.query.after);
+    const page = all.slice(start, start + limit);
+    const data = page.map((t, i) => {
+      const row: Record<string, unknown> = {};
+      for (const f of fields) if (f in t) row[f] = t[f as keyof FakeTemplate];
+      row.id = t.id ?? String(7_000_000_000_000 + start + i);
+      return row;
+    });
+    const paging: Record<string, unknown> = { cursors: { before: cursor(start), after: cursor(start + page.length) } };
+    if (start + page.length < all.length) {
+      const next = new URLSearchParams({ ...call.query, after: cursor(start + page.length) });
+      paging.next = `${baseUrl}${call.path}?${next.toString()}`;
+    }
+    sendJson(res, 200, { data, paging });
+  }
+
+  function answerBlock(call: GraphCall, res: ServerResponse): void {
+    const b = call.body as { messaging_product?: string; block_users?: { user?: string }[] } | undefined;
+    if (b?.messaging_product !== 'whatsapp' || !Array.isArray(b.block_users) || b.block_users.some((u) => typeof u.user !== 'string')) {
+      return graphError(res, 400, { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100 });
+    }
+    // Meta: only users who wrote in the last 24 hours can be blocked (unblocking has no such rule).
+    const users = b.block_users.map((u) => u.user!);
+    const failed = call.method === 'POST' ? users.filter((u) => notEngaged.has(u)) : [];
+    const ok = users.filter((u) => !failed.includes(u));
+    if (call.method === 'POST') ok.forEach((u) => blocked.add(u));
+    else ok.forEach((u) => blocked.delete(u));
+    const key = call.method === 'POST' ? 'added_users' : 'removed_users';
+    sendJson(res, 200, {
+      messaging_product: 'whatsapp',
+      block_users: {
+        [key]: ok.map((u) => ({ input: u, wa_id: u })),
+        ...(failed.length ? { failed_users: failed.map((u) => ({ input: u, wa_id: u, errors: [{ message: 'Not engaged contact', code: 139100, error_data: { details: 'The user has not messaged the business in the last 24 hours.' } }] })) } : {}),
+      },
+    });
+  }
+
+  const server = await listenLocal(async (req, res, raw) => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const call: GraphCall = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { ...req.headers }, body: await readBody(req, raw), at: Date.now() };
     calls.push(call);
     const delay = hangs.shift();
-    if (delay === undefined) return respond(call, req.headers.authorization, res);
+    if (delay === undefined) return dispatch(call, req.headers.authorization, res);
     const t = setTimeout(() => {
       server.timers.delete(t);
       // The client may have given up (timeout/abort) while we slept.
-      if (!res.destroyed) respond(call, req.headers.authorization, res);
+      if (!res.destroyed) dispatch(call, req.headers.authorization, res);
     }, delay);
     server.timers.add(t);
   });
+  baseUrl = `http://127.0.0.1:${server.port}`;
 
   return {
-    url: `http://127.0.0.1:${server.port}`,
+    url: baseUrl,
     version,
     calls,
     sends: () => calls.filter((c) => c.method === 'POST' && SEND_PATH.test(c.path)),
     failNext: (failure) => void failures.push(failure),
     blocked,
     notEngaged,
+    addMedia: (id, m) => void stored.set(id, m),
+    uploads,
+    templates,
     hangNext: (ms) => void hangs.push(ms),
     waitFor: (pred, timeoutMs = 5000) =>
       pollUntil(calls, pred, timeoutMs, (c) => `${c.method} ${c.path} ${brief(c.body)}`, 'FakeGraph'),
     close: () => server.close(),
   };
+}
+
+/** JSON as parsed (raw text when it is not JSON: the send check rejects it); multipart as its fields and file. */
+async function readBody(req: IncomingMessage, raw: Buffer): Promise<unknown> {
+  if (raw.length === 0) return undefined;
+  const type = req.headers['content-type'] ?? '';
+  if (type.startsWith('multipart/form-data')) {
+    try {
+      const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': type } }).formData();
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of form) {
+        out[key] = typeof value === 'string' ? value : { filename: value.name, type: value.type, size: value.size, bytes: Buffer.from(await value.arrayBuffer()) };
+      }
+      return out;
+    } catch {
+      return raw.toString('utf8');
+    }
+  }
+  const text = raw.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
