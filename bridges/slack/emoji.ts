@@ -55,7 +55,7 @@ function strip(emoji: string): string {
   return emoji.replace(VARIATION, '');
 }
 
-/** Names listed first win the reverse lookup (`thumbsup` is an alias: Slack's own name is `+1`). */
+/** The reverse lookup skips aliases: Slack's own name for 👍 is `+1`, `thumbsup` only another. */
 const ALIASES_ONLY = new Set(['thumbsup', 'thumbsdown']);
 const NAME_OF = new Map(Object.entries(SLACK_NAMES).filter(([n]) => !ALIASES_ONLY.has(n)).map(([n, e]) => [strip(e), n]));
 
