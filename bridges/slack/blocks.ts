@@ -2,7 +2,8 @@ import type { TicketCard } from '../../src/core/ports.js';
 import { isLocale, t, type Locale } from '../../src/i18n/catalog.js';
 import { escapeForSlack } from './mrkdwn.js';
 import { maskPhone } from '../../src/contacts/mask.js';
-import { ACTION_IDS } from './ids.js';
+import { ACTION_IDS, MORE_FORMS } from './ids.js';
+import { templatePickerTexts } from './template-texts.js';
 
 const CHANNEL_LABEL: Record<TicketCard['channel'], string> = { whatsapp: 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram' };
 const STATUS_ICON: Record<TicketCard['status'], string> = { pending: ':large_yellow_circle:', open: ':large_green_circle:', resolved: ':white_check_mark:' };
@@ -76,6 +77,8 @@ function cardButtons(card: TicketCard, locale: Locale): unknown[] {
       type: 'overflow',
       action_id: ACTION_IDS.more,
       options: [
+        // Once the reply window has closed, a template is the only way to write to the customer.
+        ...(windowClosed(card) ? [option(MORE_FORMS.template, templatePickerTexts(locale).moreOption)] : []),
         ...(card.status === 'open' ? [option('return', t(locale, 'card.more_return'))] : []),
         option('contact', t(locale, 'card.more_contact')),
         option('edit_contact', t(locale, 'card.more_edit_contact')),
@@ -86,6 +89,10 @@ function cardButtons(card: TicketCard, locale: Locale): unknown[] {
     });
   }
   return buttons;
+}
+
+function windowClosed(card: TicketCard, now = Date.now()): boolean {
+  return card.windowClosesAt !== null && Date.parse(card.windowClosesAt) <= now;
 }
 
 /** The reply window: open (until when), closing soon (under 2 h left), or closed (templates only). */

@@ -20,6 +20,7 @@ const BY_ERROR: Record<string, DeliveryErrorClass> = {
 };
 
 export function classifySlackError(err: unknown): DeliveryError {
+  if (err instanceof DeliveryError) return err; // already classified (a step of a multi-call flow)
   const e = err as Partial<WebAPICallError> & { code?: string };
   switch (e.code) {
     case ErrorCode.RateLimitedError: {

@@ -1,4 +1,5 @@
 import type { InboxPort } from '../../src/core/inbound-record.js';
+import type { MessageTemplate } from '../../src/core/ports.js';
 import type { CommandContext } from '../../src/admin/commands.js';
 import type { CommandToken } from '../../src/admin/tokens.js';
 import type { Locale } from '../../src/i18n/catalog.js';
@@ -8,12 +9,15 @@ import {
   parseContactSubmission,
   parseEventCallback,
   parseInteraction,
+  parseTemplateSubmission,
   parseTransferSubmission,
+  templatePickerChoice,
   ticketActionsShortcut,
   tokenizeCommand,
   transferButton,
 } from './inbound.js';
-import { actionsModal, contactModal, transferModal } from './modals.js';
+import { actionsModal, contactModal, templateModal, transferModal } from './modals.js';
+import { templatePickerTexts } from './template-texts.js';
 import { t } from '../../src/i18n/catalog.js';
 import { slackToPlain } from './mrkdwn.js';
 import { slashCommand, urlVerification } from './schema.js';
@@ -34,6 +38,11 @@ export interface SlackHandlerDeps {
   farewellFor?: (userId: string) => Promise<string | null>;
   /** A ticket's contact details, to prefill the contact form. */
   contactForTicket?: (ticketId: string) => Promise<{ name: string | null; email: string | null; fields: Record<string, string> } | undefined>;
+  /**
+   * The approved templates a ticket can be sent (those of its business account), for the
+   * template picker. Read while a trigger_id ticks (3 s): a local read, never a platform call.
+   */
+  templatesForTicket?: (ticketId: string) => Promise<MessageTemplate[]>;
 }
 
 /** One Slack delivery, whichever way it came (HTTP or Socket Mode). */
@@ -79,6 +88,28 @@ export async function handleSlackDelivery(deps: SlackHandlerDeps, d: SlackDelive
       return { response_type: 'ephemeral', text };
     }
     case 'interaction': {
+      // The template picker opens first of all: its trigger_id lives 3 s.
+      const picker = templatePickerChoice(d.body);
+      if (picker) {
+        if (deps.openView) {
+          const templates = (await deps.templatesForTicket?.(picker.ticketId)) ?? [];
+          await deps.openView(picker.triggerId, templateModal(picker.ticketId, templates, templatePickerTexts(deps.locale)));
+        }
+        await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.block_actions', reason: 'opened_template_modal' }]);
+        return undefined;
+      }
+      const template = parseTemplateSubmission(d.body);
+      if (template && 'errors' in template) {
+        const texts = templatePickerTexts(deps.locale);
+        const errors: Record<string, string> = {};
+        if (template.errors.template) errors.template = texts.pickOne;
+        if (template.errors.params) errors.params = texts.paramCount.replace('{count}', String(template.errors.params.expected));
+        return { response_action: 'errors', errors };
+      }
+      if (template) {
+        await deps.inbox.accept('slack', [template.record]);
+        return undefined;
+      }
       // Transfer opens a modal at once: a trigger_id lives 3 s, too short to go through the worker.
       const transfer = transferButton(d.body);
       if (transfer && deps.openView) {

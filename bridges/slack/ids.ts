@@ -1,15 +1,28 @@
 /** The only place that builds or parses Slack ids. A message is `channel:ts` (ts is per channel). */
 export const messageId = (channel: string, ts: string) => `${channel}:${ts}`;
 
+/** Channel ids are upper-case (C…, G…, D…); a ts is "seconds.micros". */
+const MESSAGE_ID = /^([A-Z0-9]+):(\d+\.\d+)$/;
+
 export function parseMessageId(id: string): { channel: string; ts: string } {
-  const i = id.indexOf(':');
-  if (i <= 0) throw new Error(`not a Slack message id: ${id}`);
-  return { channel: id.slice(0, i), ts: id.slice(i + 1) };
+  const m = MESSAGE_ID.exec(id);
+  if (!m) throw new Error(`not a Slack message id: ${id}`);
+  return { channel: m[1]!, ts: m[2]! };
 }
+
+/**
+ * A file Ponte uploaded (files v2) is `file:F…`: completeUploadExternal names the file, not the
+ * message that shares it (Slack posts that asynchronously), and the lower-case prefix can never
+ * parse as a message id.
+ */
+export const fileExternalId = (fileId: string) => `file:${fileId}`;
+export const isFileExternalId = (id: string) => id.startsWith('file:');
 
 /** Events of one thread are handled in order; Slack's event_id is globally unique. */
 export const threadOrderingKey = (channel: string, threadTs: string) => `slack:${channel}:${threadTs}`;
 export const eventDedupeKey = (eventId: string) => `slack:e:${eventId}`;
+/** Reactions carry the reacted message, not its thread: they are ordered per message. */
+export const reactionOrderingKey = (channel: string, ts: string) => `slack:r:${channel}:${ts}`;
 
 /** Slack `ts` ("1700000000.000100") → ISO time. */
 export function isoFromTs(ts: string): string {
@@ -21,10 +34,19 @@ export function isoFromTs(ts: string): string {
 export const interactionDedupeKey = (triggerId: string) => `slack:i:${triggerId}`;
 
 /** The card's buttons: action ids name the action, the value is our ticket id. */
-export const ACTION_IDS = { accept: 'ticket.accept', resolve: 'ticket.resolve', transfer: 'ticket.transfer', more: 'ticket.more' } as const;
+export const ACTION_IDS = {
+  accept: 'ticket.accept',
+  resolve: 'ticket.resolve',
+  transfer: 'ticket.transfer',
+  more: 'ticket.more',
+  /** "Send a template" under a notice (the reply window closed): opens the template picker. */
+  templates: 'ticket.templates',
+} as const;
 
 /** The More menu's options carry `<action>:<ticket id>`. */
 export const MORE_ACTIONS = ['return', 'block', 'unblock', 'contact', 'phone'] as const;
+/** More menu options that open a form instead of acting (handled before the worker). */
+export const MORE_FORMS = { editContact: 'edit_contact', template: 'template' } as const;
 
 /** The transfer modal's callback id; its private_metadata is the ticket id. */
 export const TRANSFER_VIEW = 'ponte.transfer';
@@ -33,3 +55,5 @@ export const TRANSFER_VIEW = 'ponte.transfer';
 export const ACTIONS_SHORTCUT = 'ponte.ticket_actions';
 export const ACTIONS_VIEW = 'ponte.ticket_actions.view';
 export const CONTACT_VIEW = 'ponte.contact';
+/** The template picker (private_metadata: ticket id; option values `name|language|params`). */
+export const TEMPLATE_VIEW = 'ponte.template';

@@ -1,9 +1,15 @@
-import type { AgentActionEvent, AgentFileRef, AgentHomeEvent, AgentMessageEvent } from '../../src/core/events.js';
+import type { AgentActionEvent, AgentFileRef, AgentHomeEvent, AgentMessageEvent, AgentReactionEvent } from '../../src/core/events.js';
 import type { IgnoredRecord, InboundRecord } from '../../src/core/inbound-record.js';
 import type { CommandToken } from '../../src/admin/tokens.js';
-import { ACTIONS_SHORTCUT, ACTIONS_VIEW, ACTION_IDS, CONTACT_VIEW, MORE_ACTIONS, TRANSFER_VIEW, eventDedupeKey, interactionDedupeKey, isoFromTs, messageId, threadOrderingKey } from './ids.js';
+import {
+  ACTIONS_SHORTCUT, ACTIONS_VIEW, ACTION_IDS, CONTACT_VIEW, MORE_ACTIONS, MORE_FORMS, TEMPLATE_VIEW, TRANSFER_VIEW,
+  eventDedupeKey, interactionDedupeKey, isoFromTs, messageId, reactionOrderingKey, threadOrderingKey,
+} from './ids.js';
+import { emojiForSlackName } from './emoji.js';
 import { slackToPlain } from './mrkdwn.js';
-import { actionsSubmission, appHomeOpened, blockActions, contactSubmission, eventCallback, messageEvent, messageShortcut, transferSubmission } from './schema.js';
+import {
+  actionsSubmission, appHomeOpened, blockActions, contactSubmission, eventCallback, messageEvent, messageShortcut, reactionEvent, templateSubmission, transferSubmission,
+} from './schema.js';
 
 /** Subtypes that are a person writing; everything else (edits, joins, bots) is not relayed. */
 const PERSON_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
@@ -11,11 +17,13 @@ const PERSON_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
 export type ParsedEvent = { record: InboundRecord } | { ignored: IgnoredRecord } | { error: string };
 
 /**
- * An Events API `event_callback` → an agent message, or the reason it is not one:
+ * An Events API `event_callback` → an agent message (or reaction), or the reason it is not one:
  *  1. validate the envelope (a bad one is 'rejected' by the caller);
- *  2. only `message` events written by a person — never a bot, never our own posts (loop guard);
- *  3. only replies inside a thread (a thread root is not a ticket reply);
- *  4. key it by event_id, so Slack's retries of the same event are no-ops.
+ *  2. reactions go their own way (`parseReaction`);
+ *  3. only `message` events written by a person — never a bot, never our own posts (loop guard);
+ *     a message with files and no text (subtype file_share) is one;
+ *  4. only replies inside a thread (a thread root is not a ticket reply);
+ *  5. key it by event_id, so Slack's retries of the same event are no-ops.
  */
 export function parseEventCallback(body: unknown, botUserId?: string): ParsedEvent {
   const envelope = eventCallback.safeParse(body);
@@ -29,6 +37,9 @@ export function parseEventCallback(body: unknown, botUserId?: string): ParsedEve
     if (home.data.tab !== 'home') return skip('not_home_tab');
     const event: AgentHomeEvent = { type: 'agent.home', platform: 'slack', userId: home.data.user, occurredAt: new Date().toISOString() };
     return { record: { event, dedupeKey, orderingKey: `slack:home:${home.data.user}` } };
+  }
+  if (envelope.data.event.type === 'reaction_added' || envelope.data.event.type === 'reaction_removed') {
+    return parseReaction(envelope.data.event, dedupeKey, skip, botUserId);
   }
   if (envelope.data.event.type !== 'message') return skip('unsupported_event');
   const parsed = messageEvent.safeParse(envelope.data.event);
@@ -56,6 +67,32 @@ export function parseEventCallback(body: unknown, botUserId?: string): ParsedEve
     occurredAt: isoFromTs(ev.ts),
   };
   return { record: { event, dedupeKey, orderingKey: threadOrderingKey(ev.channel, ev.thread_ts) } };
+}
+
+/**
+ * An agent's reaction on a message → `agent.reaction`, keyed like the message Ponte posted
+ * (`channel:ts`, as `post()` returns it) so the core can find what it was. Skipped: reactions on
+ * files, Ponte's own delivery marks (✔️✅👀❌ are the bot's reactions), and custom emoji, which
+ * have no unicode to send to a customer.
+ */
+function parseReaction(raw: unknown, dedupeKey: string, skip: (reason: string) => ParsedEvent, botUserId?: string): ParsedEvent {
+  const p = reactionEvent.safeParse(raw);
+  if (!p.success) return { error: `invalid reaction event: ${p.error.issues[0]?.message ?? 'unknown'}` };
+  const ev = p.data;
+  if (ev.item.type !== 'message' || !ev.item.channel || !ev.item.ts) return skip('not_a_message');
+  if (botUserId && ev.user === botUserId) return skip('own_reaction');
+  const emoji = emojiForSlackName(ev.reaction);
+  if (!emoji) return skip('custom_emoji');
+  const event: AgentReactionEvent = {
+    type: 'agent.reaction',
+    platform: 'slack',
+    userId: ev.user,
+    messageExternalId: messageId(ev.item.channel, ev.item.ts),
+    emoji,
+    removed: ev.type === 'reaction_removed',
+    occurredAt: isoFromTs(ev.event_ts),
+  };
+  return { record: { event, dedupeKey, orderingKey: reactionOrderingKey(ev.item.channel, ev.item.ts) } };
 }
 
 const ACTIONS: Record<string, AgentActionEvent['action']> = { [ACTION_IDS.accept]: 'accept', [ACTION_IDS.resolve]: 'resolve' };
@@ -175,9 +212,48 @@ export function parseActionsSubmission(body: unknown): { record: InboundRecord }
 
 /** The More menu's "Edit contact details": the form must open within the trigger's 3 s. */
 export function editContactChoice(body: unknown): { ticketId: string; triggerId: string } | undefined {
+  return moreFormChoice(body, MORE_FORMS.editContact);
+}
+
+/** "Send a template" (the button under a notice, or the More menu's option): opens the picker. */
+export function templatePickerChoice(body: unknown): { ticketId: string; triggerId: string } | undefined {
   const p = blockActions.safeParse(body);
-  const m = p.success ? /^edit_contact:(\d{1,18})$/.exec(p.data.actions[0]?.selected_option?.value ?? '') : null;
-  return p.success && m && p.data.actions[0]?.action_id === ACTION_IDS.more ? { ticketId: m[1]!, triggerId: p.data.trigger_id } : undefined;
+  const pressed = p.success ? p.data.actions[0] : undefined;
+  if (p.success && pressed?.action_id === ACTION_IDS.templates && pressed.value && /^\d{1,18}$/.test(pressed.value)) {
+    return { ticketId: pressed.value, triggerId: p.data.trigger_id };
+  }
+  return moreFormChoice(body, MORE_FORMS.template);
+}
+
+function moreFormChoice(body: unknown, form: string): { ticketId: string; triggerId: string } | undefined {
+  const p = blockActions.safeParse(body);
+  const m = p.success ? /^([a-z_]+):(\d{1,18})$/.exec(p.data.actions[0]?.selected_option?.value ?? '') : null;
+  return p.success && m && m[1] === form && p.data.actions[0]?.action_id === ACTION_IDS.more ? { ticketId: m[2]!, triggerId: p.data.trigger_id } : undefined;
+}
+
+export type TemplateSubmission = { record: InboundRecord } | { errors: { template?: 'pick_one'; params?: { expected: number } } } | undefined;
+
+/**
+ * The template picker's submission → a `template` action: the chosen option's value is
+ * `name|language|paramCount`; the parameters are the non-empty lines, in order, and must be as
+ * many as the template takes (WhatsApp refuses a template with the wrong count, asynchronously).
+ */
+export function parseTemplateSubmission(body: unknown): TemplateSubmission {
+  const p = templateSubmission.safeParse(body);
+  if (!p.success || p.data.view.callback_id !== TEMPLATE_VIEW || !/^\d{1,18}$/.test(p.data.view.private_metadata)) return undefined;
+  const v = p.data.view.state.values;
+  const chosen = /^([^|]+)\|([^|]+)\|(\d+)$/.exec(v.template?.value.selected_option?.value ?? '');
+  if (!chosen) return { errors: { template: 'pick_one' } };
+  const expected = Number(chosen[3]);
+  const params = (v.params?.value.value ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  if (params.length !== expected) return { errors: { params: { expected } } };
+  const ticketId = p.data.view.private_metadata;
+  const event: AgentActionEvent = {
+    type: 'agent.action', platform: 'slack', action: 'template', ticketId, userId: p.data.user.id, containerId: '', threadId: '',
+    template: { name: chosen[1]!, language: chosen[2]!, params },
+    occurredAt: new Date().toISOString(),
+  };
+  return { record: { event, dedupeKey: `slack:v:${p.data.view.id}`, orderingKey: `slack:ticket:${ticketId}` } };
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -221,18 +297,23 @@ export function tokenizeCommand(text: string): CommandToken[] {
     });
 }
 
-/** Slack file objects → the files an agent attached (private download URL, read with the bot token). */
+/**
+ * Slack file objects → the files an agent attached. `url_private_download` is read with the bot
+ * token (files:read). Deleted files (mode `tombstone`) are left out; a file shared from another
+ * workspace (Slack Connect: `file_access: check_file_info`) comes without URLs, so `url` stays
+ * empty and the download asks files.info for it.
+ */
 function slackFiles(files: unknown[] | undefined): AgentFileRef[] | undefined {
-  if (!files?.length) return undefined;
-  return files.map((f) => {
-    const o = (f ?? {}) as Record<string, unknown>;
-    const str = (v: unknown) => (typeof v === 'string' ? v : '');
-    return {
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  const refs = (files ?? [])
+    .map((f) => (f ?? {}) as Record<string, unknown>)
+    .filter((o) => str(o.id) && o.mode !== 'tombstone')
+    .map((o) => ({
       id: str(o.id),
       name: str(o.name) || str(o.title) || 'file',
       mimeType: str(o.mimetype) || 'application/octet-stream',
       size: typeof o.size === 'number' ? o.size : 0,
       url: str(o.url_private_download) || str(o.url_private),
-    };
-  });
+    }));
+  return refs.length ? refs : undefined;
 }

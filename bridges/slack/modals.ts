@@ -1,5 +1,8 @@
+import type { MessageTemplate } from '../../src/core/ports.js';
 import { t, type Locale, type MessageKey } from '../../src/i18n/catalog.js';
-import { ACTIONS_VIEW, CONTACT_VIEW, TRANSFER_VIEW } from './ids.js';
+import { ACTIONS_VIEW, CONTACT_VIEW, TEMPLATE_VIEW, TRANSFER_VIEW } from './ids.js';
+import { escapeForSlack } from './mrkdwn.js';
+import type { TemplatePickerTexts } from './template-texts.js';
 
 const text = (s: string) => ({ type: 'plain_text', text: s.slice(0, 75), emoji: true });
 
@@ -82,4 +85,61 @@ export function contactModal(ticketId: string, c: { name: string | null; email: 
     input('email', t(locale, 'modal.contact_email'), plainText({ initial: c.email })),
     input('fields', t(locale, 'modal.contact_fields'), plainText({ multiline: true, initial: fields || null })),
   ]);
+}
+
+/** Block Kit limits: 100 options in a select, 150 characters in an option value, 100 blocks in a modal. */
+const MAX_OPTIONS = 100;
+const MAX_VALUE = 150;
+const MAX_PREVIEWS = 95;
+
+/** A template option's value: everything the submission needs, `name|language|paramCount`. */
+export const templateOptionValue = (m: MessageTemplate) => `${m.name}|${m.language}|${m.paramCount}`;
+
+/**
+ * The template picker: a select of the approved templates (`name (category)`, the body's start as
+ * the description), one input for the parameters (one per line) and each body with its {{n}}
+ * placeholders as the preview. Texts come in as a parameter, already in the workspace's language.
+ */
+export function templateModal(ticketId: string, templates: MessageTemplate[], texts: TemplatePickerTexts): unknown {
+  const approved = templates.filter((m) => m.status.toLowerCase() === 'approved' && templateOptionValue(m).length <= MAX_VALUE).slice(0, MAX_OPTIONS);
+  const shell = { type: 'modal', callback_id: TEMPLATE_VIEW, private_metadata: ticketId, title: text(texts.title), close: text(texts.cancel) };
+  if (approved.length === 0) return { ...shell, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: texts.empty } }] };
+  // The same name in two languages would read twice alike: only then does the label name the language.
+  const names = new Map<string, number>();
+  for (const m of approved) names.set(m.name, (names.get(m.name) ?? 0) + 1);
+  const label = (m: MessageTemplate) => `${m.name} (${m.category})${(names.get(m.name) ?? 0) > 1 ? ` · ${m.language}` : ''}`;
+  const previews = approved.slice(0, MAX_PREVIEWS).map((m) => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text: `*${escapeForSlack(label(m))}*\n${quoteLines(m.body)}`.slice(0, 3000) },
+  }));
+  return {
+    ...shell,
+    submit: text(texts.submit),
+    blocks: [
+      {
+        type: 'input',
+        block_id: 'template',
+        label: text(texts.template),
+        element: {
+          type: 'static_select',
+          action_id: 'value',
+          placeholder: text(texts.templatePlaceholder),
+          options: approved.map((m) => ({ text: text(label(m)), value: templateOptionValue(m), description: text(preview(m.body)) })),
+        },
+      },
+      { ...input('params', texts.params, plainText({ multiline: true, max: 3000 })), hint: text(texts.paramsHint) },
+      { type: 'header', text: text(texts.preview) },
+      ...previews,
+    ],
+  };
+}
+
+/** The first ~70 characters of a body on one line (option descriptions hold 75). */
+function preview(body: string): string {
+  const line = body.replace(/\s+/g, ' ').trim();
+  return line.length > 70 ? `${line.slice(0, 69)}…` : line || '—';
+}
+
+function quoteLines(body: string): string {
+  return escapeForSlack(body).split('\n').map((l) => `>${l}`).join('\n');
 }

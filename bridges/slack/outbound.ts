@@ -1,18 +1,24 @@
 import { WebClient } from '@slack/web-api';
 import type { Logger as SlackLogger } from '@slack/logger';
+import type { AgentFileRef } from '../../src/core/events.js';
 import type { AgentBridge, AgentProfile, FileBytes, HomeView, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
+import type { Locale } from '../../src/i18n/catalog.js';
 import { homeView } from './home-blocks.js';
 import { ticketCardBlocks } from './blocks.js';
+import { slackReactionName } from './emoji.js';
 import { classifySlackError } from './errors.js';
-import { messageId, parseMessageId } from './ids.js';
-import { escapeForSlack } from './mrkdwn.js';
-import { slackCapabilities } from './capabilities.js';
+import { downloadFile, uploadToThread } from './files.js';
+import { isFileExternalId, messageId, parseMessageId } from './ids.js';
+import { templatePickerTexts } from './template-texts.js';
+import { threadPostMessage } from './thread-post.js';
 
 export interface SlackBridgeOptions {
   token: string;
   apiUrl: string;
   timeoutMs?: number;
   logger?: SlackLogger;
+  /** Language of the bridge's own controls (the "Send a template" button). */
+  locale?: Locale;
 }
 
 /**
@@ -23,8 +29,10 @@ export interface SlackBridgeOptions {
 export class SlackBridge implements AgentBridge {
   readonly platform = 'slack' as const;
   readonly client: WebClient;
+  private readonly opts: SlackBridgeOptions;
 
   constructor(opts: SlackBridgeOptions) {
+    this.opts = opts;
     this.client = new WebClient(opts.token, {
       slackApiUrl: opts.apiUrl,
       retryConfig: { retries: 0 },
@@ -42,16 +50,14 @@ export class SlackBridge implements AgentBridge {
   }
 
   async post(req: ThreadPost): Promise<{ externalId: string }> {
-    const customer = req.style === 'customer';
+    const msg = threadPostMessage(req, templatePickerTexts(this.opts.locale ?? 'en').offerButton);
     const res = await this.call(() =>
       this.client.chat.postMessage({
         channel: req.thread.containerId,
         thread_ts: req.thread.threadId,
-        // Customers' words are escaped so they cannot ping @channel or forge links; Slack
-        // truncates beyond its limit anyway, so cut where we choose.
-        text: (customer ? escapeForSlack(req.text) || ' ' : req.text).slice(0, slackCapabilities.maxTextLength),
-        // Needs chat:write.customize; the message shows under the customer's name.
-        ...(customer && req.authorName ? { username: req.authorName.slice(0, 80) } : {}),
+        text: msg.text,
+        ...(msg.blocks ? { blocks: msg.blocks as never } : {}),
+        ...(msg.username ? { username: msg.username } : {}),
         unfurl_links: false,
       }),
     );
@@ -64,13 +70,25 @@ export class SlackBridge implements AgentBridge {
     await this.call(() => this.client.chat.update({ channel: req.thread.containerId, ts: req.thread.threadId, text, blocks: blocks as never }));
   }
 
-  async react(req: { externalId: string; name: string }): Promise<void> {
+  /**
+   * Adds or removes a reaction. A unicode emoji (a customer's reaction) is turned into Slack's
+   * name; one Slack has no name for is skipped, as is a file upload (no message ts is known for
+   * it). Both directions are idempotent for the outbox's retries: `already_reacted` on add and
+   * `no_reaction` on remove are success.
+   */
+  async react(req: { externalId: string; name: string; remove?: boolean }): Promise<void> {
+    if (isFileExternalId(req.externalId)) return;
+    const name = slackReactionName(req.name);
+    if (!name) return;
     const { channel, ts } = parseMessageId(req.externalId);
     try {
-      await this.call(() => this.client.reactions.add({ channel, timestamp: ts, name: req.name }));
+      if (req.remove) await this.call(() => this.client.reactions.remove({ channel, timestamp: ts, name }));
+      else await this.call(() => this.client.reactions.add({ channel, timestamp: ts, name }));
     } catch (err) {
-      // A retry after a crash finds the reaction already there: that is success.
-      if ((err as { code?: string }).code === 'already_reacted') return;
+      const code = (err as { code?: string }).code;
+      if (code === (req.remove ? 'no_reaction' : 'already_reacted')) return;
+      // node-emoji's name for a customer's emoji is not always Slack's: a cosmetic miss, not a failure.
+      if (code === 'invalid_name' && name !== req.name.trim()) return;
       throw err;
     }
   }
@@ -102,15 +120,16 @@ export class SlackBridge implements AgentBridge {
     return { displayName, platformAdmin: Boolean(u?.is_admin || u?.is_owner) };
   }
 
-  // Interim (replaced by the files work): uploads, downloads and announcements.
-  postFile(): Promise<{ externalId: string }> {
-    return Promise.reject(classifySlackError(new Error('files are not available yet')));
+  async postFile(req: { thread: ThreadRef; file: FileBytes; comment?: string; authorName?: string }): Promise<{ externalId: string }> {
+    return uploadToThread(this.client, req);
   }
 
-  fetchFile(): Promise<FileBytes> {
-    return Promise.reject(classifySlackError(new Error('files are not available yet')));
+  async fetchFile(req: { file: AgentFileRef; maxBytes: number }): Promise<FileBytes> {
+    // The API timeout is sized for calls, not for files of many MB: the download keeps its own.
+    return downloadFile(this.client, { token: this.opts.token, apiUrl: this.opts.apiUrl }, req);
   }
 
+  /** A line in a channel, outside any ticket thread (a story mention, an alert to admins). */
   async announce(req: { destination: string; text: string }): Promise<{ externalId: string }> {
     const res = await this.call(() => this.client.chat.postMessage({ channel: req.destination, text: req.text, unfurl_links: false }));
     if (!res.ts || !res.channel) throw classifySlackError(new Error('chat.postMessage answered without ts'));

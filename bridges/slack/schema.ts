@@ -97,3 +97,14 @@ export const actionsSubmission = viewSubmission({
 });
 
 export const contactSubmission = viewSubmission({ name: textValue, email: textValue, fields: textValue });
+
+/** `reaction_added` / `reaction_removed`: who, which emoji name, and on what (a message: channel + ts). */
+export const reactionEvent = z.object({
+  type: z.enum(['reaction_added', 'reaction_removed']),
+  user: z.string(),
+  reaction: z.string(),
+  item: z.object({ type: z.string(), channel: z.string().optional(), ts: z.string().optional() }).passthrough(),
+  event_ts: z.string(),
+});
+
+export const templateSubmission = viewSubmission({ template: z.object({ value: selected }).optional(), params: textValue });

@@ -12,8 +12,19 @@ export interface FakeSlackUser { name: string; real_name?: string; display_name?
 
 export type SlackFailure = { error: string } | { status: 429; retryAfter: number } | { status: number };
 
-/** A message as the fake holds it after chat.postMessage / chat.update. */
-export interface FakeSlackMessage { channel: string; ts: string; text?: string; blocks?: unknown; thread_ts?: string; username?: string }
+/** A message as the fake holds it after chat.postMessage / chat.update (or a completed upload, with its file). */
+export interface FakeSlackMessage { channel: string; ts: string; text?: string; blocks?: unknown; thread_ts?: string; username?: string; files?: SlackFileObject[] }
+
+/** A file object the way Slack puts it in message events and files.info (the fields Ponte reads, and a few more). */
+export interface SlackFileObject {
+  id: string; created: number; timestamp: number; name: string; title: string; mimetype: string; filetype: string;
+  pretty_type: string; user: string; user_team: string; editable: boolean; size: number; mode: string; is_external: boolean;
+  external_type: string; is_public: boolean; public_url_shared: boolean; display_as_bot: boolean; username: string;
+  url_private: string; url_private_download: string; permalink: string;
+}
+
+/** A request for a file's bytes (url_private / url_private_download), and whether it carried the bot token. */
+export interface FakeFileDownload { fileId: string; authorized: boolean }
 
 /** A file sent through files.getUploadURLExternal → POST upload_url → files.completeUploadExternal. */
 export interface FakeSlackUpload {
@@ -30,8 +41,18 @@ export interface FakeSlack {
   channels: Map<string, { name: string }>;
   /** Posted messages keyed `${channel}/${ts}`, with chat.update applied: the thread as Slack would show it. */
   messages: Map<string, FakeSlackMessage>;
-  /** External uploads by file id (methods newer than the spec snapshot, so not spec-checked). */
+  /** External uploads by file id (files.getUploadURLExternal → upload_url → files.completeUploadExternal). */
   uploads: Map<string, FakeSlackUpload>;
+  /**
+   * Makes a file downloadable at its url_private(_download), as if a person had shared it; returns
+   * the file object a `file_share` message event carries. Completed uploads are downloadable too.
+   */
+  registerFile(f: { name: string; bytes: Buffer; mimetype?: string; id?: string; user?: string }): SlackFileObject;
+  fileDownloads: FakeFileDownload[];
+  /**
+   * Queues a failure for a Web API method, or for the non-API endpoints: `upload` (the POST to
+   * upload_url) and `download` (a file URL), which take `{ status }` only.
+   */
   failNext(method: string, failure: SlackFailure): void;
   waitFor(pred: (calls: SlackCall[]) => boolean, timeoutMs?: number): Promise<void>;
   specViolations: string[];
@@ -65,6 +86,10 @@ async function parseParams(req: IncomingMessage, body: Buffer): Promise<Params> 
   return params;
 }
 
+const MIME: Record<string, string> = { pdf: 'application/pdf', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', txt: 'text/plain', mp4: 'video/mp4', ogg: 'audio/ogg' };
+/** Slack sets a file's type from its name's extension. */
+const mimeOf = (name: string): string => MIME[name.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream';
+
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const present = (v: unknown): boolean => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0);
 
@@ -78,7 +103,10 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
   const messages = new Map<string, FakeSlackMessage>();
   const reactions = new Set<string>();
   const uploads = new Map<string, FakeSlackUpload>();
+  const files = new Map<string, { file: SlackFileObject; bytes: Buffer }>();
+  const fileDownloads: FakeFileDownload[] = [];
   const failures = new Map<string, SlackFailure[]>();
+  let fileCounter = 0;
   let baseUrl = '';
   let tsCounter = 0;
   let viewCounter = 0;
@@ -194,28 +222,81 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
       return { ok: true, channel, permalink: `https://ponte-test.slack.com/archives/${channel}/p${ts.replace('.', '')}` };
     },
 
+    // files v2 (2023+), shapes from Slack's reference: filename and length (bytes) are required.
     'files.getUploadURLExternal': (p) => {
       const filename = str(p.filename);
       const length = Number(p.length);
       if (!filename || !Number.isInteger(length) || length <= 0) return fail('invalid_arguments');
-      const fileId = `F${String(uploads.size + 1).padStart(10, '0')}`;
+      const fileId = nextFileId();
       uploads.set(fileId, { fileId, filename, length });
       return { ok: true, upload_url: `${baseUrl}upload/v1/${fileId}`, file_id: fileId };
     },
     'files.completeUploadExternal': (p) => completeUpload(p),
+
+    'files.info': (p) => {
+      const held = files.get(str(p.file) ?? '');
+      return held ? { ok: true, file: held.file, comments: [], response_metadata: { next_cursor: '' } } : fail('file_not_found');
+    },
   };
 
+  const nextFileId = () => `F${String((fileCounter += 1)).padStart(10, '0')}`;
+
+  function fileObject(id: string, name: string, mimetype: string, size: number, user: string): SlackFileObject {
+    const created = Math.floor(Date.now() / 1000);
+    const safe = encodeURIComponent(name);
+    return {
+      id, created, timestamp: created, name, title: name, mimetype, filetype: name.split('.').pop() ?? 'binary',
+      pretty_type: mimetype, user, user_team: 'T0001', editable: false, size, mode: 'hosted', is_external: false,
+      external_type: '', is_public: false, public_url_shared: false, display_as_bot: false, username: '',
+      url_private: `${baseUrl}files-pri/T0001-${id}/${safe}`,
+      url_private_download: `${baseUrl}files-pri/T0001-${id}/download/${safe}`,
+      permalink: `https://ponte-test.slack.com/files/${user}/${id}/${safe}`,
+    };
+  }
+
   function completeUpload(p: Params): Reply {
-    const files = Array.isArray(p.files) ? (p.files as { id?: unknown; title?: unknown }[]) : [];
-    if (files.length === 0) return fail('invalid_arguments');
+    const listed = Array.isArray(p.files) ? (p.files as { id?: unknown; title?: unknown }[]) : [];
+    if (listed.length === 0) return fail('invalid_arguments');
+    const channel = str(p.channel_id);
+    const threadTs = str(p.thread_ts);
+    // A thread needs its channel (the reference: "provide only one channel when using thread_ts").
+    if (threadTs && !channel && !str(p.channels)) return fail('invalid_arguments');
+    if (threadTs && !/^\d+\.\d+$/.test(threadTs)) return fail('invalid_thread_ts');
     const done: FakeSlackUpload[] = [];
-    for (const f of files) {
+    for (const f of listed) {
       const up = typeof f.id === 'string' ? uploads.get(f.id) : undefined;
       if (!up?.bytes) return fail('file_not_found'); // unknown id, or bytes never POSTed to upload_url
-      up.completed = { channel_id: str(p.channel_id), thread_ts: str(p.thread_ts), initial_comment: str(p.initial_comment), title: str(f.title) };
       done.push(up);
     }
-    return { ok: true, files: done.map((u) => ({ id: u.fileId, name: u.filename, title: u.completed?.title ?? u.filename, size: u.length })) };
+    const objects = done.map((up, i) => {
+      up.completed = { channel_id: channel, thread_ts: threadTs, initial_comment: str(p.initial_comment), title: str(listed[i]!.title) };
+      const file = { ...fileObject(up.fileId, up.filename, mimeOf(up.filename), up.length, botUserId), title: up.completed.title ?? up.filename };
+      files.set(up.fileId, { file, bytes: up.bytes! });
+      return file;
+    });
+    // Slack shares the files in one message of the bot's, in the thread (its ts is not in this answer).
+    if (channel) {
+      const ts = nextTs();
+      messages.set(key(channel, ts), { channel, ts, text: str(p.initial_comment) ?? '', thread_ts: threadTs, files: objects });
+    }
+    return { ok: true, files: objects };
+  }
+
+  // The url_private(_download) of a known file: the bytes with the bot token; without it (or with a
+  // token lacking files:read) Slack answers its sign-in page, 200 and HTML, not an error.
+  function serveFile(req: IncomingMessage, res: ServerResponse, fileId: string): void {
+    const held = files.get(fileId);
+    const auth = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? '')?.[1];
+    const authorized = auth !== undefined && (opts.token === undefined || auth === opts.token);
+    fileDownloads.push({ fileId, authorized });
+    const queued = failures.get('download')?.shift();
+    if (queued && 'status' in queued) return void res.writeHead(queued.status, { 'content-type': 'text/plain' }).end('failure');
+    if (!authorized) {
+      const page = '<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>';
+      return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(page)) }).end(page);
+    }
+    if (!held) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    res.writeHead(200, { 'content-type': held.file.mimetype, 'content-length': String(held.bytes.length) }).end(held.bytes);
   }
 
   function viewReply(view: unknown, id?: string): Reply {
@@ -246,6 +327,8 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
   async function receiveUpload(req: IncomingMessage, res: ServerResponse, body: Buffer, fileId: string): Promise<void> {
     const up = uploads.get(fileId);
     if (!up) return void res.writeHead(404).end('not found');
+    const queued = failures.get('upload')?.shift();
+    if (queued && 'status' in queued) return void res.writeHead(queued.status, { 'content-type': 'text/plain' }).end('failure');
     const type = req.headers['content-type'] ?? '';
     // files.slack.com also takes raw bytes; only unwrap when it is a form.
     const part = type.startsWith('multipart/') ? (await new Response(body, { headers: { 'content-type': type } }).formData()).get('body') : null;
@@ -256,6 +339,8 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
   const server = await listenLocal(async (req, res, body) => {
     const upload = /^\/upload\/v1\/(F\w+)$/.exec(req.url ?? '');
     if (upload?.[1]) return receiveUpload(req, res, body, upload[1]);
+    const download = /^\/files-pri\/T0001-(F\w+)\//.exec(req.url ?? '');
+    if (download?.[1] && req.method === 'GET') return serveFile(req, res, download[1]);
     const match = /^\/api\/([A-Za-z0-9._]+)/.exec(new URL(req.url ?? '/', 'http://fake').pathname);
     if (!match?.[1]) return sendJson(res, 404, fail('unknown_method'));
     const method = match[1];
@@ -277,6 +362,13 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
     channels,
     messages,
     uploads,
+    registerFile(f) {
+      const id = f.id ?? nextFileId();
+      const file = fileObject(id, f.name, f.mimetype ?? mimeOf(f.name), f.bytes.length, f.user ?? 'UAGENT01');
+      files.set(id, { file, bytes: f.bytes });
+      return file;
+    },
+    fileDownloads,
     failNext(method, failure) {
       const q = failures.get(method) ?? [];
       q.push(failure);

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { parseEventCallback, tokenizeCommand, type ParsedEvent } from '../../bridges/slack/inbound.js';
-import { SLACK_DEFAULTS, eventCallback, slackMessageEvent, type SlackMessageEventOpts } from '../fixtures/slack.js';
+import { SLACK_DEFAULTS, eventCallback, slackFile, slackMessageEvent, type SlackMessageEventOpts } from '../fixtures/slack.js';
 
 const BOT = SLACK_DEFAULTS.botUserId;
 const ROOT = '1700000000.000100';
@@ -52,6 +52,31 @@ describe('parseEventCallback: agent replies', () => {
   });
 });
 
+describe('parseEventCallback: agents\' files', () => {
+  const pdf = slackFile({ id: 'F0PDF00001', name: 'nota fiscal.pdf', mimetype: 'application/pdf', size: 48213 });
+
+  it('relays a file_share with no text, with each file as a download reference', () => {
+    const ev = record(parseEventCallback(reply({ subtype: 'file_share', text: '', files: [pdf], eventExtra: { upload: true, display_as_bot: false } }), BOT)).event;
+    expect(ev).toMatchObject({ type: 'agent.message', text: '' });
+    expect((ev as { files?: unknown }).files).toEqual([
+      { id: 'F0PDF00001', name: 'nota fiscal.pdf', mimeType: 'application/pdf', size: 48213, url: 'https://files.slack.com/files-pri/T0001-F0PDF00001/download/nota%20fiscal.pdf' },
+    ]);
+  });
+
+  it('leaves deleted files out, and keeps a Slack Connect file without URL (fetched later via files.info)', () => {
+    const files = [slackFile({ id: 'F0GONE0001', name: 'x', mode: 'tombstone' }), slackFile({ id: 'F0CONNECT1', name: 'y', fileAccess: 'check_file_info' })];
+    const ev = record(parseEventCallback(reply({ subtype: 'file_share', text: 'segue', files }), BOT)).event as { files?: { id: string; url: string }[] };
+    expect(ev.files?.map((f) => [f.id, f.url])).toEqual([['F0CONNECT1', '']]);
+    const onlyDeleted = record(parseEventCallback(reply({ subtype: 'file_share', text: 'x', files: [files[0]!] }), BOT)).event;
+    expect(onlyDeleted).not.toHaveProperty('files', expect.anything());
+  });
+
+  it("skips Ponte's own file shares (a customer's file it uploaded comes back as the bot's message)", () => {
+    const out = parseEventCallback(reply({ user: BOT, subtype: 'file_share', text: 'Maria:', files: [pdf] }), BOT);
+    expect(out).toEqual({ ignored: expect.objectContaining({ reason: 'bot_message' }) });
+  });
+});
+
 describe('parseEventCallback: ignored events', () => {
   // Every case is otherwise a valid thread reply, so only the property under test can cause the skip.
   it.each([
@@ -74,7 +99,6 @@ describe('parseEventCallback: ignored events', () => {
   });
 
   it.each([
-    ['reaction_added', { type: 'reaction_added', user: 'UAGENT1', reaction: 'thumbsup', item: { type: 'message', channel: 'C0SUPPORT', ts: ROOT }, event_ts: '1700000070.000100' }],
     ['app_mention', { type: 'app_mention', user: 'UAGENT1', text: `<@${BOT}> oi`, ts: '1700000070.000100', thread_ts: ROOT, channel: 'C0SUPPORT', event_ts: '1700000070.000100' }],
   ])('ignores non-message event %s', (type, event) => {
     const body = eventCallback(event, { eventId: 'EvNOTMSG' });
