@@ -7,7 +7,7 @@ const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : unde
 const MEDIA: Record<string, MediaKind> = { image: 'image', video: 'video', audio: 'audio', file: 'document', sticker: 'sticker' };
 
 /**
- * During Meta's transitions one item arrives twice under two types with the same URL: a
+ * During Meta's transitions one item arrives twice under two types (same URL or sticker id): a
  * sticker also as `image` (until Aug 2026), an Instagram post also as `share` (Nov 2025 –
  * Feb 2026). The newer type wins, so the customer's one item is shown once.
  */
