@@ -1,0 +1,81 @@
+// WhatsApp against the shared contract, with the adapter and fake Graph as they are on this
+// branch (text sends, errors). Media examples join the spec once the WhatsApp media work lands.
+import { GraphClient } from '../../channels/meta/graph-client.js';
+import { parseWhatsApp } from '../../channels/whatsapp/inbound.js';
+import { WhatsAppChannel } from '../../channels/whatsapp/outbound.js';
+import { startFakeGraph } from '../fakes/graph-api.js';
+import { WA_DEFAULTS, waBatch, waMessageOfType, waStatus, waTextMessage } from '../fixtures/meta.js';
+import { runChannelConformance, type InjectedFailure } from './conformance.js';
+
+const PN = WA_DEFAULTS.phoneNumberId;
+const FROM = WA_DEFAULTS.from;
+const TOKEN = 'EAAG-conformance-whatsapp';
+const wire = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
+
+runChannelConformance({
+  kind: 'whatsapp',
+  parse: parseWhatsApp,
+  examples: [
+    {
+      name: "Meta's documented text message",
+      body: wire(waTextMessage({ phoneNumberId: PN, from: FROM, text: 'Olá, preciso de ajuda', id: 'wamid.conf-t1', timestamp: 1700000000 })),
+      expect: [{ event: { type: 'customer.message', accountId: PN, externalId: 'wamid.conf-t1', contact: { externalId: FROM }, text: 'Olá, preciso de ajuda', occurredAt: '2023-11-14T22:13:20.000Z' } }],
+    },
+    {
+      name: 'a batch over two numbers',
+      body: wire(waBatch(
+        waTextMessage({ phoneNumberId: PN, from: '551100000002', name: 'Bia', text: 'second', id: 'wamid.conf-b2', timestamp: 1700000200 }),
+        waTextMessage({ phoneNumberId: PN, from: FROM, text: 'first', id: 'wamid.conf-b1', timestamp: 1700000100 }),
+        waTextMessage({ phoneNumberId: '200000000000002', from: FROM, text: 'third', id: 'wamid.conf-b3', timestamp: 1700000300 }),
+      )),
+      expect: [
+        { event: { externalId: 'wamid.conf-b1', text: 'first' } },
+        { event: { externalId: 'wamid.conf-b2', contact: { externalId: '551100000002', name: 'Bia' } } },
+        { event: { externalId: 'wamid.conf-b3', accountId: '200000000000002' } },
+      ],
+    },
+    {
+      name: 'an image with a caption',
+      body: wire(waMessageOfType('image', undefined, { id: 'wamid.conf-img', timestamp: 1700000400 })),
+      expect: [{ event: { kind: 'image' }, textIncludes: ['Foto do pedido'] }],
+    },
+    {
+      name: 'a delivered status of our message',
+      body: wire(waStatus({ phoneNumberId: PN, id: 'wamid.conf-out1', status: 'delivered', recipientId: FROM, timestamp: 1700000500 })),
+      expect: [{ event: { type: 'customer.status', externalId: 'wamid.conf-out1', status: 'delivered', contactExternalId: FROM } }],
+    },
+  ],
+  // WhatsApp has no echoes: our own message comes back only as statuses.
+  echo: { body: wire(waStatus({ phoneNumberId: PN, id: 'wamid.conf-out1', status: 'sent', recipientId: FROM, timestamp: 1700000450 })) },
+  async start() {
+    const fake = await startFakeGraph({ token: TOKEN });
+    const channel = new WhatsAppChannel(new GraphClient({ baseUrl: fake.url, version: fake.version }), TOKEN);
+    return {
+      channel,
+      accountId: PN,
+      token: TOKEN,
+      to: FROM,
+      sentTexts: () =>
+        fake.sends().flatMap((c) => {
+          const b = c.body as { to?: string; type?: string; text?: { body?: unknown } };
+          return b.type === 'text' && typeof b.text?.body === 'string' ? [{ to: String(b.to), text: b.text.body }] : [];
+        }),
+      failNext: (f: InjectedFailure) => {
+        // This fake sends Retry-After only with its own 429 (code 130429) body.
+        if (f.retryAfter !== undefined) {
+          if (f.status !== 429 || f.error.code !== 130429) throw new Error('the WhatsApp fake sends Retry-After only on its 429/130429 answer');
+          fake.failNext({ status: 429, retryAfter: f.retryAfter });
+        } else fake.failNext({ status: f.status, error: f.error });
+      },
+      close: () => fake.close(),
+    };
+  },
+  errors: [
+    { name: '190 token expired', failure: { status: 401, error: { message: 'Error validating access token', code: 190 } }, errorClass: 'auth', retryable: false },
+    { name: '130429 throughput with Retry-After', failure: { status: 429, error: { message: '(#130429) Rate limit hit', code: 130429 }, retryAfter: 30 }, errorClass: 'rate_limited', retryable: true, retryAfterSeconds: 30 },
+    { name: '131047 re-engagement (window closed)', failure: { status: 400, error: { message: 'Re-engagement message', code: 131047 } }, errorClass: 'window_closed', retryable: false },
+    { name: '131026 undeliverable', failure: { status: 400, error: { message: 'Message undeliverable', code: 131026 } }, errorClass: 'invalid_recipient', retryable: false },
+    { name: '131000 something went wrong', failure: { status: 500, error: { message: 'Something went wrong', code: 131000 } }, errorClass: 'transient', retryable: true },
+    { name: '100 invalid parameter', failure: { status: 400, error: { message: '(#100) Invalid parameter', code: 100 } }, errorClass: 'unknown', retryable: false },
+  ],
+});
