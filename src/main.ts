@@ -24,6 +24,9 @@ import type { AgentBridge, CustomerChannel, ThreadRef } from './core/ports.js';
 import { GraphClient } from '../channels/meta/graph-client.js';
 import { metaRoutes, type MetaObjectParser } from '../channels/meta/routes.js';
 import { parseWhatsApp } from '../channels/whatsapp/inbound.js';
+import { parseInstagram, parseMessenger } from '../channels/messenger/inbound.js';
+import { MessengerChannel } from '../channels/messenger/outbound.js';
+import { templatesForTicket } from './templates/repository.js';
 import { WhatsAppChannel } from '../channels/whatsapp/outbound.js';
 import { SlackBridge } from '../bridges/slack/outbound.js';
 import { slackRoutes } from '../bridges/slack/routes.js';
@@ -96,9 +99,17 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     const bridges = new Map<AgentPlatform, AgentBridge>();
     const parsers: Record<string, MetaObjectParser> = {};
     const graph = new GraphClient({ baseUrl: config.META_GRAPH_URL, version: config.META_GRAPH_VERSION, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS });
+    // The three Meta channels share one webhook and one Graph client. Each is on with the app
+    // secret; sends need a token (the environment's default, or the connection's own).
     channels.set('whatsapp', new WhatsAppChannel(graph, config.WHATSAPP_ACCESS_TOKEN));
+    channels.set('messenger', new MessengerChannel('messenger', graph, config.MESSENGER_PAGE_TOKEN, { allowedHosts: config.PONTE_MEDIA_HOSTS }));
+    channels.set('instagram', new MessengerChannel('instagram', graph, config.INSTAGRAM_ACCESS_TOKEN, { allowedHosts: config.PONTE_MEDIA_HOSTS }));
     parsers.whatsapp_business_account = parseWhatsApp;
-    const slack = config.SLACK_BOT_TOKEN ? new SlackBridge({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, logger: slackSdkLogger(log, 'slack-web-api') }) : undefined;
+    parsers.page = parseMessenger;
+    parsers.instagram = parseInstagram;
+    const slack = config.SLACK_BOT_TOKEN
+      ? new SlackBridge({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, logger: slackSdkLogger(log, 'slack-web-api'), locale: config.PONTE_LOCALE })
+      : undefined;
     if (slack) bridges.set('slack', slack);
     logPlatforms(log, config);
 
@@ -139,7 +150,16 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         locale: config.PONTE_LOCALE,
         runCommand: (ctx, tokens) =>
           runCommand(
-            { sql, envAdmins: config.PONTE_ADMINS, lookupProfile, threadLink, timeZone: config.PONTE_TIMEZONE, kickLanes: (lanes) => queues.kicker.dispatch(lanes) },
+            {
+              sql,
+              envAdmins: config.PONTE_ADMINS,
+              lookupProfile,
+              threadLink,
+              timeZone: config.PONTE_TIMEZONE,
+              kickLanes: (lanes) => queues.kicker.dispatch(lanes),
+              secrets,
+              capabilitiesOf: ingestDeps.capabilitiesOf,
+            },
             ctx,
             tokens,
           ),
@@ -148,6 +168,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         listDepartments: () => listDepartments(sql),
         ticketForThread: async (channelId, threadTs) => (await findTicketByThread(sql, 'slack', channelId, threadTs))?.id,
         contactForTicket: (ticketId) => contactDetailsForTicket(sql, ticketId),
+        templatesForTicket: (ticketId) => templatesForTicket(sql, ticketId),
         farewellFor: async (userId) => (await findAgent(sql, 'slack', userId))?.closing_message ?? (await getMessageText(sql, 'farewell')) ?? null,
       };
       if (slack) {
@@ -186,8 +207,10 @@ function logPlatforms(log: Logger, c: Config): void {
   const line = (name: string, on: boolean, how: string) => log.info(on ? `${name}: on` : `${name}: off (${how})`);
   line('whatsapp', !!c.META_APP_SECRET, 'set META_APP_SECRET, META_VERIFY_TOKEN and WHATSAPP_ACCESS_TOKEN');
   if (c.META_APP_SECRET && !c.WHATSAPP_ACCESS_TOKEN) log.warn('whatsapp: no WHATSAPP_ACCESS_TOKEN: replies fail unless a connection carries its own token');
-  line('messenger', false, 'not available in this version');
-  line('instagram', false, 'not available in this version');
+  // Messenger and Instagram webhooks are read whenever Meta's are; "on" means replies can go
+  // out with the environment's token (a connection may also carry its own, `connect … token=`).
+  line('messenger', !!c.META_APP_SECRET && !!c.MESSENGER_PAGE_TOKEN, 'set META_APP_SECRET and MESSENGER_PAGE_TOKEN, or connect a page with token=');
+  line('instagram', !!c.META_APP_SECRET && !!c.INSTAGRAM_ACCESS_TOKEN, 'set META_APP_SECRET and INSTAGRAM_ACCESS_TOKEN, or connect an account with token=');
   line('slack', !!c.SLACK_BOT_TOKEN && !!(c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN), 'set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)');
   line('discord', false, 'not available in this version');
 }

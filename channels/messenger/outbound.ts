@@ -113,7 +113,10 @@ export class MessengerChannel implements CustomerChannel {
     const { name, tokenVar } = LABEL[this.kind];
     if (!token) throw new DeliveryError('auth', `no ${name} access token: set ${tokenVar} or give the connection a token`);
     try {
-      return await run(`${encodeURIComponent(auth.accountId)}/messages`, token);
+      // Instagram: `me` is the Page linked to the account (or the account, with Instagram
+      // Login), whichever the token belongs to; the IG account id itself is not a send path
+      // for a Page token. Messenger sends to the page id.
+      return await run(this.kind === 'instagram' ? 'me/messages' : `${encodeURIComponent(auth.accountId)}/messages`, token);
     } catch (err) {
       throw classifyMessengerError(err, name);
     }

@@ -38,6 +38,11 @@ const BY_CODE: Record<number, DeliveryErrorClass> = {
   131026: 'invalid_recipient',
 };
 
+/** The class of an error code in a status webhook (a failed delivery reported later). */
+export function classifyWhatsAppCode(code: number): DeliveryErrorClass {
+  return BY_CODE[code] ?? 'unknown';
+}
+
 export function classifyWhatsAppError(err: unknown): DeliveryError {
   if (err instanceof DeliveryError) return err;
   if (!(err instanceof GraphError)) return new DeliveryError('unknown', err instanceof Error ? err.message : String(err), { cause: err });

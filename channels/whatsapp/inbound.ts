@@ -2,6 +2,7 @@ import type { CustomerMessageEvent, CustomerStatusEvent, MediaKind, MediaRef } f
 import type { IgnoredRecord, InboundRecord } from '../../src/core/inbound-record.js';
 import { isoFromUnixSeconds, messageDedupeKey, orderingKey, statusDedupeKey } from './ids.js';
 import { renderMessage } from './render.js';
+import { classifyWhatsAppCode } from './errors.js';
 import { waError, waEnvelope, waMessage, waStatus, waValue, type WaMessage } from './schema.js';
 
 export interface ParsedDelivery {
@@ -94,7 +95,9 @@ function readValue(value: WaValue, wabaId: string, out: ParsedDelivery): void {
       contactExternalId: s.recipient_id,
       status: s.status,
       occurredAt: isoFromUnixSeconds(s.timestamp),
-      error: first ? { code: String(first.code), title: first.title ?? first.message ?? 'error', detail: first.error_data?.details } : undefined,
+      error: first
+        ? { code: String(first.code), title: first.title ?? first.message ?? 'error', detail: first.error_data?.details, errorClass: classifyWhatsAppCode(first.code) }
+        : undefined,
     };
     out.records.push({ event, dedupeKey: statusDedupeKey(s.id, s.status), orderingKey: orderingKey(accountId, s.recipient_id) });
   }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waStatus } from '../fixtures/meta.js';
 import { CHANNEL, PHONE_ID, eventually, startConnectedHarness, type Harness } from '../support/harness.js';
+import { isMessageSend } from '../fakes/graph-api.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -28,7 +29,7 @@ describe('platform trouble delays, never loses; permanent failures are explained
 
   it('retries a Graph 5xx and delivers once', async () => {
     const cardTs = await h.customerWrites('5511955550002', 'Mau', 'oi');
-    h.graph.failNext({ status: 500, error: { message: 'An unknown error occurred', type: 'OAuthException', code: 1 } });
+    h.graph.failNext({ status: 500, error: { message: 'An unknown error occurred', type: 'OAuthException', code: 1 } }, isMessageSend);
     await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: 'tudo bem?', threadTs: cardTs });
     await eventually('a successful send after the 500', async () => (await statusOf('5511955550002'))[0]?.delivery_status === 'sent', 10_000);
     expect(sendsTo('5511955550002')).toHaveLength(2); // the failed attempt and the retry
@@ -36,7 +37,7 @@ describe('platform trouble delays, never loses; permanent failures are explained
 
   it('explains a permanent Graph error in the thread, in words, with the code', async () => {
     const cardTs = await h.customerWrites('5511955550003', 'Nina', 'oi');
-    h.graph.failNext({ status: 400, error: { message: 'Message Undeliverable.', type: 'OAuthException', code: 131026 } });
+    h.graph.failNext({ status: 400, error: { message: 'Message Undeliverable.', type: 'OAuthException', code: 131026 } }, isMessageSend);
     await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: 'olá Nina', threadTs: cardTs });
     const notice = await eventually('the failure notice', () => h.thread(cardTs).find((t) => t.startsWith('Not delivered')));
     expect(notice).toMatch(/Message Undeliverable.*131026/);
@@ -46,7 +47,7 @@ describe('platform trouble delays, never loses; permanent failures are explained
 
   it('never resends when a send timed out (the customer may have it), and says so', async () => {
     const cardTs = await h.customerWrites('5511955550004', 'Otto', 'oi');
-    h.graph.hangNext(3000);
+    h.graph.hangNext(3000, isMessageSend);
     await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: 'resposta lenta', threadTs: cardTs });
     const notice = await eventually('the uncertainty notice', () => h.thread(cardTs).find((t) => t.startsWith('Delivery uncertain')), 10_000);
     expect(notice).toMatch(/timed out/);

@@ -7,6 +7,7 @@
 // they are not simulated here.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
+import { handleMessengerCall, newMessengerState, parseMessengerBody, sentTexts, type FakeAccount, type MessengerCall, type MessengerFakeState, type SentText } from './messenger-api.js';
 import { brief, listenLocal, pollUntil, sendJson } from './local-server.js';
 
 export interface GraphCall {
@@ -43,8 +44,9 @@ export interface FakeGraph {
   calls: GraphCall[];
   /** Everything POSTed to `/messages`: messages, reactions and read receipts. */
   sends(): GraphCall[];
-  failNext(failure: GraphFailure): void;
-  hangNext(ms: number): void;
+  /** The next call (that `when` accepts, if given) fails this way. */
+  failNext(failure: GraphFailure, when?: (call: GraphCall) => boolean): void;
+  hangNext(ms: number, when?: (call: GraphCall) => boolean): void;
   /** wa_ids currently on the number's block list (block_users). */
   blocked: Set<string>;
   /** wa_ids Meta will refuse to block (they have not written in the last 24 hours). */
@@ -53,6 +55,9 @@ export interface FakeGraph {
   addMedia(id: string, media: FakeMedia): void;
   /** Uploads by the media id the fake answered with (they can be fetched back like any media). */
   uploads: Map<string, FakeUpload>;
+  /** The Messenger/Instagram side of Graph (accounts given at start), and the texts it accepted. */
+  messenger: MessengerFakeState;
+  messengerTexts(): SentText[];
   /** Templates by WABA id; a WABA not in the map is an unknown object. */
   templates: Map<string, FakeTemplate[]>;
   waitFor(pred: (calls: GraphCall[]) => boolean, timeoutMs?: number): Promise<void>;
@@ -119,11 +124,17 @@ const TEMPLATE_FIELDS = ['name', 'language', 'status', 'category', 'components']
 const cursor = (index: number) => Buffer.from(`idx:${index}`).toString('base64url');
 const fromCursor = (c: string | undefined) => (c ? Number(Buffer.from(c, 'base64url').toString().replace(/^idx:/, '')) : 0);
 
-export async function startFakeGraph(opts: { token: string; version?: string }): Promise<FakeGraph> {
+export async function startFakeGraph(opts: { token: string; version?: string; messengerAccounts?: FakeAccount[] }): Promise<FakeGraph> {
+  const messenger = newMessengerState(opts.messengerAccounts ?? []);
   const version = opts.version ?? 'v21.0';
   const calls: GraphCall[] = [];
-  const failures: GraphFailure[] = [];
-  const hangs: number[] = [];
+  // Injected trouble, each for the next call it applies to (any call, or those `when` accepts).
+  const failures: { failure: GraphFailure; when?: (call: GraphCall) => boolean }[] = [];
+  const hangs: { ms: number; when?: (call: GraphCall) => boolean }[] = [];
+  const take = <T extends { when?: (call: GraphCall) => boolean }>(list: T[], call: GraphCall): T | undefined => {
+    const i = list.findIndex((x) => !x.when || x.when(call));
+    return i < 0 ? undefined : list.splice(i, 1)[0];
+  };
   let wamidCounter = 0;
   let mediaCounter = 0;
   const blocked = new Set<string>();
@@ -152,7 +163,7 @@ export async function startFakeGraph(opts: { token: string; version?: string }):
    * `messaging_product`) are to be routed to their own fake here, before the WhatsApp routes.
    */
   function dispatch(call: GraphCall, auth: string | undefined, res: ServerResponse): void {
-    const injected = failures.shift();
+    const injected = take(failures, call)?.failure;
     if (injected) {
       if ('error' in injected) return graphError(res, injected.status, injected.error);
       const headers: Record<string, string> = injected.retryAfter === undefined ? {} : { 'retry-after': String(injected.retryAfter) };
@@ -259,9 +270,16 @@ export async function startFakeGraph(opts: { token: string; version?: string }):
 
   const server = await listenLocal(async (req, res, raw) => {
     const url = new URL(req.url ?? '/', 'http://fake');
+    // Messenger and Instagram accounts share the server, as they share Graph: their Send API
+    // calls are answered by the Messenger fake, everything else by the WhatsApp routes.
+    if (messenger.accounts.size > 0) {
+      const parsed = await parseMessengerBody(raw, req.headers['content-type']);
+      const mcall: MessengerCall = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { ...req.headers }, ...parsed, at: Date.now() };
+      if (handleMessengerCall(messenger, mcall, req.headers.authorization, res)) return;
+    }
     const call: GraphCall = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { ...req.headers }, body: await readBody(req, raw), at: Date.now() };
     calls.push(call);
-    const delay = hangs.shift();
+    const delay = take(hangs, call)?.ms;
     if (delay === undefined) return dispatch(call, req.headers.authorization, res);
     const t = setTimeout(() => {
       server.timers.delete(t);
@@ -277,13 +295,15 @@ export async function startFakeGraph(opts: { token: string; version?: string }):
     version,
     calls,
     sends: () => calls.filter((c) => c.method === 'POST' && SEND_PATH.test(c.path)),
-    failNext: (failure) => void failures.push(failure),
+    failNext: (failure, when) => void failures.push({ failure, when }),
     blocked,
     notEngaged,
     addMedia: (id, m) => void stored.set(id, m),
+    messenger,
+    messengerTexts: () => sentTexts(messenger),
     uploads,
     templates,
-    hangNext: (ms) => void hangs.push(ms),
+    hangNext: (ms, when) => void hangs.push({ ms, when }),
     waitFor: (pred, timeoutMs = 5000) =>
       pollUntil(calls, pred, timeoutMs, (c) => `${c.method} ${c.path} ${brief(c.body)}`, 'FakeGraph'),
     close: () => server.close(),
@@ -313,3 +333,7 @@ async function readBody(req: IncomingMessage, raw: Buffer): Promise<unknown> {
     return text;
   }
 }
+
+/** A message to a customer (text, media, template, reaction), not a read receipt. */
+export const isMessageSend = (c: GraphCall): boolean =>
+  c.method === 'POST' && /\/messages$/.test(c.path) && typeof c.body === 'object' && c.body !== null && 'to' in c.body;

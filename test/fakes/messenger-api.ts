@@ -158,7 +158,17 @@ const errorAnswer = (status: number, error: MessengerErrorBody, headers?: Record
  */
 export function handleMessengerCall(state: MessengerFakeState, call: MessengerCall, authHeader: string | undefined, res: ServerResponse): boolean {
   const match = SEND_PATH.exec(call.path);
-  const account = match ? state.accounts.get(decodeURIComponent(match[1]!)) : undefined;
+  const id = match ? decodeURIComponent(match[1]!) : undefined;
+  // `me` is whoever the token belongs to (the Page linked to an Instagram account, or the page itself).
+  const account = id === 'me' ? [...state.accounts.values()].find((a) => authHeader === `Bearer ${a.token}`) : id ? state.accounts.get(id) : undefined;
+  if (id === 'me' && !account && state.accounts.size > 0) {
+    // Graph cannot tell who `me` is without a valid token.
+    state.calls.push(call);
+    const answer = errorAnswer(401, { message: 'Invalid OAuth access token.', code: 190 });
+    call.status = answer.status;
+    sendJson(res, answer.status, answer.body, answer.headers);
+    return true;
+  }
   if (!account) return false;
   state.calls.push(call);
   const answer = answerCall(state, account, call, authHeader);
@@ -193,6 +203,17 @@ function answerCall(state: MessengerFakeState, account: FakeAccount, call: Messe
   return { status: 200, body: { recipient_id: to, message_id: mid, ...(reusable ? { attachment_id: String(9_000_000_000_000 + state.seq) } : {}) } };
 }
 
+const isSend = (c: MessengerCall) => c.method === 'POST' && isObject(c.body) && c.body.message !== undefined;
+
+/** The text sends the fake accepted, in order (`accountId` is the path's id: a page id or `me`). */
+export function sentTexts(state: MessengerFakeState): SentText[] {
+  return state.calls.filter(isSend).flatMap((c) => {
+    const b = c.body as { recipient?: { id?: string }; message?: { text?: unknown }; messaging_type?: string; tag?: string };
+    if (c.status !== 200 || typeof b.message?.text !== 'string') return [];
+    return [{ accountId: SEND_PATH.exec(c.path)![1]!, to: String(b.recipient?.id), text: b.message.text, messagingType: b.messaging_type, tag: b.tag }];
+  });
+}
+
 export interface SentText { accountId: string; to: string; text: string; messagingType: string | undefined; tag: string | undefined }
 
 export interface FakeMessenger {
@@ -223,19 +244,13 @@ export async function startFakeMessenger(opts: { accounts: FakeAccount[]; versio
       sendJson(res, a.status, a.body);
     }
   });
-  const isSend = (c: MessengerCall) => c.method === 'POST' && isObject(c.body) && c.body.message !== undefined;
   return {
     url: `http://127.0.0.1:${server.port}`,
     version,
     state,
     calls: state.calls,
     sends: () => state.calls.filter(isSend),
-    texts: () =>
-      state.calls.filter(isSend).flatMap((c) => {
-        const b = c.body as { recipient?: { id?: string }; message?: { text?: unknown }; messaging_type?: string; tag?: string };
-        if (c.status !== 200 || typeof b.message?.text !== 'string') return [];
-        return [{ accountId: SEND_PATH.exec(c.path)![1]!, to: String(b.recipient?.id), text: b.message.text, messagingType: b.messaging_type, tag: b.tag }];
-      }),
+    texts: () => sentTexts(state),
     actions: () => state.calls.filter((c) => isObject(c.body) && c.body.sender_action !== undefined),
     failNext: (failure) => void state.failures.push(failure),
     waitFor: (pred, timeoutMs = 5000) => pollUntil(state.calls, pred, timeoutMs, (c) => `${c.method} ${c.path} ${brief(c.body)}`, 'FakeMessenger'),

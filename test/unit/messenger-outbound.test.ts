@@ -172,7 +172,8 @@ describe('MessengerChannel sender actions', () => {
     await messenger.react({ accountId: PAGE, token: undefined, to: PSID, externalId: 'm_M1', emoji: null });
     await messenger.markRead({ accountId: PAGE, token: undefined, to: PSID, externalId: 'm_M2' });
     expect(fake.actions().map((c) => [c.path.split('/')[2], c.body, c.status])).toEqual([
-      [IG, { recipient: { id: IGSID }, sender_action: 'react', payload: { message_id: 'aWdfM1', reaction: '\u{2764}\u{FE0F}' } }, 200],
+      // Instagram sends go to `me` (the token's Page), Messenger to the page id.
+      ['me', { recipient: { id: IGSID }, sender_action: 'react', payload: { message_id: 'aWdfM1', reaction: '\u{2764}\u{FE0F}' } }, 200],
       [PAGE, { recipient: { id: PSID }, sender_action: 'unreact', payload: { message_id: 'm_M1' } }, 200],
       [PAGE, { recipient: { id: PSID }, sender_action: 'mark_seen' }, 200],
     ]);

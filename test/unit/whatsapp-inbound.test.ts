@@ -110,7 +110,7 @@ describe('parseWhatsApp: statuses', () => {
     const out = parsed(wire(waStatus({ phoneNumberId: PN, id: 'wamid.OUT3', status: 'failed', recipientId: FROM, errors: [WA_ERROR_WINDOW_CLOSED], timestamp: 1700000000 })));
     const event = out.records[0]!.event as CustomerStatusEvent;
     expect(event.status).toBe('failed');
-    expect(event.error).toEqual({ code: '131047', title: 'Re-engagement message', detail: WA_ERROR_WINDOW_CLOSED.error_data!.details });
+    expect(event.error).toEqual({ code: '131047', title: 'Re-engagement message', detail: WA_ERROR_WINDOW_CLOSED.error_data!.details, errorClass: 'window_closed' });
     expect(out.records[0]!.dedupeKey).toBe('wa:s:wamid.OUT3:failed');
   });
 });
