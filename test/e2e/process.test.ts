@@ -92,8 +92,8 @@ describe('node bin/ponte.js start', () => {
     const lines = running().jsonLines();
     expect(lines.length).toBeGreaterThan(0);
     const platform = (name: string) => lines.filter((l) => typeof l.msg === 'string' && l.msg.startsWith(`${name}: `));
-    for (const name of ['whatsapp', 'slack']) expect(platform(name).map((l) => l.msg)).toEqual([`${name}: on`]);
-    for (const name of ['messenger', 'instagram', 'discord']) {
+    for (const name of ['whatsapp', 'messenger', 'instagram', 'slack']) expect(platform(name).map((l) => l.msg)).toEqual([`${name}: on`]);
+    for (const name of ['discord']) {
       const [line, ...more] = platform(name);
       expect(more).toEqual([]);
       // Off, and why / what would turn it on.

@@ -8,9 +8,9 @@ import { createTestDatabase, type TestDatabase } from './database.js';
 import { metaHeaders, waTextMessage } from '../fixtures/meta.js';
 import { slackHeaders, slashCommandBody, slackMessageEvent, type SlackMessageEventOpts } from '../fixtures/slack.js';
 
-import { ADMIN, CHANNEL, PHONE_ID, SECRETS, platformEnv } from './platform-env.js';
+import { ADMIN, CHANNEL, IG_ID, PAGE_ID, PHONE_ID, SECRETS, platformEnv } from './platform-env.js';
 
-export { ADMIN, CHANNEL, PHONE_ID, SECRETS } from './platform-env.js';
+export { ADMIN, CHANNEL, IG_ID, PAGE_ID, PHONE_ID, SECRETS } from './platform-env.js';
 
 export interface Harness {
   ponte: Ponte;
@@ -45,7 +45,13 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
   const db = await createTestDatabase(inject('databaseUrl'));
   const slack = await startFakeSlack({ token: SECRETS.slackBot });
-  const graph = await startFakeGraph({ token: SECRETS.waToken });
+  const graph = await startFakeGraph({
+    token: SECRETS.waToken,
+    messengerAccounts: [
+      { id: PAGE_ID, kind: 'messenger', token: SECRETS.pageToken },
+      { id: IG_ID, kind: 'instagram', token: SECRETS.igToken },
+    ],
+  });
   slack.users.set('UAGENT01', { name: 'maria', real_name: 'Maria Silva', display_name: 'Maria' });
   slack.users.set('UAGENT02', { name: 'joao', real_name: 'João Souza', display_name: 'João' });
   slack.users.set(ADMIN, { name: 'ana', real_name: 'Ana Admin', display_name: 'Ana' });

@@ -5,6 +5,8 @@ export const SECRETS = {
   meta: 'meta-app-secret',
   verify: 'verify-me-please',
   waToken: 'EAAGtest-whatsapp-token',
+  pageToken: 'EAAGtest-page-token',
+  igToken: 'EAAGtest-instagram-token',
   slackSigning: 'slack-signing-secret',
   slackBot: 'xoxb-test-bot-token',
 } as const;
@@ -12,8 +14,11 @@ export const SECRETS = {
 export const ADMIN = 'UADMIN01';
 export const CHANNEL = 'CSUPPORT1';
 export const PHONE_ID = '106540352242922';
+/** A Facebook page and an Instagram account, as Meta's webhooks name them (entry id / recipient id). */
+export const PAGE_ID = '104917382619034';
+export const IG_ID = '17841405822304914';
 
-/** WhatsApp and Slack on, against the fakes at these URLs, with ADMIN as the only admin. */
+/** WhatsApp, Messenger, Instagram and Slack on, against the fakes at these URLs, with ADMIN as the only admin. */
 export function platformEnv(urls: { graph: string; slack: string }): Record<string, string> {
   return {
     PONTE_ADMINS: `slack:${ADMIN}`,
@@ -21,6 +26,10 @@ export function platformEnv(urls: { graph: string; slack: string }): Record<stri
     META_VERIFY_TOKEN: SECRETS.verify,
     META_GRAPH_URL: urls.graph,
     WHATSAPP_ACCESS_TOKEN: SECRETS.waToken,
+    MESSENGER_PAGE_TOKEN: SECRETS.pageToken,
+    INSTAGRAM_ACCESS_TOKEN: SECRETS.igToken,
+    // The fakes serve attachment URLs from loopback; production keeps Meta's CDN hosts only.
+    PONTE_MEDIA_HOSTS: 'fbcdn.net,fbsbx.com,cdninstagram.com,127.0.0.1',
     SLACK_SIGNING_SECRET: SECRETS.slackSigning,
     SLACK_BOT_TOKEN: SECRETS.slackBot,
     SLACK_API_URL: urls.slack,
