@@ -27,6 +27,7 @@ export function ticketCardBlocks(card: TicketCard): { text: string; blocks: unkn
   if (phone) fields.push([t(locale, 'card.phone'), phone]);
   if (card.windowClosesAt && card.status !== 'resolved') fields.push([t(locale, 'card.window'), windowState(card.windowClosesAt, locale)]);
   if (card.tags.length) fields.push([t(locale, 'card.tags'), card.tags.map((g) => `\`${g}\``).join(' ')]);
+  if (card.referral) fields.push([t(locale, 'card.referral'), escapeForSlack(card.referral)]);
   if (card.contactNotes) fields.push([t(locale, 'card.notes'), t(locale, 'card.notes_count', { count: card.contactNotes })]);
   const blocks: unknown[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `*${t(locale, 'card.title', { customer, channel })}*` } },
@@ -78,7 +79,7 @@ function cardButtons(card: TicketCard, locale: Locale): unknown[] {
       action_id: ACTION_IDS.more,
       options: [
         // Once the reply window has closed, a template is the only way to write to the customer.
-        ...(windowClosed(card) ? [option(MORE_FORMS.template, templatePickerTexts(locale).moreOption)] : []),
+        ...(card.templates && windowClosed(card) ? [option(MORE_FORMS.template, templatePickerTexts(locale).moreOption)] : []),
         ...(card.status === 'open' ? [option('return', t(locale, 'card.more_return'))] : []),
         option('contact', t(locale, 'card.more_contact')),
         option('edit_contact', t(locale, 'card.more_edit_contact')),

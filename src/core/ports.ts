@@ -129,6 +129,10 @@ export interface TicketCard {
   scheduledClose: { at: string; keepOnReply: boolean } | null;
   /** When the channel's reply window closes (customer's last message + window hours), if it has one. */
   windowClosesAt: string | null;
+  /** The channel takes approved templates once the window has closed (WhatsApp): offer the picker. */
+  templates?: boolean;
+  /** Where the customer came from (an ad's headline and link), when they arrived through one. */
+  referral?: string | null;
   locale: string;
 }
 

@@ -1,5 +1,5 @@
 import type { AgentPlatform, ChannelKind } from '../core/events.js';
-import type { ThreadRef } from '../core/ports.js';
+import type { ChannelCapabilities, ThreadRef } from '../core/ports.js';
 import type { DeliveryErrorClass } from '../core/errors.js';
 import { advanceDelivery, getMessage, insertMessage } from '../messages/repository.js';
 import { loadMessageContext } from '../messages/context.js';
@@ -28,7 +28,7 @@ export async function perform(deps: OperationDeps, op: OutboxOp): Promise<Effect
     case 'thread.post':
       return postToThread(deps, op.messageId, op.thread, op.offerTemplates);
     case 'card.update': {
-      const { card, platform } = await loadCard(deps.sql, op.ticketId, deps.locale, windowOf(deps));
+      const { card, platform } = await loadCard(deps.sql, op.ticketId, deps.locale, capsOf(deps));
       const thread = await currentThread(deps.sql, op.ticketId, platform);
       if (thread) await bridgeFor(deps, platform).updateCard({ thread, card });
       return { lanes: await refreshHomes(deps.sql) };
@@ -54,7 +54,7 @@ export async function perform(deps: OperationDeps, op: OutboxOp): Promise<Effect
     case 'templates.sync':
       return syncTemplates(deps, op.platform as AgentPlatform, op.destination);
     case 'agent.notify': {
-      const { platform } = await loadCard(deps.sql, op.ticketId, deps.locale, windowOf(deps));
+      const { platform } = await loadCard(deps.sql, op.ticketId, deps.locale, capsOf(deps));
       const thread = await currentThread(deps.sql, op.ticketId, platform);
       if (thread) await bridgeFor(deps, platform).notify({ thread, userId: op.userId, text: op.text });
       return NOTHING;
@@ -127,7 +127,7 @@ export async function explainFailure(
 }
 
 async function openThread(deps: OperationDeps, ticketId: string): Promise<void> {
-  const { card, destination, platform } = await loadCard(deps.sql, ticketId, deps.locale, windowOf(deps));
+  const { card, destination, platform } = await loadCard(deps.sql, ticketId, deps.locale, capsOf(deps));
   if (await currentThread(deps.sql, ticketId, platform)) return;
   const thread = await bridgeFor(deps, platform).openThread({ destination, card });
   await deps.sql`
@@ -153,6 +153,6 @@ async function postToThread(deps: OperationDeps, messageId: string, target?: Thr
   return { lanes: [], link: { messageId, platform: m.agentPlatform, externalId: posted.externalId, markSent: false } };
 }
 
-function windowOf(deps: OperationDeps): (channel: ChannelKind) => number | undefined {
-  return (channel) => deps.channels.get(channel)?.capabilities.windowHours;
+function capsOf(deps: OperationDeps): (channel: ChannelKind) => ChannelCapabilities | undefined {
+  return (channel) => deps.channels.get(channel)?.capabilities;
 }

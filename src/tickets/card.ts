@@ -1,6 +1,6 @@
 import type { Db } from '../db/connect.js';
 import type { ChannelKind } from '../core/events.js';
-import type { TicketCard } from '../core/ports.js';
+import type { ChannelCapabilities, TicketCard } from '../core/ports.js';
 import type { TicketStatus } from './state-machine.js';
 
 interface CardRow {
@@ -22,18 +22,24 @@ interface CardRow {
   scheduled_close_at: Date | null;
   scheduled_close_keep: boolean;
   last_inbound_at: Date | null;
+  referral: { source: string; headline?: string; url?: string } | null;
 }
 
 /**
  * The ticket card's content, resolved to names, plus where the ticket's thread belongs.
- * `windowHours` is the channel's reply window (capabilities), when it has one.
+ * `capsOf` gives the channel's capabilities (its reply window, whether it has templates).
  */
-export async function loadCard(db: Db, ticketId: string, locale: string, windowHours?: (channel: ChannelKind) => number | undefined): Promise<{ card: TicketCard; destination: string; platform: string }> {
+export async function loadCard(
+  db: Db,
+  ticketId: string,
+  locale: string,
+  capsOf?: (channel: ChannelKind) => ChannelCapabilities | undefined,
+): Promise<{ card: TicketCard; destination: string; platform: string }> {
   const [row] = await db<CardRow[]>`
     SELECT t.id, t.protocol, t.status, c.channel, ct.name AS contact_name, ct.phone AS contact_phone,
            ct.external_id AS contact_external_id, d.name AS department, a.display_name AS assignee,
            p.protocol AS previous_protocol, d.slack_channel AS department_channel,
-           c.agent_destination, c.agent_platform, t.scheduled_close_at, t.scheduled_close_keep, ct.last_inbound_at,
+           c.agent_destination, c.agent_platform, t.scheduled_close_at, t.scheduled_close_keep, ct.last_inbound_at, t.referral,
            ARRAY(SELECT g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id ORDER BY g.name)
              || ARRAY(SELECT '👤' || g.name FROM contact_tags xt JOIN tags g ON g.id = xt.tag_id WHERE xt.contact_id = t.contact_id ORDER BY g.name) AS tags,
            (SELECT count(*)::int FROM contact_notes n WHERE n.contact_id = t.contact_id) AS contact_notes
@@ -45,6 +51,7 @@ export async function loadCard(db: Db, ticketId: string, locale: string, windowH
     LEFT JOIN tickets p ON p.id = t.previous_ticket_id
     WHERE t.id = ${ticketId}`;
   if (!row) throw new Error(`ticket ${ticketId} not found`);
+  const caps = capsOf?.(row.channel);
   return {
     card: {
       ticketId: row.id,
@@ -59,7 +66,9 @@ export async function loadCard(db: Db, ticketId: string, locale: string, windowH
       tags: row.tags,
       contactNotes: row.contact_notes,
       scheduledClose: row.scheduled_close_at && row.status !== 'resolved' ? { at: row.scheduled_close_at.toISOString(), keepOnReply: row.scheduled_close_keep } : null,
-      windowClosesAt: windowClose(row.last_inbound_at, windowHours?.(row.channel)),
+      windowClosesAt: windowClose(row.last_inbound_at, caps?.windowHours),
+      templates: caps?.templates ?? false,
+      referral: row.referral ? [row.referral.headline, row.referral.url].filter(Boolean).join(' — ') || row.referral.source : null,
       locale,
     },
     // A department's own channel wins over the connection's destination (transfers move tickets).
@@ -69,6 +78,8 @@ export async function loadCard(db: Db, ticketId: string, locale: string, windowH
 }
 
 function windowClose(lastInbound: Date | null, hours: number | undefined): string | null {
-  if (!lastInbound || !hours) return null;
+  if (!hours) return null;
+  // A customer who never wrote (a conversation Ponte started) is outside the window.
+  if (!lastInbound) return new Date(0).toISOString();
   return new Date(lastInbound.getTime() + hours * 3_600_000).toISOString();
 }
