@@ -195,9 +195,9 @@ describe('thread posts: the template offer and quotes', () => {
 });
 
 describe('the card\'s More menu', () => {
-  const card = (windowClosesAt: string | null): TicketCard => ({
+  const card = (windowClosesAt: string | null, templates = true): TicketCard => ({
     ticketId: '42', protocol: '20240521-0042', status: 'open', channel: 'whatsapp', customerName: 'Maria', customerPhone: null,
-    department: 'Suporte', assignee: 'Ana', previousProtocol: null, tags: [], contactNotes: 0, scheduledClose: null, windowClosesAt, locale: 'en',
+    department: 'Suporte', assignee: 'Ana', previousProtocol: null, tags: [], contactNotes: 0, scheduledClose: null, windowClosesAt, locale: 'en', templates,
   });
   const moreValues = (c: TicketCard) => {
     const actions = (ticketCardBlocks(c).blocks as { type: string; elements?: { action_id: string; options?: { value: string; text: { text: string } }[] }[] }[]).find((b) => b.type === 'actions');
@@ -214,5 +214,9 @@ describe('the card\'s More menu', () => {
     ['for a channel without a window', null],
   ])('does not offer it %s', (_label, closesAt) => {
     expect(moreValues(card(closesAt)).map((o) => o.value)).not.toContain('template:42');
+  });
+
+  it('does not offer it on a channel without templates (Messenger, Instagram), even once the window has closed', () => {
+    expect(moreValues(card(new Date(Date.now() - 60_000).toISOString(), false)).map((o) => o.value)).not.toContain('template:42');
   });
 });
