@@ -7,8 +7,8 @@ const PLACEHOLDER = 'https://ponte.example.com';
 /**
  * What the files and reactions features need, on top of the template: files:write for
  * files.getUploadURLExternal/completeUploadExternal, files:read to download agents'
- * url_private_download (and files.info), reactions:read for the reaction events. The printed
- * manifest always has them, even while the template file lags behind.
+ * url_private_download (and files.info), reactions:read for the reaction events. The template
+ * file lists them too; the union keeps a hand-edited template from losing them.
  */
 export const SLACK_REQUIRED_SCOPES = ['files:read', 'files:write', 'reactions:read'] as const;
 export const SLACK_REQUIRED_EVENTS = ['reaction_added', 'reaction_removed'] as const;
