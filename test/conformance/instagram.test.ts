@@ -1,9 +1,7 @@
-import { GraphClient } from '../../channels/meta/graph-client.js';
 import { parseInstagram } from '../../channels/messenger/inbound.js';
-import { MessengerChannel } from '../../channels/messenger/outbound.js';
-import { startFakeMessenger } from '../fakes/messenger-api.js';
 import { CDN, MSG_DEFAULTS, fbDelivery, igDeleted, igStoryMention, igStoryReply, msgAttachments, msgEcho, msgReaction, msgRead, msgText } from '../fixtures/messenger.js';
 import { runChannelConformance } from './conformance.js';
+import { startMessengerSide } from './messenger-side.js';
 
 const IG = MSG_DEFAULTS.igAccountId;
 const IGSID = MSG_DEFAULTS.igsid;
@@ -57,23 +55,7 @@ runChannelConformance({
     },
   ],
   echo: { body: wire(fbDelivery('instagram', [msgEcho({ ...ig, text: 'our reply', mid: 'aWdfconf-echo' })])), ignoredReason: 'echo' },
-  async start() {
-    const fake = await startFakeMessenger({ accounts: [{ id: IG, kind: 'instagram', token: TOKEN }] });
-    const channel = new MessengerChannel('instagram', new GraphClient({ baseUrl: fake.url, version: fake.version }), TOKEN, { allowedHosts: ['fbsbx.com', 'cdninstagram.com'] });
-    return {
-      channel,
-      accountId: IG,
-      token: TOKEN,
-      to: IGSID,
-      sentTexts: () =>
-        fake.sends().flatMap((c) => {
-          const b = c.body as { recipient?: { id?: string }; message?: { text?: unknown } };
-          return typeof b.message?.text === 'string' ? [{ to: String(b.recipient?.id), text: b.message.text }] : [];
-        }),
-      failNext: (f) => fake.failNext(f),
-      close: () => fake.close(),
-    };
-  },
+  start: () => startMessengerSide({ kind: 'instagram', accountId: IG, token: TOKEN, to: IGSID, allowedHosts: ['fbsbx.com', 'cdninstagram.com'] }),
   errors: [
     { name: '190 invalid token', failure: { status: 401, error: { message: 'Invalid OAuth access token.', code: 190 } }, errorClass: 'auth', retryable: false },
     { name: '10/2018278 outside the window', failure: { status: 400, error: { message: '(#10) This message is sent outside of allowed window.', code: 10, error_subcode: 2018278 } }, errorClass: 'window_closed', retryable: false },

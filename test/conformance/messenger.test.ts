@@ -1,9 +1,7 @@
-import { GraphClient } from '../../channels/meta/graph-client.js';
 import { parseMessenger } from '../../channels/messenger/inbound.js';
-import { MessengerChannel } from '../../channels/messenger/outbound.js';
-import { startFakeMessenger } from '../fakes/messenger-api.js';
 import { CDN, MSG_DEFAULTS, fbDelivery, msgAttachments, msgDelivery, msgEcho, msgPostback, msgReaction, msgRead, msgText } from '../fixtures/messenger.js';
 import { runChannelConformance } from './conformance.js';
+import { startMessengerSide } from './messenger-side.js';
 
 const PAGE = MSG_DEFAULTS.pageId;
 const PSID = MSG_DEFAULTS.psid;
@@ -60,23 +58,7 @@ runChannelConformance({
     },
   ],
   echo: { body: wire(fbDelivery('messenger', [msgEcho({ text: 'our reply', mid: 'm_conf-echo' })])), ignoredReason: 'echo' },
-  async start() {
-    const fake = await startFakeMessenger({ accounts: [{ id: PAGE, kind: 'messenger', token: TOKEN }] });
-    const channel = new MessengerChannel('messenger', new GraphClient({ baseUrl: fake.url, version: fake.version }), TOKEN, { allowedHosts: ['fbcdn.net', 'fbsbx.com'] });
-    return {
-      channel,
-      accountId: PAGE,
-      token: TOKEN,
-      to: PSID,
-      sentTexts: () =>
-        fake.sends().flatMap((c) => {
-          const b = c.body as { recipient?: { id?: string }; message?: { text?: unknown } };
-          return typeof b.message?.text === 'string' ? [{ to: String(b.recipient?.id), text: b.message.text }] : [];
-        }),
-      failNext: (f) => fake.failNext(f),
-      close: () => fake.close(),
-    };
-  },
+  start: () => startMessengerSide({ kind: 'messenger', accountId: PAGE, token: TOKEN, to: PSID, allowedHosts: ['fbcdn.net', 'fbsbx.com'] }),
   errors: [
     { name: '190 invalid token', failure: { status: 401, error: { message: 'Invalid OAuth access token.', code: 190 } }, errorClass: 'auth', retryable: false },
     { name: '10/2534022 outside the window', failure: { status: 400, error: { message: '(#10) This message is sent outside of allowed window.', code: 10, error_subcode: 2534022 } }, errorClass: 'window_closed', retryable: false },
