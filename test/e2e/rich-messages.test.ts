@@ -106,11 +106,12 @@ describe('replies and reactions keep their target', () => {
     await slackReaction({ user: 'UPONTEBOT', reaction: 'heavy_check_mark', channel: CHANNEL, ts: agentTs, eventId: 'Ev0BOTMARK01' });
     await slackReaction({ user: 'UPONTEBOT', reaction: 'eyes', channel: CHANNEL, ts: copy, eventId: 'Ev0BOTCOPY01' });
 
-    await slackReaction({ user: 'UAGENT01', reaction: 'heart', channel: CHANNEL, ts: copy });
+    // João has not written in this workspace yet: his profile is looked up on the way.
+    await slackReaction({ user: 'UAGENT02', reaction: 'heart', channel: CHANNEL, ts: copy });
     const react = await eventually('the reaction send', () => reactionsTo(from)[0]);
     expect(react.body).toMatchObject({ messaging_product: 'whatsapp', to: from, type: 'reaction', reaction: { message_id: wamid, emoji: '❤️' } });
 
-    await slackReaction({ user: 'UAGENT01', reaction: 'heart', channel: CHANNEL, ts: copy, removed: true });
+    await slackReaction({ user: 'UAGENT02', reaction: 'heart', channel: CHANNEL, ts: copy, removed: true });
     await eventually('the removal', () => reactionsTo(from).length === 2);
     expect(reactionsTo(from)[1]!.body).toMatchObject({ type: 'reaction', reaction: { message_id: wamid, emoji: '' } });
 
@@ -168,7 +169,10 @@ describe('who the customer is and where they came from', () => {
     const { cardTs } = await customerSends(oldId, 'Olga Troca', 'oi, mudei de chip');
     await h.postMeta(waMessageOfType('system', { body: `User Olga Troca changed from ${oldId} to ${newId}`, wa_id: newId, type: 'user_changed_number' }, { from: oldId }));
     const notice = await eventually('the notice', () => h.thread(cardTs).find((t) => t.startsWith('📱')));
-    expect(notice).toContain('changed their number');
+    // Masked, like the card: the whole channel reads the thread (WhatsApp's own line names both numbers).
+    expect(notice).toBe('📱 The customer changed their number: •••• 0077. This ticket now follows the new number.');
+    // The card follows the new number.
+    await eventually('the card updated', () => JSON.stringify(h.slack.messages.get(`${CHANNEL}/${cardTs}`)!.blocks).includes('•••• 0077'));
 
     const later = await customerSends(newId, 'Olga Troca', 'agora deste número');
     expect(later.cardTs).toBe(cardTs);
@@ -179,13 +183,18 @@ describe('who the customer is and where they came from', () => {
     expect(h.textsSentTo(oldId)).toEqual([]);
   });
 
-  it('keeps where a customer came from (click-to-WhatsApp ad) on their ticket', async () => {
+  it('shows on the card where a click-to-WhatsApp ad brought the customer from', async () => {
     const from = '5511933330008';
     const { cardTs } = await customerSends(from, 'Paula Ads', 'vi o anúncio', { referral: WA_AD_REFERRAL });
-    const [row] = await h.db.sql<{ referral: unknown }[]>`
-      SELECT t.referral FROM tickets t JOIN contacts c ON c.id = t.contact_id WHERE c.external_id = ${from}`;
-    expect(row?.referral).toEqual({ source: 'ad', headline: WA_AD_REFERRAL.headline, url: WA_AD_REFERRAL.source_url });
+    const card = h.slack.callsTo('chat.postMessage').find((c) => !c.params.thread_ts && String(c.params.text).includes('Paula Ads'))!;
+    expect(JSON.stringify(card.params.blocks)).toContain(`*Came from*\\n${WA_AD_REFERRAL.headline} — ${WA_AD_REFERRAL.source_url}`);
     expect(h.thread(cardTs)).toEqual(['vi o anúncio']);
+
+    // An ad click in a conversation already open: the card is updated to show it.
+    const other = await customerSends('5511933330009', 'Quico Ads', 'oi');
+    expect(JSON.stringify(h.slack.messages.get(`${CHANNEL}/${other.cardTs}`)!.blocks)).not.toContain('Came from');
+    await customerSends('5511933330009', 'Quico Ads', 'e esse anúncio?', { referral: { ...WA_AD_REFERRAL, headline: 'Frete grátis' } });
+    await eventually('the card updated', () => JSON.stringify(h.slack.messages.get(`${CHANNEL}/${other.cardTs}`)!.blocks).includes('Frete grátis'));
   });
 
   it('sends only requests that match Slack’s published API description', () => {
