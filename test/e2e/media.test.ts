@@ -123,7 +123,11 @@ describe('customers’ files', () => {
 });
 
 describe('agents’ files', () => {
-  const uploadsFor = (call: GraphCall) => h.graph.uploads.get(((call.body as Record<string, { id: string }>)[String((call.body as { type: string }).type)])!.id);
+  /** What Graph holds under the media id a send names (`{type, [type]: {id}}`). */
+  const uploadsFor = (send: GraphCall) => {
+    const body = send.body as { type: string } & Record<string, { id?: string }>;
+    return h.graph.uploads.get(body[body.type]?.id ?? '');
+  };
 
   it('uploads an agent’s PDF to Graph and sends it as a document, after the text of the same message', async () => {
     const cardTs = await h.customerWrites('5511944440007', 'Gil Doc', 'pode mandar o boleto?');
