@@ -2,6 +2,7 @@ import type { Tx } from '../db/connect.js';
 import type { CustomerMessageEvent } from '../core/events.js';
 import { findConnection, type Connection } from '../connections/repository.js';
 import { moveContact, upsertContactOnInbound } from '../contacts/repository.js';
+import { maskPhone } from '../contacts/mask.js';
 import { findMessageByLink, insertInboundMessage, insertMessage, insertReaction, isLinked } from '../messages/repository.js';
 import { findActiveTicket, openTicket } from '../tickets/repository.js';
 import { t } from '../i18n/catalog.js';
@@ -115,7 +116,9 @@ async function numberChanged(tx: Tx, connection: Connection, ev: CustomerMessage
   const lanes = new LaneSet(tx);
   const ticket = await findActiveTicket(tx, moved.id, connection.id);
   if (ticket) {
-    const id = await insertMessage(tx, { ticketId: ticket.id, direction: 'system', body: t(ctx.locale, 'contact.number_changed', { text: ev.text }) });
+    // The whole channel reads the thread: the new number is masked as on the card (WhatsApp's own
+    // text, in ev.text, spells out both numbers).
+    const id = await insertMessage(tx, { ticketId: ticket.id, direction: 'system', body: t(ctx.locale, 'contact.number_changed', { text: maskPhone(newId) ?? '' }) });
     await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: id });
     await lanes.add(agentLane(ticket.id), { kind: 'card.update', ticketId: ticket.id });
   }

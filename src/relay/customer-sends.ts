@@ -60,7 +60,11 @@ async function fetchAgentFile(deps: OperationDeps, platform: AgentPlatform, file
   }
 }
 
-export const megabytes = (bytes: number) => String(Math.round((bytes / 1024 / 1024) * 10) / 10);
+/** A limit in MB as people say it: one decimal, or the first significant digit below 0.1 MB (never "0 MB"). */
+export const megabytes = (bytes: number) => {
+  const mb = bytes / 1024 / 1024;
+  return String(mb >= 0.1 ? Math.round(mb * 10) / 10 : Number(mb.toPrecision(1)));
+};
 
 /** Our reaction on a customer's message (emoji null removes it), where the channel has reactions. */
 export async function reactToCustomer(deps: OperationDeps, messageId: string, emoji: string | null): Promise<void> {
