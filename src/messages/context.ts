@@ -2,6 +2,7 @@ import type { Db } from '../db/connect.js';
 import type { AgentFileRef, AgentPlatform, ChannelKind, MediaRef } from '../core/events.js';
 import type { ThreadRef } from '../core/ports.js';
 import type { Direction } from './repository.js';
+import { maskPhone } from '../contacts/mask.js';
 
 /** Everything dispatching one message needs, in one query (it runs for every message). */
 export interface MessageContext {
@@ -53,6 +54,14 @@ interface Row {
   thread_id: string | null;
   agent_link: string | null;
   channel_link: string | null;
+}
+
+/**
+ * The name a customer's posts show under in the thread: their profile name, else their phone
+ * masked as on the card (the whole channel reads the thread), else the platform id.
+ */
+export function customerLabel(m: Pick<MessageContext, 'contactName' | 'contactPhone' | 'contactExternalId'>): string {
+  return m.contactName ?? maskPhone(m.contactPhone) ?? m.contactExternalId;
 }
 
 export async function loadMessageContext(db: Db, messageId: string): Promise<MessageContext> {

@@ -1,7 +1,7 @@
 import type { MediaRef } from '../core/events.js';
 import { FileTooLarge } from '../core/ports.js';
 import { DeliveryError } from '../core/errors.js';
-import { loadMessageContext } from '../messages/context.js';
+import { customerLabel, loadMessageContext } from '../messages/context.js';
 import { insertMessage } from '../messages/repository.js';
 import { t } from '../i18n/catalog.js';
 import { agentLane, enqueue } from './outbox.js';
@@ -32,7 +32,7 @@ export async function mirrorMedia(deps: OperationDeps, messageId: string, index:
     const posted = await bridgeFor(deps, m.agentPlatform).postFile({
       thread: m.thread,
       file,
-      authorName: m.contactName ?? m.contactPhone ?? m.contactExternalId,
+      authorName: customerLabel(m),
     });
     return { lanes: [], link: { messageId, platform: linkPlatform, externalId: posted.externalId, markSent: false } };
   } catch (err) {

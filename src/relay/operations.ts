@@ -2,7 +2,7 @@ import type { AgentPlatform, ChannelKind } from '../core/events.js';
 import type { ChannelCapabilities, ThreadRef } from '../core/ports.js';
 import type { DeliveryErrorClass } from '../core/errors.js';
 import { advanceDelivery, getMessage, insertMessage } from '../messages/repository.js';
-import { loadMessageContext } from '../messages/context.js';
+import { customerLabel, loadMessageContext } from '../messages/context.js';
 import { loadCard } from '../tickets/card.js';
 import { t } from '../i18n/catalog.js';
 import { agentLane, enqueue, type OutboxOp } from './outbox.js';
@@ -146,7 +146,7 @@ async function postToThread(deps: OperationDeps, messageId: string, target?: Thr
     thread,
     text: m.kind === 'template' ? t(deps.locale, 'template.posted', { text: m.body }) : m.body,
     style: customer ? 'customer' : 'notice',
-    authorName: customer ? (m.contactName ?? m.contactPhone ?? m.contactExternalId) : undefined,
+    authorName: customer ? customerLabel(m) : undefined,
     ...(m.quote ? { quote: m.quote } : {}),
     ...(offerTemplates ? { offer: { kind: 'templates' as const, ticketId: m.ticketId } } : {}),
   });
