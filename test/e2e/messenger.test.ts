@@ -277,6 +277,19 @@ describe('Send API errors', () => {
     expect(sendsTo(psid)).toHaveLength(1); // not retried
   });
 
+  it('explains a refusal as outside the window (10/2534022) without offering templates, which Messenger has none of', async () => {
+    const psid = newPsid();
+    const cardTs = await customerWrites(psid, 'oi');
+    await h.db.sql`UPDATE contacts SET last_inbound_at = now() - interval '3 days' WHERE channel = 'messenger' AND external_id = ${psid}`;
+    // Meta refuses even the tagged reply (e.g. the page lacks the Human Agent permission).
+    h.graph.messenger.failures.push({ status: 400, error: { message: '(#10) This message is sent outside of allowed window.', code: 10, error_subcode: 2534022 }, when: isMessengerSend });
+    await agentReplies(cardTs, 'ainda dá?');
+    const notice = await eventually('the notice', () => [...h.slack.messages.values()].find((m) => m.thread_ts === cardTs && String(m.text).startsWith('Not delivered')));
+    expect(notice.text).toMatch(/^Not delivered: the platform says the customer’s reply window is closed \(\(#10\) This message is sent outside of allowed window\. \(code 10\/2534022\)\)\./);
+    expect(notice.text).not.toContain('!template');
+    expect(notice.blocks).toBeUndefined(); // no "Send a template" button
+  });
+
   it('on 190 marks the page unhealthy in /ponte status and alerts its channel once; a working send heals it', async () => {
     const account = h.graph.messenger.accounts.get(PAGE_ID)!;
     const first = newPsid();
