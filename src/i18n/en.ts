@@ -233,6 +233,7 @@ export const en = {
   'status.unrouted_line': '• {channel} `{account}`: {count} event(s), last {last}',
   'status.rejected': '*Rejected deliveries* in the last 24 h: {count}',
   'delivery.window_closed': 'Not delivered: the customer’s 24-hour window is closed ({reason}). Only an approved template can reach them now: `!template <name> [params…]` (`/ponte templates list`), or wait for them to write.',
+  'delivery.window_closed_no_templates': 'Not delivered: the platform says the customer’s reply window is closed ({reason}). This channel has no templates, so nothing more reaches them until they write again (replies after 24 hours also need Meta’s Human Agent permission for the page or account).',
   'delivery.invalid_recipient': 'Not delivered: this customer cannot receive messages on this channel ({reason}). Check the number, or reach them another way.',
   'delivery.auth': 'Not delivered: the platform refused Ponte’s access token ({reason}). An admin must renew it (`/ponte connect … token=<new token>` or the environment); `/ponte status` shows it.',
   'media.not_mirrored': '📎 The customer’s file could not be shown here: {reason}. Ask them to send it again, or another way.',

@@ -237,6 +237,7 @@ export const ptBR: Record<MessageKey, string> = {
   'status.unrouted_line': '• {channel} `{account}`: {count} evento(s), último em {last}',
   'status.rejected': '*Entregas rejeitadas* nas últimas 24 h: {count}',
   'delivery.window_closed': 'Não entregue: a janela de 24 horas do cliente está fechada ({reason}). Agora só um modelo aprovado chega a ele: `!template <nome> [parâmetros…]` (`/ponte templates list`), ou espere ele escrever.',
+  'delivery.window_closed_no_templates': 'Não entregue: a plataforma diz que a janela de resposta do cliente está fechada ({reason}). Este canal não tem modelos, então nada mais chega ao cliente até ele escrever de novo (respostas depois de 24 horas também precisam da permissão Human Agent da Meta para a página ou conta).',
   'delivery.invalid_recipient': 'Não entregue: este cliente não pode receber mensagens neste canal ({reason}). Confira o número, ou fale com ele de outro jeito.',
   'delivery.auth': 'Não entregue: a plataforma recusou o token de acesso do Ponte ({reason}). Um admin precisa renová-lo (`/ponte connect … token=<novo token>` ou o ambiente); `/ponte status` mostra isso.',
   'media.not_mirrored': '📎 O arquivo do cliente não pôde ser mostrado aqui: {reason}. Peça para ele enviar de novo, ou de outro jeito.',

@@ -104,6 +104,7 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
     const reason = e.retryable ? t(deps.locale, 'delivery.gave_up', { attempts, reason: e.message }) : e.message;
     const next = await settle(deps, row, 'failed', reason, attempts);
     deps.log.error({ outboxId: row.id, lane, kind: row.kind, errorClass: e.errorClass }, 'delivery failed');
+    // The class picks the explanation's way out (and an auth failure marks the connection).
     await wake(deps, await explainFailure(deps, op, 'delivery.failed', reason, e.errorClass));
     return next;
   }

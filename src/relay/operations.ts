@@ -1,10 +1,11 @@
 import type { AgentPlatform, ChannelKind } from '../core/events.js';
-import type { ChannelCapabilities, ThreadRef } from '../core/ports.js';
+import type { ChannelCapabilities, CustomerChannel, ThreadRef } from '../core/ports.js';
+import type { Db } from '../db/connect.js';
 import type { DeliveryErrorClass } from '../core/errors.js';
 import { advanceDelivery, getMessage, insertMessage } from '../messages/repository.js';
 import { customerLabel, loadMessageContext } from '../messages/context.js';
 import { loadCard } from '../tickets/card.js';
-import { t } from '../i18n/catalog.js';
+import { t, type MessageKey } from '../i18n/catalog.js';
 import { agentLane, enqueue, type OutboxOp } from './outbox.js';
 import { loadHome, refreshHomes } from './home.js';
 import { markCustomerRead, reactToCustomer, sendToCustomer, setBlocked } from './customer-sends.js';
@@ -117,13 +118,20 @@ export async function explainFailure(
   return deps.sql.begin(async (tx) => {
     const message = await getMessage(tx, op.messageId);
     await advanceDelivery(tx, message.id, key === 'delivery.failed' ? 'failed' : 'uncertain', reason);
-    const specific = key === 'delivery.failed' && errorClass ? FAILURE_KEY[errorClass] : undefined;
+    let specific: MessageKey | undefined = key === 'delivery.failed' && errorClass ? FAILURE_KEY[errorClass] : undefined;
+    // A closed window's way out is a template only where the channel has them (not Messenger/Instagram).
+    if (specific === 'delivery.window_closed' && !(await channelOf(tx, deps, message.ticket_id))?.capabilities.templates) specific = 'delivery.window_closed_no_templates';
     const noticeId = await insertMessage(tx, { ticketId: message.ticket_id, direction: 'system', body: t(deps.locale, specific ?? key, { reason }) });
     await enqueue(tx, agentLane(message.ticket_id), { kind: 'thread.post', messageId: noticeId, ...(specific === 'delivery.window_closed' ? { offerTemplates: true } : {}) });
     const lanes = [agentLane(message.ticket_id)];
     if (errorClass === 'auth') lanes.push(...(await connectionTroubled(tx, await connectionOfTicket(tx, message.ticket_id), reason, deps.locale)));
     return lanes;
   });
+}
+
+async function channelOf(db: Db, deps: OperationDeps, ticketId: string): Promise<CustomerChannel | undefined> {
+  const [row] = await db<{ channel: ChannelKind }[]>`SELECT c.channel FROM tickets t JOIN connections c ON c.id = t.connection_id WHERE t.id = ${ticketId}`;
+  return row ? deps.channels.get(row.channel) : undefined;
 }
 
 async function openThread(deps: OperationDeps, ticketId: string): Promise<void> {

@@ -7,7 +7,7 @@
 // they are not simulated here.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
-import { handleMessengerCall, newMessengerState, parseMessengerBody, sentTexts, type FakeAccount, type MessengerCall, type MessengerFakeState, type SentText } from './messenger-api.js';
+import { addCdnFile, handleMessengerCall, newMessengerState, parseMessengerBody, sentTexts, serveCdnFile, type CdnFile, type FakeAccount, type MessengerCall, type MessengerFakeState, type SentText } from './messenger-api.js';
 import { brief, listenLocal, pollUntil, sendJson } from './local-server.js';
 
 export interface GraphCall {
@@ -58,6 +58,11 @@ export interface FakeGraph {
   /** The Messenger/Instagram side of Graph (accounts given at start), and the texts it accepted. */
   messenger: MessengerFakeState;
   messengerTexts(): SentText[];
+  /**
+   * Puts a customer's Messenger/Instagram attachment on the fake CDN (served by this server,
+   * without a token, like Meta's fbcdn/fbsbx hosts); returns the signed URL a webhook carries.
+   */
+  addAttachment(name: string, file: CdnFile): string;
   /** Templates by WABA id; a WABA not in the map is an unknown object. */
   templates: Map<string, FakeTemplate[]>;
   waitFor(pred: (calls: GraphCall[]) => boolean, timeoutMs?: number): Promise<void>;
@@ -271,7 +276,9 @@ export async function startFakeGraph(opts: { token: string; version?: string; me
   const server = await listenLocal(async (req, res, raw) => {
     const url = new URL(req.url ?? '/', 'http://fake');
     // Messenger and Instagram accounts share the server, as they share Graph: their Send API
-    // calls are answered by the Messenger fake, everything else by the WhatsApp routes.
+    // calls are answered by the Messenger fake (and their attachment URLs by its CDN),
+    // everything else by the WhatsApp routes.
+    if (serveCdnFile(messenger, req.method, url, res)) return;
     if (messenger.accounts.size > 0) {
       const parsed = await parseMessengerBody(raw, req.headers['content-type']);
       const mcall: MessengerCall = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { ...req.headers }, ...parsed, at: Date.now() };
@@ -301,6 +308,7 @@ export async function startFakeGraph(opts: { token: string; version?: string; me
     addMedia: (id, m) => void stored.set(id, m),
     messenger,
     messengerTexts: () => sentTexts(messenger),
+    addAttachment: (name, file) => addCdnFile(messenger, baseUrl, name, file),
     uploads,
     templates,
     hangNext: (ms, when) => void hangs.push({ ms, when }),

@@ -34,8 +34,16 @@ export interface MessengerCall {
 
 export interface MessengerErrorBody { message: string; type?: string; code: number; error_subcode?: number }
 
-/** A failure to answer the next call with; `retryAfter` adds a Retry-After header. */
-export type MessengerFailure = { status: number; error: MessengerErrorBody; retryAfter?: number } | { status: 429; retryAfter?: number };
+/**
+ * A failure to answer the next call with (the next one `when` accepts, if given: e.g. only a
+ * message send, not the mark_seen before it); `retryAfter` adds a Retry-After header.
+ */
+export type MessengerFailure = ({ status: number; error: MessengerErrorBody; retryAfter?: number } | { status: 429; retryAfter?: number }) & {
+  when?: (call: MessengerCall) => boolean;
+};
+
+/** A customer's attachment on the fake CDN: served by its signed URL, without a token. */
+export interface CdnFile { bytes: Buffer; mimeType: string }
 
 export interface MessengerFakeState {
   accounts: Map<string, FakeAccount>;
@@ -46,10 +54,14 @@ export interface MessengerFakeState {
   /** Recipients who cannot be reached (blocked the Page, deactivated): 551/1545041. */
   unavailable: Set<string>;
   seq: number;
+  /** Attachment files by CDN path, and the signature their URL carries (`oh`). */
+  cdn: Map<string, CdnFile & { signature: string }>;
+  /** Every request the CDN answered (path, and whether the signature matched). */
+  cdnRequests: { path: string; signed: boolean }[];
 }
 
 export function newMessengerState(accounts: FakeAccount[]): MessengerFakeState {
-  return { accounts: new Map(accounts.map((a) => [a.id, a])), calls: [], failures: [], windowClosed: new Set(), unavailable: new Set(), seq: 0 };
+  return { accounts: new Map(accounts.map((a) => [a.id, a])), calls: [], failures: [], windowClosed: new Set(), unavailable: new Set(), seq: 0, cdn: new Map(), cdnRequests: [] };
 }
 
 const SEND_PATH = /^\/v\d+\.\d+\/([^/]+)\/messages$/;
@@ -178,7 +190,8 @@ export function handleMessengerCall(state: MessengerFakeState, call: MessengerCa
 }
 
 function answerCall(state: MessengerFakeState, account: FakeAccount, call: MessengerCall, authHeader: string | undefined): Answer {
-  const injected = state.failures.shift();
+  const at = state.failures.findIndex((f) => !f.when || f.when(call));
+  const injected = at < 0 ? undefined : state.failures.splice(at, 1)[0];
   if (injected) {
     const headers: Record<string, string> = injected.retryAfter === undefined ? {} : { 'retry-after': String(injected.retryAfter) };
     return errorAnswer(injected.status, 'error' in injected ? injected.error : { message: '(#613) Calls to this api have exceeded the rate limit.', code: 613 }, headers);
@@ -203,11 +216,38 @@ function answerCall(state: MessengerFakeState, account: FakeAccount, call: Messe
   return { status: 200, body: { recipient_id: to, message_id: mid, ...(reusable ? { attachment_id: String(9_000_000_000_000 + state.seq) } : {}) } };
 }
 
-const isSend = (c: MessengerCall) => c.method === 'POST' && isObject(c.body) && c.body.message !== undefined;
+/** A message send (text or attachment), not a sender action: what a failure's `when` usually targets. */
+export const isMessengerSend = (c: MessengerCall): boolean => c.method === 'POST' && isObject(c.body) && c.body.message !== undefined;
+
+// Meta's attachment CDN (scontent.xx.fbcdn.net, lookaside.fbsbx.com): a customer's file is a
+// public GET of a signed URL (`oh` signature, `oe` expiry), no token. A wrong signature is
+// refused with 403, as the CDN does ("URL signature mismatch").
+const CDN_PATH = /^\/cdn\/v\/t1\.15752-9\/[^/]+$/;
+
+/** Puts a file on the fake CDN; returns its signed URL under `baseUrl` (the serving fake's). */
+export function addCdnFile(state: MessengerFakeState, baseUrl: string, name: string, file: CdnFile): string {
+  const path = `/cdn/v/t1.15752-9/${state.cdn.size + 1}_${encodeURIComponent(name)}`;
+  const signature = `00_${randomBytes(12).toString('base64url')}`;
+  state.cdn.set(path, { ...file, signature });
+  return `${baseUrl}${path}?_nc_cat=1&oh=${signature}&oe=${(Math.floor(Date.now() / 1000) + 86_400).toString(16).toUpperCase()}`;
+}
+
+/** Answers a CDN GET (returns true), or leaves the request alone (false). */
+export function serveCdnFile(state: MessengerFakeState, method: string | undefined, url: URL, res: ServerResponse): boolean {
+  if (method !== 'GET' || !CDN_PATH.test(url.pathname)) return false;
+  const file = state.cdn.get(url.pathname);
+  const signed = file !== undefined && url.searchParams.get('oh') === file.signature;
+  state.cdnRequests.push({ path: url.pathname, signed });
+  if (!file) res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+  else if (!signed) res.writeHead(403, { 'content-type': 'text/plain' }).end('URL signature mismatch');
+  else res.writeHead(200, { 'content-type': file.mimeType, 'content-length': String(file.bytes.length) }).end(file.bytes);
+  return true;
+}
+
 
 /** The text sends the fake accepted, in order (`accountId` is the path's id: a page id or `me`). */
 export function sentTexts(state: MessengerFakeState): SentText[] {
-  return state.calls.filter(isSend).flatMap((c) => {
+  return state.calls.filter(isMessengerSend).flatMap((c) => {
     const b = c.body as { recipient?: { id?: string }; message?: { text?: unknown }; messaging_type?: string; tag?: string };
     if (c.status !== 200 || typeof b.message?.text !== 'string') return [];
     return [{ accountId: SEND_PATH.exec(c.path)![1]!, to: String(b.recipient?.id), text: b.message.text, messagingType: b.messaging_type, tag: b.tag }];
@@ -249,7 +289,7 @@ export async function startFakeMessenger(opts: { accounts: FakeAccount[]; versio
     version,
     state,
     calls: state.calls,
-    sends: () => state.calls.filter(isSend),
+    sends: () => state.calls.filter(isMessengerSend),
     texts: () => sentTexts(state),
     actions: () => state.calls.filter((c) => isObject(c.body) && c.body.sender_action !== undefined),
     failNext: (failure) => void state.failures.push(failure),
