@@ -1,5 +1,8 @@
 -- Channel completion: media, quotes, referrals, templates, retried parts.
 
+-- When a message to a customer first left (Messenger/Instagram watermarks are compared with it).
+ALTER TABLE messages ADD COLUMN sent_at timestamptz;
+
 -- A quoted message's words, kept with the reply (the original may be on another ticket).
 ALTER TABLE messages ADD COLUMN quote text;
 

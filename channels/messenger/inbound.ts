@@ -166,7 +166,8 @@ function readMessage(raw: unknown, at: At, out: ParsedDelivery): void {
     // Instagram: a mention in the customer's story is a notice, not a conversation. Its media
     // expires in 24 hours and must not be stored, so only the link goes on.
     const url = typeof mention.payload?.url === 'string' ? mention.payload.url : undefined;
-    const event = messageEvent(at, m.mid, 'story_mention', ['[story mention] The customer mentioned this account in their story', url].filter(Boolean).join(': '));
+    // The core words the notice (in the team's language); the text is what it links to.
+    const event = messageEvent(at, m.mid, 'story_mention', url ?? '[story mention]');
     event.noticeOnly = true;
     out.records.push({ event, dedupeKey: messageDedupeKey(at.kind, m.mid), orderingKey: at.ordering });
     return;

@@ -80,8 +80,8 @@ async function watermark(tx: Tx, ev: CustomerStatusEvent, until: string): Promis
     WHERE m.ticket_id = t.id AND c.id = t.connection_id AND ct.id = t.contact_id
       AND c.channel = ${ev.channel} AND c.account_id = ${ev.accountId}
       AND ct.channel = ${ev.channel} AND ct.external_id = ${ev.contactExternalId}
-      AND m.direction = 'outbound' AND m.occurred_at <= ${until}::timestamptz
-      AND m.occurred_at > ${until}::timestamptz - interval '8 days'
+      AND m.direction = 'outbound' AND m.sent_at <= ${until}::timestamptz
+      AND m.sent_at > ${until}::timestamptz - interval '8 days'
       AND CASE m.delivery_status WHEN 'sent' THEN 2 WHEN 'delivered' THEN 3 ELSE 9 END < ${rank[ev.status]}
     RETURNING m.id, m.ticket_id`;
   if (moved.length === 0) return ignored('stale_status');

@@ -132,7 +132,7 @@ async function settle(
       SELECT ${link?.messageId ?? null}::bigint, ${link?.platform ?? ''}, ${link?.externalId ?? ''}, ${link?.part ?? null}::int
       WHERE ${link !== undefined} ON CONFLICT DO NOTHING),
     sent AS (
-      UPDATE messages SET delivery_status = 'sent'
+      UPDATE messages SET delivery_status = 'sent', sent_at = now()
       WHERE id = ${link?.messageId ?? null}::bigint AND ${link?.markSent ?? false}
         AND (delivery_status IS NULL OR delivery_status IN ('queued', 'uncertain')))
     SELECT id, lane, kind, payload, state, attempts, next_attempt_at FROM outbox

@@ -54,7 +54,7 @@ export async function runTicketCommand(ctx: ActionContext, cmd: TicketCommand): 
         : t(locale, 'thread.resolved', { protocol: after.protocol, agent: name });
   const noticeId = await insertMessage(tx, { ticketId: ticket.id, direction: 'system', body: notice });
   await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: noticeId });
-  if (cmd.action === 'accept') await queueMarkRead(tx, ticket.id, lanes);
+  if (cmd.action === 'accept') await queueMarkRead(tx, ticket.id, ctx.caps, lanes);
   const kind = cmd.action === 'accept' ? 'accept' : cmd.action === 'resolve' && !cmd.silent ? 'farewell' : undefined;
   const override = cmd.action === 'resolve' ? cmd.farewell || agent.closing_message : undefined;
   if (kind && ctx.caps) await queueAutoMessage(tx, { ticketId: ticket.id, kind, agentId: agent.id, agentName: name, caps: ctx.caps, lanes, override });
