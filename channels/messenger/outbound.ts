@@ -108,7 +108,18 @@ export class MessengerChannel implements CustomerChannel {
     await this.call(req, (path, token) => this.graph.post(path, token, { recipient: { id: req.to }, sender_action: 'mark_seen' }));
   }
 
-  private async call<T>(auth: AccountAuth, run: (path: string, token: string) => Promise<T>): Promise<T> {
+  /**
+   * The customer's name: Messenger's User Profile API (`GET /{PSID}?fields=first_name,last_name`)
+   * or Instagram's (`GET /{IGSID}?fields=name,username`), with the same token as sends.
+   */
+  async lookupContact(req: AccountAuth & { externalId: string }): Promise<{ name?: string }> {
+    const fields = this.kind === 'instagram' ? 'name,username' : 'first_name,last_name';
+    const profile = await this.call<ProfileAnswer>(req, (_path, token) => this.graph.get(encodeURIComponent(req.externalId), token, { fields }));
+    const full = [profile.first_name, profile.last_name].filter(Boolean).join(' ') || profile.name;
+    return { name: full || (profile.username ? `@${profile.username}` : undefined) };
+  }
+
+  private async call<T>(auth: AccountAuth, run: (sendPath: string, token: string) => Promise<T>): Promise<T> {
     const token = auth.token ?? this.defaultToken;
     const { name, tokenVar } = LABEL[this.kind];
     if (!token) throw new DeliveryError('auth', `no ${name} access token: set ${tokenVar} or give the connection a token`);
@@ -131,4 +142,11 @@ function messagingType(humanAgent: boolean | undefined): Record<string, string> 
 function sentId(answer: SendAnswer): string {
   if (!answer.message_id) throw new DeliveryError('unknown', 'the Send API accepted the message without an id', { uncertain: true });
   return answer.message_id;
+}
+
+interface ProfileAnswer {
+  first_name?: string;
+  last_name?: string;
+  name?: string;
+  username?: string;
 }

@@ -95,6 +95,11 @@ export interface CustomerChannel {
   fetchMedia(req: AccountAuth & { media: MediaRef; maxBytes: number }): Promise<FileBytes>;
   /** Reacts to one of the customer's messages (emoji null: removes our reaction). */
   react?(req: AccountAuth & { to: string; externalId: string; emoji: string | null }): Promise<void>;
+  /**
+   * The customer's name, for channels whose webhooks carry none (Messenger's User Profile API,
+   * Instagram's user profile): asked once, when their first ticket opens.
+   */
+  lookupContact?(req: AccountAuth & { externalId: string }): Promise<{ name?: string }>;
   /** Tells the customer their message was seen (blue ticks / mark_seen). */
   markRead?(req: AccountAuth & { to: string; externalId: string }): Promise<void>;
   /** Sends an approved template (only when `capabilities.templates`). */

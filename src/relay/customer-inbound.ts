@@ -71,6 +71,7 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ct
     ticket = opened.ticket;
     if (opened.created) {
       if (ev.referral) await tx`UPDATE tickets SET referral = ${tx.json(ev.referral)} WHERE id = ${ticket.id}`;
+      if (!contact.name) await lanes.add(agentLane(ticket.id), { kind: 'contact.profile', ticketId: ticket.id });
       await lanes.add(agentLane(ticket.id), { kind: 'thread.open', ticketId: ticket.id });
       await postContactNotes(tx, { ticketId: ticket.id, contactId: contact.id, locale: ctx.locale, lanes });
       const caps = ctx.capabilitiesOf(ev.channel);

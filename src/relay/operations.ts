@@ -10,6 +10,7 @@ import { agentLane, enqueue, type OutboxOp } from './outbox.js';
 import { loadHome, refreshHomes } from './home.js';
 import { markCustomerRead, reactToCustomer, sendToCustomer, setBlocked } from './customer-sends.js';
 import { mirrorMedia } from './media-mirror.js';
+import { lookupContactName } from './contact-profile.js';
 import { syncTemplates } from './template-sync.js';
 import { connectionOfTicket, connectionTroubled } from './connection-health.js';
 import { NOTHING, bridgeFor, currentThread, type Effect, type OperationDeps } from './operation-deps.js';
@@ -26,6 +27,8 @@ export async function perform(deps: OperationDeps, op: OutboxOp): Promise<Effect
       await openThread(deps, op.ticketId);
       // A new ticket is a change in everyone's waiting queue.
       return { lanes: await refreshHomes(deps.sql) };
+    case 'contact.profile':
+      return lookupContactName(deps, op.ticketId);
     case 'thread.post':
       return postToThread(deps, op.messageId, op.thread, op.offerTemplates);
     case 'card.update': {

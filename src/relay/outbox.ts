@@ -7,6 +7,8 @@ import type { AgentFileRef } from '../core/events.js';
  */
 export type OutboxOp =
   | { kind: 'thread.open'; ticketId: string }
+  /** Asks the channel for the customer's name (channels whose webhooks carry none), before the thread opens. */
+  | { kind: 'contact.profile'; ticketId: string }
   /** Posts in the ticket's current thread, or in `thread` when given (a notice left in the old thread of a transfer). */
   | { kind: 'thread.post'; messageId: string; thread?: { containerId: string; threadId: string }; offerTemplates?: boolean }
   | { kind: 'card.update'; ticketId: string }

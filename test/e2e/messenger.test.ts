@@ -73,6 +73,18 @@ async function ticketsOf(psid: string): Promise<number> {
 }
 
 describe('Messenger customers reach the connected channel', () => {
+  it('asks the User Profile API for the customer’s name when their first ticket opens: the card and their messages show it', async () => {
+    const psid = newPsid();
+    h.graph.messenger.profiles.set(psid, { first_name: 'Ana', last_name: 'Lima' });
+    await deliver([msgText({ accountId: PAGE_ID, from: psid, text: 'olá, sou a Ana' })]);
+    const post = await eventually('the message under her name', () =>
+      [...h.slack.messages.values()].find((m) => m.thread_ts && m.username === 'Ana Lima' && m.text === 'olá, sou a Ana'));
+    expect(h.slack.messages.get(`${FB_CHANNEL}/${post.thread_ts}`)?.text).toMatch(/^Ticket \S+: Ana Lima on Messenger \(Pending\)$/);
+    const lookup = h.graph.messenger.calls.find((c) => c.method === 'GET' && c.path.endsWith(`/${psid}`));
+    expect(lookup?.query.fields).toBe('first_name,last_name');
+    expect(lookup?.headers.authorization).toBe(`Bearer ${SECRETS.pageToken}`);
+  });
+
   it('opens a ticket thread in the page’s channel for a message, with the text under the customer', async () => {
     const psid = newPsid();
     const cardTs = await customerWrites(psid, 'Oi, meu pedido atrasou');
@@ -253,7 +265,7 @@ describe('reactions', () => {
     const mirrored = customerPost(psid, 'obrigado!')!;
     const react = (removed: boolean) => h.postSlack(JSON.stringify(slackReactionEvent({ user: 'UAGENT01', reaction: 'thumbsup', channel: FB_CHANNEL, ts: mirrored.ts, removed })), 'application/json');
     await react(false);
-    const actions = () => h.graph.messenger.calls.filter((c) => (c.body as { sender_action?: string }).sender_action?.endsWith('react'));
+    const actions = () => h.graph.messenger.calls.filter((c) => (c.body as { sender_action?: string } | undefined)?.sender_action?.endsWith('react'));
     await eventually('the react', () => actions().length === 1);
     await react(true);
     await eventually('the unreact', () => actions().length === 2);

@@ -54,6 +54,8 @@ export interface MessengerFakeState {
   /** Recipients who cannot be reached (blocked the Page, deactivated): 551/1545041. */
   unavailable: Set<string>;
   seq: number;
+  /** People the profile APIs know, by PSID/IGSID (Messenger: first/last name; Instagram: name, username). */
+  profiles: Map<string, { first_name?: string; last_name?: string; name?: string; username?: string }>;
   /** Attachment files by CDN path, and the signature their URL carries (`oh`). */
   cdn: Map<string, CdnFile & { signature: string }>;
   /** Every request the CDN answered (path, and whether the signature matched). */
@@ -61,7 +63,7 @@ export interface MessengerFakeState {
 }
 
 export function newMessengerState(accounts: FakeAccount[]): MessengerFakeState {
-  return { accounts: new Map(accounts.map((a) => [a.id, a])), calls: [], failures: [], windowClosed: new Set(), unavailable: new Set(), seq: 0, cdn: new Map(), cdnRequests: [] };
+  return { accounts: new Map(accounts.map((a) => [a.id, a])), calls: [], failures: [], windowClosed: new Set(), unavailable: new Set(), seq: 0, cdn: new Map(), cdnRequests: [], profiles: new Map() };
 }
 
 const SEND_PATH = /^\/v\d+\.\d+\/([^/]+)\/messages$/;
@@ -169,6 +171,7 @@ const errorAnswer = (status: number, error: MessengerErrorBody, headers?: Record
  * with the HTTP status it was answered with.
  */
 export function handleMessengerCall(state: MessengerFakeState, call: MessengerCall, authHeader: string | undefined, res: ServerResponse): boolean {
+  if (answerProfile(state, call, authHeader, res)) return true;
   const match = SEND_PATH.exec(call.path);
   const id = match ? decodeURIComponent(match[1]!) : undefined;
   // `me` is whoever the token belongs to (the Page linked to an Instagram account, or the page itself).
@@ -296,4 +299,21 @@ export async function startFakeMessenger(opts: { accounts: FakeAccount[]; versio
     waitFor: (pred, timeoutMs = 5000) => pollUntil(state.calls, pred, timeoutMs, (c) => `${c.method} ${c.path} ${brief(c.body)}`, 'FakeMessenger'),
     close: () => server.close(),
   };
+}
+
+const PROFILE_PATH = /^\/v\d+\.\d+\/(\d+)$/;
+
+/** `GET /{psid}?fields=…`: the fields asked for, of a person the fake knows, for any account's token. */
+function answerProfile(state: MessengerFakeState, call: MessengerCall, authHeader: string | undefined, res: ServerResponse): boolean {
+  const m = call.method === 'GET' ? PROFILE_PATH.exec(call.path) : null;
+  const person = m ? state.profiles.get(m[1]!) : undefined;
+  if (!person) return false;
+  state.calls.push(call);
+  const known = [...state.accounts.values()].some((a) => authHeader === `Bearer ${a.token}`);
+  const answer = known
+    ? { status: 200, body: { id: m![1], ...Object.fromEntries((call.query.fields ?? '').split(',').filter((f) => f in person).map((f) => [f, person[f as keyof typeof person]])) } }
+    : errorAnswer(401, { message: 'Invalid OAuth access token.', code: 190 });
+  call.status = answer.status;
+  sendJson(res, answer.status, answer.body);
+  return true;
 }

@@ -184,3 +184,19 @@ describe('MessengerChannel sender actions', () => {
     expect(await rejection(messenger.markRead({ accountId: PAGE, token: undefined, to: PSID, externalId: 'm_M2' }))).toMatchObject({ errorClass: 'invalid_recipient' });
   });
 });
+
+describe('MessengerChannel.lookupContact', () => {
+  it('reads a Messenger customer’s first and last name, and an Instagram customer’s name or @username', async () => {
+    fake.state.profiles.set(PSID, { first_name: 'Ana', last_name: 'Lima' });
+    fake.state.profiles.set(IGSID, { username: 'ana.lima' });
+    expect(await messenger.lookupContact({ accountId: PAGE, token: undefined, externalId: PSID })).toEqual({ name: 'Ana Lima' });
+    expect(await instagram.lookupContact({ accountId: IG, token: undefined, externalId: IGSID })).toEqual({ name: '@ana.lima' });
+    const asked = fake.calls.filter((c) => c.method === 'GET').map((c) => [c.path.split('/').pop(), c.query.fields]);
+    expect(asked).toEqual([[PSID, 'first_name,last_name'], [IGSID, 'name,username']]);
+  });
+
+  it('a refused lookup is a classified DeliveryError (the core then keeps the id)', async () => {
+    fake.state.profiles.set(PSID, { first_name: 'Ana' });
+    expect(await rejection(messenger.lookupContact({ accountId: PAGE, token: 'wrong', externalId: PSID }))).toMatchObject({ errorClass: 'auth' });
+  });
+});
