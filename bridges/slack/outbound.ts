@@ -50,7 +50,8 @@ export class SlackBridge implements AgentBridge {
   }
 
   async post(req: ThreadPost): Promise<{ externalId: string }> {
-    const msg = threadPostMessage(req, templatePickerTexts(this.opts.locale ?? 'en').offerButton);
+    // The picker's words only when the post offers it (every customer message passes here).
+    const msg = threadPostMessage(req, req.offer ? templatePickerTexts(this.opts.locale ?? 'en').offerButton : '');
     const res = await this.call(() =>
       this.client.chat.postMessage({
         channel: req.thread.containerId,
