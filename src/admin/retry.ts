@@ -15,7 +15,9 @@ export async function retryCommand(sql: Sql, locale: Locale, actor: string, kick
       WHERE state = 'failed' AND lane LIKE 't%-agent' RETURNING lane`;
     const unique = [...new Set(failed.map((r) => r.lane))];
     if (unique.length) await tx`UPDATE outbox SET next_attempt_at = now() WHERE state = 'pending' AND lane = ANY(${unique})`;
-    await tx`UPDATE connections SET healthy = true, health_reason = NULL, updated_at = now() WHERE NOT healthy`;
+    // A refused token (alerted_at set) is not Slack's trouble: it heals with a send that works
+    // or a new token, not here.
+    await tx`UPDATE connections SET healthy = true, health_reason = NULL, updated_at = now() WHERE NOT healthy AND alerted_at IS NULL`;
     await tx`INSERT INTO audit_log (actor, action, details) VALUES (${actor}, 'retry', ${tx.json({ rows: failed.length, lanes: unique.length })})`;
     return { rows: failed.length, lanes: unique };
   });

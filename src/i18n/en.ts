@@ -116,7 +116,7 @@ export const en = {
   'scheduled.sent': '🕒 Sent the scheduled message: “{text}”',
   'scheduled.skipped': '🕒 Not sent (the ticket is resolved or the contact is blocked): “{text}”',
   'thread.returned': '{agent} returned this ticket to the queue: it is pending again, and anyone can accept it.',
-  'thread.unknown_command': 'Unknown command `{command}`. Nothing was sent to the customer. Commands here: `!note <text>` (or `// <text>`), `!accept`, `!return`, `!transfer`, `!tag`, `!untag`, `!contact`, `!block`, `!unblock`, `!resolve [silent]`, `!!shortcut`.',
+  'thread.unknown_command': 'Unknown command `{command}`. Nothing was sent to the customer. Commands here: `!note <text>` (or `// <text>`), `!accept`, `!return`, `!transfer`, `!tag`, `!untag`, `!contact`, `!block`, `!unblock`, `!resolve [silent]`, `!schedule`, `!template <name>`, `!!shortcut`.',
   'thread.closed_ticket': 'This ticket is already resolved; nothing was sent. The customer’s next message opens a new ticket.',
   'delivery.failed': 'Not delivered to the customer: {reason}',
   'delivery.uncertain': 'Delivery uncertain: {reason}. The customer may or may not have received this message; send it again only if needed.',

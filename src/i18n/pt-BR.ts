@@ -120,7 +120,7 @@ export const ptBR: Record<MessageKey, string> = {
   'scheduled.sent': '🕒 Mensagem agendada enviada: “{text}”',
   'scheduled.skipped': '🕒 Não enviada (o ticket está resolvido ou o contato bloqueado): “{text}”',
   'thread.returned': '{agent} devolveu este ticket para a fila: ele está pendente de novo e qualquer um pode aceitá-lo.',
-  'thread.unknown_command': 'Comando desconhecido `{command}`. Nada foi enviado ao cliente. Comandos aqui: `!note <texto>` (ou `// <texto>`), `!accept`, `!return`, `!transfer`, `!tag`, `!untag`, `!contact`, `!block`, `!unblock`, `!resolve [silent]`, `!!shortcut`.',
+  'thread.unknown_command': 'Comando desconhecido `{command}`. Nada foi enviado ao cliente. Comandos aqui: `!note <texto>` (ou `// <texto>`), `!accept`, `!return`, `!transfer`, `!tag`, `!untag`, `!contact`, `!block`, `!unblock`, `!resolve [silent]`, `!schedule`, `!template <nome>`, `!!shortcut`.',
   'thread.closed_ticket': 'Este ticket já está resolvido; nada foi enviado. A próxima mensagem do cliente abre um novo ticket.',
   'delivery.failed': 'Não entregue ao cliente: {reason}',
   'delivery.uncertain': 'Entrega incerta: {reason}. O cliente pode ou não ter recebido esta mensagem; envie de novo só se for preciso.',

@@ -178,6 +178,9 @@ describe('failed statuses', () => {
     const alerts = () => [...h.slack.messages.values()].filter((m) => m.channel === CHANNEL && !m.thread_ts && String(m.text).startsWith('⚠️ Admins'));
     await eventually('the alert', () => alerts().length === 1);
     expect(await h.slashCommand('status')).toMatch(/unhealthy.*access token was refused/);
+    // /ponte retry is for Slack-side trouble: it does not pretend the token works again.
+    await h.slashCommand('retry');
+    expect(await h.slashCommand('status')).toMatch(/unhealthy.*access token was refused/);
 
     h.graph.failNext(expired, isMessageSend);
     await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: 'segunda', threadTs: cardTs });
