@@ -37,3 +37,15 @@ ALTER TABLE messages ADD COLUMN reacts_to bigint REFERENCES messages (id);
 -- The newest customer message already marked as read on the platform (blue ticks), so each
 -- reply does not mark it again.
 ALTER TABLE tickets ADD COLUMN read_marked_id bigint;
+
+-- Agents' files for platforms that take attachments only from a public URL (Instagram): served
+-- at PUBLIC_URL/media/<token> until they expire, then purged by the sweeper.
+CREATE TABLE public_files (
+  token      text PRIMARY KEY,
+  bytes      bytea NOT NULL,
+  mime_type  text NOT NULL,
+  filename   text NOT NULL,
+  expires_at timestamptz NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX public_files_expiry ON public_files (expires_at);

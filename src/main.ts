@@ -114,7 +114,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     logPlatforms(log, config);
 
     const secrets = config.PONTE_SECRET_KEY ? new SecretBox(decodeKey(config.PONTE_SECRET_KEY)!) : undefined;
-    const core = { sql, kicker: queues.kicker, metrics, log, locale: config.PONTE_LOCALE, channels, bridges, secrets, mediaLimits: config.PONTE_MEDIA_LIMITS };
+    const core = { sql, kicker: queues.kicker, metrics, log, locale: config.PONTE_LOCALE, channels, bridges, secrets, mediaLimits: config.PONTE_MEDIA_LIMITS, publicUrl: config.PUBLIC_URL };
     const ingestDeps = {
       ...core,
       capabilitiesOf: (c: string) => channels.get(c as ChannelKind)?.capabilities,

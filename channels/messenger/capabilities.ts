@@ -33,4 +33,6 @@ export const instagramCapabilities: ChannelCapabilities = {
   blockWindowHours: null,
   templates: false,
   maxMediaBytes: { image: 8 * MB, video: 25 * MB, audio: 25 * MB, document: 25 * MB, sticker: 8 * MB },
+  // Attachments are sent by URL ("Send a Message"): Ponte serves agents' files for Meta to fetch.
+  mediaByUrl: true,
 };

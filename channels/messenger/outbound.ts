@@ -59,13 +59,20 @@ export class MessengerChannel implements CustomerChannel {
   /**
    * Messenger: the file is uploaded with the send, as multipart (`recipient`, `message` with
    * `attachment.type` and `payload.is_reusable`, and the `filedata` part). Instagram takes
-   * attachments only by public URL, which Ponte does not serve: refused, not retried.
+   * attachments only by URL: the core serves the file (PUBLIC_URL/media/<token>) and passes
+   * `url`; without one the send is refused, not retried.
    * Attachments carry no caption on these platforms, and `caption` is not sent: sending it as a
    * second message would make one outbox row two sends, and a retry could repeat the first.
    */
-  async sendMedia(req: AccountAuth & { to: string; file: FileBytes; kind: MediaKind; caption?: string; humanAgent?: boolean }): Promise<{ externalId: string }> {
+  async sendMedia(req: AccountAuth & { to: string; file: FileBytes; kind: MediaKind; caption?: string; humanAgent?: boolean; url?: string }): Promise<{ externalId: string }> {
     if (this.kind === 'instagram') {
-      throw new DeliveryError('unknown', 'Instagram accepts attachments only from a public URL, and Ponte does not serve files yet');
+      // Instagram takes attachments from a URL it fetches: the core serves the file there.
+      if (!req.url) throw new DeliveryError('unknown', 'Instagram accepts attachments only from a public URL (set PUBLIC_URL to where Meta can reach Ponte)');
+      const url = req.url;
+      const answer = await this.call<SendAnswer>(req, (path, token) =>
+        this.graph.post(path, token, { recipient: { id: req.to }, ...messagingType(req.humanAgent), message: { attachment: { type: ATTACHMENT_TYPE[req.kind], payload: { url } } } }),
+      );
+      return { externalId: sentId(answer) };
     }
     const answer = await this.call<SendAnswer>(req, (path, token) => {
       const form = new FormData();

@@ -24,6 +24,11 @@ export interface ChannelCapabilities {
   textUnit: 'chars' | 'bytes';
   /** Largest outbound file the platform accepts, per kind, in bytes. */
   maxMediaBytes: Record<MediaKind, number>;
+  /**
+   * Attachments are taken only from a public URL (Instagram): the core serves the file for a
+   * while at PUBLIC_URL/media/<token> and passes that `url` to `sendMedia`.
+   */
+  mediaByUrl?: boolean;
 }
 
 /** A file in memory, fetched within a size cap (the caps keep this small). */
@@ -87,7 +92,7 @@ export interface CustomerChannel {
   readonly capabilities: ChannelCapabilities;
   send(req: CustomerSend): Promise<{ externalId: string }>;
   /** Sends a file (an agent's attachment) by its type: image, video, audio or document. */
-  sendMedia(req: AccountAuth & { to: string; file: FileBytes; kind: MediaKind; caption?: string; humanAgent?: boolean }): Promise<{ externalId: string }>;
+  sendMedia(req: AccountAuth & { to: string; file: FileBytes; kind: MediaKind; caption?: string; humanAgent?: boolean; url?: string }): Promise<{ externalId: string }>;
   /**
    * Downloads a customer's file: only from the URL the platform returned for that media id, or
    * from an allowed host; with the token; streamed and stopped at `maxBytes` (throws FileTooLarge).

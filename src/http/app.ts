@@ -4,6 +4,7 @@ import type { Sql } from '../db/connect.js';
 import { migrationsApplied } from '../db/migrate.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { publicFilesRoute } from './public-files-route.js';
 
 export interface AppDeps {
   log: Logger;
@@ -49,6 +50,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('content-type', deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });
+
+  publicFilesRoute(app as unknown as FastifyInstance, deps.sql);
 
   for (const plugin of deps.plugins) await app.register(plugin);
   // pino's Logger is wider than fastify's base logger type; the instance is the same.

@@ -9,6 +9,7 @@ import { agentLane, enqueue } from './outbox.js';
 import { DELIVERY_MARK } from './delivery-marks.js';
 import { mediaKindOf } from './media-kind.js';
 import { connectionRecovered } from './connection-health.js';
+import { publicFileUrl, storePublicFile } from '../media/public-files.js';
 import { bridgeFor, NOTHING, type Effect, type OperationDeps } from './operation-deps.js';
 
 type CustomerSendOp = Extract<OutboxOp, { kind: 'customer.send' | 'customer.media' | 'customer.template' }>;
@@ -37,7 +38,9 @@ export async function sendToCustomer(deps: OperationDeps, op: CustomerSendOp): P
   } else if (op.kind === 'customer.media') {
     const kind = mediaKindOf(op.file.mimeType);
     const file = await fetchAgentFile(deps, m.agentPlatform, op.file, channel.capabilities.maxMediaBytes[kind]);
-    sent = await channel.sendMedia({ ...auth, to, file, kind, humanAgent: op.humanAgent });
+    // Instagram fetches attachments from a URL: Ponte serves the file for a while.
+    const url = channel.capabilities.mediaByUrl && deps.publicUrl ? publicFileUrl(deps.publicUrl, await storePublicFile(deps.sql, file)) : undefined;
+    sent = await channel.sendMedia({ ...auth, to, file, kind, humanAgent: op.humanAgent, url });
   } else {
     if (!channel.sendTemplate) throw new DeliveryError('unknown', t(deps.locale, 'template.not_supported', { channel: m.channel }));
     sent = await channel.sendTemplate({ ...auth, to, template: op.template });

@@ -10,6 +10,8 @@ export interface OperationDeps {
   channels: ReadonlyMap<ChannelKind, CustomerChannel>;
   bridges: ReadonlyMap<AgentPlatform, AgentBridge>;
   secrets: SecretBox | undefined;
+  /** PUBLIC_URL: where platforms that take attachments by URL fetch agents' files. */
+  publicUrl?: string;
   /** Caps on customers' files Ponte downloads, per kind (PONTE_MEDIA_LIMITS). */
   mediaLimits: Readonly<Record<MediaKind, number>>;
 }

@@ -1,5 +1,6 @@
 import type { Sql } from '../db/connect.js';
 import type { Kicker } from '../queue/queues.js';
+import { purgeExpiredFiles } from '../media/public-files.js';
 
 /** Work older than this without progress is assumed to have lost its wake-up job. */
 const GRACE = '5 seconds';
@@ -28,6 +29,7 @@ export async function sweep(sql: Sql, kicker: Kicker): Promise<{ ingest: number;
     WHERE scheduled_close_at IS NOT NULL AND scheduled_close_at < now() + interval '1 minute' AND status <> 'resolved'`;
   const messages = await sql<{ id: string; at: Date }[]>`
     SELECT id, send_at AS at FROM scheduled_messages WHERE state = 'pending' AND send_at < now() + interval '1 minute'`;
+  await purgeExpiredFiles(sql);
   await kicker.ingest(keys.map((k) => k.key));
   await kicker.dispatch(lanes.map((l) => l.lane));
   for (const c of closes) await kicker.closeAt(c.id, c.at);

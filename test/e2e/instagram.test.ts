@@ -171,3 +171,33 @@ describe('stories', () => {
     expect(h.slack.specViolations).toEqual([]);
   });
 });
+
+describe('files to Instagram', () => {
+  it('serves an agent’s file at PUBLIC_URL/media/<token> for Instagram to fetch, sends that URL, and forgets it once expired', async () => {
+    const igsid = newIgsid();
+    const cardTs = await customerWrites(igsid, 'manda a foto?');
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.alloc(3000, 7)]);
+    const file = h.slack.registerFile({ name: 'produto.png', bytes: png });
+    await h.agentSays({ channel: IG_CHANNEL, user: 'UAGENT01', text: '', threadTs: cardTs, subtype: 'file_share', files: [file], ts: agentTs() });
+
+    const send = await eventually('the attachment send', () => sendsTo(igsid).find((c) => (c.body as { message?: { attachment?: unknown } }).message?.attachment));
+    expect(send.path).toBe('/v21.0/me/messages');
+    const { type, payload } = (send.body as { message: { attachment: { type: string; payload: { url: string } } } }).message.attachment;
+    expect(type).toBe('image');
+    expect(payload.url).toMatch(/^http:\/\/localhost:3000\/media\/[A-Za-z0-9_-]{43}$/);
+
+    // What Meta's fetch of that URL gets: the same bytes, typed, from the web role.
+    const path = new URL(payload.url).pathname;
+    const served = await h.ponte.app!.inject({ method: 'GET', url: path });
+    expect(served.statusCode).toBe(200);
+    expect(served.headers['content-type']).toBe('image/png');
+    expect(served.rawPayload.equals(png)).toBe(true);
+    expect((await h.ponte.app!.inject({ method: 'GET', url: '/media/not-a-token' })).statusCode).toBe(404);
+
+    await h.db.sql`UPDATE public_files SET expires_at = now() - interval '1 second'`;
+    expect((await h.ponte.app!.inject({ method: 'GET', url: path })).statusCode).toBe(404);
+    await h.ponte.sweep();
+    const [left] = await h.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM public_files`;
+    expect(left!.n).toBe(0);
+  });
+});

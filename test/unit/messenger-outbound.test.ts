@@ -145,6 +145,14 @@ describe('MessengerChannel.sendMedia', () => {
     expect(err.message).toContain('public URL');
     expect(fake.calls).toEqual([]);
   });
+
+  it('Instagram sends a file by the URL the core serves it at, to me/messages', async () => {
+    const url = 'https://ponte.example.com/media/abc';
+    const { externalId } = await instagram.sendMedia({ accountId: IG, token: undefined, to: IGSID, file, kind: 'document', url });
+    expect(externalId).toBeTruthy();
+    expect(fake.calls[0]?.path).toBe(`/${fake.version}/me/messages`);
+    expect(fake.calls[0]?.body).toEqual({ recipient: { id: IGSID }, messaging_type: 'RESPONSE', message: { attachment: { type: 'file', payload: { url } } } });
+  });
 });
 
 describe('MessengerChannel.fetchMedia', () => {
