@@ -1,21 +1,15 @@
 import type { Tx } from '../db/connect.js';
 import type { CustomerStatusEvent, DeliveryState } from '../core/events.js';
-import { advanceDelivery, findMessageByLink, insertMessage, type Message } from '../messages/repository.js';
-import { t, type Locale } from '../i18n/catalog.js';
+import { advanceDelivery, findMessageByLink, type Message } from '../messages/repository.js';
+import type { Locale } from '../i18n/catalog.js';
 import { LaneSet, agentLane, customerLane } from './outbox.js';
 import { ignored, type Outcome } from './outcome.js';
 import { DELIVERY_MARK } from './delivery-marks.js';
-import { connectionTroubled } from './connection-health.js';
+import { explainSendFailure } from './failure-notice.js';
 
 /** A part the platform failed with "try later" is sent again this many times, then reported. */
 export const MAX_LATE_RETRIES = 3;
 const LATE_RETRY_DELAY_MS = 60_000;
-
-const FAILURE_KEY = {
-  window_closed: 'delivery.window_closed',
-  invalid_recipient: 'delivery.invalid_recipient',
-  auth: 'delivery.auth',
-} as const;
 
 /**
  * A delivery status for one of our messages. Statuses arrive late, twice and out of order:
@@ -24,7 +18,7 @@ const FAILURE_KEY = {
  * failure that means "try later" (throughput, too many messages to one user) is not a failure
  * yet: that part is sent again after a pause, at the head of its lane so order holds.
  */
-export async function handleCustomerStatus(tx: Tx, ev: CustomerStatusEvent, locale: Locale): Promise<Outcome> {
+export async function handleCustomerStatus(tx: Tx, ev: CustomerStatusEvent, locale: Locale, templates: boolean): Promise<Outcome> {
   if (!ev.externalId) return ev.watermark ? watermark(tx, ev, ev.watermark) : ignored('no_message_id');
   const message = await findMessageByLink(tx, ev.channel, ev.externalId);
   if (!message) return ignored('unknown_message');
@@ -42,13 +36,8 @@ export async function handleCustomerStatus(tx: Tx, ev: CustomerStatusEvent, loca
   if (mark) await lanes.add(agentLane(message.ticket_id), { kind: 'reaction.add', messageId: message.id, name: mark });
   if (ev.status !== 'failed') return { state: 'done', lanes: lanes.list() };
 
-  const key = (cls && cls in FAILURE_KEY ? FAILURE_KEY[cls as keyof typeof FAILURE_KEY] : undefined) ?? 'delivery.failed';
-  const noticeId = await insertMessage(tx, { ticketId: message.ticket_id, direction: 'system', body: t(locale, key, { reason: reason ?? 'unknown error' }) });
-  await lanes.add(agentLane(message.ticket_id), { kind: 'thread.post', messageId: noticeId, ...(key === 'delivery.window_closed' ? { offerTemplates: true } : {}) });
-  if (cls === 'auth') {
-    const [c] = await tx<{ connection_id: string }[]>`SELECT connection_id FROM tickets WHERE id = ${message.ticket_id}`;
-    for (const lane of await connectionTroubled(tx, c!.connection_id, reason ?? ev.error!.code, locale)) lanes.touched(lane);
-  }
+  const explained = await explainSendFailure(tx, { ticketId: message.ticket_id, errorClass: cls, reason: reason ?? 'unknown error', templates, locale });
+  for (const lane of explained) lanes.touched(lane);
   return { state: 'done', lanes: lanes.list() };
 }
 

@@ -92,7 +92,7 @@ async function handle(tx: Tx, ev: InboundEvent, deps: IngestDeps, staleOk: Set<s
     case 'customer.message':
       return handleCustomerMessage(tx, ev, deps);
     case 'customer.status':
-      return handleCustomerStatus(tx, ev, deps.locale);
+      return handleCustomerStatus(tx, ev, deps.locale, deps.capabilitiesOf(ev.channel)?.templates ?? false);
     case 'agent.message': {
       // Agents chat in threads that are not tickets too: those cost no profile lookup.
       if (!(await findTicketByThread(tx, ev.platform, ev.containerId, ev.threadId))) return ignored('not_a_ticket_thread');

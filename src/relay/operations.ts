@@ -5,14 +5,14 @@ import type { DeliveryErrorClass } from '../core/errors.js';
 import { advanceDelivery, getMessage, insertMessage } from '../messages/repository.js';
 import { customerLabel, loadMessageContext } from '../messages/context.js';
 import { loadCard } from '../tickets/card.js';
-import { t, type MessageKey } from '../i18n/catalog.js';
+import { t } from '../i18n/catalog.js';
 import { agentLane, enqueue, type OutboxOp } from './outbox.js';
 import { loadHome, refreshHomes } from './home.js';
 import { markCustomerRead, reactToCustomer, sendToCustomer, setBlocked } from './customer-sends.js';
 import { mirrorMedia } from './media-mirror.js';
 import { lookupContactName } from './contact-profile.js';
 import { syncTemplates } from './template-sync.js';
-import { connectionOfTicket, connectionTroubled } from './connection-health.js';
+import { explainSendFailure } from './failure-notice.js';
 import { NOTHING, bridgeFor, currentThread, type Effect, type OperationDeps } from './operation-deps.js';
 
 export type { Effect, OperationDeps } from './operation-deps.js';
@@ -79,13 +79,6 @@ export async function perform(deps: OperationDeps, op: OutboxOp): Promise<Effect
   }
 }
 
-/** Notice keys for a failed send, by why it failed: each says the way out. */
-const FAILURE_KEY: Partial<Record<DeliveryErrorClass, 'delivery.window_closed' | 'delivery.invalid_recipient' | 'delivery.auth'>> = {
-  window_closed: 'delivery.window_closed',
-  invalid_recipient: 'delivery.invalid_recipient',
-  auth: 'delivery.auth',
-};
-
 /**
  * When a customer message (or a block, a file) cannot go through, the agent reads why in the
  * thread, with the way out for the kind of failure. An auth failure also marks the connection
@@ -121,14 +114,13 @@ export async function explainFailure(
   return deps.sql.begin(async (tx) => {
     const message = await getMessage(tx, op.messageId);
     await advanceDelivery(tx, message.id, key === 'delivery.failed' ? 'failed' : 'uncertain', reason);
-    let specific: MessageKey | undefined = key === 'delivery.failed' && errorClass ? FAILURE_KEY[errorClass] : undefined;
-    // A closed window's way out is a template only where the channel has them (not Messenger/Instagram).
-    if (specific === 'delivery.window_closed' && !(await channelOf(tx, deps, message.ticket_id))?.capabilities.templates) specific = 'delivery.window_closed_no_templates';
-    const noticeId = await insertMessage(tx, { ticketId: message.ticket_id, direction: 'system', body: t(deps.locale, specific ?? key, { reason }) });
-    await enqueue(tx, agentLane(message.ticket_id), { kind: 'thread.post', messageId: noticeId, ...(specific === 'delivery.window_closed' ? { offerTemplates: true } : {}) });
-    const lanes = [agentLane(message.ticket_id)];
-    if (errorClass === 'auth') lanes.push(...(await connectionTroubled(tx, await connectionOfTicket(tx, message.ticket_id), reason, deps.locale)));
-    return lanes;
+    if (key === 'delivery.uncertain') {
+      const noticeId = await insertMessage(tx, { ticketId: message.ticket_id, direction: 'system', body: t(deps.locale, key, { reason }) });
+      await enqueue(tx, agentLane(message.ticket_id), { kind: 'thread.post', messageId: noticeId });
+      return [agentLane(message.ticket_id)];
+    }
+    const templates = (await channelOf(tx, deps, message.ticket_id))?.capabilities.templates ?? false;
+    return explainSendFailure(tx, { ticketId: message.ticket_id, errorClass, reason, templates, locale: deps.locale });
   });
 }
 
