@@ -1,20 +1,25 @@
 // One contract for every customer-channel adapter (WhatsApp, Messenger, Instagram), run once per
 // adapter with its own spec (matrix-appservice-slack's shared datastore tests are the model).
-// Parsing is checked on vendor-documented deliveries; sending against the adapter's local fake
-// of the platform, through the real HTTP client. A new adapter passes this suite or is not done.
+// Parsing is checked on vendor-documented deliveries (files included: each yields its media
+// references); sending, and fetching and sending files (`media.ts`), against the adapter's local
+// fake of the platform, through the real HTTP client. A new adapter passes this suite or is not done.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelKind, CustomerMessageEvent, CustomerStatusEvent, InboundEvent, MediaKind } from '../../src/core/events.js';
-import { DeliveryError, type DeliveryErrorClass } from '../../src/core/errors.js';
+import type { ChannelKind, CustomerMessageEvent, CustomerStatusEvent, InboundEvent, MediaKind, MediaRef } from '../../src/core/events.js';
+import type { DeliveryErrorClass } from '../../src/core/errors.js';
 import type { CustomerChannel } from '../../src/core/ports.js';
 import type { InboundRecord } from '../../src/core/inbound-record.js';
 import { splitText } from '../../src/relay/compose-reply.js';
 import type { MetaObjectParser } from '../../channels/meta/routes.js';
+import { describeMediaConformance } from './media.js';
+import { rejection } from './rejection.js';
 
 /** What one record of an example must be: matched with toMatchObject, in the parser's order. */
 export interface ExpectedRecord {
   event: Record<string, unknown>;
   /** The readable text contains each of these (the exact wording is the adapter's). */
   textIncludes?: string[];
+  /** The files the message carries, by kind, in order; none when absent. */
+  media?: MediaKind[];
 }
 
 export interface ConformanceExample {
@@ -50,8 +55,41 @@ export interface SendHarness {
   /** The texts the fake received, read off its recorded requests, in arrival order. */
   sentTexts(): { to: string; text: string }[];
   failNext(failure: InjectedFailure): void;
+  /**
+   * Puts a customer's file on the fake platform and returns the reference a webhook would carry
+   * for it (WhatsApp: a media id Graph knows; Messenger/Instagram: a signed URL on the fake CDN,
+   * on a host the adapter allows).
+   */
+  serveMedia(bytes: Buffer, mimeType: string, kind: MediaKind): MediaRef;
+  /** For files referenced by URL: a file the fake serves, by a host outside the adapter's allow-list that still leads to the fake. */
+  disallowedMedia?(): MediaRef;
+  /** For files referenced by id: an id the platform does not know. */
+  unknownMedia?(): MediaRef;
+  /** How many times the fake was asked for the bytes of a file `serveMedia` (or `disallowedMedia`) put there. */
+  mediaDownloads(ref: MediaRef): number;
+  /** The files the fake accepted in message sends, in arrival order. */
+  sentFiles(): SentFile[];
+  /** Every request the fake has received so far (API and file host alike). */
+  requestCount(): number;
   close(): Promise<void>;
 }
+
+/** A file as the platform received it in a send. */
+export interface SentFile {
+  to: string;
+  /** The platform's own word for the kind (WhatsApp `document`, Messenger `file`). */
+  type: string;
+  size: number;
+  mimeType: string;
+  filename: string | undefined;
+  /** The bytes, when the fake keeps them (the Messenger fake records only the part's size). */
+  bytes?: Buffer;
+}
+
+/** What a channel does with an agent's file: sends it, or refuses every time, saying why. */
+export type MediaSendSpec =
+  | { sendsFiles: true; documentType: string }
+  | { sendsFiles: false; refusalSays: RegExp };
 
 export interface ChannelConformanceSpec {
   kind: ChannelKind;
@@ -62,6 +100,11 @@ export interface ChannelConformanceSpec {
   echo: { body: unknown; ignoredReason?: string };
   start(): Promise<SendHarness>;
   errors: ErrorCase[];
+  /**
+   * Sending an agent's file: `documentType` is what the platform calls a document; a channel
+   * that cannot send files says why in `refusalSays` (Instagram needs a public URL).
+   */
+  media: MediaSendSpec;
 }
 
 type Parsed = { records: InboundRecord[]; ignored: { dedupeKey: string | null; reason: string }[]; problems: string[] };
@@ -79,16 +122,6 @@ function longText(max: number, unit: 'chars' | 'bytes'): string {
   let text = '';
   for (let i = 0; size(text, unit) < max * 2.5; i += 1) text += words[i % words.length] + (i % 41 === 40 ? '\n\n' : ' ');
   return text.trim();
-}
-
-async function rejection(p: Promise<unknown>): Promise<DeliveryError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof DeliveryError) return err;
-    throw new Error(`expected a DeliveryError, got ${String(err)}`);
-  }
-  throw new Error('expected the call to fail');
 }
 
 const contactOf = (e: InboundEvent) =>
@@ -120,6 +153,7 @@ export function runChannelConformance(spec: ChannelConformanceSpec): void {
         if (event.type === 'customer.message') {
           expect(event.text.trim(), 'every message has a readable text').not.toBe('');
           for (const part of want.textIncludes ?? []) expect(event.text).toContain(part);
+          expect((event.media ?? []).map((m) => m.kind), 'the files it carries').toEqual(want.media ?? []);
           for (const m of event.media ?? []) {
             expect(MEDIA_KINDS).toContain(m.kind);
             expect(m.id ?? m.url, 'a media reference says where the file is').toBeTruthy();
@@ -135,6 +169,10 @@ export function runChannelConformance(spec: ChannelConformanceSpec): void {
     it('the examples include a batch of several messages, every one of them read', () => {
       const counts = spec.examples.map((e) => parse(e.body).records.filter((r) => r.event.type === 'customer.message').length);
       expect(Math.max(...counts)).toBeGreaterThanOrEqual(2);
+    });
+
+    it('the examples include files', () => {
+      expect(spec.examples.flatMap((e) => e.expect.flatMap((r) => r.media ?? [])).length).toBeGreaterThanOrEqual(1);
     });
 
     it('the same delivery twice gives identical dedupe keys', () => {
@@ -238,4 +276,6 @@ export function runChannelConformance(spec: ChannelConformanceSpec): void {
       expect(new Set(spec.errors.map((c) => c.errorClass))).toEqual(new Set(['auth', 'rate_limited', 'window_closed', 'invalid_recipient', 'transient', 'unknown']));
     });
   });
+
+  describeMediaConformance(spec);
 }

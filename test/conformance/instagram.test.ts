@@ -30,7 +30,7 @@ runChannelConformance({
     {
       name: 'an image',
       body: wire(fbDelivery('instagram', [msgAttachments({ ...ig, mid: 'aWdfconf-img', attachments: [{ type: 'image', payload: { url: CDN.igImage } }], timestamp: T + 300 })])),
-      expect: [{ event: { kind: 'image', media: [{ kind: 'image', url: CDN.igImage }] } }],
+      expect: [{ event: { kind: 'image', media: [{ kind: 'image', url: CDN.igImage }] }, media: ['image'] }],
     },
     {
       name: 'a story mention (a notice, no ticket) and a story reply',
@@ -64,4 +64,5 @@ runChannelConformance({
     { name: '1 unknown API error', failure: { status: 500, error: { message: 'An unknown error occurred', code: 1 } }, errorClass: 'transient', retryable: true },
     { name: '100 invalid parameter', failure: { status: 400, error: { message: '(#100) Invalid parameter', code: 100 } }, errorClass: 'unknown', retryable: false },
   ],
+  media: { sendsFiles: false, refusalSays: /public URL/ },
 });

@@ -38,7 +38,7 @@ runChannelConformance({
     {
       name: 'attachments: an image and a file',
       body: wire(fbDelivery('messenger', [msgAttachments({ mid: 'mid.$cAAJdkrCd2ORnva8ErFhjGm0X_Q_c', attachments: [{ type: 'image', payload: { url: CDN.image } }, { type: 'file', payload: { url: CDN.file } }], timestamp: T })])),
-      expect: [{ event: { kind: 'image', media: [{ kind: 'image', url: CDN.image }, { kind: 'document', url: CDN.file }] }, textIncludes: ['[image]', 'nota-fiscal.pdf'] }],
+      expect: [{ event: { kind: 'image', media: [{ kind: 'image', url: CDN.image }, { kind: 'document', url: CDN.file }] }, textIncludes: ['[image]', 'nota-fiscal.pdf'], media: ['image', 'document'] }],
     },
     {
       name: 'delivery and read of our messages',
@@ -67,4 +67,5 @@ runChannelConformance({
     { name: '2 service unavailable', failure: { status: 503, error: { message: 'An unexpected error has occurred. Please retry your request later.', code: 2 } }, errorClass: 'transient', retryable: true },
     { name: '100 invalid parameter', failure: { status: 400, error: { message: '(#100) Invalid parameter', code: 100 } }, errorClass: 'unknown', retryable: false },
   ],
+  media: { sendsFiles: true, documentType: 'file' },
 });

@@ -1,11 +1,11 @@
-// WhatsApp against the shared contract, with the adapter and fake Graph as they are on this
-// branch (text sends, errors). Media examples join the spec once the WhatsApp media work lands.
+// WhatsApp against the shared contract: the adapter against the fake Graph (text sends, errors,
+// media by id: `GET /{media_id}` then its URL with the bearer; uploads then sends by media id).
 import { GraphClient } from '../../channels/meta/graph-client.js';
 import { parseWhatsApp } from '../../channels/whatsapp/inbound.js';
 import { WhatsAppChannel } from '../../channels/whatsapp/outbound.js';
 import { startFakeGraph } from '../fakes/graph-api.js';
 import { WA_DEFAULTS, waBatch, waMessageOfType, waStatus, waTextMessage } from '../fixtures/meta.js';
-import { runChannelConformance, type InjectedFailure } from './conformance.js';
+import { runChannelConformance, type InjectedFailure, type SentFile } from './conformance.js';
 
 const PN = WA_DEFAULTS.phoneNumberId;
 const FROM = WA_DEFAULTS.from;
@@ -37,7 +37,12 @@ runChannelConformance({
     {
       name: 'an image with a caption',
       body: wire(waMessageOfType('image', undefined, { id: 'wamid.conf-img', timestamp: 1700000400 })),
-      expect: [{ event: { kind: 'image' }, textIncludes: ['Foto do pedido'] }],
+      expect: [{ event: { kind: 'image' }, textIncludes: ['Foto do pedido'], media: ['image'] }],
+    },
+    {
+      name: 'a document with its file name',
+      body: wire(waMessageOfType('document', undefined, { id: 'wamid.conf-doc', timestamp: 1700000450 })),
+      expect: [{ event: { kind: 'document', media: [{ id: '1092837465019283', filename: 'nota.pdf' }] }, textIncludes: ['nota.pdf'], media: ['document'] }],
     },
     {
       name: 'a delivered status of our message',
@@ -50,6 +55,7 @@ runChannelConformance({
   async start() {
     const fake = await startFakeGraph({ token: TOKEN });
     const channel = new WhatsAppChannel(new GraphClient({ baseUrl: fake.url, version: fake.version }), TOKEN);
+    let mediaIds = 0;
     return {
       channel,
       accountId: PN,
@@ -67,6 +73,24 @@ runChannelConformance({
           fake.failNext({ status: 429, retryAfter: f.retryAfter });
         } else fake.failNext({ status: f.status, error: f.error });
       },
+      serveMedia: (bytes, mimeType, kind) => {
+        const id = String(4_100_000_000_000_000 + (mediaIds += 1));
+        fake.addMedia(id, { bytes, mimeType });
+        return { kind, id, mimeType };
+      },
+      unknownMedia: () => ({ kind: 'image', id: '4199999999999999', mimeType: 'image/jpeg' }),
+      // The media URL Graph hands out names the file by `mid`.
+      mediaDownloads: (ref) => fake.calls.filter((c) => c.method === 'GET' && /^\/whatsapp_business\/attachments\/?$/.test(c.path) && c.query.mid === ref.id).length,
+      // A media message names an upload by id: the file is what was uploaded under it.
+      sentFiles: () =>
+        fake.sends().flatMap((c): SentFile[] => {
+          const b = c.body as Record<string, unknown> & { to?: string; type?: string };
+          const media = b.type ? (b[b.type] as { id?: string; filename?: string } | undefined) : undefined;
+          const upload = media?.id ? fake.uploads.get(media.id) : undefined;
+          if (!upload) return [];
+          return [{ to: String(b.to), type: String(b.type), size: upload.bytes.length, mimeType: upload.mimeType, filename: media?.filename, bytes: upload.bytes }];
+        }),
+      requestCount: () => fake.calls.length,
       close: () => fake.close(),
     };
   },
@@ -78,4 +102,5 @@ runChannelConformance({
     { name: '131000 something went wrong', failure: { status: 500, error: { message: 'Something went wrong', code: 131000 } }, errorClass: 'transient', retryable: true },
     { name: '100 invalid parameter', failure: { status: 400, error: { message: '(#100) Invalid parameter', code: 100 } }, errorClass: 'unknown', retryable: false },
   ],
+  media: { sendsFiles: true, documentType: 'document' },
 });

@@ -5,7 +5,8 @@
 // envelope `{error:{message, type, code, error_subcode?, fbtrace_id}}`. Recipients can be put
 // outside the 24-hour window (10/2534022 unless tagged HUMAN_AGENT) or made unreachable
 // (551/1545041). `handleMessengerCall` is the request handler on its own, so the shared fake
-// Graph server can route these calls to it; `startFakeMessenger` serves it alone.
+// Graph server can route these calls to it; `startFakeMessenger` serves it alone, with the
+// attachment CDN beside it (as the shared server does).
 import type { ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { brief, listenLocal, pollUntil, sendJson } from './local-server.js';
@@ -271,6 +272,11 @@ export interface FakeMessenger {
   /** Sender actions (mark_seen, react, unreact…). */
   actions(): MessengerCall[];
   failNext(failure: MessengerFailure): void;
+  /**
+   * Puts a customer's attachment on the fake CDN (served by this server, without a token, like
+   * Meta's fbcdn/fbsbx hosts); returns the signed URL a webhook carries. Requests: `state.cdnRequests`.
+   */
+  addAttachment(name: string, file: CdnFile): string;
   waitFor(pred: (calls: MessengerCall[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -280,6 +286,7 @@ export async function startFakeMessenger(opts: { accounts: FakeAccount[]; versio
   const state = newMessengerState(opts.accounts);
   const server = await listenLocal(async (req, res, raw) => {
     const url = new URL(req.url ?? '/', 'http://fake');
+    if (serveCdnFile(state, req.method, url, res)) return;
     const { body, form } = await parseMessengerBody(raw, req.headers['content-type']);
     const call: MessengerCall = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { ...req.headers }, body, form, at: Date.now() };
     if (!handleMessengerCall(state, call, req.headers.authorization, res)) {
@@ -287,8 +294,9 @@ export async function startFakeMessenger(opts: { accounts: FakeAccount[]; versio
       sendJson(res, a.status, a.body);
     }
   });
+  const baseUrl = `http://127.0.0.1:${server.port}`;
   return {
-    url: `http://127.0.0.1:${server.port}`,
+    url: baseUrl,
     version,
     state,
     calls: state.calls,
@@ -296,6 +304,7 @@ export async function startFakeMessenger(opts: { accounts: FakeAccount[]; versio
     texts: () => sentTexts(state),
     actions: () => state.calls.filter((c) => isObject(c.body) && c.body.sender_action !== undefined),
     failNext: (failure) => void state.failures.push(failure),
+    addAttachment: (name, file) => addCdnFile(state, baseUrl, name, file),
     waitFor: (pred, timeoutMs = 5000) => pollUntil(state.calls, pred, timeoutMs, (c) => `${c.method} ${c.path} ${brief(c.body)}`, 'FakeMessenger'),
     close: () => server.close(),
   };
