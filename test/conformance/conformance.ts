@@ -69,6 +69,8 @@ export interface SendHarness {
   mediaDownloads(ref: MediaRef): number;
   /** The files the fake accepted in message sends, in arrival order. */
   sentFiles(): SentFile[];
+  /** For channels that take files by URL: the URLs the fake accepted in message sends. */
+  sentFileUrls?(): SentFileUrl[];
   /** Every request the fake has received so far (API and file host alike). */
   requestCount(): number;
   close(): Promise<void>;
@@ -86,9 +88,20 @@ export interface SentFile {
   bytes?: Buffer;
 }
 
-/** What a channel does with an agent's file: sends it, or refuses every time, saying why. */
+/** A file sent by a URL the platform fetches (Instagram), as the fake received it. */
+export interface SentFileUrl {
+  to: string;
+  type: string;
+  url: string;
+}
+
+/**
+ * What a channel does with an agent's file: uploads it; takes it only by a URL the core serves
+ * (`capabilities.mediaByUrl`: without one it refuses, saying why); or refuses every time.
+ */
 export type MediaSendSpec =
   | { sendsFiles: true; documentType: string }
+  | { sendsFiles: 'by_url'; documentType: string; refusalSays: RegExp }
   | { sendsFiles: false; refusalSays: RegExp };
 
 export interface ChannelConformanceSpec {
@@ -102,7 +115,7 @@ export interface ChannelConformanceSpec {
   errors: ErrorCase[];
   /**
    * Sending an agent's file: `documentType` is what the platform calls a document; a channel
-   * that cannot send files says why in `refusalSays` (Instagram needs a public URL).
+   * that takes files only by URL, or not at all, says why it refuses one without (`refusalSays`).
    */
   media: MediaSendSpec;
 }

@@ -64,5 +64,5 @@ runChannelConformance({
     { name: '1 unknown API error', failure: { status: 500, error: { message: 'An unknown error occurred', code: 1 } }, errorClass: 'transient', retryable: true },
     { name: '100 invalid parameter', failure: { status: 400, error: { message: '(#100) Invalid parameter', code: 100 } }, errorClass: 'unknown', retryable: false },
   ],
-  media: { sendsFiles: false, refusalSays: /public URL/ },
+  media: { sendsFiles: 'by_url', documentType: 'file', refusalSays: /public URL/ },
 });

@@ -97,7 +97,7 @@ export function describeMediaConformance(spec: ChannelConformanceSpec): void {
     const file = () => ({ bytes: pdf(12 * KB), mimeType: 'application/pdf', filename: 'comprovante.pdf' });
     const sendMedia = (f: ReturnType<typeof file>) => h.channel.sendMedia({ accountId: h.accountId, token: h.token, to: h.to, file: f, kind: 'document' });
 
-    if (send.sendsFiles) {
+    if (send.sendsFiles === true) {
       it('sends an agent’s PDF as a document: the platform gets the same file, and its id comes back', async () => {
         const f = file();
         const before = h.sentFiles().length;
@@ -109,12 +109,26 @@ export function describeMediaConformance(spec: ChannelConformanceSpec): void {
         if (sent[0]!.bytes) expect(sent[0]!.bytes.equals(f.bytes), 'the same bytes').toBe(true);
       });
     } else {
-      it('refuses to send a file, for good, saying why, without asking the platform', async () => {
+      it('without a URL to fetch it from, refuses a file for good, saying why, without asking the platform', async () => {
         const before = h.requestCount();
         const err = await rejection(sendMedia(file()));
         expect(err.retryable).toBe(false);
         expect(err.message).toMatch(send.refusalSays);
         expect(h.requestCount(), 'requests the fake received').toBe(before);
+      });
+    }
+    if (send.sendsFiles === 'by_url') {
+      it('says it takes files by URL, and sends the URL the core serves the file at, as a document; its id comes back', async () => {
+        expect(h.channel.capabilities.mediaByUrl).toBe(true);
+        const url = 'https://ponte.example.com/media/conformance-token';
+        const before = h.sentFileUrls?.().length ?? 0;
+        const { externalId } = await h.channel.sendMedia({ accountId: h.accountId, token: h.token, to: h.to, file: file(), kind: 'document', url });
+        expect(externalId).toMatch(/\S/);
+        expect(h.sentFileUrls?.().slice(before)).toEqual([{ to: h.to, type: send.documentType, url }]);
+      });
+    } else {
+      it('does not ask the core to serve files by URL', () => {
+        expect(h.channel.capabilities.mediaByUrl ?? false).toBe(false);
       });
     }
   });

@@ -33,6 +33,12 @@ export async function startMessengerSide(o: { kind: 'messenger' | 'instagram'; a
         const b = c.body as { recipient: { id: string }; message: { attachment: { type: string } }; filedata: { name: string; type: string; size: number } };
         return { to: b.recipient.id, type: b.message.attachment.type, size: b.filedata.size, mimeType: b.filedata.type, filename: b.filedata.name };
       }),
+    sentFileUrls: () =>
+      fake.state.calls.filter((c) => isMessengerSend(c) && !c.form && c.status === 200).flatMap((c) => {
+        const b = c.body as { recipient: { id: string }; message: { attachment?: { type: string; payload?: { url?: string } } } };
+        const a = b.message.attachment;
+        return a?.payload?.url ? [{ to: b.recipient.id, type: a.type, url: a.payload.url }] : [];
+      }),
     requestCount: () => fake.state.calls.length + fake.state.cdnRequests.length,
     close: () => fake.close(),
   };
