@@ -1,7 +1,6 @@
 import type { Tx } from '../db/connect.js';
 import { findAgent, saveAgentProfile } from '../agents/repository.js';
 import { findActiveTicket, openTicket } from '../tickets/repository.js';
-import { pickTemplate, templatesForConnection } from '../templates/repository.js';
 import { LaneSet, agentLane } from '../relay/outbox.js';
 import { parseTemplateArgs, sendTemplate } from '../relay/template-send.js';
 import { t } from '../i18n/catalog.js';
@@ -40,14 +39,9 @@ export async function newConversationCommand(deps: AdminDeps, ctx: CommandContex
   if (!agent) return t(ctx.locale, 'new.unknown_agent');
   const who = agent;
 
+  // All or nothing: a refusal found midway (an unknown template, the wrong parameters) rolls
+  // back the contact and ticket made on the way.
   const outcome = await deps.sql.begin(async (tx: Tx): Promise<{ text: string; lanes: string[] }> => {
-    const templates = await templatesForConnection(tx, connection.id);
-    if (templates.length === 0) return { text: t(ctx.locale, 'template.none'), lanes: [] };
-    const tpl = pickTemplate(templates, choice.name, choice.language, ctx.locale);
-    if (!tpl) return { text: t(ctx.locale, 'template.unknown', { name: choice.name, names: [...new Set(templates.map((x) => `\`${x.name}\``))].join(', ') }), lanes: [] };
-    if (tpl.paramCount !== choice.params.length) {
-      return { text: t(ctx.locale, 'template.param_count', { name: tpl.name, count: tpl.paramCount, given: choice.params.length, body: tpl.body }), lanes: [] };
-    }
     const [contact] = await tx<{ id: string; blocked: boolean }[]>`
       INSERT INTO contacts (channel, external_id, phone) VALUES ('whatsapp', ${phone}, ${phone})
       ON CONFLICT (channel, external_id) DO UPDATE SET phone = COALESCE(contacts.phone, EXCLUDED.phone)
@@ -60,9 +54,9 @@ export async function newConversationCommand(deps: AdminDeps, ctx: CommandContex
     const lanes = new LaneSet(tx);
     await lanes.add(agentLane(ticket.id), { kind: 'thread.open', ticketId: ticket.id });
     const refusals: string[] = [];
-    await sendTemplate({ tx, ticket, agent: who, locale: ctx.locale, caps, lanes, refuse: async (text) => void refusals.push(text) }, { ...choice, language: tpl.language });
+    await sendTemplate({ tx, ticket, agent: who, locale: ctx.locale, caps, lanes, refuse: async (text) => void refusals.push(text) }, choice);
     if (refusals.length) throw new Refused(refusals.join('\n'));
-    return { text: t(ctx.locale, 'new.started', { protocol: ticket.protocol, name: tpl.name }), lanes: lanes.list() };
+    return { text: t(ctx.locale, 'new.started', { protocol: ticket.protocol, name: choice.name }), lanes: lanes.list() };
   }).catch((err: unknown) => {
     if (err instanceof Refused) return { text: err.message, lanes: [] };
     throw err;

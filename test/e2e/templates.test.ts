@@ -121,6 +121,10 @@ describe('templates', () => {
       `This customer already has an open conversation on this number (ticket ${ticket.protocol}): reply in its thread.`,
     );
     expect(await h.slashCommand('new 123 hello_world')).toMatch(/^Usage: `\/ponte new/);
+    // A refusal midway leaves nothing behind: no contact, no ticket, no thread.
+    expect(await h.slashCommand('new 5521977770099 pedido_pronto Só')).toMatch(/^Template `pedido_pronto` takes 2 parameter\(s\) and 1 were given/);
+    const [made] = await h.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM contacts WHERE external_id = '5521977770099'`;
+    expect(made!.n).toBe(0);
     expect(templateSends(waId)).toHaveLength(1);
   });
 });
