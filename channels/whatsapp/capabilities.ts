@@ -16,4 +16,6 @@ export const whatsappCapabilities: ChannelCapabilities = {
   textUnit: 'chars',
   // Cloud API media limits: image 5 MB, video and audio 16 MB, document 100 MB, sticker 500 KB.
   maxMediaBytes: { image: 5 * MB, video: 16 * MB, audio: 16 * MB, document: 100 * MB, sticker: 500 * 1024 },
+  // Image, video and document captions: up to 1024 characters.
+  captionMaxLength: 1024,
 };

@@ -29,6 +29,11 @@ export interface ChannelCapabilities {
    * while at PUBLIC_URL/media/<token> and passes that `url` to `sendMedia`.
    */
   mediaByUrl?: boolean;
+  /**
+   * Longest caption an image, video or document may carry (WhatsApp: 1024 characters), or null
+   * when files carry none (the agent's words then go as their own message before the file).
+   */
+  captionMaxLength?: number | null;
 }
 
 /** A file in memory, fetched within a size cap (the caps keep this small). */

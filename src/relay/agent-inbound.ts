@@ -24,6 +24,7 @@ import { findQuickReply } from '../quick-replies/repository.js';
 import { getSignaturePolicy, isExplicitMode } from '../settings/repository.js';
 import { lastInboundOf, replyWindow } from './reply-window.js';
 import { queueMarkRead } from './mark-read.js';
+import { captioned, mediaKindOf } from './media-kind.js';
 import { parseTemplateArgs, sendTemplate } from './template-send.js';
 
 export interface AgentInboundContext {
@@ -183,13 +184,15 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     body = signReply(agent.signature_enabled || policy.locked ? agent.display_name : null, replyText, caps, policy.format);
   }
   const messageId = await record('outbound', body, files.length && !body ? 'file' : 'text', files);
-  const parts = body ? splitText(body, caps.maxTextLength, caps.textUnit) : [];
+  // One file with a short text goes as one message, the text its caption (WhatsApp), when that
+  // kind of file shows one; otherwise the text goes first, then each file, one send each.
+  const caption = files.length === 1 && body && caps.captionMaxLength && body.length <= caps.captionMaxLength && captioned(mediaKindOf(files[0]!.mimeType)) ? body : undefined;
+  const parts = body && !caption ? splitText(body, caps.maxTextLength, caps.textUnit) : [];
   for (const [part, text] of parts.entries()) {
     await lanes.add(customerLane(ticket.id), { kind: 'customer.send', messageId, part, text, ...humanAgent });
   }
-  // Files follow the text, one send each, as the customer's platform shows them one by one.
   for (const [i, file] of files.entries()) {
-    await lanes.add(customerLane(ticket.id), { kind: 'customer.media', messageId, part: parts.length + i, file, ...humanAgent });
+    await lanes.add(customerLane(ticket.id), { kind: 'customer.media', messageId, part: parts.length + i, file, ...humanAgent, ...(caption ? { caption } : {}) });
   }
   return { state: 'done', lanes: lanes.list() };
 }

@@ -40,7 +40,7 @@ export async function sendToCustomer(deps: OperationDeps, op: CustomerSendOp): P
     const file = await fetchAgentFile(deps, m.agentPlatform, op.file, channel.capabilities.maxMediaBytes[kind]);
     // Instagram fetches attachments from a URL: Ponte serves the file for a while.
     const url = channel.capabilities.mediaByUrl && deps.publicUrl ? publicFileUrl(deps.publicUrl, await storePublicFile(deps.sql, file)) : undefined;
-    sent = await channel.sendMedia({ ...auth, to, file, kind, humanAgent: op.humanAgent, url });
+    sent = await channel.sendMedia({ ...auth, to, file, kind, humanAgent: op.humanAgent, url, caption: op.caption });
   } else {
     if (!channel.sendTemplate) throw new DeliveryError('unknown', t(deps.locale, 'template.not_supported', { channel: m.channel }));
     sent = await channel.sendTemplate({ ...auth, to, template: op.template });

@@ -23,7 +23,7 @@ export type OutboxOp =
   | { kind: 'templates.sync'; platform: string; destination: string }
   /** `humanAgent`: a person's reply past the standard window (Messenger/Instagram HUMAN_AGENT tag). */
   | { kind: 'customer.send'; messageId: string; part: number; text: string; humanAgent?: boolean }
-  | { kind: 'customer.media'; messageId: string; part: number; file: AgentFileRef; humanAgent?: boolean }
+  | { kind: 'customer.media'; messageId: string; part: number; file: AgentFileRef; humanAgent?: boolean; caption?: string }
   | { kind: 'customer.template'; messageId: string; part: number; template: { name: string; language: string; params: string[] } }
   /** Our reaction on a customer's message (`messageId`), or its removal (emoji null). */
   | { kind: 'customer.react'; messageId: string; emoji: string | null }

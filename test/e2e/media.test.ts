@@ -129,25 +129,40 @@ describe('agents’ files', () => {
     return h.graph.uploads.get(body[body.type]?.id ?? '');
   };
 
-  it('uploads an agent’s PDF to Graph and sends it as a document, after the text of the same message', async () => {
+  it('uploads an agent’s PDF to Graph and sends it as a document, the signed text of the same message its caption', async () => {
     const cardTs = await h.customerWrites('5511944440007', 'Gil Doc', 'pode mandar o boleto?');
     const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), bytes(2000, 11)]);
     const file = h.slack.registerFile({ name: 'boleto.pdf', bytes: pdf });
     await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: 'segue o boleto', threadTs: cardTs, subtype: 'file_share', files: [file] });
 
-    await eventually('two sends', () => sendsTo('5511944440007').length === 2);
-    const [text, doc] = sendsTo('5511944440007');
-    expect(text!.body).toMatchObject({ type: 'text', text: { body: '*Maria:*\nsegue o boleto' } });
-    expect(doc!.body).toMatchObject({ messaging_product: 'whatsapp', to: '5511944440007', type: 'document', document: { filename: 'boleto.pdf' } });
+    const doc = await eventually('the document send', () => sendsTo('5511944440007')[0]);
+    expect(sendsTo('5511944440007')).toHaveLength(1); // one message: the text is the caption
+    expect(doc.body).toMatchObject({ messaging_product: 'whatsapp', to: '5511944440007', type: 'document', document: { filename: 'boleto.pdf', caption: '*Maria:*\nsegue o boleto' } });
     // Read from Slack with the bot token; uploaded to the number's media edge, multipart, same bytes.
     expect(h.slack.fileDownloads).toContainEqual({ fileId: file.id, authorized: true });
     const upload = h.graph.calls.find((c) => c.method === 'POST' && c.path === `/v21.0/${PHONE_ID}/media`)!;
     expect(upload.headers['content-type']).toMatch(/^multipart\/form-data/);
     expect(upload.headers.authorization).toBe(`Bearer ${SECRETS.waToken}`);
-    expect(upload.at).toBeLessThanOrEqual(doc!.at);
-    const stored = uploadsFor(doc!)!;
+    expect(upload.at).toBeLessThanOrEqual(doc.at);
+    const stored = uploadsFor(doc)!;
     expect(stored.bytes.equals(pdf)).toBe(true);
     expect(stored).toMatchObject({ phoneNumberId: PHONE_ID, mimeType: 'application/pdf', filename: 'boleto.pdf' });
+  });
+
+  it('sends the text first, then each file, when files are several or the kind shows no caption', async () => {
+    const cardTs = await h.customerWrites('5511944440009', 'Ivo Audio', 'manda os arquivos');
+    const pdf = h.slack.registerFile({ name: 'a.pdf', bytes: Buffer.concat([Buffer.from('%PDF-1.4\n'), bytes(300, 3)]) });
+    const pdf2 = h.slack.registerFile({ name: 'b.pdf', bytes: Buffer.concat([Buffer.from('%PDF-1.4\n'), bytes(300, 4)]) });
+    const ogg = h.slack.registerFile({ name: 'recado.ogg', bytes: Buffer.concat([Buffer.from('OggS'), bytes(300, 6)]) });
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: 'os dois', threadTs: cardTs, subtype: 'file_share', files: [pdf, pdf2] });
+    await eventually('text and two documents', () => sendsTo('5511944440009').length === 3);
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: 'ouça', threadTs: cardTs, subtype: 'file_share', files: [ogg] });
+    await eventually('text and the audio file', () => sendsTo('5511944440009').length === 5);
+    const types = sendsTo('5511944440009').map((c) => (c.body as { type: string }).type);
+    expect(types.slice(0, 3)).toEqual(['text', 'document', 'document']);
+    expect(types[3]).toBe('text');
+    expect((sendsTo('5511944440009')[3]!.body as { text: { body: string } }).text.body).toBe('*Maria:*\nouça');
+    expect(sendsTo('5511944440009').slice(1).every((c) => !JSON.stringify(c.body).includes('caption'))).toBe(true);
   });
 
   it('sends a files-only message’s file, and an image as an image', async () => {
