@@ -287,4 +287,5 @@ export const en = {
   'picker.empty': 'This ticket’s account has no approved templates yet. An admin can load them with `/ponte templates sync`.',
   'picker.pick_one': 'Choose a template.',
   'picker.param_count': 'This template takes {count} parameter(s): write one per line.',
+  'window.not_yet_templates': 'Not sent: this customer has not written to this number yet, so WhatsApp only accepts an approved template until they answer. Send one with `!template <name> [params…]` or the button below.',
 } as const;

@@ -291,4 +291,5 @@ export const ptBR: Record<MessageKey, string> = {
   'picker.empty': 'A conta deste ticket ainda não tem modelos aprovados. Um admin pode carregá-los com `/ponte templates sync`.',
   'picker.pick_one': 'Escolha um modelo.',
   'picker.param_count': 'Este modelo recebe {count} parâmetro(s): escreva um por linha.',
+  'window.not_yet_templates': 'Não enviado: este cliente ainda não escreveu para este número, então o WhatsApp só aceita um modelo aprovado até ele responder. Envie um com `!template <nome> [parâmetros…]` ou o botão abaixo.',
 };

@@ -167,10 +167,13 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
   }
   // The channel's window: free text only within it (Messenger/Instagram: a person's reply may
   // go for 7 days, tagged); after it, WhatsApp takes only templates — the agent is told so.
-  const window = replyWindow(caps, await lastInboundOf(tx, ticket.id));
+  const lastInbound = await lastInboundOf(tx, ticket.id);
+  const window = replyWindow(caps, lastInbound);
   if (window === 'closed') {
     await record('note', ev.text, 'not_sent');
-    await notice(t(ctx.locale, caps.templates ? 'window.closed_templates' : 'window.closed', { hours: caps.humanAgentWindowHours ?? caps.windowHours }), caps.templates);
+    // A conversation Ponte started (`/ponte new`): the customer has not written at all yet.
+    const key = caps.templates ? (lastInbound ? 'window.closed_templates' : 'window.not_yet_templates') : 'window.closed';
+    await notice(t(ctx.locale, key, { hours: caps.humanAgentWindowHours ?? caps.windowHours }), caps.templates);
     return { state: 'done', lanes: lanes.list() };
   }
   if (ticket.status === 'pending') await command({ action: 'accept' });

@@ -117,6 +117,9 @@ describe('templates', () => {
       [...h.slack.messages.values()].find((m) => m.channel === CHANNEL && !m.thread_ts && JSON.stringify(m.blocks ?? '').includes(ticket.protocol)),
     );
     await eventually('the template in the thread', () => h.thread(card.ts).includes('📋 Template sent: Hello! We are here to help.'));
+    // Until the customer answers, free text cannot reach them: the agent is told so, in those words.
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT02', text: 'oi, tudo bem?', threadTs: card.ts });
+    await eventually('the refusal', () => h.thread(card.ts).some((t) => t.startsWith('Not sent: this customer has not written to this number yet')));
     expect(await h.slashCommand('new 5521977770005 hello_world', 'UAGENT02')).toBe(
       `This customer already has an open conversation on this number (ticket ${ticket.protocol}): reply in its thread.`,
     );
