@@ -177,7 +177,7 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     return { state: 'done', lanes: lanes.list() };
   }
   if (ticket.status === 'pending') await command({ action: 'accept' });
-  await queueMarkRead(tx, ticket.id, caps, lanes);
+  if (window === 'open') await queueMarkRead(tx, ticket.id, lanes);
 
   const humanAgent = window === 'human_agent' ? { humanAgent: true } : {};
   let body = '';

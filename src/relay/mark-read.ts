@@ -1,16 +1,14 @@
 import type { Tx } from '../db/connect.js';
-import type { ChannelCapabilities } from '../core/ports.js';
 import { customerLane, type LaneSet } from './outbox.js';
-import { lastInboundOf, replyWindow } from './reply-window.js';
 
 /**
  * When an agent accepts or replies, the customer sees their messages as read (WhatsApp blue
  * ticks, Messenger "seen"): the newest customer message not yet marked is, which covers the
- * ones before it. It goes on the customer lane, before the reply it comes with. Only inside the
- * window: after it, the platforms refuse anything but templates or tagged human replies.
+ * ones before it. It goes on the customer lane, before the reply it comes with. Callers queue
+ * it only inside the window: after it, the platforms refuse anything but templates or tagged
+ * human replies.
  */
-export async function queueMarkRead(tx: Tx, ticketId: string, caps: ChannelCapabilities | undefined, lanes: LaneSet): Promise<void> {
-  if (!caps || replyWindow(caps, await lastInboundOf(tx, ticketId)) !== 'open') return;
+export async function queueMarkRead(tx: Tx, ticketId: string, lanes: LaneSet): Promise<void> {
   const [row] = await tx<{ id: string }[]>`
     WITH newest AS (
       SELECT m.id FROM messages m

@@ -9,6 +9,7 @@ import { queueAutoMessage } from './auto-messages.js';
 import type { LaneSet} from './outbox.js';
 import { agentLane } from './outbox.js';
 import { queueMarkRead } from './mark-read.js';
+import { lastInboundOf, replyWindow } from './reply-window.js';
 
 /** `farewell`: a text typed for this resolve; else the agent's own, else the workspace's. */
 export type TicketCommand = { action: 'accept' } | { action: 'return' } | { action: 'resolve'; silent: boolean; reason?: string; farewell?: string };
@@ -54,7 +55,7 @@ export async function runTicketCommand(ctx: ActionContext, cmd: TicketCommand): 
         : t(locale, 'thread.resolved', { protocol: after.protocol, agent: name });
   const noticeId = await insertMessage(tx, { ticketId: ticket.id, direction: 'system', body: notice });
   await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: noticeId });
-  if (cmd.action === 'accept') await queueMarkRead(tx, ticket.id, ctx.caps, lanes);
+  if (cmd.action === 'accept' && ctx.caps && replyWindow(ctx.caps, await lastInboundOf(tx, ticket.id)) === 'open') await queueMarkRead(tx, ticket.id, lanes);
   const kind = cmd.action === 'accept' ? 'accept' : cmd.action === 'resolve' && !cmd.silent ? 'farewell' : undefined;
   const override = cmd.action === 'resolve' ? cmd.farewell || agent.closing_message : undefined;
   if (kind && ctx.caps) await queueAutoMessage(tx, { ticketId: ticket.id, kind, agentId: agent.id, agentName: name, caps: ctx.caps, lanes, override });
