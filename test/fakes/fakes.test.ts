@@ -120,6 +120,52 @@ describe('fake Slack Web API through a real WebClient', () => {
     expect(slack.specViolations.slice(violationsBefore)).toEqual([]);
   });
 
+  it('keeps message metadata and reads a thread back with it only when asked, page by page', async () => {
+    const violationsBefore = slack.specViolations.length;
+    const parent = await web.chat.postMessage({ channel: 'C9', text: 'card' });
+    const threadTs = parent.ts as string;
+    for (const n of [1, 2, 3]) {
+      await web.chat.postMessage({ channel: 'C9', thread_ts: threadTs, text: `reply ${n}`, metadata: { event_type: 'ponte_post', event_payload: { id: `m${n}` } } });
+    }
+    const plain = await web.conversations.replies({ channel: 'C9', ts: threadTs });
+    expect(plain.messages?.map((m) => m.text)).toEqual(['card', 'reply 1', 'reply 2', 'reply 3']);
+    expect(plain.messages?.some((m) => 'metadata' in m)).toBe(false);
+    const first = await web.conversations.replies({ channel: 'C9', ts: threadTs, include_all_metadata: true, limit: 2 });
+    expect(first.has_more).toBe(true);
+    const rest = await web.conversations.replies({ channel: 'C9', ts: threadTs, include_all_metadata: true, limit: 2, cursor: first.response_metadata?.next_cursor });
+    const seen = [...(first.messages ?? []), ...(rest.messages ?? [])].map((m) => (m as { metadata?: { event_payload?: { id?: string } } }).metadata?.event_payload?.id);
+    expect(seen).toEqual([undefined, 'm1', 'm2', 'm3']);
+    expect(rest.has_more).toBe(false);
+    expect(((await rejection(web.conversations.replies({ channel: 'C9', ts: '1.000001' }))) as WebAPIPlatformError).data.error).toBe('thread_not_found');
+    expect(slack.specViolations.slice(violationsBefore)).toEqual([]);
+  });
+
+  it('can take a post and then fail to answer (5xx, or a dropped connection)', async () => {
+    const before = slack.messages.size;
+    slack.failNext('chat.postMessage', { status: 500, afterEffect: true });
+    const err = (await rejection(web.chat.postMessage({ channel: 'C8', text: 'landed anyway' }))) as WebAPIHTTPError;
+    expect(err.code).toBe(ErrorCode.HTTPError);
+    slack.failNext('chat.postMessage', { status: 0, afterEffect: true });
+    const dropped = await rejection(web.chat.postMessage({ channel: 'C8', text: 'landed too' }));
+    expect(dropped.code).toBe(ErrorCode.RequestError);
+    expect([...slack.messages.values()].slice(before).map((m) => m.text)).toEqual(['landed anyway', 'landed too']);
+  });
+
+  it('holds chat.postMessage to a per-channel rate with 429 and Retry-After, other channels unaffected', async () => {
+    slack.limitPerChannel({ perSecond: 1, retryAfter: 2 });
+    try {
+      await web.chat.postMessage({ channel: 'CRATE', text: 'first' });
+      const err = (await rejection(web.chat.postMessage({ channel: 'CRATE', text: 'too soon' }))) as WebAPIRateLimitedError;
+      expect(err.code).toBe(ErrorCode.RateLimitedError);
+      expect(err.retryAfter).toBe(2);
+      await expect(web.chat.postMessage({ channel: 'COTHER', text: 'elsewhere' })).resolves.toMatchObject({ ok: true });
+      expect(slack.rateLimited.get('CRATE')).toBe(1);
+      expect([...slack.messages.values()].some((m) => m.text === 'too soon')).toBe(false);
+    } finally {
+      slack.limitPerChannel(null);
+    }
+  });
+
   it('waitFor rejects with the calls it saw', async () => {
     const err = await rejection(slack.waitFor((calls) => calls.some((c) => c.method === 'views.open'), 30));
     expect(err.message).toMatch(/FakeSlack\.waitFor timed out after 30 ms; \d+ call\(s\) received:\n {2}1\. chat\.postMessage/);

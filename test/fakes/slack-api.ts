@@ -10,10 +10,22 @@ export interface SlackCall { method: string; params: Record<string, unknown>; to
 
 export interface FakeSlackUser { name: string; real_name?: string; display_name?: string; is_admin?: boolean; is_owner?: boolean }
 
-export type SlackFailure = { error: string } | { status: 429; retryAfter: number } | { status: number };
+/**
+ * A queued failure. `afterEffect: true` performs the call first and then answers `status`, or with
+ * `status: 0` drops the connection without an answer: the caller cannot tell it took effect (a
+ * timeout, a crash between the platform's work and our bookkeeping).
+ */
+export type SlackFailure = { error: string } | { status: 429; retryAfter: number } | { status: number; afterEffect?: boolean };
 
 /** A message as the fake holds it after chat.postMessage / chat.update (or a completed upload, with its file). */
-export interface FakeSlackMessage { channel: string; ts: string; text?: string; blocks?: unknown; thread_ts?: string; username?: string; files?: SlackFileObject[] }
+export interface FakeSlackMessage {
+  channel: string; ts: string; text?: string; blocks?: unknown; thread_ts?: string; username?: string; files?: SlackFileObject[];
+  /** Message metadata as chat.postMessage took it (`event_type`, `event_payload`). */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+}
+
+/** A per-channel posting limit like Slack's chat.postMessage (about 1 message per second per channel). */
+export interface ChannelLimit { perSecond: number; retryAfter: number }
 
 /** A file object the way Slack puts it in message events and files.info (the fields Ponte reads, and a few more). */
 export interface SlackFileObject {
@@ -54,6 +66,13 @@ export interface FakeSlack {
    * upload_url) and `download` (a file URL), which take `{ status }` only.
    */
   failNext(method: string, failure: SlackFailure): void;
+  /**
+   * Holds chat.postMessage to `perSecond` per channel, as Slack does: a post that comes sooner than
+   * 1/perSecond after the channel's last accepted one is answered 429 with `Retry-After`. null lifts it.
+   */
+  limitPerChannel(limit: ChannelLimit | null): void;
+  /** chat.postMessage calls answered 429 by the per-channel limit, by channel. */
+  rateLimited: Map<string, number>;
   waitFor(pred: (calls: SlackCall[]) => boolean, timeoutMs?: number): Promise<void>;
   specViolations: string[];
   close(): Promise<void>;
@@ -129,6 +148,8 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
       if (!present(p.text) && !present(p.blocks) && !present(p.attachments)) return fail('no_text');
       const ts = nextTs();
       const msg: FakeSlackMessage = { channel, ts, text: str(p.text) ?? '', blocks: p.blocks, thread_ts: str(p.thread_ts), username: str(p.username) };
+      const metadata = p.metadata as FakeSlackMessage['metadata'] | undefined;
+      if (metadata && typeof metadata === 'object' && typeof metadata.event_type === 'string') msg.metadata = metadata;
       messages.set(key(channel, ts), msg);
       return {
         ok: true,
@@ -198,6 +219,35 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
       const id = str(p.channel);
       if (!id) return fail('channel_not_found');
       return { ok: true, channel: { id, name: channels.get(id)?.name ?? `channel-${id.toLowerCase()}`, is_channel: true } };
+    },
+
+    // A thread: its parent first, then the replies in ts order, `limit` per page with a cursor.
+    // Metadata only with include_all_metadata, as Slack does.
+    'conversations.replies': (p) => {
+      const channel = str(p.channel);
+      const ts = str(p.ts);
+      if (!channel) return fail('channel_not_found');
+      if (!ts) return fail('invalid_arguments');
+      const parent = messages.get(key(channel, ts));
+      if (!parent) return fail('thread_not_found');
+      const inThread = [...messages.values()]
+        .filter((m) => m.channel === channel && (m.ts === ts || m.thread_ts === ts))
+        .sort((a, b) => Number(a.ts) - Number(b.ts));
+      const limit = Math.min(Math.max(Number(p.limit) || 1000, 1), 1000);
+      const from = Number(str(p.cursor)?.replace(/^next_/, '') ?? 0) || 0;
+      const page = inThread.slice(from, from + limit);
+      const withMetadata = p.include_all_metadata === true || p.include_all_metadata === 'true' || p.include_all_metadata === '1';
+      const more = from + limit < inThread.length;
+      return {
+        ok: true,
+        messages: page.map((m) => ({
+          type: 'message', ts: m.ts, text: m.text, user: botUserId, bot_id: botId, thread_ts: m.thread_ts ?? (m.ts === ts ? ts : undefined),
+          ...(m.username ? { username: m.username } : {}),
+          ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+        })),
+        has_more: more,
+        response_metadata: { next_cursor: more ? `next_${from + limit}` : '' },
+      };
     },
 
     'views.open': (p) => {
@@ -307,6 +357,11 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
 
   function reply(method: string, p: Params, token: string | undefined, res: ServerResponse): void {
     const queued = failures.get(method)?.shift();
+    if (queued && 'status' in queued && 'afterEffect' in queued && queued.afterEffect) {
+      methods[method]?.(p);
+      if (queued.status === 0) return void res.socket?.destroy();
+      return sendJson(res, queued.status, fail('fatal_error'));
+    }
     if (queued) {
       if ('error' in queued) return sendJson(res, 200, fail(queued.error));
       if (queued.status === 429) {
@@ -320,6 +375,9 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
     if (opts.token !== undefined && token !== opts.token) return sendJson(res, 200, fail('invalid_auth'));
     const impl = methods[method];
     if (!impl) return sendJson(res, 200, { ok: false, error: 'unknown_method', req_method: method });
+    if (method === 'chat.postMessage' && channelLimit && !admitPost(str(p.channel) ?? '', channelLimit)) {
+      return sendJson(res, 429, fail('ratelimited'), { 'retry-after': String(channelLimit.retryAfter) });
+    }
     sendJson(res, 200, impl(p));
   }
 
@@ -334,6 +392,20 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
     const part = type.startsWith('multipart/') ? (await new Response(body, { headers: { 'content-type': type } }).formData()).get('body') : null;
     up.bytes = part === null ? body : typeof part === 'string' ? Buffer.from(part) : Buffer.from(await part.arrayBuffer());
     res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${up.bytes.length}`);
+  }
+
+  let channelLimit: ChannelLimit | null = null;
+  const lastPost = new Map<string, number>();
+  const rateLimited = new Map<string, number>();
+  function admitPost(channel: string, limit: ChannelLimit): boolean {
+    const now = Date.now();
+    const last = lastPost.get(channel);
+    if (last !== undefined && now - last < 1000 / limit.perSecond) {
+      rateLimited.set(channel, (rateLimited.get(channel) ?? 0) + 1);
+      return false;
+    }
+    lastPost.set(channel, now);
+    return true;
   }
 
   const server = await listenLocal(async (req, res, body) => {
@@ -374,6 +446,11 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
       q.push(failure);
       failures.set(method, q);
     },
+    limitPerChannel(limit) {
+      channelLimit = limit;
+      lastPost.clear();
+    },
+    rateLimited,
     waitFor: (pred, timeoutMs = 5000) =>
       pollUntil(calls, pred, timeoutMs, (c) => `${c.method} ${brief(c.params)}`, 'FakeSlack'),
     specViolations,

@@ -27,6 +27,7 @@ const NEWER_PARAMS: Record<string, string[]> = {
   'chat.postMessage': ['metadata', 'markdown_text'], // message metadata (2022), markdown_text (2025)
   'chat.update': ['metadata', 'markdown_text'],
   'chat.postEphemeral': ['markdown_text'],
+  'conversations.replies': ['include_all_metadata'], // with message metadata (2022)
 };
 
 /**
