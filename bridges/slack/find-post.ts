@@ -23,6 +23,8 @@ export async function findPost(client: WebClient, req: { where: PostPlace; key: 
   let cursor: string | undefined;
   do {
     const page = await readPage(client, req.where, oldest, cursor).catch((err: unknown) => {
+      // A thread whose parent is gone holds no post of ours: posting again is what is left.
+      if ((err as { data?: { error?: string } }).data?.error === 'thread_not_found') return {} as Page;
       throw classifySlackError(err);
     });
     const hit = (page.messages ?? []).find((m) => m.ts && postKeyOf(m) === req.key);
@@ -34,12 +36,17 @@ export async function findPost(client: WebClient, req: { where: PostPlace; key: 
   return undefined;
 }
 
+interface Page {
+  messages?: Listed[];
+  response_metadata?: { next_cursor?: string };
+}
+
 async function readPage(
   client: WebClient,
   where: PostPlace,
   oldest: string,
   cursor: string | undefined,
-): Promise<{ messages?: Listed[]; response_metadata?: { next_cursor?: string } }> {
+): Promise<Page> {
   const paging = { oldest, limit: PAGE, include_all_metadata: true, ...(cursor ? { cursor } : {}) };
   if ('thread' in where) return client.conversations.replies({ channel: where.thread.containerId, ts: where.thread.threadId, ...paging });
   return client.conversations.history({ channel: where.destination, ...paging });
