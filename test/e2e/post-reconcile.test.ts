@@ -112,3 +112,19 @@ describe('a ticket card whose outcome is unknown appears once', () => {
     expect(h.slack.callsTo('conversations.history').length).toBeGreaterThan(0);
   });
 });
+
+describe('an announcement whose outcome is unknown appears once', () => {
+  it('Slack posted the line but the connection dropped: the retry finds it', async () => {
+    const [c] = await h.db.sql<{ id: string }[]>`SELECT id FROM connections WHERE agent_destination = ${CHANNEL} ORDER BY id LIMIT 1`;
+    h.slack.failNext('chat.postMessage', { status: 0, afterEffect: true });
+    const [row] = await h.db.sql<{ id: string }[]>`
+      INSERT INTO outbox (lane, kind, payload) VALUES (${`announce-${c!.id}`}, 'channel.announce', ${h.db.sql.json({ connectionId: c!.id, text: 'aviso único' })})
+      RETURNING id`;
+    await h.ponte.sweep();
+    await eventually('the announcement settled', async () => {
+      const [r] = await h.db.sql<{ state: string }[]>`SELECT state FROM outbox WHERE id = ${row!.id}`;
+      return r?.state === 'done';
+    }, 20_000);
+    expect(postsOf('aviso único')).toMatchObject([{ channel: CHANNEL, metadata: { event_payload: { key: postKey(row!.id) } } }]);
+  });
+});
