@@ -24,7 +24,7 @@ export async function findPost(client: WebClient, req: { where: PostPlace; key: 
   do {
     const page = await readPage(client, req.where, oldest, cursor).catch((err: unknown) => {
       // A thread whose parent is gone holds no post of ours: posting again is what is left.
-      if ((err as { data?: { error?: string } }).data?.error === 'thread_not_found') return {} as Page;
+      if ((err as { data?: { error?: string } }).data?.error === 'thread_not_found') return EMPTY;
       throw classifySlackError(err);
     });
     const hit = (page.messages ?? []).find((m) => m.ts && postKeyOf(m) === req.key);
@@ -40,6 +40,8 @@ interface Page {
   messages?: Listed[];
   response_metadata?: { next_cursor?: string };
 }
+
+const EMPTY: Page = {};
 
 async function readPage(
   client: WebClient,

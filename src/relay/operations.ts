@@ -139,7 +139,9 @@ async function openThread(deps: OperationDeps, ticketId: string, attempt?: Attem
   const { card, destination, platform } = await loadCard(deps.sql, ticketId, deps.locale, capsOf(deps));
   if (await currentThread(deps.sql, ticketId, platform)) return;
   const bridge = bridgeFor(deps, platform);
-  const thread = (await earlierPost(deps.sql, bridge, attempt, { destination }))?.opens ?? (await bridge.openThread({ destination, card, ...keyOf(attempt) }));
+  // A card an unsure attempt already posted becomes the thread; otherwise post it, keyed.
+  const earlier = await earlierPost(deps.sql, bridge, attempt, { destination });
+  const thread = earlier?.opens ?? (await bridge.openThread({ destination, card, ...keyOf(attempt) }));
   await deps.sql`
     INSERT INTO thread_links (ticket_id, platform, container_id, thread_id)
     VALUES (${ticketId}, ${platform}, ${thread.containerId}, ${thread.threadId})
