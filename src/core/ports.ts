@@ -216,8 +216,9 @@ export interface AgentBridge {
    * it is not there. Called only when an earlier attempt's outcome is unknown (it was in flight
    * when the process died, or failed in a way that may have taken effect), never on every post:
    * reading history is rate limited. A read that fails throws a classified `DeliveryError`, and
-   * the post is not made (the outbox retries). Optional: a bridge whose platform deduplicates
-   * by the key itself (Discord's `enforce_nonce`) can leave it out, and is simply asked again.
+   * the post is not made (the outbox retries). Optional: a bridge without it is simply asked
+   * to post again, which only a platform that deduplicates by the key makes safe (Discord's
+   * `enforce_nonce` does, for a few minutes; past that a Discord bridge needs this too).
    */
   findPost?(req: { where: PostPlace; key: PostKey; since: Date }): Promise<FoundPost | undefined>;
   /** A link to the thread, in the platform's own markup, for lists shown to agents. */
