@@ -57,3 +57,21 @@ export const ACTIONS_VIEW = 'ponte.ticket_actions.view';
 export const CONTACT_VIEW = 'ponte.contact';
 /** The template picker (private_metadata: ticket id; option values `name|language|params`). */
 export const TEMPLATE_VIEW = 'ponte.template';
+
+/**
+ * Ponte's idempotency key on a message, as Slack message metadata (`event_type` is letters, digits
+ * and underscores). Slack has no idempotency key of its own; the metadata is how a retry finds the
+ * post an unsure attempt made (conversations.replies/history with include_all_metadata).
+ */
+export const POST_KEY_EVENT = 'ponte_post';
+export const postKeyMetadata = (key: string) => ({ event_type: POST_KEY_EVENT, event_payload: { key } });
+
+/** The key a message carries, if Ponte stamped one. */
+export function postKeyOf(message: { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }): string | undefined {
+  if (message.metadata?.event_type !== POST_KEY_EVENT) return undefined;
+  const key = message.metadata.event_payload?.key;
+  return typeof key === 'string' ? key : undefined;
+}
+
+/** A Date as a Slack `ts` bound ("seconds.micros"), for `oldest`. */
+export const tsFromDate = (d: Date) => (d.getTime() / 1000).toFixed(6);

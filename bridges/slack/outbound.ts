@@ -1,14 +1,15 @@
 import { WebClient } from '@slack/web-api';
 import type { Logger as SlackLogger } from '@slack/logger';
 import type { AgentFileRef } from '../../src/core/events.js';
-import type { AgentBridge, AgentProfile, FileBytes, HomeView, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
+import type { AgentBridge, AgentProfile, FileBytes, FoundPost, HomeView, PostKey, PostPlace, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
 import type { Locale } from '../../src/i18n/catalog.js';
 import { homeView } from './home-blocks.js';
 import { ticketCardBlocks } from './blocks.js';
 import { slackReactionName } from './emoji.js';
 import { classifySlackError } from './errors.js';
 import { downloadFile, uploadToThread } from './files.js';
-import { isFileExternalId, messageId, parseMessageId } from './ids.js';
+import { findPost } from './find-post.js';
+import { isFileExternalId, messageId, parseMessageId, postKeyMetadata } from './ids.js';
 import { templatePickerTexts } from './template-texts.js';
 import { threadPostMessage } from './thread-post.js';
 
@@ -42,9 +43,11 @@ export class SlackBridge implements AgentBridge {
     });
   }
 
-  async openThread(req: { destination: string; card: TicketCard }): Promise<ThreadRef> {
+  async openThread(req: { destination: string; card: TicketCard; key?: PostKey }): Promise<ThreadRef> {
     const { text, blocks } = ticketCardBlocks(req.card);
-    const res = await this.call(() => this.client.chat.postMessage({ channel: req.destination, text, blocks: blocks as never, unfurl_links: false }));
+    const res = await this.call(() =>
+      this.client.chat.postMessage({ channel: req.destination, text, blocks: blocks as never, unfurl_links: false, ...keyed(req.key) }),
+    );
     if (!res.ts || !res.channel) throw classifySlackError(new Error('chat.postMessage answered without ts'));
     return { containerId: res.channel, threadId: res.ts };
   }
@@ -60,6 +63,7 @@ export class SlackBridge implements AgentBridge {
         ...(msg.blocks ? { blocks: msg.blocks as never } : {}),
         ...(msg.username ? { username: msg.username } : {}),
         unfurl_links: false,
+        ...keyed(req.key),
       }),
     );
     if (!res.ts) throw classifySlackError(new Error('chat.postMessage answered without ts'));
@@ -131,10 +135,15 @@ export class SlackBridge implements AgentBridge {
   }
 
   /** A line in a channel, outside any ticket thread (a story mention, an alert to admins). */
-  async announce(req: { destination: string; text: string }): Promise<{ externalId: string }> {
-    const res = await this.call(() => this.client.chat.postMessage({ channel: req.destination, text: req.text, unfurl_links: false }));
+  async announce(req: { destination: string; text: string; key?: PostKey }): Promise<{ externalId: string }> {
+    const res = await this.call(() => this.client.chat.postMessage({ channel: req.destination, text: req.text, unfurl_links: false, ...keyed(req.key) }));
     if (!res.ts || !res.channel) throw classifySlackError(new Error('chat.postMessage answered without ts'));
     return { externalId: messageId(res.channel, res.ts) };
+  }
+
+  /** The post Ponte made with `key` (its message metadata), when an earlier attempt's outcome is unknown. */
+  async findPost(req: { where: PostPlace; key: PostKey; since: Date }): Promise<FoundPost | undefined> {
+    return findPost(this.client, req);
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
@@ -144,4 +153,9 @@ export class SlackBridge implements AgentBridge {
       throw classifySlackError(err);
     }
   }
+}
+
+/** Ponte's key rides on the message as metadata: Slack has no idempotency key (see ids.ts). */
+function keyed(key: PostKey | undefined) {
+  return key ? { metadata: postKeyMetadata(key) } : {};
 }

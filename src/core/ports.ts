@@ -164,6 +164,25 @@ export interface ThreadPost {
   offer?: { kind: 'templates'; ticketId: string };
   /** A quote of the message this one replies to, shown above it. */
   quote?: string;
+  /** Ponte's idempotency key for this post (see `PostKey`). */
+  key?: string;
+}
+
+/**
+ * Ponte's idempotency key for a post: the same for every attempt at one outbox row, at most 25
+ * characters (Discord's `nonce` limit). The bridge stamps it on the message where the platform
+ * lets it (Slack message `metadata`; Discord `nonce` with `enforce_nonce`), so `findPost` can
+ * tell whether an attempt whose outcome is unknown took effect.
+ */
+export type PostKey = string;
+
+/** Where a post was made: in a ticket's thread, or at the top of a channel (a card, an announcement). */
+export type PostPlace = { thread: ThreadRef } | { destination: string };
+
+/** A post found by its key; `opens` is the thread a top-level post starts (a ticket card). */
+export interface FoundPost {
+  externalId: string;
+  opens?: ThreadRef;
 }
 
 export interface AgentProfile {
@@ -178,7 +197,7 @@ export interface AgentProfile {
  */
 export interface AgentBridge {
   readonly platform: AgentPlatform;
-  openThread(req: { destination: string; card: TicketCard }): Promise<ThreadRef>;
+  openThread(req: { destination: string; card: TicketCard; key?: PostKey }): Promise<ThreadRef>;
   post(req: ThreadPost): Promise<{ externalId: string }>;
   updateCard(req: { thread: ThreadRef; card: TicketCard }): Promise<void>;
   /**
@@ -191,7 +210,17 @@ export interface AgentBridge {
   /** Downloads an agent's attachment with the bot's credentials, streamed and capped (FileTooLarge). */
   fetchFile(req: { file: AgentFileRef; maxBytes: number }): Promise<FileBytes>;
   /** A line in a channel, outside any ticket thread (an Instagram story mention, an alert to admins). */
-  announce(req: { destination: string; text: string }): Promise<{ externalId: string }>;
+  announce(req: { destination: string; text: string; key?: PostKey }): Promise<{ externalId: string }>;
+  /**
+   * Finds the post Ponte made with `key` in `where`, no earlier than `since`, or undefined when
+   * it is not there. Called only when an earlier attempt's outcome is unknown (it was in flight
+   * when the process died, or failed in a way that may have taken effect), never on every post:
+   * reading history is rate limited. A read that fails throws a classified `DeliveryError`, and
+   * the post is not made (the outbox retries). Optional: a bridge without it is simply asked
+   * to post again, which only a platform that deduplicates by the key makes safe (Discord's
+   * `enforce_nonce` does, for a few minutes; past that a Discord bridge needs this too).
+   */
+  findPost?(req: { where: PostPlace; key: PostKey; since: Date }): Promise<FoundPost | undefined>;
   /** A link to the thread, in the platform's own markup, for lists shown to agents. */
   threadLink(thread: ThreadRef, label: string): Promise<string>;
   /** Publishes a person's home view: their open tickets and the waiting queue. */

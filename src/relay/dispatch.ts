@@ -7,6 +7,7 @@ import { t } from '../i18n/catalog.js';
 import { explainFailure, perform, type Effect, type OperationDeps } from './operations.js';
 import { CUSTOMER_SENDS, type OutboxKind, type OutboxOp } from './outbox.js';
 import { backoffMs } from './backoff.js';
+import { AGENT_POSTS } from './reconcile.js';
 
 /** Namespace of the advisory locks that give one worker a lane at a time (any fixed number). */
 const DISPATCH_LOCK = 727_003;
@@ -78,11 +79,11 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
     return next;
   }
   const attempts = row.attempts + 1;
-  // Only a customer send needs its in-flight mark: it is what tells a crash apart from a retry.
-  // Agent-side operations check for their own effect before repeating it.
-  if (CUSTOMER_SENDS.has(op.kind)) await deps.sql`UPDATE outbox SET state = 'sending', attempts = ${attempts} WHERE id = ${row.id}`;
+  // The in-flight mark tells a crash apart from a first try. A customer send so marked is never
+  // repeated (above); an agent-side post so marked, or retried, looks for its earlier post first.
+  if (CUSTOMER_SENDS.has(op.kind) || AGENT_POSTS.has(op.kind)) await deps.sql`UPDATE outbox SET state = 'sending', attempts = ${attempts} WHERE id = ${row.id}`;
   try {
-    const effect = await perform(deps, op);
+    const effect = await perform(deps, op, { outboxId: row.id, unsure: row.state === 'sending' || row.attempts > 0 });
     const next = await settle(deps, row, 'done', null, attempts, effect.link);
     await wake(deps, effect.lanes);
     return next;

@@ -14,23 +14,26 @@ import { lookupContactName } from './contact-profile.js';
 import { syncTemplates } from './template-sync.js';
 import { explainSendFailure } from './failure-notice.js';
 import { NOTHING, bridgeFor, currentThread, type Effect, type OperationDeps } from './operation-deps.js';
+import { earlierPost, keyOf, type Attempt } from './reconcile.js';
 
 export type { Effect, OperationDeps } from './operation-deps.js';
 
 /**
  * Performs one outbox row. Each operation first checks whether its effect already exists
- * (a link row), so a retry after a crash does not repeat it where we can know that.
+ * (a link row), so a retry after a crash does not repeat it where we can know that. Posts
+ * (AGENT_POSTS) carry the row's key, and when `attempt.unsure` says an earlier attempt may
+ * have posted without its link being written, they look for that post before posting again.
  */
-export async function perform(deps: OperationDeps, op: OutboxOp): Promise<Effect> {
+export async function perform(deps: OperationDeps, op: OutboxOp, attempt?: Attempt): Promise<Effect> {
   switch (op.kind) {
     case 'thread.open':
-      await openThread(deps, op.ticketId);
+      await openThread(deps, op.ticketId, attempt);
       // A new ticket is a change in everyone's waiting queue.
       return { lanes: await refreshHomes(deps.sql) };
     case 'contact.profile':
       return lookupContactName(deps, op.ticketId);
     case 'thread.post':
-      return postToThread(deps, op.messageId, op.thread, op.offerTemplates);
+      return postToThread(deps, op.messageId, op.thread, op.offerTemplates, attempt);
     case 'card.update': {
       const { card, platform } = await loadCard(deps.sql, op.ticketId, deps.locale, capsOf(deps));
       const thread = await currentThread(deps.sql, op.ticketId, platform);
@@ -52,7 +55,10 @@ export async function perform(deps: OperationDeps, op: OutboxOp): Promise<Effect
     case 'channel.announce': {
       const [c] = await deps.sql<{ agent_platform: AgentPlatform; agent_destination: string }[]>`
         SELECT agent_platform, agent_destination FROM connections WHERE id = ${op.connectionId}`;
-      if (c) await bridgeFor(deps, c.agent_platform).announce({ destination: c.agent_destination, text: op.text });
+      if (!c) return NOTHING;
+      const bridge = bridgeFor(deps, c.agent_platform);
+      const where = { destination: c.agent_destination };
+      if (!(await earlierPost(deps.sql, bridge, attempt, where))) await bridge.announce({ ...where, text: op.text, ...keyOf(attempt) });
       return NOTHING;
     }
     case 'templates.sync':
@@ -129,29 +135,42 @@ async function channelOf(db: Db, deps: OperationDeps, ticketId: string): Promise
   return row ? deps.channels.get(row.channel) : undefined;
 }
 
-async function openThread(deps: OperationDeps, ticketId: string): Promise<void> {
+async function openThread(deps: OperationDeps, ticketId: string, attempt?: Attempt): Promise<void> {
   const { card, destination, platform } = await loadCard(deps.sql, ticketId, deps.locale, capsOf(deps));
   if (await currentThread(deps.sql, ticketId, platform)) return;
-  const thread = await bridgeFor(deps, platform).openThread({ destination, card });
+  const bridge = bridgeFor(deps, platform);
+  // A card an unsure attempt already posted becomes the thread; otherwise post it, keyed.
+  const earlier = await earlierPost(deps.sql, bridge, attempt, { destination });
+  const thread = earlier?.opens ?? (await bridge.openThread({ destination, card, ...keyOf(attempt) }));
   await deps.sql`
     INSERT INTO thread_links (ticket_id, platform, container_id, thread_id)
     VALUES (${ticketId}, ${platform}, ${thread.containerId}, ${thread.threadId})
     ON CONFLICT DO NOTHING`;
 }
 
-async function postToThread(deps: OperationDeps, messageId: string, target?: ThreadRef, offerTemplates?: boolean): Promise<Effect> {
+async function postToThread(
+  deps: OperationDeps,
+  messageId: string,
+  target?: ThreadRef,
+  offerTemplates?: boolean,
+  attempt?: Attempt,
+): Promise<Effect> {
   const m = await loadMessageContext(deps.sql, messageId);
   if (m.agentLink) return NOTHING;
   const thread = target ?? m.thread;
   if (!thread) throw new Error(`ticket ${m.ticketId} has no ${m.agentPlatform} thread`);
+  const bridge = bridgeFor(deps, m.agentPlatform);
+  const earlier = await earlierPost(deps.sql, bridge, attempt, { thread });
+  if (earlier) return { lanes: [], link: { messageId, platform: m.agentPlatform, externalId: earlier.externalId, markSent: false } };
   const customer = m.direction === 'inbound';
-  const posted = await bridgeFor(deps, m.agentPlatform).post({
+  const posted = await bridge.post({
     thread,
     text: m.kind === 'template' ? t(deps.locale, 'template.posted', { text: m.body }) : m.body,
     style: customer ? 'customer' : 'notice',
     authorName: customer ? customerLabel(m) : undefined,
     ...(m.quote ? { quote: m.quote } : {}),
     ...(offerTemplates ? { offer: { kind: 'templates' as const, ticketId: m.ticketId } } : {}),
+    ...keyOf(attempt),
   });
   return { lanes: [], link: { messageId, platform: m.agentPlatform, externalId: posted.externalId, markSent: false } };
 }

@@ -250,6 +250,33 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
       };
     },
 
+    // A channel's own messages (top-level posts and thread parents, not replies), newest first,
+    // `limit` per page with a cursor; metadata only with include_all_metadata, as Slack does.
+    // `oldest`/`latest` are accepted but not applied: this fake's ts clock starts at 1700000000,
+    // not at the wall clock, so a bound computed from real time would hide every message.
+    'conversations.history': (p) => {
+      const channel = str(p.channel);
+      if (!channel) return fail('channel_not_found');
+      const top = [...messages.values()]
+        .filter((m) => m.channel === channel && !m.thread_ts)
+        .sort((a, b) => Number(b.ts) - Number(a.ts));
+      const limit = Math.min(Math.max(Number(p.limit) || 100, 1), 1000);
+      const from = Number(str(p.cursor)?.replace(/^next_/, '') ?? 0) || 0;
+      const page = top.slice(from, from + limit);
+      const withMetadata = p.include_all_metadata === true || p.include_all_metadata === 'true' || p.include_all_metadata === '1';
+      const more = from + limit < top.length;
+      return {
+        ok: true,
+        messages: page.map((m) => ({
+          type: 'message', ts: m.ts, text: m.text, user: botUserId, bot_id: botId,
+          ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+        })),
+        has_more: more,
+        pin_count: 0,
+        response_metadata: { next_cursor: more ? `next_${from + limit}` : '' },
+      };
+    },
+
     'views.open': (p) => {
       if (!str(p.trigger_id)) return fail('invalid_trigger_id');
       if (!present(p.view)) return fail('invalid_arguments');

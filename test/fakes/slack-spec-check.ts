@@ -28,6 +28,7 @@ const NEWER_PARAMS: Record<string, string[]> = {
   'chat.update': ['metadata', 'markdown_text'],
   'chat.postEphemeral': ['markdown_text'],
   'conversations.replies': ['include_all_metadata'], // with message metadata (2022)
+  'conversations.history': ['include_all_metadata'], // with message metadata (2022)
 };
 
 /**
