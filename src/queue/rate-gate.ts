@@ -3,8 +3,9 @@ import type { RateGate } from '../core/rate-gate.js';
 
 /**
  * KEYS: gate, hot, queue. ARGV: spacing ms.
- * Closed gate: the caller takes the next place in the queue and is told to come back when the
- * gate opens plus its place × spacing, so the waiters return one by one instead of as a herd.
+ * Closed gate: the caller takes the next place among those who found it closed this time, and
+ * is told to come back when it opens plus its place × spacing, so the waiters return one by one
+ * instead of as a herd. The places start again from 1 each time the gate opens.
  * Open but hot (closed within the last while): the caller takes the turn, holding the gate for
  * `spacing`, so callers keep arriving one at a time while the bucket is known to be busy.
  * Open and cool: go.
@@ -14,7 +15,7 @@ local ttl = redis.call('PTTL', KEYS[1])
 local spacing = tonumber(ARGV[1])
 if ttl > 0 then
   local place = redis.call('INCR', KEYS[3])
-  redis.call('PEXPIRE', KEYS[3], ttl + place * spacing)
+  if place == 1 then redis.call('PEXPIRE', KEYS[3], ttl) end
   return ttl + (place - 1) * spacing
 end
 if redis.call('EXISTS', KEYS[2]) == 1 then
