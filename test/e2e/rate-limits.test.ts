@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { waMessageOfType, waTextMessage } from '../fixtures/meta.js';
 import { CHANNEL, PHONE_ID, eventually, startConnectedHarness, type Harness } from '../support/harness.js';
 import { FILE_POLICY } from '../../src/relay/retry-policy.js';
@@ -16,6 +16,7 @@ const acceptedPosts = () => h.slack.callsTo('chat.postMessage').length - (h.slac
 describe('under Slack’s per-channel rate limit', () => {
   it('a busy morning in one channel: every ticket gets its thread and every message shows once, in order; 429s are waited out together', async () => {
     h.slack.limitPerChannel({ perSecond: 5, retryAfter: 1 });
+    onTestFinished(() => h.slack.limitPerChannel(null));
     const t0 = Math.floor(Date.now() / 1000);
     const names = Array.from({ length: 21 }, (_, i) => `Cliente ${String(i).padStart(2, '0')}`);
     const phone = (i: number) => `55119777700${String(i).padStart(2, '0')}`;
@@ -46,7 +47,6 @@ describe('under Slack’s per-channel rate limit', () => {
     const limited = h.slack.rateLimited.get(CHANNEL) ?? 0;
     expect(posts).toBe(21 + 21 + 10);
     expect(limited).toBeLessThan(posts / 2);
-    h.slack.limitPerChannel(null);
   }, 90_000);
 });
 
