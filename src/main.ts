@@ -6,6 +6,7 @@ import { connectDatabase, type Sql } from './db/connect.js';
 import { migrate } from './db/migrate.js';
 import { startLocalPostgres, startLocalRedis } from './local/index.js';
 import { createQueues, redisConnection } from './queue/queues.js';
+import { RedisRateGate } from './queue/rate-gate.js';
 import { startWorkers } from './queue/workers.js';
 import { buildApp } from './http/app.js';
 import { Inbox } from './relay/inbox.js';
@@ -107,8 +108,10 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     parsers.whatsapp_business_account = parseWhatsApp;
     parsers.page = parseMessenger;
     parsers.instagram = parseInstagram;
+    // Rate limits are waited out by all workers together, per the platform's buckets.
+    const gate = new RedisRateGate(redis, { prefix: config.PONTE_QUEUE_PREFIX });
     const slack = config.SLACK_BOT_TOKEN
-      ? new SlackBridge({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, logger: slackSdkLogger(log, 'slack-web-api'), locale: config.PONTE_LOCALE })
+      ? new SlackBridge({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, logger: slackSdkLogger(log, 'slack-web-api'), locale: config.PONTE_LOCALE, gate })
       : undefined;
     if (slack) bridges.set('slack', slack);
     logPlatforms(log, config);

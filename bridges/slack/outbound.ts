@@ -6,7 +6,10 @@ import type { Locale } from '../../src/i18n/catalog.js';
 import { homeView } from './home-blocks.js';
 import { ticketCardBlocks } from './blocks.js';
 import { slackReactionName } from './emoji.js';
+import type { RateGate } from '../../src/core/rate-gate.js';
+import { DeliveryError } from '../../src/core/errors.js';
 import { classifySlackError } from './errors.js';
+import { UPLOAD_BUCKET, methodBucket, postBucket } from './rate-buckets.js';
 import { downloadFile, uploadToThread } from './files.js';
 import { findPost } from './find-post.js';
 import { isFileExternalId, messageId, parseMessageId, postKeyMetadata } from './ids.js';
@@ -20,6 +23,8 @@ export interface SlackBridgeOptions {
   logger?: SlackLogger;
   /** Language of the bridge's own controls (the "Send a template" button). */
   locale?: Locale;
+  /** Shared across workers: a bucket Slack answered 429 for is not called again before its Retry-After. */
+  gate?: RateGate;
 }
 
 /**
@@ -45,7 +50,7 @@ export class SlackBridge implements AgentBridge {
 
   async openThread(req: { destination: string; card: TicketCard; key?: PostKey }): Promise<ThreadRef> {
     const { text, blocks } = ticketCardBlocks(req.card);
-    const res = await this.call(() =>
+    const res = await this.call(postBucket(req.destination), () =>
       this.client.chat.postMessage({ channel: req.destination, text, blocks: blocks as never, unfurl_links: false, ...keyed(req.key) }),
     );
     if (!res.ts || !res.channel) throw classifySlackError(new Error('chat.postMessage answered without ts'));
@@ -55,7 +60,7 @@ export class SlackBridge implements AgentBridge {
   async post(req: ThreadPost): Promise<{ externalId: string }> {
     // The picker's words only when the post offers it (every customer message passes here).
     const msg = threadPostMessage(req, req.offer ? templatePickerTexts(this.opts.locale ?? 'en').offerButton : '');
-    const res = await this.call(() =>
+    const res = await this.call(postBucket(req.thread.containerId), () =>
       this.client.chat.postMessage({
         channel: req.thread.containerId,
         thread_ts: req.thread.threadId,
@@ -72,7 +77,7 @@ export class SlackBridge implements AgentBridge {
 
   async updateCard(req: { thread: ThreadRef; card: TicketCard }): Promise<void> {
     const { text, blocks } = ticketCardBlocks(req.card);
-    await this.call(() => this.client.chat.update({ channel: req.thread.containerId, ts: req.thread.threadId, text, blocks: blocks as never }));
+    await this.call(methodBucket('chat.update'), () => this.client.chat.update({ channel: req.thread.containerId, ts: req.thread.threadId, text, blocks: blocks as never }));
   }
 
   /**
@@ -87,8 +92,8 @@ export class SlackBridge implements AgentBridge {
     if (!name) return;
     const { channel, ts } = parseMessageId(req.externalId);
     try {
-      if (req.remove) await this.call(() => this.client.reactions.remove({ channel, timestamp: ts, name }));
-      else await this.call(() => this.client.reactions.add({ channel, timestamp: ts, name }));
+      if (req.remove) await this.call(methodBucket('reactions.remove'), () => this.client.reactions.remove({ channel, timestamp: ts, name }));
+      else await this.call(methodBucket('reactions.add'), () => this.client.reactions.add({ channel, timestamp: ts, name }));
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === (req.remove ? 'no_reaction' : 'already_reacted')) return;
@@ -99,34 +104,34 @@ export class SlackBridge implements AgentBridge {
   }
 
   async openView(triggerId: string, view: unknown): Promise<void> {
-    await this.call(() => this.client.views.open({ trigger_id: triggerId, view: view as never }));
+    await this.call(undefined, () => this.client.views.open({ trigger_id: triggerId, view: view as never }));
   }
 
   async publishHome(req: { userId: string; home: HomeView }): Promise<void> {
-    await this.call(() => this.client.views.publish({ user_id: req.userId, view: homeView(req.home) as never }));
+    await this.call(methodBucket('views.publish'), () => this.client.views.publish({ user_id: req.userId, view: homeView(req.home) as never }));
   }
 
   async notify(req: { thread: ThreadRef; userId: string; text: string }): Promise<void> {
-    await this.call(() =>
+    await this.call(methodBucket('chat.postEphemeral'), () =>
       this.client.chat.postEphemeral({ channel: req.thread.containerId, thread_ts: req.thread.threadId, user: req.userId, text: req.text }),
     );
   }
 
   /** A link to the thread as Slack renders it: `<permalink|label>` (chat.getPermalink). */
   async threadLink(thread: ThreadRef, label: string): Promise<string> {
-    const res = await this.call(() => this.client.chat.getPermalink({ channel: thread.containerId, message_ts: thread.threadId }));
+    const res = await this.call(undefined, () => this.client.chat.getPermalink({ channel: thread.containerId, message_ts: thread.threadId }));
     return res.permalink ? `<${res.permalink}|${label}>` : label;
   }
 
   async lookupUser(userId: string): Promise<AgentProfile> {
-    const res = await this.call(() => this.client.users.info({ user: userId }));
+    const res = await this.call(undefined, () => this.client.users.info({ user: userId }));
     const u = res.user;
     const displayName = u?.profile?.display_name || u?.profile?.real_name || u?.real_name || u?.name || userId;
     return { displayName, platformAdmin: Boolean(u?.is_admin || u?.is_owner) };
   }
 
   async postFile(req: { thread: ThreadRef; file: FileBytes; comment?: string; authorName?: string }): Promise<{ externalId: string }> {
-    return uploadToThread(this.client, req);
+    return this.call(UPLOAD_BUCKET, () => uploadToThread(this.client, req));
   }
 
   async fetchFile(req: { file: AgentFileRef; maxBytes: number }): Promise<FileBytes> {
@@ -136,7 +141,9 @@ export class SlackBridge implements AgentBridge {
 
   /** A line in a channel, outside any ticket thread (a story mention, an alert to admins). */
   async announce(req: { destination: string; text: string; key?: PostKey }): Promise<{ externalId: string }> {
-    const res = await this.call(() => this.client.chat.postMessage({ channel: req.destination, text: req.text, unfurl_links: false, ...keyed(req.key) }));
+    const res = await this.call(postBucket(req.destination), () =>
+      this.client.chat.postMessage({ channel: req.destination, text: req.text, unfurl_links: false, ...keyed(req.key) }),
+    );
     if (!res.ts || !res.channel) throw classifySlackError(new Error('chat.postMessage answered without ts'));
     return { externalId: messageId(res.channel, res.ts) };
   }
@@ -146,11 +153,21 @@ export class SlackBridge implements AgentBridge {
     return findPost(this.client, req);
   }
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * One Web API call through its rate-limit bucket's gate. A closed bucket answers rate_limited
+   * at once, without calling Slack; a 429 closes the bucket for its Retry-After for every
+   * worker. Calls made for a person waiting on the answer (a modal, a command) pass no bucket.
+   */
+  private async call<T>(bucket: string | undefined, fn: () => Promise<T>): Promise<T> {
+    const gate = bucket ? this.opts.gate : undefined;
+    const waitMs = gate ? await gate.wait(bucket!) : 0;
+    if (waitMs > 0) throw new DeliveryError('rate_limited', `Slack rate limit (waiting ${Math.ceil(waitMs / 1000)} s)`, { retryAfterSeconds: waitMs / 1000 });
     try {
       return await fn();
     } catch (err) {
-      throw classifySlackError(err);
+      const e = classifySlackError(err);
+      if (gate && e.errorClass === 'rate_limited') await gate.close(bucket!, (e.retryAfterSeconds ?? 1) * 1000);
+      throw e;
     }
   }
 }

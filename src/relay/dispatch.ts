@@ -6,13 +6,12 @@ import type { Metrics } from '../metrics.js';
 import { t } from '../i18n/catalog.js';
 import { explainFailure, perform, type Effect, type OperationDeps } from './operations.js';
 import { CUSTOMER_SENDS, type OutboxKind, type OutboxOp } from './outbox.js';
-import { backoffMs } from './backoff.js';
 import { AGENT_POSTS } from './reconcile.js';
+import { fileNoticeInPlace } from './failure-notice.js';
+import { rateLimitDelayMs, retryDelayMs, retryPolicyFor, retryWakeId } from './retry-policy.js';
 
 /** Namespace of the advisory locks that give one worker a lane at a time (any fixed number). */
 const DISPATCH_LOCK = 727_003;
-/** Transient trouble is retried (for about an hour) before the agent is told it failed. */
-export const MAX_DISPATCH_ATTEMPTS = 25;
 
 interface OutboxRow {
   id: string;
@@ -69,7 +68,7 @@ async function drainLocked(deps: DispatchDeps, lane: string): Promise<void> {
 async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<OutboxRow | undefined> {
   const op = { kind: row.kind, ...row.payload } as OutboxOp;
   if (row.next_attempt_at.getTime() > Date.now()) {
-    await deps.kicker.dispatchAt(lane, row.next_attempt_at, `retry-${lane}-${row.id}-${row.attempts}`);
+    await deps.kicker.dispatchAt(lane, row.next_attempt_at, retryWakeId(lane, row.id, row.attempts, row.next_attempt_at));
     return undefined;
   }
   if (row.state === 'sending' && CUSTOMER_SENDS.has(op.kind)) {
@@ -94,21 +93,36 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
       await wake(deps, await explainFailure(deps, op, 'delivery.uncertain', e.message));
       return next;
     }
-    if (e.retryable && attempts < MAX_DISPATCH_ATTEMPTS) {
-      const at = new Date(Date.now() + backoffMs(attempts, e.retryAfterSeconds));
-      await deps.sql`UPDATE outbox SET state = 'pending', attempts = ${attempts}, next_attempt_at = ${at}, last_error = ${e.message} WHERE id = ${row.id}`;
-      deps.metrics.dispatched.inc({ kind: row.kind, result: 'retry' });
-      deps.log.warn({ outboxId: row.id, lane, kind: row.kind, errorClass: e.errorClass, attempts }, 'delivery deferred');
-      await deps.kicker.dispatchAt(lane, at, `retry-${lane}-${row.id}-${attempts}`);
-      return undefined;
-    }
+    // A rate limit delays, never loses (guarantee 4): not an attempt, never a failure.
+    if (e.errorClass === 'rate_limited') return defer(deps, row, e, row.attempts, rateLimitDelayMs(e.retryAfterSeconds));
+    const policy = retryPolicyFor(row.kind);
+    if (e.retryable && attempts < policy.maxAttempts) return defer(deps, row, e, attempts, retryDelayMs(policy, attempts, e.retryAfterSeconds));
     const reason = e.retryable ? t(deps.locale, 'delivery.gave_up', { attempts, reason: e.message }) : e.message;
-    const next = await settle(deps, row, 'failed', reason, attempts);
     deps.log.error({ outboxId: row.id, lane, kind: row.kind, errorClass: e.errorClass }, 'delivery failed');
+    if (op.kind === 'media.mirror') {
+      // The file's notice takes the file's place in the lane, before the customer's later messages.
+      deps.metrics.dispatched.inc({ kind: row.kind, result: 'failed' });
+      const why = e.retryable ? t(deps.locale, 'delivery.gave_up_file', { attempts, reason: e.message }) : e.message;
+      return fileNoticeInPlace(deps.sql, { rowId: row.id, messageId: op.messageId, reason: why, locale: deps.locale });
+    }
+    const next = await settle(deps, row, 'failed', reason, attempts);
     // The class picks the explanation's way out (and an auth failure marks the connection).
     await wake(deps, await explainFailure(deps, op, 'delivery.failed', reason, e.errorClass));
     return next;
   }
+}
+
+/** Puts a row back to wait `ms` (the lane waits with it, keeping order), and arms its wake-up. */
+async function defer(deps: DispatchDeps, row: OutboxRow, e: DeliveryError, attempts: number, ms: number): Promise<undefined> {
+  const at = new Date(Date.now() + ms);
+  await deps.sql`UPDATE outbox SET state = 'pending', attempts = ${attempts}, next_attempt_at = ${at}, last_error = ${e.message} WHERE id = ${row.id}`;
+  const limited = e.errorClass === 'rate_limited';
+  deps.metrics.dispatched.inc({ kind: row.kind, result: limited ? 'rate_limited' : 'retry' });
+  const fields = { outboxId: row.id, lane: row.lane, kind: row.kind, errorClass: e.errorClass, attempts, waitMs: ms };
+  if (limited) deps.log.debug(fields, 'delivery waits for a rate limit');
+  else deps.log.warn(fields, 'delivery deferred');
+  await deps.kicker.dispatchAt(row.lane, at, retryWakeId(row.lane, row.id, attempts, at));
+  return undefined;
 }
 
 /**

@@ -1,8 +1,9 @@
-import type { Db } from '../db/connect.js';
+import type { Db, Sql } from '../db/connect.js';
 import type { DeliveryErrorClass } from '../core/errors.js';
-import { insertMessage } from '../messages/repository.js';
+import { getMessage, insertMessage } from '../messages/repository.js';
+import { maskPhone } from '../contacts/mask.js';
 import { t, type Locale, type MessageKey } from '../i18n/catalog.js';
-import { agentLane, enqueue } from './outbox.js';
+import { agentLane, announceLane, enqueue } from './outbox.js';
 import { connectionOfTicket, connectionTroubled } from './connection-health.js';
 
 /** The notice for a send that failed, by why: each names the way out. */
@@ -36,4 +37,61 @@ export async function explainSendFailure(
   const lanes = [agentLane(o.ticketId)];
   if (o.errorClass === 'auth') lanes.push(...(await connectionTroubled(db, await connectionOfTicket(db, o.ticketId), o.reason, o.locale)));
   return lanes;
+}
+
+/**
+ * A post into a ticket's thread failed for good (refused, or transient trouble that outlasted
+ * its retries). A customer's message must never vanish silently (guarantee 4): the thread gets
+ * a notice in its place (if the thread itself still takes posts), and the connection shows the
+ * reason in `/ponte status` until `/ponte retry` shows the message. A notice that fails is not
+ * explained by another notice.
+ */
+export async function explainNotShown(db: Db, o: { messageId: string; reason: string; locale: Locale }): Promise<string[]> {
+  const message = await getMessage(db, o.messageId);
+  if (message.direction === 'system') return [];
+  await markConnection(db, message.ticket_id, t(o.locale, 'health.not_shown', { reason: o.reason }));
+  const noticeId = await insertMessage(db, { ticketId: message.ticket_id, direction: 'system', body: t(o.locale, 'thread.not_shown', { reason: o.reason }) });
+  await enqueue(db, agentLane(message.ticket_id), { kind: 'thread.post', messageId: noticeId });
+  return [agentLane(message.ticket_id)];
+}
+
+/**
+ * A new ticket's thread could not be created: there is no thread to explain it in, so the
+ * connection's channel is told (who wrote, why, the way out) and `/ponte status` shows it.
+ */
+export async function explainNoThread(db: Db, o: { ticketId: string; reason: string; locale: Locale }): Promise<string[]> {
+  const connectionId = await markConnection(db, o.ticketId, t(o.locale, 'health.no_thread', { reason: o.reason }));
+  const [c] = await db<{ name: string | null; phone: string | null; external_id: string }[]>`
+    SELECT ct.name, ct.phone, ct.external_id FROM tickets t JOIN contacts ct ON ct.id = t.contact_id WHERE t.id = ${o.ticketId}`;
+  const customer = c ? (c.name ?? maskPhone(c.phone) ?? c.external_id) : '?';
+  await enqueue(db, announceLane(connectionId), { kind: 'channel.announce', connectionId, text: t(o.locale, 'thread.not_opened', { customer, reason: o.reason }) });
+  return [announceLane(connectionId)];
+}
+
+async function markConnection(db: Db, ticketId: string, healthReason: string): Promise<string> {
+  const connectionId = await connectionOfTicket(db, ticketId);
+  await db`UPDATE connections SET healthy = false, health_reason = ${healthReason}, updated_at = now() WHERE id = ${connectionId}`;
+  return connectionId;
+}
+
+/**
+ * A customer's file that could not come after its tries becomes the file's notice in the very
+ * outbox row that was fetching it: the row keeps its place in the lane, so the notice shows
+ * where the file would have been, before the customer's later messages (guarantee 3 and 8).
+ * Returns the row, now a pending thread.post, for the lane to perform next.
+ */
+export async function fileNoticeInPlace(
+  db: Sql,
+  o: { rowId: string; messageId: string; reason: string; locale: Locale },
+): Promise<{ id: string; lane: string; kind: 'thread.post'; payload: Record<string, unknown>; state: 'pending'; attempts: number; next_attempt_at: Date }> {
+  return db.begin(async (tx) => {
+    const message = await getMessage(tx, o.messageId);
+    const noticeId = await insertMessage(tx, { ticketId: message.ticket_id, direction: 'system', body: t(o.locale, 'media.not_mirrored', { reason: o.reason }) });
+    const [row] = await tx<{ id: string; lane: string; kind: 'thread.post'; payload: Record<string, unknown>; state: 'pending'; attempts: number; next_attempt_at: Date }[]>`
+      UPDATE outbox SET kind = 'thread.post', payload = ${tx.json({ messageId: noticeId })}, state = 'pending', attempts = 0,
+        next_attempt_at = now(), last_error = ${o.reason}
+      WHERE id = ${o.rowId}
+      RETURNING id, lane, kind, payload, state, attempts, next_attempt_at`;
+    return row!;
+  });
 }

@@ -12,7 +12,7 @@ import { markCustomerRead, reactToCustomer, sendToCustomer, setBlocked } from '.
 import { mirrorMedia } from './media-mirror.js';
 import { lookupContactName } from './contact-profile.js';
 import { syncTemplates } from './template-sync.js';
-import { explainSendFailure } from './failure-notice.js';
+import { explainNoThread, explainNotShown, explainSendFailure } from './failure-notice.js';
 import { NOTHING, bridgeFor, currentThread, type Effect, type OperationDeps } from './operation-deps.js';
 import { earlierPost, keyOf, type Attempt } from './reconcile.js';
 
@@ -102,14 +102,9 @@ export async function explainFailure(
     await enqueue(deps.sql, agentLane(op.ticketId), { kind: 'thread.post', messageId: noticeId });
     return [agentLane(op.ticketId)];
   }
-  if (op.kind === 'thread.open') {
-    // No thread means nowhere to explain it: the connection shows it in /ponte status instead,
-    // with the way out (fix the cause, then /ponte retry).
-    await deps.sql`
-      UPDATE connections SET healthy = false, health_reason = ${t(deps.locale, 'health.no_thread', { reason })}, updated_at = now()
-      WHERE id = (SELECT connection_id FROM tickets WHERE id = ${op.ticketId})`;
-    return [];
-  }
+  // No thread means nowhere to explain it: the connection's channel is told, and /ponte status shows it.
+  if (op.kind === 'thread.open') return explainNoThread(deps.sql, { ticketId: op.ticketId, reason, locale: deps.locale });
+  if (op.kind === 'thread.post') return explainNotShown(deps.sql, { messageId: op.messageId, reason, locale: deps.locale });
   if (op.kind === 'media.mirror') {
     const message = await getMessage(deps.sql, op.messageId);
     const noticeId = await insertMessage(deps.sql, { ticketId: message.ticket_id, direction: 'system', body: t(deps.locale, 'media.not_mirrored', { reason }) });

@@ -160,11 +160,16 @@ describe('when a ticket’s thread cannot be created', () => {
     });
     expect(status).toMatch(/a ticket’s thread could not be created \(Slack refused: not_in_channel\)\. Invite @Ponte to the channel.*\/ponte retry/);
     expect(await h.slashCommand('retry', 'UAGENT01')).toMatch(/only Ponte admins/);
+    // The channel is told too, with who wrote: there is no thread to say it in.
+    const told = await eventually('the line in the channel', () =>
+      [...h.slack.messages.values()].find((m) => m.channel === CHANNEL && !m.thread_ts && String(m.text).includes('could not get its thread')),
+    );
+    expect(told.text).toMatch(/from Zeca could not get its thread here \(Slack refused: not_in_channel\).*\/ponte retry/);
 
     const reply = await h.slashCommand('retry');
     expect(reply).toMatch(/^Re-queued 1 failed deliveries in 1 ticket/);
     const card = await eventually('the card, this time', () =>
-      [...h.slack.messages.values()].find((m) => !m.thread_ts && String(m.text).includes('Zeca')),
+      [...h.slack.messages.values()].find((m) => !m.thread_ts && String(m.text).includes('Zeca') && m !== told),
     );
     await eventually('both messages, in order', () => h.thread(card.ts).join('|') === 'primeira mensagem|segunda mensagem', 10_000);
     expect(await h.slashCommand('status')).not.toContain('unhealthy');
