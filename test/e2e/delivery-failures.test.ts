@@ -151,6 +151,11 @@ describe('agent commands in the thread', () => {
 
 describe('when a ticket’s thread cannot be created', () => {
   it('shows it in /ponte status with the way out, and /ponte retry delivers everything in order', async () => {
+    // The injected refusal must meet this ticket's card, not a post the tests above left in flight.
+    await eventually('earlier tests’ posts to settle', async () => {
+      const [row] = await h.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM outbox WHERE state IN ('pending', 'sending')`;
+      return row?.n === 0;
+    });
     h.slack.failNext('chat.postMessage', { error: 'not_in_channel' });
     await h.postMetaText('5511955550030', 'Zeca', 'primeira mensagem');
     await h.postMetaText('5511955550030', 'Zeca', 'segunda mensagem');
