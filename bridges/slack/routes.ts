@@ -3,6 +3,7 @@ import type { Metrics } from '../../src/metrics.js';
 import { handleSlackDelivery, type SlackDelivery, type SlackHandlerDeps } from './handler.js';
 import { isValidSlackSignature } from './verify.js';
 import { parseJson } from '../../src/http/parse-json.js';
+import { cleanJson, cleanText } from '../../src/http/clean-text.js';
 
 export interface SlackRoutesDeps extends SlackHandlerDeps {
   signingSecret: string;
@@ -15,7 +16,8 @@ export interface SlackRoutesDeps extends SlackHandlerDeps {
  * on one URL as Bolt does.
  *  1. raw bytes (this plugin's own parser) — 413 past the limit;
  *  2. signature and 5-minute window over those bytes — 401 and nothing stored when wrong;
- *  3. sort out which kind of delivery it is; a signed body we cannot read → recorded, 200;
+ *  3. sort out which kind of delivery it is, its text cleaned; a signed body we cannot read →
+ *     recorded, 200;
  *  4. hand it to the shared handler and answer with its ack.
  */
 export function slackRoutes(deps: SlackRoutesDeps): FastifyPluginAsync {
@@ -45,14 +47,15 @@ export function slackRoutes(deps: SlackRoutesDeps): FastifyPluginAsync {
   };
 }
 
+/** The delivery, its text cleaned (NUL removed, lone surrogates → U+FFFD) before anything reads it. */
 function readDelivery(text: string, contentType: string): SlackDelivery | undefined {
   if (contentType.includes('application/json')) {
-    const body = parseJson(text);
+    const body = cleanJson(parseJson(text));
     return body === undefined ? undefined : { type: 'events', body, raw: text };
   }
-  const form = Object.fromEntries(new URLSearchParams(text));
+  const form = Object.fromEntries([...new URLSearchParams(text)].map(([k, v]) => [cleanText(k), cleanText(v)]));
   if (typeof form.payload === 'string') {
-    const body = parseJson(form.payload);
+    const body = cleanJson(parseJson(form.payload));
     return body === undefined ? undefined : { type: 'interaction', body, raw: text };
   }
   if (typeof form.command === 'string') return { type: 'command', body: form, raw: text };

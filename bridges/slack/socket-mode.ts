@@ -2,6 +2,7 @@ import { SocketModeClient } from '@slack/socket-mode';
 import type { Logger } from '../../src/logger.js';
 import { handleSlackDelivery, type SlackDelivery, type SlackHandlerDeps } from './handler.js';
 import { slackSdkLogger } from './sdk-logger.js';
+import { cleanJson } from '../../src/http/clean-text.js';
 
 /** The SDK retries a refused connection forever; boot must fail instead, and say why. */
 const START_TIMEOUT_MS = 30_000;
@@ -39,8 +40,10 @@ export async function startSocketMode(
   };
 }
 
-function toDelivery(type: string, body: unknown): SlackDelivery | undefined {
-  const raw = JSON.stringify(body ?? null);
+/** Socket Mode's payload as a delivery, its text cleaned like the HTTP path's. */
+function toDelivery(type: string, payload: unknown): SlackDelivery | undefined {
+  const raw = JSON.stringify(payload ?? null);
+  const body = cleanJson(payload);
   if (type === 'events_api') return { type: 'events', body, raw };
   if (type === 'slash_commands') return { type: 'command', body: body as Record<string, string>, raw };
   if (type === 'interactive') return { type: 'interaction', body, raw };

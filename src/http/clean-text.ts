@@ -5,6 +5,7 @@
  * replaced with U+FFFD. Well-formed text, including real emoji pairs, is left as it is.
  */
 
+// eslint-disable-next-line no-control-regex -- finding NUL is the point
 const NUL = /\u0000/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
