@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Metrics } from '../../src/metrics.js';
-import { handleSlackDelivery, type SlackDelivery, type SlackHandlerDeps } from './handler.js';
+import { SlackNotReady, handleSlackRequest, type SlackDelivery, type SlackHandlerDeps } from './handler.js';
 import { isValidSlackSignature } from './verify.js';
 import { parseJson } from '../../src/http/parse-json.js';
 import { cleanJson, cleanText } from '../../src/http/clean-text.js';
@@ -18,7 +18,8 @@ export interface SlackRoutesDeps extends SlackHandlerDeps {
  *  2. signature and 5-minute window over those bytes — 401 and nothing stored when wrong;
  *  3. sort out which kind of delivery it is, its text cleaned; a signed body we cannot read →
  *     recorded, 200;
- *  4. hand it to the shared handler and answer with its ack.
+ *  4. hand it to the shared handler, which refuses another team's or app's requests, and
+ *     answer with its ack (503 while this deployment's team is not known yet).
  */
 export function slackRoutes(deps: SlackRoutesDeps): FastifyPluginAsync {
   return async (app) => {
@@ -39,8 +40,18 @@ export function slackRoutes(deps: SlackRoutesDeps): FastifyPluginAsync {
         await deps.inbox.reject('slack', 'unreadable body', text);
         return reply.code(200).send();
       }
-      const ack = await handleSlackDelivery(deps, delivery);
-      deps.metrics.webhookRequests.inc({ source: 'slack', outcome: 'accepted' });
+      let handled: Awaited<ReturnType<typeof handleSlackRequest>>;
+      try {
+        handled = await handleSlackRequest(deps, delivery);
+      } catch (err) {
+        if (!(err instanceof SlackNotReady)) throw err;
+        // Fail closed while auth.test has not answered: nothing acted on, Slack retries events.
+        deps.metrics.webhookRequests.inc({ source: 'slack', outcome: 'not_ready' });
+        req.log.warn({ reqId: req.id }, err.message);
+        return reply.code(503).header('retry-after', '5').send({ error: 'not ready' });
+      }
+      const { ack, outcome } = handled;
+      if (outcome === 'accepted') deps.metrics.webhookRequests.inc({ source: 'slack', outcome });
       deps.metrics.ackSeconds.observe({ source: 'slack' }, Number(process.hrtime.bigint() - started) / 1e9);
       return ack ? reply.code(200).send(ack) : reply.code(200).send();
     });

@@ -1,6 +1,6 @@
 import { SocketModeClient } from '@slack/socket-mode';
 import type { Logger } from '../../src/logger.js';
-import { handleSlackDelivery, type SlackDelivery, type SlackHandlerDeps } from './handler.js';
+import { SlackNotReady, handleSlackDelivery, type SlackDelivery, type SlackHandlerDeps } from './handler.js';
 import { slackSdkLogger } from './sdk-logger.js';
 import { cleanJson } from '../../src/http/clean-text.js';
 
@@ -28,7 +28,8 @@ export async function startSocketMode(
       await ack(answer);
     } catch (err) {
       // No ack: Slack redelivers, and the event_id dedupe makes that harmless.
-      opts.log.error({ err, type }, 'socket mode delivery failed');
+      if (err instanceof SlackNotReady) opts.log.warn({ type }, err.message);
+      else opts.log.error({ err, type }, 'socket mode delivery failed');
     }
   });
   await startWithin(client, opts.startTimeoutMs ?? START_TIMEOUT_MS);
