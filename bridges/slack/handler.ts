@@ -24,6 +24,7 @@ import { slashCommand, urlVerification } from './schema.js';
 import type { Metrics } from '../../src/metrics.js';
 import type { SlackIdentity } from './identity.js';
 import { foreignReason, originOf } from './origin.js';
+import { stampOrigin } from './view-origin.js';
 
 /** How long a request waits for auth.test at boot before it is refused (Slack wants an ack in 3 s). */
 const READY_WAIT_MS = 2_000;
@@ -143,7 +144,7 @@ async function act(deps: SlackHandlerDeps, d: SlackDelivery): Promise<SlackAck> 
       if (picker) {
         if (deps.openView) {
           const templates = (await deps.templatesForTicket?.(picker.ticketId)) ?? [];
-          await deps.openView(picker.triggerId, templateModal(picker.ticketId, templates, templatePickerTexts(deps.locale)));
+          await deps.openView(picker.triggerId, stampOrigin(templateModal(picker.ticketId, templates, templatePickerTexts(deps.locale)), picker.from));
         }
         await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.block_actions', reason: 'opened_template_modal' }]);
         return undefined;
@@ -164,14 +165,14 @@ async function act(deps: SlackHandlerDeps, d: SlackDelivery): Promise<SlackAck> 
       const transfer = transferButton(d.body);
       if (transfer && deps.openView) {
         const departments = (await deps.listDepartments?.()) ?? [];
-        await deps.openView(transfer.triggerId, transferModal(transfer.ticketId, departments, deps.locale));
+        await deps.openView(transfer.triggerId, stampOrigin(transferModal(transfer.ticketId, departments, deps.locale), transfer.from));
         await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.block_actions', reason: 'opened_transfer_modal' }]);
         return undefined;
       }
       const editContact = editContactChoice(d.body);
       if (editContact && deps.openView) {
         const contact = await deps.contactForTicket?.(editContact.ticketId);
-        if (contact) await deps.openView(editContact.triggerId, contactModal(editContact.ticketId, contact, deps.locale));
+        if (contact) await deps.openView(editContact.triggerId, stampOrigin(contactModal(editContact.ticketId, contact, deps.locale), editContact.from));
         await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.block_actions', reason: 'opened_contact_modal' }]);
         return undefined;
       }
@@ -191,7 +192,7 @@ async function act(deps: SlackHandlerDeps, d: SlackDelivery): Promise<SlackAck> 
         const ticketId = await deps.ticketForThread?.(shortcut.channelId, shortcut.threadTs);
         // The trigger lives 3 s: these two reads are single-row lookups.
         const view = ticketId
-          ? actionsModal(ticketId, deps.locale, await deps.farewellFor?.(shortcut.userId))
+          ? stampOrigin(actionsModal(ticketId, deps.locale, await deps.farewellFor?.(shortcut.userId)), { kind: 'thread', containerId: shortcut.channelId, threadId: shortcut.threadTs })
           : { type: 'modal', title: { type: 'plain_text', text: 'Ponte' }, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: t(deps.locale, 'modal.not_a_ticket') } }] };
         await deps.openView(shortcut.triggerId, view);
         await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.message_action', reason: ticketId ? 'opened_actions_modal' : 'not_a_ticket_thread' }]);

@@ -129,9 +129,12 @@ describe('Slack request edges', () => {
   it('answers a signed interaction or unreadable form with 200 and records it', async () => {
     expect((await h.postSlack(interactionBody({ type: 'block_actions', actions: [] }), 'application/x-www-form-urlencoded')).statusCode).toBe(200);
     expect((await h.postSlack('payload=%7Bnot-json', 'application/x-www-form-urlencoded')).statusCode).toBe(200);
-    expect((await h.postSlack('{"type":"event_callback"}', 'application/json')).statusCode).toBe(200);
+    expect((await h.postSlack('{"type":"event_callback","team_id":"T0001"}', 'application/json')).statusCode).toBe(200);
     const rejected = await h.db.sql<{ reason: string }[]>`SELECT reason FROM inbound_events WHERE source = 'slack' AND state = 'rejected'`;
     expect(rejected.map((r) => r.reason)).toEqual(expect.arrayContaining(['unreadable body', expect.stringMatching(/invalid event_callback/)]));
+    // A body that names no team is nobody's: refused as foreign, not acted on.
+    const [teamless] = await h.db.sql<{ reason: string }[]>`SELECT reason FROM inbound_events WHERE source = 'slack' AND reason = 'foreign_team:none'`;
+    expect(teamless).toBeDefined();
   });
 
   it('answers slash commands ephemerally: only the person who typed sees the answer', async () => {

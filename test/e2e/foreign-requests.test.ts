@@ -67,3 +67,51 @@ describe('requests from another Slack workspace or app', () => {
     expect(h.textsSentTo('5511977770002')).toEqual([]);
   });
 });
+
+describe('where a button was pressed', () => {
+  const pressAt = (payload: unknown) => h.postSlack(interactionBody(payload), form);
+  const homePress = (ticketId: string, userId: string) => {
+    const { channel: _c, message: _m, ...rest } = blockActionsPayload({ actionId: 'ticket.accept', value: ticketId, userId, channelId: 'unused', messageTs: '1.1' });
+    return { ...rest, container: { type: 'view', view_id: 'VHOME0001' }, view: { id: 'VHOME0001', type: 'home', callback_id: '' } };
+  };
+  const ephemeralTo = (userId: string, pattern: RegExp) =>
+    eventually(`a private line for ${userId}`, () => h.slack.callsTo('chat.postEphemeral').find((c) => c.params.user === userId && pattern.test(String(c.params.text))));
+
+  it('refuses in words an Accept pressed on a message in another channel, and the ticket is unchanged', async () => {
+    const cardTs = await h.customerWrites('5511977770003', 'Ivo', 'bom dia');
+    const { id } = await ticketOf('5511977770003');
+    const elsewhere = blockActionsPayload({ actionId: 'ticket.accept', value: id, userId: 'UAGENT01', channelId: 'C0ELSEWHERE', messageTs: '1700009999.000100' });
+    expect((await pressAt(elsewhere)).statusCode).toBe(200);
+    await ephemeralTo('UAGENT01', /not on this ticket’s card or in its thread/);
+    await h.ponte.sweep();
+    expect(await ticketOf('5511977770003')).toMatchObject({ status: 'pending', assignee_id: null });
+    expect(h.textsSentTo('5511977770003')).toEqual([]);
+    // The same press from the ticket's own card works.
+    expect((await pressAt(blockActionsPayload({ actionId: 'ticket.accept', value: id, userId: 'UAGENT01', channelId: CHANNEL, messageTs: cardTs }))).statusCode).toBe(200);
+    await eventually('accepted from its card', async () => (await ticketOf('5511977770003')).status === 'open');
+  });
+
+  it('acts from the App Home for an agent of the ticket’s department, and refuses one of another department in words', async () => {
+    await h.slashCommand('department add Vendas <#C0VENDAS01|vendas>');
+    await h.slashCommand('agent add <@UAGENT01|maria>');
+    await h.slashCommand('agent add <@UAGENT02|joao> Vendas');
+    await h.customerWrites('5511977770004', 'Juca', 'oi');
+    const { id } = await ticketOf('5511977770004');
+    expect((await pressAt(homePress(id, 'UAGENT02'))).statusCode).toBe(200);
+    await ephemeralTo('UAGENT02', /only agents of \*General\*/);
+    await h.ponte.sweep();
+    expect(await ticketOf('5511977770004')).toMatchObject({ status: 'pending', assignee_id: null });
+    expect((await pressAt(homePress(id, 'UAGENT01'))).statusCode).toBe(200);
+    await eventually('accepted from home', async () => (await ticketOf('5511977770004')).status === 'open');
+  });
+
+  it('checks a form against where it was opened: the transfer form carries its origin', async () => {
+    const cardTs = await h.customerWrites('5511977770005', 'Lara', 'oi');
+    const { id } = await ticketOf('5511977770005');
+    const opened = h.slack.callsTo('views.open').length;
+    await pressAt(blockActionsPayload({ actionId: 'ticket.transfer', value: id, userId: 'UAGENT01', channelId: CHANNEL, messageTs: cardTs }));
+    const call = await eventually('the transfer form', () => h.slack.callsTo('views.open')[opened]);
+    const view = (typeof call.params.view === 'string' ? JSON.parse(call.params.view) : call.params.view) as { private_metadata: string };
+    expect(view.private_metadata).toBe(`${id}|thread:${CHANNEL}:${cardTs}`);
+  });
+});
