@@ -34,6 +34,7 @@ import { slackRoutes } from '../bridges/slack/routes.js';
 import { startSocketMode } from '../bridges/slack/socket-mode.js';
 import { slackSdkLogger } from '../bridges/slack/sdk-logger.js';
 import type { SlackHandlerDeps } from '../bridges/slack/handler.js';
+import { loadSlackIdentity } from '../bridges/slack/identity.js';
 
 export type Role = 'all' | 'web' | 'worker';
 
@@ -140,7 +141,9 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     let app: FastifyInstance | undefined;
     let url: string | undefined;
     if (role === 'all' || role === 'web') {
-      let botUserId: string | undefined;
+      // The workspace and app requests must come from, and our bot (auth.test, bots.info).
+      const identity = slack ? loadSlackIdentity(slack.client, log) : undefined;
+      if (identity) stops.push(async () => identity.stop());
       const threadLink = async (platform: AgentPlatform, thread: ThreadRef, label: string) =>
         (await bridges.get(platform)?.threadLink(thread, label)) ?? label;
       const lookupProfile = async (platform: AgentPlatform, userId: string) => {
@@ -151,6 +154,8 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
       const slackDeps: SlackHandlerDeps = {
         inbox,
         locale: config.PONTE_LOCALE,
+        identity,
+        metrics,
         runCommand: (ctx, tokens) =>
           runCommand(
             {
@@ -166,7 +171,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
             ctx,
             tokens,
           ),
-        botUserId: () => botUserId,
+        botUserId: () => identity?.current()?.botUserId,
         openView: slack ? (triggerId, view) => slack.openView(triggerId, view) : undefined,
         listDepartments: () => listDepartments(sql),
         ticketForThread: async (channelId, threadTs) => (await findTicketByThread(sql, 'slack', channelId, threadTs))?.id,
@@ -174,12 +179,6 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         templatesForTicket: (ticketId) => templatesForTicket(sql, ticketId),
         farewellFor: async (userId) => (await findAgent(sql, 'slack', userId))?.closing_message ?? (await getMessageText(sql, 'farewell')) ?? null,
       };
-      if (slack) {
-        slack.client.auth.test().then(
-          (r) => (botUserId = r.user_id),
-          (err: unknown) => log.warn({ err: (err as Error).message }, 'slack: auth.test failed; own messages are still recognised by bot_id'),
-        );
-      }
       const plugins: FastifyPluginAsync[] = [];
       if (config.META_APP_SECRET) {
         plugins.push(metaRoutes({ appSecret: config.META_APP_SECRET, verifyToken: config.META_VERIFY_TOKEN, inbox, metrics, parsers }));

@@ -21,10 +21,23 @@ import { templatePickerTexts } from './template-texts.js';
 import { t } from '../../src/i18n/catalog.js';
 import { slackToPlain } from './mrkdwn.js';
 import { slashCommand, urlVerification } from './schema.js';
+import type { Metrics } from '../../src/metrics.js';
+import type { SlackIdentity } from './identity.js';
+import { foreignReason, originOf } from './origin.js';
+import { stampOrigin } from './view-origin.js';
+
+/** How long a request waits for auth.test at boot before it is refused (Slack wants an ack in 3 s). */
+const READY_WAIT_MS = 2_000;
 
 export interface SlackHandlerDeps {
   inbox: InboxPort;
   locale: Locale;
+  /**
+   * This deployment's workspace and app. Requests from another team or app are refused and
+   * counted; until the identity is known they are refused too (fail closed). Absent: not checked.
+   */
+  identity?: { ready(ms: number): Promise<SlackIdentity | undefined> };
+  metrics?: Metrics;
   runCommand(ctx: CommandContext, tokens: CommandToken[]): Promise<string>;
   /** Our bot's user id (from auth.test), a second guard against our own posts. */
   botUserId?: () => string | undefined;
@@ -54,13 +67,51 @@ export type SlackDelivery =
 /** What to acknowledge with: the HTTP response body or the Socket Mode ack payload. */
 export type SlackAck = Record<string, unknown> | undefined;
 
+/** Thrown while this deployment's identity is unknown: HTTP answers 503, Socket Mode does not ack (Slack retries). */
+export class SlackNotReady extends Error {
+  constructor() {
+    super('the Slack workspace and app ids are not known yet (auth.test has not answered)');
+  }
+}
+
+/**
+ * A verified delivery, first checked to be this deployment's (team and app), then handled.
+ * A foreign one is recorded, counted and answered without acting: a slash command gets a
+ * plain refusal, anything else an empty ack. Before the identity is known, a slash command is
+ * answered in words and anything else throws SlackNotReady.
+ */
+export async function handleSlackRequest(deps: SlackHandlerDeps, d: SlackDelivery): Promise<{ ack: SlackAck; outcome: 'accepted' | 'foreign' | 'not_ready' }> {
+  const challenge = d.type === 'events' ? urlVerification.safeParse(d.body) : undefined;
+  if (challenge?.success) return { ack: { challenge: challenge.data.challenge }, outcome: 'accepted' };
+  if (deps.identity) {
+    const us = await deps.identity.ready(READY_WAIT_MS);
+    if (!us) {
+      if (d.type !== 'command') throw new SlackNotReady();
+      deps.metrics?.webhookRequests.inc({ source: 'slack', outcome: 'not_ready' });
+      return { ack: { response_type: 'ephemeral', text: t(deps.locale, 'slack.not_ready') }, outcome: 'not_ready' };
+    }
+    const foreign = foreignReason(originOf(d), us);
+    if (foreign) {
+      await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: `slack.${d.type}`, reason: foreign }]);
+      deps.metrics?.webhookRequests.inc({ source: 'slack', outcome: 'foreign' });
+      return { ack: d.type === 'command' ? { response_type: 'ephemeral', text: t(deps.locale, 'slack.foreign') } : undefined, outcome: 'foreign' };
+    }
+  }
+  return { ack: await act(deps, d), outcome: 'accepted' };
+}
+
+/** handleSlackRequest's acknowledgement alone. */
+export async function handleSlackDelivery(deps: SlackHandlerDeps, d: SlackDelivery): Promise<SlackAck> {
+  return (await handleSlackRequest(deps, d)).ack;
+}
+
 /**
  * Handles a verified Slack delivery and returns the acknowledgement. Events are recorded
  * (durably, deduped by event_id) and processed by the worker, so the ack is fast and a
  * Slack retry is harmless. Slash commands only touch the database and answer in the ack,
  * well within Slack's 3 seconds.
  */
-export async function handleSlackDelivery(deps: SlackHandlerDeps, d: SlackDelivery): Promise<SlackAck> {
+async function act(deps: SlackHandlerDeps, d: SlackDelivery): Promise<SlackAck> {
   switch (d.type) {
     case 'events': {
       const challenge = urlVerification.safeParse(d.body);
@@ -93,7 +144,7 @@ export async function handleSlackDelivery(deps: SlackHandlerDeps, d: SlackDelive
       if (picker) {
         if (deps.openView) {
           const templates = (await deps.templatesForTicket?.(picker.ticketId)) ?? [];
-          await deps.openView(picker.triggerId, templateModal(picker.ticketId, templates, templatePickerTexts(deps.locale)));
+          await deps.openView(picker.triggerId, stampOrigin(templateModal(picker.ticketId, templates, templatePickerTexts(deps.locale)), picker.from));
         }
         await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.block_actions', reason: 'opened_template_modal' }]);
         return undefined;
@@ -114,14 +165,14 @@ export async function handleSlackDelivery(deps: SlackHandlerDeps, d: SlackDelive
       const transfer = transferButton(d.body);
       if (transfer && deps.openView) {
         const departments = (await deps.listDepartments?.()) ?? [];
-        await deps.openView(transfer.triggerId, transferModal(transfer.ticketId, departments, deps.locale));
+        await deps.openView(transfer.triggerId, stampOrigin(transferModal(transfer.ticketId, departments, deps.locale), transfer.from));
         await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.block_actions', reason: 'opened_transfer_modal' }]);
         return undefined;
       }
       const editContact = editContactChoice(d.body);
       if (editContact && deps.openView) {
         const contact = await deps.contactForTicket?.(editContact.ticketId);
-        if (contact) await deps.openView(editContact.triggerId, contactModal(editContact.ticketId, contact, deps.locale));
+        if (contact) await deps.openView(editContact.triggerId, stampOrigin(contactModal(editContact.ticketId, contact, deps.locale), editContact.from));
         await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.block_actions', reason: 'opened_contact_modal' }]);
         return undefined;
       }
@@ -141,7 +192,7 @@ export async function handleSlackDelivery(deps: SlackHandlerDeps, d: SlackDelive
         const ticketId = await deps.ticketForThread?.(shortcut.channelId, shortcut.threadTs);
         // The trigger lives 3 s: these two reads are single-row lookups.
         const view = ticketId
-          ? actionsModal(ticketId, deps.locale, await deps.farewellFor?.(shortcut.userId))
+          ? stampOrigin(actionsModal(ticketId, deps.locale, await deps.farewellFor?.(shortcut.userId)), { kind: 'thread', containerId: shortcut.channelId, threadId: shortcut.threadTs })
           : { type: 'modal', title: { type: 'plain_text', text: 'Ponte' }, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: t(deps.locale, 'modal.not_a_ticket') } }] };
         await deps.openView(shortcut.triggerId, view);
         await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.message_action', reason: ticketId ? 'opened_actions_modal' : 'not_a_ticket_thread' }]);

@@ -1,4 +1,4 @@
-import type { AgentActionEvent, AgentFileRef, AgentHomeEvent, AgentMessageEvent, AgentReactionEvent } from '../../src/core/events.js';
+import type { ActionOrigin, AgentActionEvent, AgentFileRef, AgentHomeEvent, AgentMessageEvent, AgentReactionEvent } from '../../src/core/events.js';
 import type { IgnoredRecord, InboundRecord } from '../../src/core/inbound-record.js';
 import type { CommandToken } from '../../src/admin/tokens.js';
 import {
@@ -6,6 +6,7 @@ import {
   eventDedupeKey, interactionDedupeKey, isoFromTs, messageId, reactionOrderingKey, threadOrderingKey,
 } from './ids.js';
 import { emojiForSlackName } from './emoji.js';
+import { pressOrigin, readMetadata } from './view-origin.js';
 import { slackToPlain } from './mrkdwn.js';
 import {
   actionsSubmission, appHomeOpened, blockActions, contactSubmission, eventCallback, messageEvent, messageShortcut, reactionEvent, templateSubmission, transferSubmission,
@@ -129,6 +130,7 @@ export function parseInteraction(body: unknown): ParsedEvent {
     userId: p.user.id,
     containerId: channel,
     threadId: ts,
+    from: pressOrigin(p.container),
     occurredAt: isoFromTs(pressed.action_ts ?? String(Date.now() / 1000)),
   };
   const orderingKey = channel && ts ? threadOrderingKey(channel, ts) : `slack:ticket:${ticketId}`;
@@ -136,11 +138,18 @@ export function parseInteraction(body: unknown): ParsedEvent {
 }
 
 /** A press of the card's Transfer button: which ticket, and the trigger to open the modal with. */
-export function transferButton(body: unknown): { ticketId: string; triggerId: string } | undefined {
+export function transferButton(body: unknown): FormChoice | undefined {
   const p = blockActions.safeParse(body);
   const pressed = p.success ? p.data.actions[0] : undefined;
   if (!p.success || pressed?.action_id !== ACTION_IDS.transfer || !pressed.value || !/^\d{1,18}$/.test(pressed.value)) return undefined;
-  return { ticketId: pressed.value, triggerId: p.data.trigger_id };
+  return { ticketId: pressed.value, triggerId: p.data.trigger_id, from: pressOrigin(p.data.container) };
+}
+
+/** A control that opens a form: the ticket, the trigger to open it with, and where it was pressed. */
+export interface FormChoice {
+  ticketId: string;
+  triggerId: string;
+  from?: ActionOrigin;
 }
 
 export type TransferSubmission = { record: InboundRecord } | { errors: Record<string, 'pick_one'> } | undefined;
@@ -148,12 +157,13 @@ export type TransferSubmission = { record: InboundRecord } | { errors: Record<st
 /** The transfer modal's submission → a transfer action; exactly one of person and department. */
 export function parseTransferSubmission(body: unknown): TransferSubmission {
   const p = transferSubmission.safeParse(body);
-  if (!p.success || p.data.view.callback_id !== TRANSFER_VIEW || !/^\d{1,18}$/.test(p.data.view.private_metadata)) return undefined;
+  const meta = p.success ? readMetadata(p.data.view.private_metadata) : undefined;
+  if (!p.success || p.data.view.callback_id !== TRANSFER_VIEW || !meta) return undefined;
   const v = p.data.view.state.values;
   const userId = v.agent?.value.selected_user ?? undefined;
   const departmentId = v.department?.value.selected_option?.value ?? undefined;
   if (!userId === !departmentId) return { errors: { agent: 'pick_one' } };
-  const ticketId = p.data.view.private_metadata;
+  const { ticketId, from } = meta;
   const event: AgentActionEvent = {
     type: 'agent.action',
     platform: 'slack',
@@ -162,6 +172,7 @@ export function parseTransferSubmission(body: unknown): TransferSubmission {
     userId: p.data.user.id,
     containerId: '',
     threadId: '',
+    from,
     target: userId ? { userId } : { departmentId: departmentId! },
     reason: v.reason?.value.value?.trim() || undefined,
     occurredAt: new Date().toISOString(),
@@ -181,7 +192,8 @@ const FORM = new Set(['accept', 'return', 'resolve', 'contact', 'phone', 'block'
 /** The "Ticket actions" form → one action (with resolve's options) and/or a note. */
 export function parseActionsSubmission(body: unknown): { record: InboundRecord } | { errors: true } | undefined {
   const p = actionsSubmission.safeParse(body);
-  if (!p.success || p.data.view.callback_id !== ACTIONS_VIEW || !/^\d{1,18}$/.test(p.data.view.private_metadata)) return undefined;
+  const meta = p.success ? readMetadata(p.data.view.private_metadata) : undefined;
+  if (!p.success || p.data.view.callback_id !== ACTIONS_VIEW || !meta) return undefined;
   const v = p.data.view.state.values;
   const chosen = v.action?.value.selected_option?.value;
   const note = v.note?.value.value?.trim() || undefined;
@@ -189,7 +201,7 @@ export function parseActionsSubmission(body: unknown): { record: InboundRecord }
   if ((!chosen || !FORM.has(chosen)) && !note && !tags) return { errors: true };
   const options = new Set((v.options?.value.selected_options ?? []).map((o) => o.value));
   const delayMs = Number(v.delay?.value.selected_option?.value) || undefined;
-  const ticketId = p.data.view.private_metadata;
+  const { ticketId, from } = meta;
   const event: AgentActionEvent = {
     type: 'agent.action',
     platform: 'slack',
@@ -198,6 +210,7 @@ export function parseActionsSubmission(body: unknown): { record: InboundRecord }
     userId: p.data.user.id,
     containerId: '',
     threadId: '',
+    from,
     reason: v.reason?.value.value?.trim() || undefined,
     silent: options.has('silent'),
     keepOnReply: options.has('keep'),
@@ -211,24 +224,26 @@ export function parseActionsSubmission(body: unknown): { record: InboundRecord }
 }
 
 /** The More menu's "Edit contact details": the form must open within the trigger's 3 s. */
-export function editContactChoice(body: unknown): { ticketId: string; triggerId: string } | undefined {
+export function editContactChoice(body: unknown): FormChoice | undefined {
   return moreFormChoice(body, MORE_FORMS.editContact);
 }
 
 /** "Send a template" (the button under a notice, or the More menu's option): opens the picker. */
-export function templatePickerChoice(body: unknown): { ticketId: string; triggerId: string } | undefined {
+export function templatePickerChoice(body: unknown): FormChoice | undefined {
   const p = blockActions.safeParse(body);
   const pressed = p.success ? p.data.actions[0] : undefined;
   if (p.success && pressed?.action_id === ACTION_IDS.templates && pressed.value && /^\d{1,18}$/.test(pressed.value)) {
-    return { ticketId: pressed.value, triggerId: p.data.trigger_id };
+    return { ticketId: pressed.value, triggerId: p.data.trigger_id, from: pressOrigin(p.data.container) };
   }
   return moreFormChoice(body, MORE_FORMS.template);
 }
 
-function moreFormChoice(body: unknown, form: string): { ticketId: string; triggerId: string } | undefined {
+function moreFormChoice(body: unknown, form: string): FormChoice | undefined {
   const p = blockActions.safeParse(body);
   const m = p.success ? /^([a-z_]+):(\d{1,18})$/.exec(p.data.actions[0]?.selected_option?.value ?? '') : null;
-  return p.success && m && m[1] === form && p.data.actions[0]?.action_id === ACTION_IDS.more ? { ticketId: m[2]!, triggerId: p.data.trigger_id } : undefined;
+  return p.success && m && m[1] === form && p.data.actions[0]?.action_id === ACTION_IDS.more
+    ? { ticketId: m[2]!, triggerId: p.data.trigger_id, from: pressOrigin(p.data.container) }
+    : undefined;
 }
 
 export type TemplateSubmission = { record: InboundRecord } | { errors: { template?: 'pick_one'; params?: { expected: number } } } | undefined;
@@ -240,16 +255,17 @@ export type TemplateSubmission = { record: InboundRecord } | { errors: { templat
  */
 export function parseTemplateSubmission(body: unknown): TemplateSubmission {
   const p = templateSubmission.safeParse(body);
-  if (!p.success || p.data.view.callback_id !== TEMPLATE_VIEW || !/^\d{1,18}$/.test(p.data.view.private_metadata)) return undefined;
+  const meta = p.success ? readMetadata(p.data.view.private_metadata) : undefined;
+  if (!p.success || p.data.view.callback_id !== TEMPLATE_VIEW || !meta) return undefined;
   const v = p.data.view.state.values;
   const chosen = /^([^|]+)\|([^|]+)\|(\d+)$/.exec(v.template?.value.selected_option?.value ?? '');
   if (!chosen) return { errors: { template: 'pick_one' } };
   const expected = Number(chosen[3]);
   const params = (v.params?.value.value ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
   if (params.length !== expected) return { errors: { params: { expected } } };
-  const ticketId = p.data.view.private_metadata;
+  const { ticketId, from } = meta;
   const event: AgentActionEvent = {
-    type: 'agent.action', platform: 'slack', action: 'template', ticketId, userId: p.data.user.id, containerId: '', threadId: '',
+    type: 'agent.action', platform: 'slack', action: 'template', ticketId, userId: p.data.user.id, containerId: '', threadId: '', from,
     template: { name: chosen[1]!, language: chosen[2]!, params },
     occurredAt: new Date().toISOString(),
   };
@@ -262,7 +278,8 @@ const FIELD_LINE = /^([a-z0-9][a-z0-9_-]{0,31})\s*:\s*(.+)$/i;
 /** The contact form → a contact edit; errors name the block to show them under. */
 export function parseContactSubmission(body: unknown): { record: InboundRecord } | { errors: { email?: 'bad_email'; fields?: 'bad_fields' } } | undefined {
   const p = contactSubmission.safeParse(body);
-  if (!p.success || p.data.view.callback_id !== CONTACT_VIEW || !/^\d{1,18}$/.test(p.data.view.private_metadata)) return undefined;
+  const meta = p.success ? readMetadata(p.data.view.private_metadata) : undefined;
+  if (!p.success || p.data.view.callback_id !== CONTACT_VIEW || !meta) return undefined;
   const v = p.data.view.state.values;
   const email = v.email?.value.value?.trim() || null;
   if (email && !EMAIL.test(email)) return { errors: { email: 'bad_email' } };
@@ -272,9 +289,9 @@ export function parseContactSubmission(body: unknown): { record: InboundRecord }
     if (!m) return { errors: { fields: 'bad_fields' } };
     fields[m[1]!.toLowerCase()] = m[2]!.trim().slice(0, 500);
   }
-  const ticketId = p.data.view.private_metadata;
+  const { ticketId, from } = meta;
   const event: AgentActionEvent = {
-    type: 'agent.action', platform: 'slack', action: 'contact_edit', ticketId, userId: p.data.user.id, containerId: '', threadId: '',
+    type: 'agent.action', platform: 'slack', action: 'contact_edit', ticketId, userId: p.data.user.id, containerId: '', threadId: '', from,
     contact: { name: v.name?.value.value?.trim().slice(0, 120) || null, email, fields },
     occurredAt: new Date().toISOString(),
   };

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Metrics } from '../../src/metrics.js';
-import { handleSlackDelivery, type SlackDelivery, type SlackHandlerDeps } from './handler.js';
+import { SlackNotReady, handleSlackRequest, type SlackDelivery, type SlackHandlerDeps } from './handler.js';
 import { isValidSlackSignature } from './verify.js';
 import { parseJson } from '../../src/http/parse-json.js';
+import { cleanJson, cleanText } from '../../src/http/clean-text.js';
 
 export interface SlackRoutesDeps extends SlackHandlerDeps {
   signingSecret: string;
@@ -15,8 +16,10 @@ export interface SlackRoutesDeps extends SlackHandlerDeps {
  * on one URL as Bolt does.
  *  1. raw bytes (this plugin's own parser) — 413 past the limit;
  *  2. signature and 5-minute window over those bytes — 401 and nothing stored when wrong;
- *  3. sort out which kind of delivery it is; a signed body we cannot read → recorded, 200;
- *  4. hand it to the shared handler and answer with its ack.
+ *  3. sort out which kind of delivery it is, its text cleaned; a signed body we cannot read →
+ *     recorded, 200;
+ *  4. hand it to the shared handler, which refuses another team's or app's requests, and
+ *     answer with its ack (503 while this deployment's team is not known yet).
  */
 export function slackRoutes(deps: SlackRoutesDeps): FastifyPluginAsync {
   return async (app) => {
@@ -37,22 +40,33 @@ export function slackRoutes(deps: SlackRoutesDeps): FastifyPluginAsync {
         await deps.inbox.reject('slack', 'unreadable body', text);
         return reply.code(200).send();
       }
-      const ack = await handleSlackDelivery(deps, delivery);
-      deps.metrics.webhookRequests.inc({ source: 'slack', outcome: 'accepted' });
+      let handled: Awaited<ReturnType<typeof handleSlackRequest>>;
+      try {
+        handled = await handleSlackRequest(deps, delivery);
+      } catch (err) {
+        if (!(err instanceof SlackNotReady)) throw err;
+        // Fail closed while auth.test has not answered: nothing acted on, Slack retries events.
+        deps.metrics.webhookRequests.inc({ source: 'slack', outcome: 'not_ready' });
+        req.log.warn({ reqId: req.id }, err.message);
+        return reply.code(503).header('retry-after', '5').send({ error: 'not ready' });
+      }
+      const { ack, outcome } = handled;
+      if (outcome === 'accepted') deps.metrics.webhookRequests.inc({ source: 'slack', outcome });
       deps.metrics.ackSeconds.observe({ source: 'slack' }, Number(process.hrtime.bigint() - started) / 1e9);
       return ack ? reply.code(200).send(ack) : reply.code(200).send();
     });
   };
 }
 
+/** The delivery, its text cleaned (NUL removed, lone surrogates → U+FFFD) before anything reads it. */
 function readDelivery(text: string, contentType: string): SlackDelivery | undefined {
   if (contentType.includes('application/json')) {
-    const body = parseJson(text);
+    const body = cleanJson(parseJson(text));
     return body === undefined ? undefined : { type: 'events', body, raw: text };
   }
-  const form = Object.fromEntries(new URLSearchParams(text));
+  const form = Object.fromEntries([...new URLSearchParams(text)].map(([k, v]) => [cleanText(k), cleanText(v)]));
   if (typeof form.payload === 'string') {
-    const body = parseJson(form.payload);
+    const body = cleanJson(parseJson(form.payload));
     return body === undefined ? undefined : { type: 'interaction', body, raw: text };
   }
   if (typeof form.command === 'string') return { type: 'command', body: form, raw: text };

@@ -55,7 +55,7 @@ export const blockActions = z.object({
   type: z.literal('block_actions'),
   trigger_id: z.string(),
   user: z.object({ id: z.string() }),
-  container: z.object({ type: z.string().optional(), channel_id: z.string().optional(), message_ts: z.string().optional() }).passthrough(),
+  container: z.object({ type: z.string().optional(), channel_id: z.string().optional(), message_ts: z.string().optional(), thread_ts: z.string().optional() }).passthrough(),
   actions: z
     .array(
       z.object({

@@ -1,7 +1,8 @@
 import { SocketModeClient } from '@slack/socket-mode';
 import type { Logger } from '../../src/logger.js';
-import { handleSlackDelivery, type SlackDelivery, type SlackHandlerDeps } from './handler.js';
+import { SlackNotReady, handleSlackDelivery, type SlackDelivery, type SlackHandlerDeps } from './handler.js';
 import { slackSdkLogger } from './sdk-logger.js';
+import { cleanJson } from '../../src/http/clean-text.js';
 
 /** The SDK retries a refused connection forever; boot must fail instead, and say why. */
 const START_TIMEOUT_MS = 30_000;
@@ -27,7 +28,8 @@ export async function startSocketMode(
       await ack(answer);
     } catch (err) {
       // No ack: Slack redelivers, and the event_id dedupe makes that harmless.
-      opts.log.error({ err, type }, 'socket mode delivery failed');
+      if (err instanceof SlackNotReady) opts.log.warn({ type }, err.message);
+      else opts.log.error({ err, type }, 'socket mode delivery failed');
     }
   });
   await startWithin(client, opts.startTimeoutMs ?? START_TIMEOUT_MS);
@@ -39,8 +41,10 @@ export async function startSocketMode(
   };
 }
 
-function toDelivery(type: string, body: unknown): SlackDelivery | undefined {
-  const raw = JSON.stringify(body ?? null);
+/** Socket Mode's payload as a delivery, its text cleaned like the HTTP path's. */
+function toDelivery(type: string, payload: unknown): SlackDelivery | undefined {
+  const raw = JSON.stringify(payload ?? null);
+  const body = cleanJson(payload);
   if (type === 'events_api') return { type: 'events', body, raw };
   if (type === 'slash_commands') return { type: 'command', body: body as Record<string, string>, raw };
   if (type === 'interactive') return { type: 'interaction', body, raw };

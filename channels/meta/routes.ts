@@ -4,6 +4,7 @@ import type { Metrics } from '../../src/metrics.js';
 import { answerHandshake } from './handshake.js';
 import { isValidMetaSignature } from './signature.js';
 import { parseJson } from '../../src/http/parse-json.js';
+import { cleanJson } from '../../src/http/clean-text.js';
 
 /** What a channel's parser makes of one delivery of its `object`. */
 export type MetaObjectParser = (
@@ -25,8 +26,11 @@ export interface MetaRoutesDeps {
  *  2. verify X-Hub-Signature-256 over those bytes — 401 and nothing stored when wrong;
  *  3. parse and validate; a signed body we cannot read is recorded as rejected and answered
  *     200, so Meta does not retry it for days;
- *  4. record every event in the inbox (one INSERT, deduped) and answer 200. Nothing here
- *     waits on Slack or the Graph API.
+ *  4. record every event in the inbox (one INSERT, deduped; a record the database still
+ *     refuses is recorded as rejected, the others kept) and answer 200. Nothing here waits on
+ *     Slack or the Graph API.
+ * Text is cleaned right after step 2 (NUL removed, lone surrogates → U+FFFD): a well-signed
+ * body never gets a 5xx for its content.
  */
 export function metaRoutes(deps: MetaRoutesDeps): FastifyPluginAsync {
   return async (app) => {
@@ -47,8 +51,9 @@ export function metaRoutes(deps: MetaRoutesDeps): FastifyPluginAsync {
         deps.metrics.webhookRequests.inc({ source: 'meta', outcome: 'unauthorized' });
         return reply.code(401).send({ error: 'invalid signature' });
       }
+      // Cleaned once, after the signature: NUL and lone surrogates would make Postgres refuse the lot.
       const text = raw.toString('utf8');
-      const body = parseJson(text);
+      const body = cleanJson(parseJson(text));
       const object = (body as { object?: unknown } | undefined)?.object;
       const parser = typeof object === 'string' ? deps.parsers[object] : undefined;
       if (!parser) {

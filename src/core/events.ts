@@ -121,6 +121,12 @@ export interface AgentReactionEvent {
   occurredAt: string;
 }
 
+/**
+ * Where a control was used: a message in a channel or thread (the card, a notice in its
+ * thread, a form opened from one), or the platform's home view.
+ */
+export type ActionOrigin = { kind: 'thread'; containerId: string; threadId: string } | { kind: 'home' };
+
 /** A ticket action an agent took with a control (a card button), not by writing. */
 export interface AgentActionEvent {
   type: 'agent.action';
@@ -148,6 +154,12 @@ export interface AgentActionEvent {
   /** Where the control was, so a refusal can be shown to the person who used it. */
   containerId: string;
   threadId: string;
+  /**
+   * Where the control was used. The core acts only from the ticket's own live thread (its card
+   * or a message in it), or from home by someone who may work the ticket's department.
+   * Absent: not recorded (a form opened before origins were recorded), acted on as before.
+   */
+  from?: ActionOrigin;
   occurredAt: string;
 }
 

@@ -29,6 +29,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
 
+  // Every 5xx is logged with the request id, and its body says nothing about the internals.
+  // Errors fastify classifies as the client's (413, 415, bad JSON…) keep their status and words.
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status < 500) return reply.code(status).send({ error: err.message });
+    req.log.error({ err, reqId: req.id, method: req.method, url: req.url.split('?')[0] }, 'request failed');
+    return reply.code(status).send({ error: 'internal error', requestId: req.id });
+  });
+
   app.addHook('onResponse', async (req, reply) => {
     if (reply.statusCode === 413) deps.metrics.webhookRequests.inc({ source: routeSource(req.url), outcome: 'too_large' });
   });

@@ -292,4 +292,8 @@ export const en = {
   'picker.pick_one': 'Choose a template.',
   'picker.param_count': 'This template takes {count} parameter(s): write one per line.',
   'window.not_yet_templates': 'Not sent: this customer has not written to this number yet, so WhatsApp only accepts an approved template until they answer. Send one with `!template <name> [params…]` or the button below.',
+  'slack.foreign': 'Sorry, this Ponte serves another Slack workspace or app, so it does not answer here.',
+  'slack.not_ready': 'Ponte is still starting (it does not know its Slack workspace yet). Try again in a few seconds.',
+  'action.wrong_place': 'Nothing changed: this control is not on this ticket’s card or in its thread. Use the buttons in the ticket’s own thread.',
+  'action.home_refused': 'Nothing changed: from the App Home, only agents of *{department}* (and admins) act on its tickets. An admin can add you: `/ponte agent add @you {department}`.',
 } as const;

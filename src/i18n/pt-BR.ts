@@ -296,4 +296,8 @@ export const ptBR: Record<MessageKey, string> = {
   'picker.pick_one': 'Escolha um modelo.',
   'picker.param_count': 'Este modelo recebe {count} parâmetro(s): escreva um por linha.',
   'window.not_yet_templates': 'Não enviado: este cliente ainda não escreveu para este número, então o WhatsApp só aceita um modelo aprovado até ele responder. Envie um com `!template <nome> [parâmetros…]` ou o botão abaixo.',
+  'slack.foreign': 'Desculpe, este Ponte atende outro workspace ou app do Slack, então não responde aqui.',
+  'slack.not_ready': 'O Ponte ainda está iniciando (ainda não sabe qual é o seu workspace do Slack). Tente de novo em alguns segundos.',
+  'action.wrong_place': 'Nada mudou: este controle não está no cartão deste ticket nem na conversa dele. Use os botões na própria conversa do ticket.',
+  'action.home_refused': 'Nada mudou: pela App Home, só atendentes de *{department}* (e administradores) agem nos tickets desse departamento. Um administrador pode adicionar você: `/ponte agent add @você {department}`.',
 };

@@ -16,10 +16,12 @@ import { t } from '../i18n/catalog.js';
 import { insertMessage } from '../messages/repository.js';
 import { scheduleClose } from './scheduled-close.js';
 import { sendTemplate } from './template-send.js';
+import { actionOriginRefusal } from './action-origin.js';
 
 /**
  * A card button: the same guarded action as the `!` command, but a refusal ("already open by
- * Maria") is shown only to the person who pressed, not to the whole thread.
+ * Maria") is shown only to the person who pressed, not to the whole thread. A control used
+ * anywhere but the ticket's own thread (or home, for the department's agents) is refused first.
  */
 export async function handleAgentAction(tx: Tx, ev: AgentActionEvent, agent: Agent, ctx: AgentInboundContext): Promise<Outcome> {
   const ticket = await findTicket(tx, ev.ticketId);
@@ -28,6 +30,12 @@ export async function handleAgentAction(tx: Tx, ev: AgentActionEvent, agent: Age
   const caps = ctx.capabilitiesOf((await getConnection(tx, ticket.connection_id)).channel);
   const refuse = (text: string) => lanes.add(agentLane(ticket.id), { kind: 'agent.notify', ticketId: ticket.id, userId: ev.userId, text });
   const actx = { tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse };
+  // A control acts only from the ticket's own thread, or from home for its department's agents.
+  const misplaced = await actionOriginRefusal(tx, ev, ticket, agent, { locale: ctx.locale, envAdmins: ctx.envAdmins });
+  if (misplaced) {
+    await refuse(misplaced);
+    return { state: 'done', reason: 'refused_origin', lanes: lanes.list() };
+  }
   if (ev.note) {
     // A note written in a form: posted in the thread by Ponte, under the author's name.
     const name = agent.display_name ?? agent.platform_user_id;

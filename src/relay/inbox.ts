@@ -3,6 +3,7 @@ import type { InboundRecord, IgnoredRecord, InboxPort } from '../core/inbound-re
 import type { Kicker } from '../queue/queues.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { cleanText } from '../http/clean-text.js';
 
 /** Raw bodies of rejected deliveries are kept for diagnosis, up to this many characters. */
 const RAW_KEEP = 64 * 1024;
@@ -44,12 +45,34 @@ export class Inbox implements InboxPort {
       })),
     ];
     if (rows.length === 0) return { fresh: 0, duplicates: 0 };
-    const inserted = await this.sql<{ ordering_key: string | null; state: string }[]>`
-      INSERT INTO inbound_events ${this.sql(rows)}
+    type Row = (typeof rows)[number];
+    const insert = (batch: Row[]) => this.sql<{ ordering_key: string | null; state: string }[]>`
+      INSERT INTO inbound_events ${this.sql(batch)}
       ON CONFLICT (dedupe_key) DO NOTHING
       RETURNING ordering_key, state`;
+    let inserted: { ordering_key: string | null; state: string }[];
+    let refused = 0;
+    try {
+      inserted = await insert(rows);
+    } catch (err) {
+      // One record the database refuses for its content must not sink its batch (the edge
+      // cleans text first; this is the net under it). Anything else — the database is down —
+      // is the caller's 5xx, and the platform retries.
+      if (!isDataError(err)) throw err;
+      inserted = [];
+      for (const [i, row] of rows.entries()) {
+        try {
+          inserted.push(...(await insert([row])));
+        } catch (rowErr) {
+          if (!isDataError(rowErr)) throw rowErr;
+          refused += 1;
+          const record = records[i];
+          await this.reject(source, `record refused by the database: ${(rowErr as Error).message}`, record ? JSON.stringify(record.event) : row.kind);
+        }
+      }
+    }
     const fresh = inserted.filter((r) => r.state === 'pending');
-    const duplicates = rows.length - inserted.length;
+    const duplicates = rows.length - inserted.length - refused;
     this.metrics.inboundEvents.inc({ source, outcome: 'new' }, inserted.length);
     if (duplicates) this.metrics.inboundEvents.inc({ source, outcome: 'duplicate' }, duplicates);
     const keys = fresh.map((r) => r.ordering_key).filter((k): k is string => k !== null);
@@ -62,8 +85,14 @@ export class Inbox implements InboxPort {
   async reject(source: string, reason: string, raw: string) {
     await this.sql`
       INSERT INTO inbound_events (source, kind, state, reason, raw)
-      VALUES (${source}, 'rejected', 'rejected', ${reason}, ${raw.slice(0, RAW_KEEP)})`;
+      VALUES (${source}, 'rejected', 'rejected', ${cleanText(reason)}, ${cleanText(raw.slice(0, RAW_KEEP))})`;
     this.metrics.webhookRequests.inc({ source, outcome: 'rejected' });
     this.log.warn({ source, reason }, 'well-signed delivery rejected');
   }
+}
+
+/** Postgres class 22 (data exception): the value itself is refused, e.g. `unsupported Unicode escape sequence`. */
+function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('22');
 }

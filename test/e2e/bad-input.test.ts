@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InjectOptions } from 'fastify';
-import { escapeNonAscii, metaHeaders, signMeta, waTextMessage } from '../fixtures/meta.js';
+import { escapeNonAscii, metaHeaders, newWamid, signMeta, waTextMessage } from '../fixtures/meta.js';
 import { interactionBody, slackHeaders, slackMessageEvent, slashCommandBody, slackUrlVerification } from '../fixtures/slack.js';
 import { ADMIN, CHANNEL, PHONE_ID, SECRETS, eventually, startHarness, type Harness } from '../support/harness.js';
+import { buildApp } from '../../src/http/app.js';
+import { Inbox } from '../../src/relay/inbox.js';
+import type { InboundRecord } from '../../src/core/inbound-record.js';
+import { createMetrics } from '../../src/metrics.js';
+import pino from 'pino';
+import { Writable } from 'node:stream';
 
 let h: Harness;
 beforeAll(async () => {
@@ -123,14 +129,91 @@ describe('Slack request edges', () => {
   it('answers a signed interaction or unreadable form with 200 and records it', async () => {
     expect((await h.postSlack(interactionBody({ type: 'block_actions', actions: [] }), 'application/x-www-form-urlencoded')).statusCode).toBe(200);
     expect((await h.postSlack('payload=%7Bnot-json', 'application/x-www-form-urlencoded')).statusCode).toBe(200);
-    expect((await h.postSlack('{"type":"event_callback"}', 'application/json')).statusCode).toBe(200);
+    expect((await h.postSlack('{"type":"event_callback","team_id":"T0001"}', 'application/json')).statusCode).toBe(200);
     const rejected = await h.db.sql<{ reason: string }[]>`SELECT reason FROM inbound_events WHERE source = 'slack' AND state = 'rejected'`;
     expect(rejected.map((r) => r.reason)).toEqual(expect.arrayContaining(['unreadable body', expect.stringMatching(/invalid event_callback/)]));
+    // A body that names no team is nobody's: refused as foreign, not acted on.
+    const [teamless] = await h.db.sql<{ reason: string }[]>`SELECT reason FROM inbound_events WHERE source = 'slack' AND reason = 'foreign_team:none'`;
+    expect(teamless).toBeDefined();
   });
 
   it('answers slash commands ephemerally: only the person who typed sees the answer', async () => {
     const res = await h.postSlack(slashCommandBody({ command: '/ponte', text: 'status', userId: ADMIN, channelId: CHANNEL }), 'application/x-www-form-urlencoded');
     expect(JSON.parse(res.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Ponte status') });
+  });
+});
+
+describe('text Postgres cannot store (NUL, lone surrogates)', () => {
+  it('keeps every message of a WhatsApp batch where one has NUL and one a lone surrogate, cleaned, and answers 200', async () => {
+    await h.slashCommand(`connect whatsapp ${PHONE_ID} <#${CHANNEL}|support>`);
+    const env = waTextMessage({ phoneNumberId: PHONE_ID, from: '5511955550000', name: 'Nul Person', text: 'first\u0000 one' });
+    const value = env.entry[0]!.changes[0]!.value as { messages: Record<string, unknown>[] };
+    const base = value.messages[0]!;
+    value.messages.push({ ...base, id: newWamid(), text: { body: 'second \ud800 one' } }, { ...base, id: newWamid(), text: { body: 'third one' } });
+    const raw = JSON.stringify(env);
+    expect(raw).toContain('\\u0000');
+    expect(raw).toContain('\\ud800');
+    const res = await h.postMeta(raw);
+    expect(res.statusCode).toBe(200);
+    for (const text of ['first one', 'second \uFFFD one', 'third one']) {
+      await eventually(`"${text}" in Slack`, () => h.slack.callsTo('chat.postMessage').find((c) => c.params.text === text));
+    }
+  });
+
+  it('keeps a rejected delivery storable, NUL bytes and all', async () => {
+    // Raw NUL bytes: not JSON at all, recorded as rejected with its text cleaned.
+    const raw = '{"object":"nul-bytes\u0000"}\u0000';
+    expect((await h.postMeta(raw)).statusCode).toBe(200);
+    const rows = await h.db.sql<{ raw: string }[]>`SELECT raw FROM inbound_events WHERE state = 'rejected' AND reason = 'body is not JSON'`;
+    expect(rows.map((r) => r.raw)).toContain('{"object":"nul-bytes"}');
+  });
+
+  it('keeps the rest of a batch when the database still refuses one record, and records that one as rejected', async () => {
+    const inbox = new Inbox(h.db.sql, { ingest: async () => {} } as never, createMetrics(), pino({ level: 'silent' }));
+    const record = (id: string, text: string): InboundRecord => ({
+      event: { type: 'customer.message', channel: 'whatsapp', accountId: 'net-test', externalId: id, contact: { externalId: '1' }, occurredAt: new Date().toISOString(), kind: 'text', text },
+      dedupeKey: `net:${id}`, orderingKey: `net:${id}`,
+    });
+    // Past the edge's cleaning (a bug, a new path): the inbox is the net under it.
+    const res = await inbox.accept('test', [record('a', 'fine'), record('b', 'bad\u0000'), record('c', 'fine too')]);
+    expect(res.fresh).toBe(2);
+    const kept = await h.db.sql<{ dedupe_key: string }[]>`SELECT dedupe_key FROM inbound_events WHERE dedupe_key LIKE 'net:%' ORDER BY dedupe_key`;
+    expect(kept.map((r) => r.dedupe_key)).toEqual(['net:a', 'net:c']);
+    const [bad] = await h.db.sql<{ raw: string }[]>`SELECT raw FROM inbound_events WHERE source = 'test' AND state = 'rejected'`;
+    expect(bad?.raw).toContain('"externalId":"b"');
+  });
+
+  it('relays a Slack agent message with NUL to the customer, cleaned', async () => {
+    const cardTs = await h.customerWrites('5511966660000', 'Rui', 'help please');
+    const res = await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: 'on\u0000 it \ud800!', threadTs: cardTs });
+    expect(res.statusCode).toBe(200);
+    await eventually('the cleaned reply on WhatsApp', () => h.textsSentTo('5511966660000').find((t) => t.includes('on it \uFFFD!')));
+  });
+
+  it('answers /ponte search with a NUL in words', async () => {
+    const reply = await h.slashCommand('search a\u0000b');
+    expect(typeof reply).toBe('string');
+    expect(reply.length).toBeGreaterThan(0);
+  });
+});
+
+describe('5xx answers', () => {
+  it('logs a 5xx with the request id and does not leak the error in the body', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const dest = new Writable({ write(chunk: Buffer, _enc, done) { for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>); done(); } });
+    const log = pino({ level: 'info' }, dest);
+    const app = await buildApp({
+      log, sql: h.db.sql as never, redis: {} as never, metrics: createMetrics(), bodyLimit: 1024,
+      plugins: [async (a) => { a.get('/boom', async () => { throw new Error('secret internals: password=hunter2'); }); }],
+    });
+    const res = await app.inject({ method: 'GET', url: '/boom' });
+    await app.close();
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('hunter2');
+    const requestId = (JSON.parse(res.body) as { requestId: string }).requestId;
+    expect(requestId).toBeTruthy();
+    const logged = lines.find((l) => l.level === 50 && l.reqId === requestId);
+    expect(logged).toBeDefined();
   });
 });
 

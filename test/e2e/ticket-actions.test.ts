@@ -294,7 +294,7 @@ describe('the "Ticket actions" message shortcut', () => {
     const customerMsg = [...h.slack.messages.values()].find((m) => m.thread_ts === cardTs && m.text === 'oi')!;
     await shortcut(customerMsg.ts, cardTs, '900.1.shortcut');
     const opened = h.slack.callsTo('views.open').find((c) => c.params.trigger_id === '900.1.shortcut');
-    expect((opened?.params.view as { private_metadata: string }).private_metadata).toBe(id);
+    expect((opened?.params.view as { private_metadata: string }).private_metadata).toBe(`${id}|thread:${CHANNEL}:${cardTs}`); // the form remembers where it was opened
     // The farewell field comes prefilled with what a resolve would send (the workspace's here).
     const farewellBlock = (opened!.params.view as { blocks: { block_id: string; element: { initial_value?: string } }[] }).blocks.find((b) => b.block_id === 'farewell');
     expect(farewellBlock?.element.initial_value).toBe((await h.db.sql<{ value: { text: string } }[]>`SELECT value FROM settings WHERE key = 'message.farewell'`)[0]!.value.text);

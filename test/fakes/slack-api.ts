@@ -141,6 +141,11 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
 
   const methods: Record<string, MethodImpl> = {
     'auth.test': () => ({ ok: true, url: 'https://ponte-test.slack.com/', team: 'Ponte Test', user: 'ponte', team_id: 'T0001', user_id: botUserId, bot_id: botId }),
+    // The bot's app (api_app_id on every event, command and interaction), as the fixtures send it.
+    'bots.info': (p) =>
+      str(p.bot) === botId
+        ? { ok: true, bot: { id: botId, deleted: false, name: 'ponte', updated: 1700000000, app_id: 'A0PONTE001', user_id: botUserId, icons: { image_36: 'https://a.slack-edge.com/36.png', image_48: 'https://a.slack-edge.com/48.png', image_72: 'https://a.slack-edge.com/72.png' } } }
+        : fail('bot_not_found'),
 
     'chat.postMessage': (p) => {
       const channel = str(p.channel);

@@ -68,7 +68,7 @@ describe('opening the template picker', () => {
     expect(await interaction(press('ticket.templates', '42', '111.222.abc'))).toBeUndefined();
     const [call] = slack.callsTo('views.open');
     expect(call?.params.trigger_id).toBe('111.222.abc');
-    expect(openedView()).toMatchObject({ callback_id: 'ponte.template', private_metadata: '42' });
+    expect(openedView()).toMatchObject({ callback_id: 'ponte.template', private_metadata: expect.stringMatching(/^42\|thread:/) });
     expect(openedView().blocks.find((b) => b.block_id === 'template')?.element?.options?.map((o) => o.value)).toEqual(['pedido_enviado|pt_BR|2', 'retomar_conversa|pt_BR|1']);
     const recorded = await rows('slack.block_actions');
     expect(recorded.slice(before)).toEqual([{ state: 'ignored', reason: 'opened_template_modal', payload: null, dedupe_key: null }]);
@@ -79,7 +79,7 @@ describe('opening the template picker', () => {
     const body = press('ticket.more', '');
     body.actions = [{ ...body.actions[0]!, type: 'overflow', selected_option: { value: 'template:42' } } as never];
     await interaction(body);
-    expect(openedView()).toMatchObject({ callback_id: 'ponte.template', private_metadata: '42' });
+    expect(openedView()).toMatchObject({ callback_id: 'ponte.template', private_metadata: expect.stringMatching(/^42\|thread:/) });
   });
 
   it('says how to load templates when the ticket has none', async () => {

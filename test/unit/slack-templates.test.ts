@@ -126,7 +126,7 @@ describe('templatePickerChoice', () => {
     ['the button under a notice', press('ticket.templates', '42')],
     ['the More menu option', more('template:42')],
   ])('opens from %s', (_label, body) => {
-    expect(templatePickerChoice(body)).toEqual({ ticketId: '42', triggerId: 'T.trigger' });
+    expect(templatePickerChoice(body)).toEqual({ ticketId: '42', triggerId: 'T.trigger', from: { kind: 'thread', containerId: 'C0SUPPORT', threadId: '1700000000.000100' } });
   });
 
   it.each([
