@@ -6,6 +6,7 @@ import { advanceDelivery, getMessage, insertMessage } from '../messages/reposito
 import { customerLabel, loadMessageContext } from '../messages/context.js';
 import { loadCard } from '../tickets/card.js';
 import { t } from '../i18n/catalog.js';
+import { literal } from '../core/agent-text.js';
 import { agentLane, enqueue, type OutboxOp } from './outbox.js';
 import { loadHome, refreshHomes } from './home.js';
 import { markCustomerRead, reactToCustomer, sendToCustomer, setBlocked } from './customer-sends.js';
@@ -147,7 +148,7 @@ async function postToThread(deps: OperationDeps, messageId: string, target?: Thr
   const customer = m.direction === 'inbound';
   const posted = await bridgeFor(deps, m.agentPlatform).post({
     thread,
-    text: m.kind === 'template' ? t(deps.locale, 'template.posted', { text: m.body }) : m.body,
+    text: m.kind === 'template' ? t(deps.locale, 'template.posted', { text: literal(m.body) }) : m.body,
     style: customer ? 'customer' : 'notice',
     authorName: customer ? customerLabel(m) : undefined,
     ...(m.quote ? { quote: m.quote } : {}),
