@@ -2,6 +2,7 @@ import type { Db } from '../db/connect.js';
 import type { DeliveryErrorClass } from '../core/errors.js';
 import { insertMessage } from '../messages/repository.js';
 import { t, type Locale, type MessageKey } from '../i18n/catalog.js';
+import { literal } from '../core/agent-text.js';
 import { agentLane, enqueue } from './outbox.js';
 import { connectionOfTicket, connectionTroubled } from './connection-health.js';
 
@@ -31,7 +32,7 @@ export async function explainSendFailure(
   o: { ticketId: string; errorClass: DeliveryErrorClass | undefined; reason: string; templates: boolean; locale: Locale },
 ): Promise<string[]> {
   const key = noticeKey(o.errorClass, o.templates);
-  const noticeId = await insertMessage(db, { ticketId: o.ticketId, direction: 'system', body: t(o.locale, key, { reason: o.reason }) });
+  const noticeId = await insertMessage(db, { ticketId: o.ticketId, direction: 'system', body: t(o.locale, key, { reason: literal(o.reason) }) });
   await enqueue(db, agentLane(o.ticketId), { kind: 'thread.post', messageId: noticeId, ...(key === 'delivery.window_closed' ? { offerTemplates: true } : {}) });
   const lanes = [agentLane(o.ticketId)];
   if (o.errorClass === 'auth') lanes.push(...(await connectionTroubled(db, await connectionOfTicket(db, o.ticketId), o.reason, o.locale)));

@@ -93,7 +93,7 @@ export async function explainFailure(
   errorClass?: DeliveryErrorClass,
 ): Promise<string[]> {
   if (op.kind === 'customer.block') {
-    const noticeId = await insertMessage(deps.sql, { ticketId: op.ticketId, direction: 'system', body: t(deps.locale, op.blocked ? 'block.platform_failed' : 'unblock.platform_failed', { reason }) });
+    const noticeId = await insertMessage(deps.sql, { ticketId: op.ticketId, direction: 'system', body: t(deps.locale, op.blocked ? 'block.platform_failed' : 'unblock.platform_failed', { reason: literal(reason) }) });
     await enqueue(deps.sql, agentLane(op.ticketId), { kind: 'thread.post', messageId: noticeId });
     return [agentLane(op.ticketId)];
   }
@@ -107,7 +107,7 @@ export async function explainFailure(
   }
   if (op.kind === 'media.mirror') {
     const message = await getMessage(deps.sql, op.messageId);
-    const noticeId = await insertMessage(deps.sql, { ticketId: message.ticket_id, direction: 'system', body: t(deps.locale, 'media.not_mirrored', { reason }) });
+    const noticeId = await insertMessage(deps.sql, { ticketId: message.ticket_id, direction: 'system', body: t(deps.locale, 'media.not_mirrored', { reason: literal(reason) }) });
     await enqueue(deps.sql, agentLane(message.ticket_id), { kind: 'thread.post', messageId: noticeId });
     return [agentLane(message.ticket_id)];
   }

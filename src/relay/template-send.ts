@@ -46,8 +46,8 @@ export async function sendTemplate(ctx: ActionContext, choice: TemplateChoice): 
   if (templates.length === 0) return ctx.refuse(t(locale, 'template.none'));
   const tpl = pickTemplate(templates, choice.name, choice.language, locale);
   if (!tpl) {
-    const names = [...new Set(templates.map((x) => x.name))].map((n) => `\`${n}\``).join(', ');
-    return ctx.refuse(t(locale, 'template.unknown', { name: choice.name, names }));
+    const names = [...new Set(templates.map((x) => x.name))].map((n) => `\`${literal(n)}\``).join(', ');
+    return ctx.refuse(t(locale, 'template.unknown', { name: literal(choice.name), names }));
   }
   if (choice.params.length !== tpl.paramCount) {
     return ctx.refuse(t(locale, 'template.param_count', { name: tpl.name, count: tpl.paramCount, given: choice.params.length, body: literal(tpl.body) }));

@@ -5,8 +5,9 @@
 // words as they were typed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fbDelivery, igStoryMention } from '../fixtures/messenger.js';
+import { waStatus } from '../fixtures/meta.js';
 import { interactionBody } from '../fixtures/slack.js';
-import { ADMIN, CHANNEL, IG_ID, eventually, startConnectedHarness, type Harness } from '../support/harness.js';
+import { ADMIN, CHANNEL, IG_ID, PHONE_ID, eventually, startConnectedHarness, type Harness } from '../support/harness.js';
 
 const EVIL = '<!channel> <https://evil|Support>';
 const ESCAPED = '&lt;!channel&gt; &lt;https://evil|Support&gt;';
@@ -78,5 +79,23 @@ describe('customer-controlled text in Ponte’s own Slack texts', () => {
     // Nowhere in what Ponte sent to Slack does the raw markup survive.
     const raw = markupSent().filter((x) => x.includes('<!channel>') || x.includes('<https://evil'));
     expect(raw).toEqual([]);
+  });
+
+  it('is escaped in a failure notice that quotes the platform’s words', async () => {
+    const wa = '5511955550002';
+    const cardTs = await h.customerWrites(wa, 'Rui', 'oi');
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: 'segue o boleto', threadTs: cardTs });
+    const wamid = await eventually('the wamid', async () => {
+      const [r] = await h.db.sql<{ external_id: string }[]>`
+        SELECT l.external_id FROM message_links l JOIN messages m ON m.id = l.message_id
+        JOIN tickets t ON t.id = m.ticket_id JOIN contacts c ON c.id = t.contact_id
+        WHERE c.external_id = ${wa} AND l.platform = 'whatsapp' AND m.direction = 'outbound'`;
+      return r?.external_id;
+    });
+    await h.postMeta(waStatus({ phoneNumberId: PHONE_ID, id: wamid, status: 'failed', recipientId: wa,
+      errors: [{ code: 131009, title: `Something went wrong ${EVIL}`, error_data: { details: EVIL } }] }));
+    const notice = await eventually('the failure notice', () => h.thread(cardTs).find((x) => x.includes('131009')));
+    expect(notice).toContain(ESCAPED);
+    expect(notice).not.toContain('<!channel>');
   });
 });
