@@ -103,7 +103,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     const graph = new GraphClient({ baseUrl: config.META_GRAPH_URL, version: config.META_GRAPH_VERSION, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS });
     // The three Meta channels share one webhook and one Graph client. Each is on with the app
     // secret; sends need a token (the environment's default, or the connection's own).
-    channels.set('whatsapp', new WhatsAppChannel(graph, config.WHATSAPP_ACCESS_TOKEN));
+    channels.set('whatsapp', new WhatsAppChannel(graph, config.WHATSAPP_ACCESS_TOKEN, { mediaHosts: config.PONTE_MEDIA_HOSTS }));
     channels.set('messenger', new MessengerChannel('messenger', graph, config.MESSENGER_PAGE_TOKEN, { allowedHosts: config.PONTE_MEDIA_HOSTS }));
     channels.set('instagram', new MessengerChannel('instagram', graph, config.INSTAGRAM_ACCESS_TOKEN, { allowedHosts: config.PONTE_MEDIA_HOSTS }));
     parsers.whatsapp_business_account = parseWhatsApp;

@@ -38,6 +38,11 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CON
 export class GraphClient {
   constructor(private readonly opts: GraphClientOptions) {}
 
+  /** The API's own base URL (`META_GRAPH_URL`): a local fake serves its media URLs there too. */
+  get baseUrl(): URL {
+    return new URL(this.opts.baseUrl);
+  }
+
   post<T>(path: string, token: string, body: unknown): Promise<T> {
     return this.request<T>('POST', path, token, body);
   }

@@ -46,11 +46,20 @@ export async function uploadMedia(graph: GraphClient, token: string, phoneNumber
 }
 
 /**
+ * Where Graph's media URLs may point when the configuration names no hosts: Meta's file hosts
+ * (`lookaside.fbsbx.com` today, its CDNs on a redirect). The Graph API's own host is added to
+ * whatever list is used, so a local fake works.
+ */
+export const WHATSAPP_MEDIA_HOSTS: readonly string[] = ['fbsbx.com', 'fbcdn.net', 'whatsapp.net'];
+
+/**
  * Downloads a customer's file: `GET /{media_id}` (bearer; `phone_number_id` makes Graph check the
  * file belongs to that number) for its URL and size, a refusal before any download when it is
- * over `maxBytes`, then the capped download of exactly that URL with the same bearer token.
+ * over `maxBytes`, then the capped download of that URL with the same bearer token, only when it
+ * is on one of `mediaHosts` or Graph's own host. A redirect is re-checked against the same list,
+ * and the token never follows it to another origin (see downloadCapped).
  */
-export async function fetchMediaFile(graph: GraphClient, token: string, phoneNumberId: string, media: MediaRef, maxBytes: number): Promise<FileBytes> {
+export async function fetchMediaFile(graph: GraphClient, token: string, phoneNumberId: string, media: MediaRef, maxBytes: number, mediaHosts: readonly string[] = WHATSAPP_MEDIA_HOSTS): Promise<FileBytes> {
   if (!media.id) throw new DeliveryError('unknown', 'this WhatsApp file has no media id');
   let info: MediaInfo;
   try {
@@ -66,7 +75,10 @@ export async function fetchMediaFile(graph: GraphClient, token: string, phoneNum
   if (!info.url) throw new DeliveryError('unknown', 'Graph returned no download URL for this WhatsApp file');
   const mimeType = baseMime(info.mime_type ?? media.mimeType) || undefined;
   const filename = media.filename ?? `${media.kind}.${extensionFor(mimeType)}`;
-  const file = await downloadCapped(info.url, { token, maxBytes, fallbackMimeType: mimeType, fallbackName: filename });
+  // Graph's own host is trusted like Meta's file hosts, over plain http only when Graph itself is (a local fake).
+  const api = graph.baseUrl;
+  const hosts = api.protocol === 'http:' ? { allowedHosts: mediaHosts, httpHosts: [api.host] } : { allowedHosts: [...mediaHosts, api.host] };
+  const file = await downloadCapped(info.url, { token, maxBytes, ...hosts, fallbackMimeType: mimeType, fallbackName: filename });
   // Graph's type for the id is the file's; the download host may answer a generic one.
   return { bytes: file.bytes, mimeType: mimeType ?? file.mimeType, filename };
 }

@@ -25,6 +25,8 @@ export class WhatsAppChannel implements CustomerChannel {
   constructor(
     private readonly graph: GraphClient,
     private readonly defaultToken: string | undefined,
+    /** Hosts Graph's media URLs may point at (config PONTE_MEDIA_HOSTS); Meta's file hosts when absent. */
+    private readonly opts: { mediaHosts?: readonly string[] } = {},
   ) {}
 
   async send(req: CustomerSend): Promise<{ externalId: string }> {
@@ -51,7 +53,7 @@ export class WhatsAppChannel implements CustomerChannel {
   }
 
   async fetchMedia(req: AccountAuth & { media: MediaRef; maxBytes: number }): Promise<FileBytes> {
-    return fetchMediaFile(this.graph, this.token(req), req.accountId, req.media, req.maxBytes);
+    return fetchMediaFile(this.graph, this.token(req), req.accountId, req.media, req.maxBytes, this.opts.mediaHosts);
   }
 
   sendTemplate(req: AccountAuth & { to: string; template: { name: string; language: string; params: string[] } }): Promise<{ externalId: string }> {

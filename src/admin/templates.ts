@@ -1,6 +1,7 @@
 import { allTemplates } from '../templates/repository.js';
 import { enqueue } from '../relay/outbox.js';
 import { t } from '../i18n/catalog.js';
+import { literal } from '../core/agent-text.js';
 import { isAdmin } from './permissions.js';
 import type { AdminDeps, CommandContext } from './context.js';
 import { wordAt, type CommandToken } from './tokens.js';
@@ -27,7 +28,7 @@ export async function templatesCommand(deps: AdminDeps, ctx: CommandContext, arg
   const lines = [t(ctx.locale, 'templates.title')];
   for (const tpl of templates) {
     const preview = tpl.body.length > 120 ? `${tpl.body.slice(0, 117)}…` : tpl.body;
-    lines.push(t(ctx.locale, 'templates.line', { name: tpl.name, language: tpl.language, category: tpl.category, params: tpl.paramCount, body: preview.replace(/\s+/g, ' ') }));
+    lines.push(t(ctx.locale, 'templates.line', { name: literal(tpl.name), language: literal(tpl.language), category: literal(tpl.category), params: tpl.paramCount, body: literal(preview.replace(/\s+/g, ' ')) }));
   }
   lines.push(t(ctx.locale, 'templates.how'));
   return lines.join('\n');

@@ -1,6 +1,7 @@
 import type { Sql } from '../db/connect.js';
 import type { AgentPlatform } from '../core/events.js';
 import type { ThreadRef } from '../core/ports.js';
+import { literal } from '../core/agent-text.js';
 import { maskPhone } from '../contacts/mask.js';
 import { findDepartmentByChannel, findDepartmentByName } from '../departments/repository.js';
 import { findTickets, type FoundTicket, type TicketQuery } from '../tickets/finder.js';
@@ -42,11 +43,11 @@ export async function ticketsCommand(sql: Sql, ctx: Ctx, args: CommandToken[], l
       else if (w.startsWith('tag:') && w.length > 4) q.tag = w.slice(4);
       else {
         const dept = await findDepartmentByName(sql, arg.value);
-        if (!dept) return t(ctx.locale, 'tickets.unknown_filter', { filter: arg.value });
+        if (!dept) return t(ctx.locale, 'tickets.unknown_filter', { filter: literal(arg.value) });
         q.departmentId = dept.id;
       }
     } else {
-      return t(ctx.locale, 'tickets.unknown_filter', { filter: arg.raw });
+      return t(ctx.locale, 'tickets.unknown_filter', { filter: literal(arg.raw) });
     }
   }
   const found = await findTickets(sql, q);
@@ -59,8 +60,8 @@ export async function searchCommand(sql: Sql, ctx: Ctx, text: string, link: Thre
   const query = text.trim();
   if (query.length < 2) return t(ctx.locale, 'search.usage');
   const found = await findTickets(sql, { scope: 'all', platform: ctx.platform, userId: ctx.userId, text: query, sort: 'latest', limit: LIMIT });
-  if (found.length === 0) return t(ctx.locale, 'search.none', { query });
-  return [t(ctx.locale, 'search.title', { query, count: found.length }), ...(await lines(found, ctx, link))].join('\n');
+  if (found.length === 0) return t(ctx.locale, 'search.none', { query: literal(query) });
+  return [t(ctx.locale, 'search.title', { query: literal(query), count: found.length }), ...(await lines(found, ctx, link))].join('\n');
 }
 
 async function lines(found: FoundTicket[], ctx: Ctx, link: ThreadLinker | undefined): Promise<string[]> {
@@ -68,9 +69,10 @@ async function lines(found: FoundTicket[], ctx: Ctx, link: ThreadLinker | undefi
     found.map(async (f) => {
       const label = f.protocol;
       const linked = f.thread && link ? await link(ctx.platform, f.thread, label).catch(() => label) : label;
-      const who = f.assignee ?? t(ctx.locale, 'card.unassigned');
+      const who = f.assignee ? literal(f.assignee) : t(ctx.locale, 'card.unassigned');
       const phone = maskPhone(f.phone);
-      return `• ${linked} · ${f.customer}${phone ? ` (${phone})` : ''} · ${t(ctx.locale, `status.${f.status}`)} · ${f.department} · ${who}`;
+      // Names, phones and department names are data, not markup: a customer's name cannot ping or link.
+      return `• ${linked} · ${literal(f.customer)}${phone ? ` (${literal(phone)})` : ''} · ${t(ctx.locale, `status.${f.status}`)} · ${literal(f.department)} · ${who}`;
     }),
   );
 }

@@ -2,22 +2,35 @@ import { DeliveryError } from '../core/errors.js';
 import { FileTooLarge, type FileBytes } from '../core/ports.js';
 
 export interface DownloadOptions {
-  /** Sent as `Authorization: Bearer …` (WhatsApp media URLs need the same token as the API). */
+  /**
+   * Sent as `Authorization: Bearer …` (WhatsApp media URLs need the same token as the API), and
+   * only to the URL's own origin: a redirect to any other origin is followed without it.
+   */
   token?: string;
   maxBytes: number;
+  /** Host names (and their subdomains) the URL and every redirect may point at. */
+  allowedHosts: readonly string[];
   /**
-   * Host names (and their subdomains) the URL may point at; undefined → any host, which is
-   * only for URLs the Graph API itself returned.
+   * Hosts (`name` or `name:port`, exactly) that may also be reached over plain http, such as the
+   * host of `META_GRAPH_URL` when it is a local fake. Loopback is always allowed over http.
    */
-  allowedHosts?: readonly string[];
+  httpHosts?: readonly string[];
   timeoutMs?: number;
   /** Used when the answer names no type / the URL no file name. */
   fallbackMimeType?: string;
   fallbackName?: string;
 }
 
-/** Whether `url` is https (or loopback http, for local fakes) on one of `hosts` or a subdomain. */
-export function isAllowedUrl(url: string, hosts: readonly string[]): boolean {
+/** Redirects followed before a download gives up: Meta's and Slack's file hosts need one at most. */
+export const MAX_REDIRECTS = 3;
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Whether `url` is https on one of `hosts` or a subdomain; plain http only on loopback (local
+ * fakes) or on one of `httpHosts`, which must match exactly.
+ */
+export function isAllowedUrl(url: string, hosts: readonly string[], httpHosts: readonly string[] = []): boolean {
   let u: URL;
   try {
     u = new URL(url);
@@ -27,37 +40,49 @@ export function isAllowedUrl(url: string, hosts: readonly string[]): boolean {
   const host = u.host.toLowerCase();
   const hostname = u.hostname.toLowerCase();
   const loopback = hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) return false;
-  return hosts.some((h) => host === h || hostname === h || hostname.endsWith(`.${h}`));
+  const plainOk = loopback || httpHosts.some((h) => h.toLowerCase() === host || h.toLowerCase() === hostname);
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && plainOk)) return false;
+  return [...hosts, ...httpHosts].some((h) => host === h || hostname === h || hostname.endsWith(`.${h}`));
 }
 
 /**
  * Downloads a file into memory, streamed and stopped as soon as it passes `maxBytes` (the
  * declared Content-Length is checked first, but a lying or absent one cannot get past the
- * counter). Failures are classified like sends: network trouble and 5xx are transient (the
- * outbox retries), 4xx and refused hosts are not, an oversized file is FileTooLarge.
+ * counter). The URL and each redirect (at most MAX_REDIRECTS, followed here, never by fetch)
+ * must be on an allowed host, and the bearer token goes only to the first URL's origin.
+ * Failures are classified like sends: network trouble and 5xx are transient (the outbox
+ * retries), 4xx, refused hosts and redirect loops are not, an oversized file is FileTooLarge.
  */
 export async function downloadCapped(url: string, opts: DownloadOptions): Promise<FileBytes> {
-  if (opts.allowedHosts && !isAllowedUrl(url, opts.allowedHosts)) {
-    throw new DeliveryError('unknown', `media URL host is not allowed: ${safeHost(url)}`);
+  const origin = originOf(url);
+  let current = url;
+  for (let hop = 0; ; hop += 1) {
+    if (!isAllowedUrl(current, opts.allowedHosts, opts.httpHosts)) {
+      throw new DeliveryError('unknown', `media URL host is not allowed: ${safeHost(current)}`);
+    }
+    const res = await request(current, opts.token && originOf(current) === origin ? opts.token : undefined, opts.timeoutMs);
+    if (!REDIRECTS.has(res.status)) return readBody(res, current, opts);
+    const next = res.headers.get('location');
+    await res.body?.cancel();
+    if (!next) throw new DeliveryError('unknown', `media download answered ${res.status} without a location`);
+    if (hop >= MAX_REDIRECTS) throw new DeliveryError('unknown', `media download was redirected more than ${MAX_REDIRECTS} times`);
+    current = new URL(next, current).toString();
   }
-  let res: Response;
+}
+
+async function request(url: string, token: string | undefined, timeoutMs: number | undefined): Promise<Response> {
   try {
-    res = await fetch(url, {
-      headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {},
-      redirect: opts.allowedHosts ? 'manual' : 'follow',
-      signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000),
+    return await fetch(url, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs ?? 60_000),
     });
   } catch (err) {
     throw new DeliveryError('transient', `media download failed: ${(err as Error).name === 'TimeoutError' ? 'timed out' : 'network error'}`, { cause: err });
   }
-  if (res.status >= 300 && res.status < 400) {
-    // A redirect could leave the allowed hosts: follow it only if its target is allowed too.
-    const next = res.headers.get('location');
-    await res.body?.cancel();
-    if (!next) throw new DeliveryError('unknown', `media download answered ${res.status} without a location`);
-    return downloadCapped(new URL(next, url).toString(), opts);
-  }
+}
+
+async function readBody(res: Response, url: string, opts: DownloadOptions): Promise<FileBytes> {
   if (!res.ok) {
     await res.body?.cancel();
     const cls = res.status === 429 || res.status >= 500 ? 'transient' : res.status === 401 || res.status === 403 ? 'auth' : 'unknown';
@@ -82,6 +107,14 @@ export async function downloadCapped(url: string, opts: DownloadOptions): Promis
   }
   const mimeType = (res.headers.get('content-type') ?? '').split(';')[0]!.trim() || opts.fallbackMimeType || 'application/octet-stream';
   return { bytes: Buffer.concat(chunks, size), mimeType, filename: opts.fallbackName ?? nameFromUrl(url) ?? 'file' };
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 function nameFromUrl(url: string): string | undefined {

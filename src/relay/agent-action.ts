@@ -13,6 +13,7 @@ import { contactCommand, saveContactDetails, tagCommand } from './annotations.js
 import { findAgent } from '../agents/repository.js';
 import { findDepartmentById } from '../departments/repository.js';
 import { t } from '../i18n/catalog.js';
+import { literal } from '../core/agent-text.js';
 import { insertMessage } from '../messages/repository.js';
 import { scheduleClose } from './scheduled-close.js';
 import { sendTemplate } from './template-send.js';
@@ -111,5 +112,5 @@ async function showPhone(actx: ActionContext, ev: AgentActionEvent, envAdmins: r
   const allowed = facts.member || agent.role === 'admin' || agent.platform_admin || envAdmins.includes(`${ev.platform}:${ev.userId}`);
   if (!allowed) return actx.refuse(t(actx.locale, 'phone.refused', { department: facts.department }));
   const digits = facts.phone.replace(/\D/g, '');
-  await actx.lanes.add(agentLane(ticket.id), { kind: 'agent.notify', ticketId: ticket.id, userId: ev.userId, text: t(actx.locale, 'phone.shown', { name: facts.name ?? '', phone: `+${digits}` }) });
+  await actx.lanes.add(agentLane(ticket.id), { kind: 'agent.notify', ticketId: ticket.id, userId: ev.userId, text: t(actx.locale, 'phone.shown', { name: literal(facts.name ?? ''), phone: `+${digits}` }) });
 }

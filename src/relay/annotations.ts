@@ -1,4 +1,5 @@
 import type { Tx } from '../db/connect.js';
+import { literal } from '../core/agent-text.js';
 import { maskPhone } from '../contacts/mask.js';
 import { addContactNote, contactNotes, type ContactNote } from '../contacts/notes.js';
 import { insertMessage } from '../messages/repository.js';
@@ -18,7 +19,7 @@ async function notice(ctx: ActionContext, text: string): Promise<void> {
  */
 export async function tagCommand(ctx: ActionContext, args: string, add: boolean, on: 'ticket' | 'contact' = 'ticket'): Promise<void> {
   const { ok, bad } = normaliseTags(args.split(/[\s,]+/));
-  if (bad.length) return ctx.refuse(t(ctx.locale, 'tags.bad', { tags: bad.join(', ') }));
+  if (bad.length) return ctx.refuse(t(ctx.locale, 'tags.bad', { tags: literal(bad.join(', ')) }));
   if (ok.length === 0) return ctx.refuse(t(ctx.locale, on === 'ticket' ? 'tags.usage' : 'contact.usage'));
   const of: Tagged = on === 'ticket' ? { ticketId: ctx.ticket.id } : { contactId: ctx.ticket.contact_id };
   if (add) await addTags(ctx.tx, of, ok);
@@ -26,7 +27,7 @@ export async function tagCommand(ctx: ActionContext, args: string, add: boolean,
   await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'card.update', ticketId: ctx.ticket.id });
   if (on === 'contact') return notice(ctx, t(ctx.locale, 'contact.updated'));
   const now = await tagsOf(ctx.tx, of);
-  await notice(ctx, now.length ? t(ctx.locale, 'tags.now', { tags: now.map((g) => `\`${g}\``).join(' ') }) : t(ctx.locale, 'tags.none'));
+  await notice(ctx, now.length ? t(ctx.locale, 'tags.now', { tags: now.map((g) => `\`${literal(g)}\``).join(' ') }) : t(ctx.locale, 'tags.none'));
 }
 
 /**
@@ -54,14 +55,14 @@ export async function contactCommand(ctx: ActionContext, args: string): Promise<
   await notice(
     ctx,
     t(ctx.locale, 'contact.summary', {
-      name: c.name ?? c.external_id,
-      phone: maskPhone(c.phone) ?? '—',
+      name: literal(c.name ?? c.external_id),
+      phone: literal(maskPhone(c.phone) ?? '—'),
       channel: c.channel,
       blocked: c.blocked ? t(ctx.locale, 'contact.blocked') : '',
       details: [
-        c.email ? `e-mail: ${c.email}` : '',
-        ...Object.entries(c.custom_fields).map(([k, v]) => `${k}: ${v}`),
-        ...(await tagsOf(ctx.tx, { contactId: ctx.ticket.contact_id })).map((g) => `#${g}`),
+        c.email ? `e-mail: ${literal(c.email)}` : '',
+        ...Object.entries(c.custom_fields).map(([k, v]) => `${literal(k)}: ${literal(v)}`),
+        ...(await tagsOf(ctx.tx, { contactId: ctx.ticket.contact_id })).map((g) => `#${literal(g)}`),
       ]
         .filter(Boolean)
         .map((l) => `\n${l}`)
@@ -72,7 +73,7 @@ export async function contactCommand(ctx: ActionContext, args: string): Promise<
 }
 
 function formatNotes(notes: ContactNote[]): string {
-  return notes.map((n) => `• ${n.body} (${n.author ?? '?'}, ${n.created_at.toISOString().slice(0, 10)})`).join('\n');
+  return notes.map((n) => `• ${literal(n.body)} (${literal(n.author ?? '?')}, ${n.created_at.toISOString().slice(0, 10)})`).join('\n');
 }
 
 /** On a contact's new ticket: their notes, posted in the new thread right under the card. */
@@ -92,7 +93,7 @@ async function editContact(ctx: ActionContext, what: string, value: string): Pro
     if (!value || value.length > 120) return ctx.refuse(t(ctx.locale, 'contact.usage'));
     await ctx.tx`UPDATE contacts SET name = ${value}, name_edited = true, updated_at = now() WHERE id = ${id}`;
   } else if (what === 'email') {
-    if (!EMAIL.test(value)) return ctx.refuse(t(ctx.locale, 'contact.bad_email', { value }));
+    if (!EMAIL.test(value)) return ctx.refuse(t(ctx.locale, 'contact.bad_email', { value: literal(value) }));
     await ctx.tx`UPDATE contacts SET email = ${value}, updated_at = now() WHERE id = ${id}`;
   } else {
     const [field = '', ...rest] = value.split(/\s+/);

@@ -1,5 +1,6 @@
 import type { Db } from '../db/connect.js';
 import { t, type Locale } from '../i18n/catalog.js';
+import { literal } from '../core/agent-text.js';
 import { announceLane, enqueue } from './outbox.js';
 
 export async function connectionOfTicket(db: Db, ticketId: string): Promise<string> {
@@ -13,7 +14,8 @@ export async function connectionOfTicket(db: Db, ticketId: string): Promise<stri
  * the connection shows as unhealthy in `/ponte status` with the way out, and its channel is
  * told once per outage — not once per message that fails the same way.
  */
-export async function connectionTroubled(db: Db, connectionId: string, reason: string, locale: Locale): Promise<string[]> {
+export async function connectionTroubled(db: Db, connectionId: string, platformReason: string, locale: Locale): Promise<string[]> {
+  const reason = literal(platformReason); // the platform's words, quoted in Ponte's notices
   const [row] = await db<{ channel: string; account_id: string }[]>`
     UPDATE connections SET healthy = false, health_reason = ${t(locale, 'health.auth', { reason })}, alerted_at = now(), updated_at = now()
     WHERE id = ${connectionId} AND alerted_at IS NULL

@@ -10,6 +10,7 @@ import { LaneSet, agentLane, announceLane } from './outbox.js';
 import { ignored, type Outcome } from './outcome.js';
 import { queueWelcome } from './auto-messages.js';
 import { postContactNotes } from './annotations.js';
+import { literal } from '../core/agent-text.js';
 import { cancelCloseOnReply } from './scheduled-close.js';
 import type { AgentInboundContext } from './agent-inbound.js';
 
@@ -106,7 +107,7 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ct
 async function announce(tx: Tx, connection: Connection, ev: CustomerMessageEvent, ctx: Ctx): Promise<Outcome> {
   const lanes = new LaneSet(tx);
   const who = ev.contact.name ?? ev.contact.externalId;
-  await lanes.add(announceLane(connection.id), { kind: 'channel.announce', connectionId: connection.id, text: t(ctx.locale, 'story.mention', { name: who, text: ev.text }) });
+  await lanes.add(announceLane(connection.id), { kind: 'channel.announce', connectionId: connection.id, text: t(ctx.locale, 'story.mention', { name: literal(who), text: literal(ev.text) }) });
   return { state: 'done', lanes: lanes.list() };
 }
 

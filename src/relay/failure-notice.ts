@@ -3,6 +3,7 @@ import type { DeliveryErrorClass } from '../core/errors.js';
 import { getMessage, insertMessage } from '../messages/repository.js';
 import { maskPhone } from '../contacts/mask.js';
 import { t, type Locale, type MessageKey } from '../i18n/catalog.js';
+import { literal } from '../core/agent-text.js';
 import { agentLane, announceLane, enqueue } from './outbox.js';
 import { connectionOfTicket, connectionTroubled } from './connection-health.js';
 
@@ -32,7 +33,7 @@ export async function explainSendFailure(
   o: { ticketId: string; errorClass: DeliveryErrorClass | undefined; reason: string; templates: boolean; locale: Locale },
 ): Promise<string[]> {
   const key = noticeKey(o.errorClass, o.templates);
-  const noticeId = await insertMessage(db, { ticketId: o.ticketId, direction: 'system', body: t(o.locale, key, { reason: o.reason }) });
+  const noticeId = await insertMessage(db, { ticketId: o.ticketId, direction: 'system', body: t(o.locale, key, { reason: literal(o.reason) }) });
   await enqueue(db, agentLane(o.ticketId), { kind: 'thread.post', messageId: noticeId, ...(key === 'delivery.window_closed' ? { offerTemplates: true } : {}) });
   const lanes = [agentLane(o.ticketId)];
   if (o.errorClass === 'auth') lanes.push(...(await connectionTroubled(db, await connectionOfTicket(db, o.ticketId), o.reason, o.locale)));
@@ -49,8 +50,8 @@ export async function explainSendFailure(
 export async function explainNotShown(db: Db, o: { messageId: string; reason: string; locale: Locale }): Promise<string[]> {
   const message = await getMessage(db, o.messageId);
   if (message.direction === 'system') return [];
-  await markConnection(db, message.ticket_id, t(o.locale, 'health.not_shown', { reason: o.reason }));
-  const noticeId = await insertMessage(db, { ticketId: message.ticket_id, direction: 'system', body: t(o.locale, 'thread.not_shown', { reason: o.reason }) });
+  await markConnection(db, message.ticket_id, t(o.locale, 'health.not_shown', { reason: literal(o.reason) }));
+  const noticeId = await insertMessage(db, { ticketId: message.ticket_id, direction: 'system', body: t(o.locale, 'thread.not_shown', { reason: literal(o.reason) }) });
   await enqueue(db, agentLane(message.ticket_id), { kind: 'thread.post', messageId: noticeId });
   return [agentLane(message.ticket_id)];
 }
@@ -60,11 +61,11 @@ export async function explainNotShown(db: Db, o: { messageId: string; reason: st
  * connection's channel is told (who wrote, why, the way out) and `/ponte status` shows it.
  */
 export async function explainNoThread(db: Db, o: { ticketId: string; reason: string; locale: Locale }): Promise<string[]> {
-  const connectionId = await markConnection(db, o.ticketId, t(o.locale, 'health.no_thread', { reason: o.reason }));
+  const connectionId = await markConnection(db, o.ticketId, t(o.locale, 'health.no_thread', { reason: literal(o.reason) }));
   const [c] = await db<{ name: string | null; phone: string | null; external_id: string }[]>`
     SELECT ct.name, ct.phone, ct.external_id FROM tickets t JOIN contacts ct ON ct.id = t.contact_id WHERE t.id = ${o.ticketId}`;
   const customer = c ? (c.name ?? maskPhone(c.phone) ?? c.external_id) : '?';
-  await enqueue(db, announceLane(connectionId), { kind: 'channel.announce', connectionId, text: t(o.locale, 'thread.not_opened', { customer, reason: o.reason }) });
+  await enqueue(db, announceLane(connectionId), { kind: 'channel.announce', connectionId, text: t(o.locale, 'thread.not_opened', { customer: literal(customer), reason: literal(o.reason) }) });
   return [announceLane(connectionId)];
 }
 
@@ -86,7 +87,7 @@ export async function fileNoticeInPlace(
 ): Promise<{ id: string; lane: string; kind: 'thread.post'; payload: Record<string, unknown>; state: 'pending'; attempts: number; next_attempt_at: Date }> {
   return db.begin(async (tx) => {
     const message = await getMessage(tx, o.messageId);
-    const noticeId = await insertMessage(tx, { ticketId: message.ticket_id, direction: 'system', body: t(o.locale, 'media.not_mirrored', { reason: o.reason }) });
+    const noticeId = await insertMessage(tx, { ticketId: message.ticket_id, direction: 'system', body: t(o.locale, 'media.not_mirrored', { reason: literal(o.reason) }) });
     const [row] = await tx<{ id: string; lane: string; kind: 'thread.post'; payload: Record<string, unknown>; state: 'pending'; attempts: number; next_attempt_at: Date }[]>`
       UPDATE outbox SET kind = 'thread.post', payload = ${tx.json({ messageId: noticeId })}, state = 'pending', attempts = 0,
         next_attempt_at = now(), last_error = ${o.reason}

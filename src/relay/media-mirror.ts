@@ -4,6 +4,7 @@ import { DeliveryError } from '../core/errors.js';
 import { customerLabel, loadMessageContext } from '../messages/context.js';
 import { insertMessage } from '../messages/repository.js';
 import { t } from '../i18n/catalog.js';
+import { literal } from '../core/agent-text.js';
 import { agentLane, enqueue } from './outbox.js';
 import { customerSide, megabytes } from './customer-sends.js';
 import { NOTHING, bridgeFor, type Effect, type OperationDeps } from './operation-deps.js';
@@ -40,7 +41,7 @@ export async function mirrorMedia(deps: OperationDeps, messageId: string, index:
     else if (err instanceof DeliveryError && !err.retryable && err.errorClass !== 'auth') reason = err.message;
     else throw err;
   }
-  const noticeId = await insertMessage(deps.sql, { ticketId: m.ticketId, direction: 'system', body: t(deps.locale, 'media.not_mirrored', { reason }) });
+  const noticeId = await insertMessage(deps.sql, { ticketId: m.ticketId, direction: 'system', body: t(deps.locale, 'media.not_mirrored', { reason: literal(reason) }) });
   await enqueue(deps.sql, agentLane(m.ticketId), { kind: 'thread.post', messageId: noticeId });
   return { lanes: [agentLane(m.ticketId)] };
 }

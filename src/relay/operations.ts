@@ -6,6 +6,7 @@ import { advanceDelivery, getMessage, insertMessage } from '../messages/reposito
 import { customerLabel, loadMessageContext } from '../messages/context.js';
 import { loadCard } from '../tickets/card.js';
 import { t } from '../i18n/catalog.js';
+import { literal } from '../core/agent-text.js';
 import { agentLane, enqueue, type OutboxOp } from './outbox.js';
 import { loadHome, refreshHomes } from './home.js';
 import { markCustomerRead, reactToCustomer, sendToCustomer, setBlocked } from './customer-sends.js';
@@ -98,7 +99,7 @@ export async function explainFailure(
   errorClass?: DeliveryErrorClass,
 ): Promise<string[]> {
   if (op.kind === 'customer.block') {
-    const noticeId = await insertMessage(deps.sql, { ticketId: op.ticketId, direction: 'system', body: t(deps.locale, op.blocked ? 'block.platform_failed' : 'unblock.platform_failed', { reason }) });
+    const noticeId = await insertMessage(deps.sql, { ticketId: op.ticketId, direction: 'system', body: t(deps.locale, op.blocked ? 'block.platform_failed' : 'unblock.platform_failed', { reason: literal(reason) }) });
     await enqueue(deps.sql, agentLane(op.ticketId), { kind: 'thread.post', messageId: noticeId });
     return [agentLane(op.ticketId)];
   }
@@ -107,7 +108,7 @@ export async function explainFailure(
   if (op.kind === 'thread.post') return explainNotShown(deps.sql, { messageId: op.messageId, reason, locale: deps.locale });
   if (op.kind === 'media.mirror') {
     const message = await getMessage(deps.sql, op.messageId);
-    const noticeId = await insertMessage(deps.sql, { ticketId: message.ticket_id, direction: 'system', body: t(deps.locale, 'media.not_mirrored', { reason }) });
+    const noticeId = await insertMessage(deps.sql, { ticketId: message.ticket_id, direction: 'system', body: t(deps.locale, 'media.not_mirrored', { reason: literal(reason) }) });
     await enqueue(deps.sql, agentLane(message.ticket_id), { kind: 'thread.post', messageId: noticeId });
     return [agentLane(message.ticket_id)];
   }
@@ -160,7 +161,7 @@ async function postToThread(
   const customer = m.direction === 'inbound';
   const posted = await bridge.post({
     thread,
-    text: m.kind === 'template' ? t(deps.locale, 'template.posted', { text: m.body }) : m.body,
+    text: m.kind === 'template' ? t(deps.locale, 'template.posted', { text: literal(m.body) }) : m.body,
     style: customer ? 'customer' : 'notice',
     authorName: customer ? customerLabel(m) : undefined,
     ...(m.quote ? { quote: m.quote } : {}),

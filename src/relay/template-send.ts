@@ -2,6 +2,7 @@ import { getConnection } from '../connections/repository.js';
 import { insertMessage } from '../messages/repository.js';
 import { pickTemplate, renderTemplate, templatesForConnection } from '../templates/repository.js';
 import { t } from '../i18n/catalog.js';
+import { literal } from '../core/agent-text.js';
 import { agentLane, customerLane } from './outbox.js';
 import { runTicketCommand, type ActionContext } from './ticket-actions.js';
 import { isContactBlocked } from './blocking.js';
@@ -45,11 +46,11 @@ export async function sendTemplate(ctx: ActionContext, choice: TemplateChoice): 
   if (templates.length === 0) return ctx.refuse(t(locale, 'template.none'));
   const tpl = pickTemplate(templates, choice.name, choice.language, locale);
   if (!tpl) {
-    const names = [...new Set(templates.map((x) => x.name))].map((n) => `\`${n}\``).join(', ');
-    return ctx.refuse(t(locale, 'template.unknown', { name: choice.name, names }));
+    const names = [...new Set(templates.map((x) => x.name))].map((n) => `\`${literal(n)}\``).join(', ');
+    return ctx.refuse(t(locale, 'template.unknown', { name: literal(choice.name), names }));
   }
   if (choice.params.length !== tpl.paramCount) {
-    return ctx.refuse(t(locale, 'template.param_count', { name: tpl.name, count: tpl.paramCount, given: choice.params.length, body: tpl.body }));
+    return ctx.refuse(t(locale, 'template.param_count', { name: tpl.name, count: tpl.paramCount, given: choice.params.length, body: literal(tpl.body) }));
   }
   if (ticket.status === 'pending') await runTicketCommand(ctx, { action: 'accept' });
   const messageId = await insertMessage(tx, {

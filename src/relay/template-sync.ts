@@ -2,6 +2,7 @@ import type { AgentPlatform } from '../core/events.js';
 import { DeliveryError } from '../core/errors.js';
 import { replaceTemplates } from '../templates/repository.js';
 import { t } from '../i18n/catalog.js';
+import { literal } from '../core/agent-text.js';
 import { customerSide } from './customer-sends.js';
 import { NOTHING, bridgeFor, type Effect, type OperationDeps } from './operation-deps.js';
 
@@ -30,12 +31,12 @@ export async function syncTemplates(deps: OperationDeps, platform: AgentPlatform
     try {
       const templates = await channel.listTemplates({ businessAccountId: c.business_account_id, token: auth.token });
       await replaceTemplates(deps.sql, c.business_account_id, templates);
-      const names = templates.map((tpl) => `\`${tpl.name}\` (${tpl.language}, ${tpl.category})`).join(', ');
+      const names = templates.map((tpl) => `\`${literal(tpl.name)}\` (${literal(tpl.language)}, ${literal(tpl.category)})`).join(', ');
       lines.push(t(deps.locale, 'templates.synced', { account: c.account_id, count: templates.length, names: names || '—' }));
     } catch (err) {
       // Try later on trouble; anything else is reported for this number and the others go on.
       if (err instanceof DeliveryError && err.retryable) throw err;
-      lines.push(t(deps.locale, 'templates.sync_failed', { account: c.account_id, reason: err instanceof Error ? err.message : String(err) }));
+      lines.push(t(deps.locale, 'templates.sync_failed', { account: c.account_id, reason: literal(err instanceof Error ? err.message : String(err)) }));
     }
   }
   if (lines.length === 0) lines.push(t(deps.locale, 'templates.no_connections'));

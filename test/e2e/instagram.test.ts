@@ -152,7 +152,7 @@ describe('stories', () => {
     const url = 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=17891234567890123&signature=StOr';
     await deliver([igStoryMention({ accountId: IG_ID, from: igsid, url })]);
     const notice = await eventually('the notice', () => topLevel().find((m) => String(m.text).includes(igsid)));
-    expect(notice.text).toBe(`📣 ${igsid} mentioned you in their Instagram story: ${url}`);
+    expect(notice.text).toBe(`📣 ${igsid} mentioned you in their Instagram story: ${url.replace(/&/g, '&amp;')}`); // escaped: the link is customer data
     await settle();
     expect(await ticketsOf(igsid)).toBe(0);
     expect(topLevel().filter((m) => String(m.text).includes(igsid))).toHaveLength(1);

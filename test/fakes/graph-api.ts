@@ -25,7 +25,12 @@ export interface GraphErrorBody { message: string; type?: string; code: number; 
 export type GraphFailure = { status: number; error: GraphErrorBody } | { status: 429; retryAfter?: number };
 
 /** A file Graph holds: one a customer sent (registered by a test) or one we uploaded. */
-export interface FakeMedia { bytes: Buffer; mimeType: string }
+export interface FakeMedia {
+  bytes: Buffer;
+  mimeType: string;
+  /** Where `GET /{media_id}` says the file is, instead of this fake's own URL (a misbehaving Graph). */
+  url?: string;
+}
 
 /** An upload as it arrived: the `type` field, and the file part's own name and type. */
 export interface FakeUpload extends FakeMedia { phoneNumberId: string; filename: string | undefined; fileType: string }
@@ -214,7 +219,7 @@ export async function startFakeGraph(opts: { token: string; version?: string; me
   function answerMediaInfo(id: string, res: ServerResponse): void {
     const file = stored.get(id);
     if (!file) return unknownObject(res, id);
-    const url = `${baseUrl}/whatsapp_business/attachments/?mid=${encodeURIComponent(id)}&ext=${Date.now()}&hash=${randomBytes(6).toString('base64url')}`;
+    const url = file.url ?? `${baseUrl}/whatsapp_business/attachments/?mid=${encodeURIComponent(id)}&ext=${Date.now()}&hash=${randomBytes(6).toString('base64url')}`;
     sendJson(res, 200, {
       messaging_product: 'whatsapp', url, mime_type: file.mimeType,
       sha256: createHash('sha256').update(file.bytes).digest('hex'), file_size: file.bytes.length, id,
