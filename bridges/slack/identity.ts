@@ -44,7 +44,7 @@ export function loadSlackIdentity(client: WebClient, log: Logger): SlackIdentity
         );
       }
       identity = { teamId: auth.team_id, appId, botUserId: auth.user_id };
-      log.info({ teamId: identity.teamId, appId }, 'slack: requests are accepted from this workspace and app only');
+      log.info({ teamId: identity.teamId, appId }, 'Slack requests are accepted from this workspace and app only');
       resolveReady(identity);
     } catch (err) {
       const wait = RETRY_MS[Math.min(n, RETRY_MS.length - 1)]!;

@@ -9,7 +9,8 @@ import { t, type Locale } from '../i18n/catalog.js';
  * not (shown only to the person who used it):
  *  - from a message: only the ticket's own live thread (its card, or a notice in that thread);
  *    a card or thread left behind by a department transfer no longer acts;
- *  - from home: only someone who may work the ticket's department (its agents, admins);
+ *  - from home: only someone who may work the ticket's department: its agents and admins, or
+ *    anyone when the department lists no agents (then, as in its channel, the whole team works it);
  *  - origin not recorded (a form opened before origins were): acted on as before.
  */
 export async function actionOriginRefusal(
@@ -28,10 +29,11 @@ export async function actionOriginRefusal(
         AND container_id = ${from.containerId} AND thread_id = ${from.threadId}`;
     return own ? undefined : t(opts.locale, 'action.wrong_place');
   }
-  const [facts] = await tx<{ department: string; member: boolean }[]>`
+  const [facts] = await tx<{ department: string; member: boolean; open: boolean }[]>`
     SELECT d.name AS department,
-           EXISTS (SELECT 1 FROM agent_departments ad WHERE ad.agent_id = ${agent.id} AND ad.department_id = ${ticket.department_id}) AS member
+           EXISTS (SELECT 1 FROM agent_departments ad WHERE ad.agent_id = ${agent.id} AND ad.department_id = d.id) AS member,
+           NOT EXISTS (SELECT 1 FROM agent_departments ad WHERE ad.department_id = d.id) AS open
     FROM departments d WHERE d.id = ${ticket.department_id}`;
-  const allowed = !!facts?.member || agent.role === 'admin' || agent.platform_admin || (opts.envAdmins ?? []).includes(`${ev.platform}:${ev.userId}`);
+  const allowed = !!facts?.member || !!facts?.open || agent.role === 'admin' || agent.platform_admin || (opts.envAdmins ?? []).includes(`${ev.platform}:${ev.userId}`);
   return allowed ? undefined : t(opts.locale, 'action.home_refused', { department: facts?.department ?? '' });
 }
