@@ -28,7 +28,7 @@ export function startSweepLoop(o: SweepLoopOptions): SweepLoop {
   const tick = async (): Promise<void> => {
     try {
       // A claim slightly shorter than the period: timer drift must not skip a period.
-      if (!(await within(o.claim(Math.floor(o.everyMs * 0.8)), o.everyMs, 'claiming the sweep'))) return;
+      if (!(await within(o.claim(Math.floor(o.everyMs * 0.8)), Math.max(o.everyMs, 5000), 'claiming the sweep'))) return;
       await o.sweep();
     } catch (err) {
       o.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'sweep failed; trying again at the next tick');
