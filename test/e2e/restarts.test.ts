@@ -142,6 +142,22 @@ describe('a Postgres restart', () => {
   }, 90_000);
 });
 
+describe('a backend killed in the middle of a transaction', () => {
+  it('fails that transaction, and nothing is thrown from a timer', async () => {
+    const killer = ponte.sql;
+    let pid: number | undefined;
+    const tx = ponte.sql.begin(async (t) => {
+      pid = (await t<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]!.pid;
+      await t`SELECT pg_sleep(5)`;
+    });
+    await eventually('the backend’s pid', () => pid);
+    await killer`SELECT pg_terminate_backend(${pid!})`;
+    await expect(tx).rejects.toThrow();
+    expect((await ponte.sql<{ one: number }[]>`SELECT 1 AS one`)[0]!.one).toBe(1);
+    expect(strays).toEqual([]);
+  });
+});
+
 describe('Redis losing its data (FLUSHALL)', () => {
   it('loses no timer and no pending work: all fire once, without a restart', async () => {
     const a = '5511933330002';
