@@ -59,7 +59,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await ponte?.stop();
+  // A Ponte that cannot stop (the bug under test) must not leave our servers running.
+  await Promise.race([ponte?.stop(), new Promise((r) => setTimeout(r, 20_000))]);
   process.off('unhandledRejection', onStray);
   process.off('uncaughtException', onStray);
   await Promise.allSettled([slack?.close(), graph?.close(), redis?.stop(), pg?.stop()]);
