@@ -6,6 +6,7 @@ import { connectDatabase } from './db/connect.js';
 import { migrate } from './db/migrate.js';
 import { startLocalPostgres } from './local/index.js';
 import { slackManifest } from './manifest.js';
+import { handleProcessErrors } from './process-errors.js';
 
 const USAGE = `Usage:
   ponte start [--role all|web|worker]   run the service (default: all roles in one process)
@@ -29,7 +30,10 @@ async function main(argv: string[]): Promise<number> {
       console.error(`Unknown role "${values.role}".\n\n${USAGE}`);
       return 2;
     }
-    const ponte = await startPonte({ role: values.role as Role });
+    // The handlers come first: an error while starting is logged like any other.
+    const log = createLogger(loadConfig().LOG_LEVEL);
+    handleProcessErrors(log);
+    const ponte = await startPonte({ role: values.role as Role, log });
     await new Promise<void>((resolve) => {
       const shutdown = (signal: string) => {
         ponte.log.info({ signal }, 'shutting down');

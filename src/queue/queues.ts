@@ -1,4 +1,4 @@
-import { Queue, type ConnectionOptions } from 'bullmq';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 
 export const QUEUE_NAMES = { ingest: 'ingest', dispatch: 'dispatch', sweep: 'sweep', timers: 'timers' } as const;
@@ -29,6 +29,8 @@ export interface Queues {
   sweep: Queue;
   timers: Queue;
   kicker: Kicker;
+  /** Sets `<prefix>:<name>` for `ttlMs` unless it is set: true if this call set it. */
+  claim(name: string, ttlMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -39,7 +41,7 @@ const JOB_DEFAULTS = {
   backoff: { type: 'exponential', delay: 500 },
 } as const;
 
-export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+export function createQueues(connection: Redis, prefix: string): Queues {
   const opts = { connection, prefix, defaultJobOptions: JOB_DEFAULTS };
   const ingest = new Queue(QUEUE_NAMES.ingest, opts);
   const dispatch = new Queue(QUEUE_NAMES.dispatch, opts);
@@ -74,6 +76,9 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
     sweep,
     timers,
     kicker,
+    async claim(name, ttlMs) {
+      return (await connection.set(`${prefix}:${name}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
+    },
     async close() {
       await Promise.all([ingest.close(), dispatch.close(), sweep.close(), timers.close()]);
     },

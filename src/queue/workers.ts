@@ -1,6 +1,7 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '../logger.js';
 import { QUEUE_NAMES, type Queues } from './queues.js';
+import { startSweepLoop } from './sweep-loop.js';
 
 export interface WorkerHandlers {
   ingest(orderingKey: string): Promise<unknown>;
@@ -31,7 +32,6 @@ export async function startWorkers(
   const workers = [
     new Worker<{ key: string }>(QUEUE_NAMES.ingest, (job) => handlers.ingest(job.data.key), common),
     new Worker<{ lane: string }>(QUEUE_NAMES.dispatch, (job) => handlers.dispatch(job.data.lane), common),
-    new Worker(QUEUE_NAMES.sweep, () => handlers.sweep(), { connection, prefix, concurrency: 1 }),
     new Worker<{ ticketId?: string; scheduledId?: string }>(
       QUEUE_NAMES.timers,
       (job) => (job.name === 'message' ? handlers.sendScheduled(job.data.scheduledId!) : handlers.closeTicket(job.data.ticketId!)),
@@ -42,10 +42,13 @@ export async function startWorkers(
     w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));
     w.on('error', (err) => log.error({ queue: w.name, err: err.message }, 'worker error'));
   }
-  await queues.sweep.upsertJobScheduler('sweeper', { every: opts.sweepEveryMs ?? SWEEP_EVERY_MS }, { name: 'sweep' });
+  // Earlier versions kept the sweeper's clock in Redis as a job scheduler: remove it.
+  await queues.sweep.removeJobScheduler('sweeper').catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not remove the old sweep scheduler'));
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  const sweeper = startSweepLoop({ everyMs: opts.sweepEveryMs ?? SWEEP_EVERY_MS, claim: (ttlMs) => queues.claim('sweep-claim', ttlMs), sweep: handlers.sweep, log });
   return {
     async close() {
+      await sweeper.stop();
       await Promise.all(workers.map((w) => w.close()));
     },
   };

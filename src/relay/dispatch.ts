@@ -9,9 +9,7 @@ import { CUSTOMER_SENDS, type OutboxKind, type OutboxOp } from './outbox.js';
 import { AGENT_POSTS } from './reconcile.js';
 import { fileNoticeInPlace } from './failure-notice.js';
 import { rateLimitDelayMs, retryDelayMs, retryPolicyFor, retryWakeId } from './retry-policy.js';
-
-/** Namespace of the advisory locks that give one worker a lane at a time (any fixed number). */
-const DISPATCH_LOCK = 727_003;
+import { withLaneLock } from './lane-lock.js';
 
 interface OutboxRow {
   id: string;
@@ -31,22 +29,15 @@ export interface DispatchDeps extends OperationDeps {
 }
 
 /**
- * Performs a lane's outbox rows in id order. One worker holds a lane at a time (a session
- * advisory lock on a reserved connection, released if the process dies). A row that hits
- * transient trouble blocks its lane until its retry time, so order holds (guarantee 3);
- * a permanent failure is explained in the thread and the lane moves on (guarantee 4).
+ * Performs a lane's outbox rows in id order. One worker holds a lane at a time (a
+ * transaction-scoped advisory lock, see lane-lock.ts, freed if the process or its connection
+ * dies). A row that hits transient trouble blocks its lane until its retry time, so order holds
+ * (guarantee 3); a permanent failure is explained in the thread and the lane moves on
+ * (guarantee 4).
  */
 export async function drainLane(deps: DispatchDeps, lane: string): Promise<void> {
-  const conn = await deps.sql.reserve();
-  let locked = false;
-  try {
-    [{ locked }] = (await conn`SELECT pg_try_advisory_lock(${DISPATCH_LOCK}, hashtext(${lane})) AS locked`) as unknown as [{ locked: boolean }];
-    if (!locked) return; // the holder re-checks after it lets go
-    await drainLocked(deps, lane);
-  } finally {
-    if (locked) await conn`SELECT pg_advisory_unlock(${DISPATCH_LOCK}, hashtext(${lane}))`;
-    conn.release();
-  }
+  // Taken by another worker: the holder re-checks after it lets go.
+  if (!(await withLaneLock(deps.sql, lane, (held) => drainLocked(deps, lane, held)))) return;
   // Rows added while we held the lock were kicked at a worker that found it taken: look again.
   const head = await headOf(deps.sql, lane);
   if (head && head.next_attempt_at.getTime() <= Date.now()) await deps.kicker.dispatch([lane]);
@@ -59,9 +50,10 @@ async function headOf(sql: Sql, lane: string): Promise<OutboxRow | undefined> {
   return row;
 }
 
-async function drainLocked(deps: DispatchDeps, lane: string): Promise<void> {
+async function drainLocked(deps: DispatchDeps, lane: string, held: () => boolean): Promise<void> {
   let row = await headOf(deps.sql, lane);
-  while (row) row = await step(deps, lane, row);
+  // A lock lost mid-drain (its connection died) stops the drain before the next row.
+  while (row && held()) row = await step(deps, lane, row);
 }
 
 /** Performs one row; returns the lane's next row to perform, or undefined to stop for now. */

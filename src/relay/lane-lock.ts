@@ -1,0 +1,44 @@
+import type { Sql } from '../db/connect.js';
+
+/** Namespace of the advisory locks that give one worker a lane at a time (any fixed number). */
+const DISPATCH_LOCK = 727_003;
+
+/**
+ * Runs `work` while this process holds the lane, or returns false at once if another worker
+ * holds it. The lock is transaction-scoped (`pg_try_advisory_xact_lock` in an open
+ * transaction that writes nothing), so it holds behind PgBouncer in transaction mode too, and
+ * it can never outlive its connection: a dead process, a killed backend or a database restart
+ * frees it, and nothing is left to unlock on a dead connection.
+ *
+ * `work` does its own reads and writes on the pool, so that what it commits (a customer
+ * send's in-flight mark) is durable whatever becomes of the lock. It is told whether the lock
+ * still holds and must stop between steps once it does not: when the lock's connection dies,
+ * this waits for `work` to stop, then throws the connection's error (the job is retried and
+ * the sweeper backs it up).
+ */
+export async function withLaneLock(sql: Sql, lane: string, work: (held: () => boolean) => Promise<void>): Promise<boolean> {
+  let held = false;
+  let running: Promise<void> | undefined;
+  try {
+    await sql.begin(async (tx) => {
+      // A lane may idle in its transaction while a platform answers slowly: a server-wide
+      // idle-in-transaction timeout must not take the lane from under a send.
+      const [row] = await tx<{ locked: boolean }[]>`
+        SELECT set_config('idle_in_transaction_session_timeout', '0', true),
+          pg_try_advisory_xact_lock(${DISPATCH_LOCK}, hashtext(${lane})) AS locked`;
+      if (!row?.locked) return;
+      held = true;
+      running = work(() => held);
+      await running;
+    });
+  } catch (err) {
+    // The transaction ends early when its connection dies, while `work` may still be between
+    // two steps: let it see the lock is gone and finish before anyone retries the lane.
+    held = false;
+    await running?.catch(() => {});
+    throw err;
+  }
+  const ran = running !== undefined;
+  held = false;
+  return ran;
+}
