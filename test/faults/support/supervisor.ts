@@ -8,6 +8,8 @@ export interface ProcessExit {
   pid: number | undefined;
   code: number | null;
   signal: NodeJS.Signals | null;
+  /** When it exited (ms since the epoch). */
+  at: number;
   /** The test killed it on purpose (kill -9 scenarios); other exits are crashes. */
   requested: boolean;
   /** The last lines it wrote to stderr and its last error-level log lines: why it died. */
@@ -46,7 +48,7 @@ export function supervise(name: string, args: string[], env: Record<string, stri
   const watch = (p: CliProcess): void => {
     void p.exited.then(({ code, signal }) => {
       if (stopping) return;
-      exits.push({ name, pid: p.child.pid, code, signal, requested: killed.has(p), evidence: evidenceOf(p) });
+      exits.push({ name, pid: p.child.pid, at: Date.now(), code, signal, requested: killed.has(p), evidence: evidenceOf(p) });
       setTimeout(() => {
         if (stopping) return;
         proc = startCli(args, env);

@@ -118,7 +118,8 @@ export function startTraffic(stack: Stack, plan: TrafficPlan): Traffic {
       // A redelivery comes late: after the next message, so it must neither duplicate nor reorder.
       if (previous && redeliver()) await postMeta(previous, `customer message before "${text}" (Meta redelivery)`);
       previous = raw;
-      if (n === 1 && !(await waitForThread(c, text))) return;
+      // Agents answer in the thread, so they need it; a customer-only burst does not wait.
+      if (n === 1 && plan.repliesEach > 0 && !(await waitForThread(c, text))) return;
       if (n <= plan.repliesEach) await agentSays(c, agentText(plan.tag, c.index, n), true);
       if (plan.stepMs) await pause(plan.stepMs);
     }
