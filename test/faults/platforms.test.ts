@@ -53,7 +53,7 @@ describe('faults: Slack and Graph failing', () => {
       const o = await scenario(stack, burst, async () => {
         stack.slack.limitPerChannel({ perSecond: 1, retryAfter: 1 });
         for (let i = 0; i < 8; i++) stack.slack.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
-      }, 80_000);
+      }, 90_000);
       expect([...stack.slack.rateLimited.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(limitedBefore);
       expectNoCrash(o);
       expectNothingLostDuplicatedOrReordered(o);
