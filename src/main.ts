@@ -134,7 +134,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         sweep: () => sweep(sql, queues.kicker),
         closeTicket: (ticketId) => closeJob(ingestDeps, ticketId),
         sendScheduled: (scheduledId) => scheduledMessageJob(ingestDeps, scheduledId),
-      }, log, { sweepEveryMs: opts.sweepEveryMs, concurrency: config.PONTE_WORKER_CONCURRENCY });
+      }, log, { sweepEveryMs: opts.sweepEveryMs ?? config.PONTE_SWEEP_EVERY_MS, concurrency: config.PONTE_WORKER_CONCURRENCY });
       stops.push(() => workers.close());
     }
 
