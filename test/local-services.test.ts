@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -54,6 +54,36 @@ describe('local services', () => {
     await pg.stop();
     await pg.stop(); // idempotent
     expect(await refusesConnections(port)).toBe(true);
+  });
+
+  // The usual container or VM: root, with the project in /root (mode 0700), where the postgres
+  // account Postgres must run as cannot enter. Only root can be in that situation.
+  it.skipIf(process.getuid?.() !== 0)('as root, keeps the cluster where postgres can reach it when the project is in a private folder', async () => {
+    const home = path.join(dataDir, 'private-home');
+    await mkdir(home, { mode: 0o700 });
+    await chmod(home, 0o700);
+    const projectData = path.join(home, 'ponte', '.data');
+    const lines: string[] = [];
+    const port = await freePort();
+    const pg = await startLocalPostgres({ dataDir: projectData, port, fast: true, log: { info: (m) => lines.push(m), warn: (m) => lines.push(m) } });
+    started.push(pg);
+    try {
+      const sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+      const [row] = await sql<{ one: number }[]>`select 1 as one`;
+      await sql.end();
+      expect(row?.one).toBe(1);
+      expect(pg.files).toBeDefined();
+      expect(pg.files!.startsWith(home)).toBe(false);
+      expect(lines.filter((l) => l.includes('cannot enter'))).toEqual([
+        `Postgres runs as "postgres", which cannot enter ${projectData}: its data is in ${pg.files}/postgres instead.`,
+      ]);
+      expect((await readFile(path.join(projectData, 'postgres-location.txt'), 'utf8')).trim()).toBe(`${pg.files}/postgres`);
+      // Nobody's home was opened up to make it work.
+      expect((await stat(home)).mode & 0o777).toBe(0o700);
+    } finally {
+      await pg.stop();
+      await rm(pg.files!, { recursive: true, force: true });
+    }
   });
 
   it('runs a Redis that answers PING and stops for good', async () => {

@@ -1,8 +1,9 @@
-import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import postgres from 'postgres';
 import { postgresRunner } from './as-user.js';
 import { ensureCluster, writeSettings } from './postgres-cluster.js';
+import { clusterHome } from './postgres-home.js';
 import type { Tool } from './postgres-cluster.js';
 import { findPostgresBinaries } from './postgres-binaries.js';
 import { findRunningPostmaster } from './postgres-pidfile.js';
@@ -59,7 +60,6 @@ async function ensureDatabase(port: number): Promise<void> {
 export async function startLocalPostgres(opts: LocalServiceOptions): Promise<LocalService> {
   const log = opts.log ?? silentLog;
   const dataDir = path.resolve(opts.dataDir);
-  const pgData = path.join(dataDir, 'postgres');
   const { binDir, source } = await findPostgresBinaries(opts.binaries);
   const runner = await postgresRunner();
   // LC_ALL=C keeps tool messages predictable and avoids failures on ungenerated locales;
@@ -68,10 +68,7 @@ export async function startLocalPostgres(opts: LocalServiceOptions): Promise<Loc
   const tool: Tool = (name, args) => run(...runner.wrap(path.join(binDir, name), args), { env, cwd: '/' });
 
   await mkdir(dataDir, { recursive: true });
-  if (runner.account) {
-    // The postgres account must be able to pass through the (root-owned) data directory.
-    await chmod(dataDir, (await stat(dataDir)).mode | 0o001);
-  }
+  const pgData = await clusterHome(dataDir, runner, log);
 
   let port = opts.port ?? DEFAULT_POSTGRES_PORT;
   const running = await findRunningPostmaster(pgData, log);
@@ -107,6 +104,7 @@ export async function startLocalPostgres(opts: LocalServiceOptions): Promise<Loc
   };
   return {
     url: `postgres://${USER}@127.0.0.1:${port}/${DATABASE}`,
+    ...(path.dirname(pgData) !== dataDir ? { files: path.dirname(pgData) } : {}),
     stop: () => (stopping ??= stop()),
   };
 }

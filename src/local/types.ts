@@ -2,6 +2,11 @@
 export interface LocalService {
   /** Connection URL, e.g. postgres://ponte@127.0.0.1:54329/ponte or redis://127.0.0.1:63799. */
   url: string;
+  /**
+   * The folder holding the server's files, when it is not simply inside the data directory
+   * (a cluster kept where the postgres account can reach it): removing throwaway data removes it too.
+   */
+  files?: string;
   /** Stops the server; safe to call more than once. */
   stop(): Promise<void>;
 }

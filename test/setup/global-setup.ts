@@ -28,6 +28,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // allSettled: one server failing to stop must not leave the other running.
     const results = await Promise.allSettled(started.map((service) => service.stop()));
     if (started.length > 0) await rm(dataDir, { recursive: true, force: true });
+    // A cluster kept outside the data directory (root, with the project where postgres cannot go).
+    for (const s of started) if (s.files) await rm(s.files, { recursive: true, force: true });
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   };
