@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { Logger } from '../../../src/logger.js';
+import { PLAYGROUND_NUMBER } from './business.js';
+import { prepareFirstStart, type FirstStartDeps } from './first-start.js';
+import { startGraphEmulator } from './graph-emulator.js';
+import { playgroundRoutes, type PlaygroundInfo } from './routes.js';
+import { PlaygroundState } from './state.js';
+import { WebhookSender } from './webhooks.js';
+
+export interface Playground {
+  /** The Meta variables Ponte runs with in playground mode: the emulator's URL and made-up secrets. */
+  variables: { META_APP_SECRET: string; META_VERIFY_TOKEN: string; META_GRAPH_URL: string; WHATSAPP_ACCESS_TOKEN: string };
+  /** `GET /playground` and its API. */
+  routes: FastifyPluginAsync;
+  /** Once the HTTP app exists: webhooks go through its real `/webhooks/meta`, and the first start is prepared. */
+  attach(app: FastifyInstance, deps: Omit<FirstStartDeps, 'log'>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const secret = () => randomBytes(24).toString('base64url');
+
+/**
+ * Starts the customer playground's Graph API emulator (DESIGN §1: try Ponte with no Meta
+ * account). The app secret and verify token are the environment's when given, otherwise made
+ * up for this run; the access token is always the emulator's own.
+ */
+export async function startPlayground(opts: { appSecret?: string; verifyToken?: string; log: Logger }): Promise<Playground> {
+  const appSecret = opts.appSecret ?? secret();
+  const token = `EAAplayground${secret()}`;
+  const webhooks = new WebhookSender(appSecret);
+  const state = new PlaygroundState(webhooks, opts.log);
+  const emulator = await startGraphEmulator(state, token);
+  let info: PlaygroundInfo = { business: { number: PLAYGROUND_NUMBER.displayPhoneNumber }, agents: { slack: false, hint: 'Ponte is still starting.' } };
+  return {
+    variables: { META_APP_SECRET: appSecret, META_VERIFY_TOKEN: opts.verifyToken ?? secret(), META_GRAPH_URL: emulator.url, WHATSAPP_ACCESS_TOKEN: token },
+    routes: playgroundRoutes(state, () => info),
+    async attach(app, deps) {
+      webhooks.attach(async (raw, signature) => {
+        const res = await app.inject({ method: 'POST', url: '/webhooks/meta', payload: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature } });
+        return res.statusCode;
+      });
+      info = { ...info, agents: await prepareFirstStart({ ...deps, log: opts.log }) };
+    },
+    async stop() {
+      state.close();
+      await emulator.close();
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+
+/** A file the emulator holds: a customer's (sent from the page) or one Ponte uploaded. */
+export interface StoredMedia {
+  bytes: Buffer;
+  mimeType: string;
+  filename?: string;
+}
+
+// The playground lives in memory; a long session should not grow without bound.
+const MAX_FILES = 200;
+
+/** Graph's media store: numeric ids, as Meta's are. */
+export class MediaStore {
+  private readonly files = new Map<string, StoredMedia>();
+  private seq = 0;
+
+  add(file: StoredMedia): string {
+    this.seq += 1;
+    const id = String(8_100_000_000_000_000 + this.seq);
+    this.files.set(id, file);
+    if (this.files.size > MAX_FILES) this.files.delete(this.files.keys().next().value!);
+    return id;
+  }
+
+  get(id: string): StoredMedia | undefined {
+    return this.files.get(id);
+  }
+}
+
+/** Where a message is, from the emulator's side: queued at Meta, then each status Meta reports. */
+export type ItemStatus = 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
+
+/** One message in a customer's chat, as the page shows it. */
+export interface FeedItem {
+  id: string;
+  from: 'customer' | 'business';
+  kind: string;
+  text?: string;
+  media?: { id?: string; link?: string; mimeType?: string; filename?: string };
+  template?: string;
+  status: ItemStatus;
+  reactions: { customer?: string; business?: string };
+  at: number;
+}
+
+const ORDER: ItemStatus[] = ['accepted', 'sent', 'delivered', 'read'];
+
+/** Only forward (a status never moves a message back); `failed` ends it. */
+export function isForward(from: ItemStatus, to: ItemStatus): boolean {
+  if (from === 'failed') return false;
+  if (to === 'failed') return true;
+  return ORDER.indexOf(to) > ORDER.indexOf(from);
+}
+
+/** Every customer's chat with the business, by `channel:user`. */
+export class Conversations {
+  private readonly chats = new Map<string, FeedItem[]>();
+  private readonly index = new Map<string, { key: string; item: FeedItem }>();
+
+  static key(channel: string, user: string): string {
+    return `${channel}:${user}`;
+  }
+
+  add(key: string, item: FeedItem): FeedItem {
+    let chat = this.chats.get(key);
+    if (!chat) this.chats.set(key, (chat = []));
+    chat.push(item);
+    this.index.set(item.id, { key, item });
+    return item;
+  }
+
+  find(id: string): { key: string; item: FeedItem } | undefined {
+    return this.index.get(id);
+  }
+
+  list(key: string): readonly FeedItem[] {
+    return this.chats.get(key) ?? [];
+  }
+}
+
+/** An id shaped like a wamid (opaque base64 after `wamid.`). */
+export function newWamid(): string {
+  return `wamid.${randomBytes(24).toString('base64url')}`;
+}
