@@ -44,6 +44,17 @@ function time(at) {
   return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
+/** WhatsApp's *bold* and _italic_, as elements holding text: the message itself stays text. */
+function formatted(text) {
+  const span = el('span', { class: 'text' });
+  for (const part of text.split(/(\*[^*\n]+\*|_[^_\n]+_)/)) {
+    if (/^\*[^*]+\*$/.test(part)) span.append(el('strong', { text: part.slice(1, -1) }));
+    else if (/^_[^_]+_$/.test(part)) span.append(el('em', { text: part.slice(1, -1) }));
+    else if (part) span.append(document.createTextNode(part));
+  }
+  return span;
+}
+
 function mediaNode(item) {
   const m = item.media;
   if (!m || !m.url) return undefined;
@@ -68,7 +79,7 @@ function bubble(item) {
   const li = el('li', { class: `msg${reactions ? ' has-reaction' : ''}`, data: { id: item.id, from: item.from, kind: item.kind, status: item.status } }, [
     item.template ? el('span', { class: 'label', text: `template · ${item.template}` }) : undefined,
     mediaNode(item),
-    item.text ? el('span', { class: 'text', text: item.text }) : undefined,
+    item.text ? formatted(item.text) : undefined,
     el('div', { class: 'meta' }, [
       el('span', { text: time(item.at) }),
       el('span', { class: 'ticks', title: item.status, data: { status: item.status }, text: TICKS[item.status] || '' }),
