@@ -14,7 +14,7 @@ export interface FirstStartDeps {
   slack?: { channel?: string; firstChannel: () => Promise<string | undefined> };
 }
 
-const NO_SLACK = 'Agents answer from Slack: set SLACK_APP_TOKEN and SLACK_BOT_TOKEN (Socket Mode) and start the playground again. Until then your messages open tickets that nobody sees.';
+const NO_SLACK = 'Agents answer from Slack: set SLACK_APP_TOKEN and SLACK_BOT_TOKEN (Socket Mode) and start the playground again. Until then Ponte receives your messages, but no team sees them.';
 const NO_CHANNEL = `Invite the Ponte bot to a Slack channel and set PONTE_PLAYGROUND_CHANNEL to its id (or type /ponte connect whatsapp ${PLAYGROUND_NUMBER.phoneNumberId} in that channel).`;
 
 /**
