@@ -98,6 +98,8 @@ describe('the customer playground', () => {
     const reacted = await say('5511987650004', 'Fred', { reaction: { messageId: template.id, emoji: '👍' } });
     expect(reacted.status).toBe(200);
     expect((await chat('5511987650004')).find((i) => i.id === template.id)?.reactions.customer).toBe('👍');
+    // The thread shows the customer's reaction on the agent's template message.
+    await eventually('the reaction in Slack', () => h.slack.callsTo('reactions.add').some((c) => c.params.name === 'thumbsup' || c.params.name === '+1'));
   });
 
   it('refuses what the page cannot send', async () => {
@@ -114,6 +116,17 @@ describe('the playground is off unless asked for, and refuses real Meta variable
       expect((await normal.ponte.app!.inject({ method: 'GET', url: '/playground' })).statusCode).toBe(404);
     } finally {
       await normal.close();
+    }
+  });
+
+  it('still serves the page without Slack, and says that agents need it', async () => {
+    const alone = await startHarness({ ...PLAYGROUND_ENV, SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '' });
+    try {
+      const info = await alone.ponte.app!.inject({ method: 'GET', url: '/playground/api/info' });
+      expect(info.json()).toMatchObject({ agents: { slack: false, hint: expect.stringMatching(/SLACK_APP_TOKEN and SLACK_BOT_TOKEN/) } });
+      expect((await alone.ponte.app!.inject({ method: 'GET', url: '/playground' })).statusCode).toBe(200);
+    } finally {
+      await alone.close();
     }
   });
 
