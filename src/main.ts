@@ -75,7 +75,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     let playground: Playground | undefined;
     if (config.PONTE_PLAYGROUND) {
       if (role !== 'all') throw new ConfigError(['PONTE_PLAYGROUND: the playground runs every role in one process; start it without --role']);
-      const started = await startPlayground({ appSecret: config.META_APP_SECRET, verifyToken: config.META_VERIFY_TOKEN, log });
+      const started = await startPlayground({ appSecret: config.META_APP_SECRET, verifyToken: config.META_VERIFY_TOKEN, mediaHosts: config.PONTE_MEDIA_HOSTS, log });
       playground = started;
       stops.push(() => started.stop());
       config = { ...config, ...started.variables };

@@ -7,6 +7,20 @@ export const PLAYGROUND_NUMBER = {
   displayPhoneNumber: '15550100001',
 } as const;
 
+/** The playground's Facebook Page (Messenger) and Instagram professional account. */
+export const PLAYGROUND_PAGE_ID = '309000000000001';
+export const PLAYGROUND_INSTAGRAM_ID = '17841409000000001';
+
+export type PlaygroundChannel = 'whatsapp' | 'messenger' | 'instagram';
+export const PLAYGROUND_CHANNELS: readonly PlaygroundChannel[] = ['whatsapp', 'messenger', 'instagram'];
+
+/** The account id Ponte's connection names, per channel. */
+export const ACCOUNT_OF: Record<PlaygroundChannel, string> = {
+  whatsapp: PLAYGROUND_NUMBER.phoneNumberId,
+  messenger: PLAYGROUND_PAGE_ID,
+  instagram: PLAYGROUND_INSTAGRAM_ID,
+};
+
 /** A template as `GET /{waba_id}/message_templates` lists it. */
 export interface EmulatedTemplate {
   name: string;

@@ -3,7 +3,7 @@ import type { Logger } from '../../../src/logger.js';
 import type { CustomerChannel } from '../../../src/core/ports.js';
 import { findConnection, upsertConnection } from '../../../src/connections/repository.js';
 import { replaceTemplates } from '../../../src/templates/repository.js';
-import { PLAYGROUND_NUMBER } from './business.js';
+import { ACCOUNT_OF, PLAYGROUND_CHANNELS, PLAYGROUND_NUMBER } from './business.js';
 import type { PlaygroundInfo } from './routes.js';
 
 export interface FirstStartDeps {
@@ -18,14 +18,14 @@ const NO_SLACK = 'Agents answer from Slack: set SLACK_APP_TOKEN and SLACK_BOT_TO
 const NO_CHANNEL = `Invite the Ponte bot to a Slack channel and set PONTE_PLAYGROUND_CHANNEL to its id (or type /ponte connect whatsapp ${PLAYGROUND_NUMBER.phoneNumberId} in that channel).`;
 
 /**
- * Makes the playground usable with no setup: its WhatsApp number is connected to a Slack
- * channel (PONTE_PLAYGROUND_CHANNEL, else the first channel the bot is in) unless it already
- * is (a connection someone moved stays where they put it), and the emulator's templates are
- * synced through the real Graph client. Trouble is reported, never fatal: the page says what
- * is missing.
+ * Makes the playground usable with no setup: its WhatsApp number, Facebook Page and Instagram
+ * account are connected to a Slack channel (PONTE_PLAYGROUND_CHANNEL, else the first channel
+ * the bot is in) unless they already are (a connection someone moved stays where they put it;
+ * one not yet made follows the WhatsApp number's), and the emulator's templates are synced
+ * through the real Graph client. Trouble is reported, never fatal: the page says what is missing.
  */
 export async function prepareFirstStart(deps: FirstStartDeps): Promise<PlaygroundInfo['agents']> {
-  const agents = await connectNumber(deps);
+  const agents = await connectAccounts(deps);
   try {
     const templates = await deps.whatsapp.listTemplates!({ businessAccountId: PLAYGROUND_NUMBER.wabaId, token: undefined });
     await replaceTemplates(deps.sql, PLAYGROUND_NUMBER.wabaId, templates);
@@ -36,11 +36,11 @@ export async function prepareFirstStart(deps: FirstStartDeps): Promise<Playgroun
   return agents;
 }
 
-async function connectNumber(deps: FirstStartDeps): Promise<PlaygroundInfo['agents']> {
-  const existing = await findConnection(deps.sql, 'whatsapp', PLAYGROUND_NUMBER.phoneNumberId);
-  if (!deps.slack) return { slack: false, channel: existing?.agent_destination, hint: NO_SLACK };
-  if (existing) return { slack: true, channel: existing.agent_destination };
-  let channel = deps.slack.channel;
+async function connectAccounts(deps: FirstStartDeps): Promise<PlaygroundInfo['agents']> {
+  const existing = await Promise.all(PLAYGROUND_CHANNELS.map((c) => findConnection(deps.sql, c, ACCOUNT_OF[c])));
+  const known = existing.find(Boolean)?.agent_destination;
+  if (!deps.slack) return { slack: false, channel: known, hint: NO_SLACK };
+  let channel = known ?? deps.slack.channel;
   if (!channel) {
     channel = await deps.slack.firstChannel().catch((err: unknown) => {
       deps.log.warn({ err: (err as Error).message }, 'playground: could not list the bot\'s Slack channels');
@@ -48,12 +48,17 @@ async function connectNumber(deps: FirstStartDeps): Promise<PlaygroundInfo['agen
     });
   }
   if (!channel) return { slack: true, hint: NO_CHANNEL };
+  const destination = channel;
+  const missing = PLAYGROUND_CHANNELS.filter((_c, i) => !existing[i]);
+  if (!missing.length) return { slack: true, channel: existing[0]?.agent_destination ?? destination };
   await deps.sql.begin(async (tx) => {
-    const { connection } = await upsertConnection(tx, { channel: 'whatsapp', accountId: PLAYGROUND_NUMBER.phoneNumberId, platform: 'slack', destination: channel, createdBy: 'playground' });
-    await tx`UPDATE connections SET business_account_id = ${PLAYGROUND_NUMBER.wabaId} WHERE id = ${connection.id}`;
-    await tx`INSERT INTO audit_log (actor, action, details)
-      VALUES ('playground', 'connect', ${tx.json({ channel: 'whatsapp', accountId: PLAYGROUND_NUMBER.phoneNumberId, destination: channel })})`;
+    for (const kind of missing) {
+      const { connection } = await upsertConnection(tx, { channel: kind, accountId: ACCOUNT_OF[kind], platform: 'slack', destination, createdBy: 'playground' });
+      if (kind === 'whatsapp') await tx`UPDATE connections SET business_account_id = ${PLAYGROUND_NUMBER.wabaId} WHERE id = ${connection.id}`;
+      await tx`INSERT INTO audit_log (actor, action, details)
+        VALUES ('playground', 'connect', ${tx.json({ channel: kind, accountId: ACCOUNT_OF[kind], destination })})`;
+    }
   });
-  deps.log.info(`playground: WhatsApp number ${PLAYGROUND_NUMBER.phoneNumberId} connected to Slack channel ${channel}`);
-  return { slack: true, channel };
+  deps.log.info(`playground: ${missing.join(', ')} connected to Slack channel ${destination}`);
+  return { slack: true, channel: existing[0]?.agent_destination ?? destination };
 }

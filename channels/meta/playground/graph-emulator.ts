@@ -1,13 +1,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
-import { PLAYGROUND_NUMBER, PLAYGROUND_TEMPLATES, renderTemplate } from './business.js';
-import { Conversations, newWamid } from './store.js';
+import { PLAYGROUND_INSTAGRAM_ID, PLAYGROUND_NUMBER, PLAYGROUND_PAGE_ID, PLAYGROUND_TEMPLATES } from './business.js';
+import { graphError, invalid, isObject, ok, unknownObject, type Answer } from './graph-answers.js';
+import { answerMessengerSend, type SendFields } from './messenger-sends.js';
+import { answerWhatsAppSend } from './whatsapp-sends.js';
 import type { PlaygroundState } from './state.js';
 
 export interface GraphEmulator {
   /** The base URL to give Ponte as META_GRAPH_URL. */
   url: string;
+  /** Where a customer's Messenger/Instagram file is served, as Meta's CDN serves it (no token). */
+  cdnUrl(mediaId: string, filename: string): string;
   close(): Promise<void>;
 }
 
@@ -18,153 +22,107 @@ const TEMPLATES = new RegExp(`^${V}/([^/]+)/message_templates$`);
 const BLOCK = new RegExp(`^${V}/([^/]+)/block_users$`);
 const OBJECT = new RegExp(`^${V}/([^/]+)$`);
 const DOWNLOAD = /^\/download\/(\d+)$/;
-const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'document', 'sticker']);
+const CDN = /^\/cdn\/(\d+)\/[^/]+$/;
 const BODY_LIMIT = 110 * 1024 * 1024;
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+interface Request {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  contentType: string;
+  raw: Buffer;
+}
 
 /**
- * The Graph API as the WhatsApp Cloud API answers it, for the playground's one number: sends
- * (text, media, template, reaction, read receipts), media upload and download, templates,
- * blocking. It listens on 127.0.0.1 only, on a port of its own (Ponte's workers reach it with
- * plain HTTP, whether or not Ponte's own server listens), and checks the bearer token as Graph
- * does. Errors use Graph's envelope, so Ponte's error handling meets what it meets in reality.
+ * The Graph API for the playground's accounts, as Meta answers it: WhatsApp Cloud API sends
+ * (text, media, template, reaction, read receipts), media upload and download, templates and
+ * blocking; Messenger/Instagram Send API sends, sender actions and the User Profile API. It
+ * listens on 127.0.0.1 only, on a port of its own (Ponte's workers reach it with plain HTTP
+ * whether or not Ponte's own server listens), and checks the bearer token as Graph does.
+ * Errors use Graph's envelope, so Ponte's error handling meets what it meets in reality.
  */
 export async function startGraphEmulator(state: PlaygroundState, token: string): Promise<GraphEmulator> {
   let base = '';
   const server = createServer((req, res) => {
-    readBody(req).then(
-      (raw) => route(req, res, raw),
-      () => graphError(res, 413, 'Request too large', 100),
-    ).catch(() => graphError(res, 500, 'An unexpected error has occurred.', 2));
+    readBody(req)
+      .then(
+        (raw) => route({ method: req.method ?? 'GET', ...splitUrl(req.url), contentType: req.headers['content-type'] ?? '', raw }, req.headers.authorization),
+        () => graphError(413, 'Request too large', 100),
+      )
+      .catch(() => graphError(500, 'An unexpected error has occurred.', 2))
+      .then((answer) => write(res, answer));
   });
 
-  async function route(req: IncomingMessage, res: ServerResponse, raw: Buffer): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://emulator');
-    const method = req.method ?? 'GET';
-    const path = url.pathname;
-    if (req.headers.authorization !== `Bearer ${token}`) {
-      return graphError(res, 401, 'Invalid OAuth access token.', 190, 'OAuthException');
-    }
+  async function route(r: Request, auth: string | undefined): Promise<Answer> {
     let m: RegExpExecArray | null;
-    if (method === 'GET' && (m = DOWNLOAD.exec(path))) return download(res, m[1]!);
-    if (method === 'POST' && (m = SEND.exec(path))) return ours(res, m[1]!) ? send(res, parseJson(raw)) : undefined;
-    if (method === 'POST' && (m = UPLOAD.exec(path))) return ours(res, m[1]!) ? upload(res, await parseForm(req, raw)) : undefined;
-    if (method === 'GET' && (m = TEMPLATES.exec(path))) return templates(res, m[1]!);
-    if ((method === 'POST' || method === 'DELETE') && (m = BLOCK.exec(path))) return ours(res, m[1]!) ? block(res, method, parseJson(raw)) : undefined;
-    if (method === 'GET' && (m = OBJECT.exec(path))) return mediaInfo(res, decodeURIComponent(m[1]!));
-    return graphError(res, 404, `Unknown path components: ${path}`, 2500, 'OAuthException');
+    // Meta's CDN URLs are signed themselves: no token (Messenger/Instagram attachments).
+    if (r.method === 'GET' && (m = CDN.exec(r.path))) return file(m[1]!);
+    if (auth !== `Bearer ${token}`) return graphError(401, 'Invalid OAuth access token.', 190);
+    if (r.method === 'GET' && (m = DOWNLOAD.exec(r.path))) return file(m[1]!);
+    if (r.method === 'POST' && (m = SEND.exec(r.path))) return send(m[1]!, r);
+    if (r.method === 'POST' && (m = UPLOAD.exec(r.path))) return m[1] === PLAYGROUND_NUMBER.phoneNumberId ? upload(await parseForm(r)) : unknownObject(m[1]!, 'post');
+    if (r.method === 'GET' && (m = TEMPLATES.exec(r.path))) return templates(m[1]!);
+    if ((r.method === 'POST' || r.method === 'DELETE') && (m = BLOCK.exec(r.path))) return block(m[1]!, r.method, parseJson(r.raw));
+    if (r.method === 'GET' && (m = OBJECT.exec(r.path))) return object(decodeURIComponent(m[1]!), r.query);
+    return graphError(404, `Unknown path components: ${r.path}`, 2500);
   }
 
-  /** Only the playground's number exists; any other id is Graph's unknown object. */
-  function ours(res: ServerResponse, phoneNumberId: string): boolean {
-    if (phoneNumberId === PLAYGROUND_NUMBER.phoneNumberId) return true;
-    unknownObject(res, phoneNumberId, 'post');
-    return false;
+  /** WhatsApp's number, the Page (Messenger) or `me` (Instagram, as Ponte sends with the Page's token). */
+  async function send(account: string, r: Request): Promise<Answer> {
+    if (account === PLAYGROUND_NUMBER.phoneNumberId) return answerWhatsAppSend(state, parseJson(r.raw));
+    const kind = account === PLAYGROUND_PAGE_ID ? 'messenger' : account === 'me' || account === PLAYGROUND_INSTAGRAM_ID ? 'instagram' : undefined;
+    if (!kind) return unknownObject(account, 'post');
+    return answerMessengerSend(state, kind, await sendFields(r));
   }
 
-  function send(res: ServerResponse, body: unknown): void {
-    if (!isObject(body) || body.messaging_product !== 'whatsapp') return invalid(res, "The parameter messaging_product is required and must be 'whatsapp'.");
-    if (body.status === 'read') {
-      if (typeof body.message_id !== 'string' || !state.markedRead(body.message_id)) return invalid(res, 'Invalid message_id.');
-      return json(res, 200, { success: true });
-    }
-    const to = typeof body.to === 'string' && /^\d{6,15}$/.test(body.to) ? body.to : undefined;
-    if (!to) return invalid(res, 'The parameter to is required.');
-    const type = typeof body.type === 'string' ? body.type : 'text';
-    const payload = body[type];
-    if (!isObject(payload)) return invalid(res, `The parameter ${type} is required.`);
-    const key = Conversations.key('whatsapp', to);
-    const id = newWamid();
-
-    if (type === 'reaction') {
-      const target = typeof payload.message_id === 'string' ? state.chats.find(payload.message_id) : undefined;
-      if (!target) return invalid(res, "The parameter reaction['message_id'] is invalid.");
-      const emoji = typeof payload.emoji === 'string' && payload.emoji !== '' ? payload.emoji : undefined;
-      target.item.reactions.business = emoji;
-      return accepted(res, to, id);
-    }
-    if (type === 'text') {
-      if (typeof payload.body !== 'string' || payload.body === '') return invalid(res, "The parameter text['body'] is required.");
-      state.businessSent(key, to, { id, kind: 'text', text: payload.body });
-      return accepted(res, to, id);
-    }
-    if (MEDIA_TYPES.has(type)) {
-      const mediaId = typeof payload.id === 'string' ? payload.id : undefined;
-      const link = typeof payload.link === 'string' ? payload.link : undefined;
-      const stored = mediaId ? state.media.get(mediaId) : undefined;
-      if (mediaId && !stored) return invalid(res, `Invalid media id ${mediaId}.`);
-      if (!mediaId && !link) return invalid(res, `Either ${type}['id'] or ${type}['link'] is required.`);
-      const filename = typeof payload.filename === 'string' ? payload.filename : stored?.filename;
-      state.businessSent(key, to, {
-        id, kind: type,
-        text: typeof payload.caption === 'string' ? payload.caption : undefined,
-        media: { id: mediaId, link, mimeType: stored?.mimeType, filename },
-      });
-      return accepted(res, to, id);
-    }
-    if (type === 'template') {
-      const language = isObject(payload.language) && typeof payload.language.code === 'string' ? payload.language.code : '';
-      const name = typeof payload.name === 'string' ? payload.name : '';
-      const text = renderTemplate(name, language, templateParams(payload.components));
-      // Graph accepts any name; an unknown template fails later, as a `failed` status (132001).
-      if (text === undefined) return invalid(res, `Template name does not exist in the translation: ${name} (${language}).`);
-      state.businessSent(key, to, { id, kind: 'template', template: name, text });
-      return accepted(res, to, id);
-    }
-    // Interactive, location, contacts: shown as what they are.
-    state.businessSent(key, to, { id, kind: type, text: `[${type}]` });
-    return accepted(res, to, id);
-  }
-
-  function accepted(res: ServerResponse, to: string, id: string): void {
-    json(res, 200, { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id }] });
-  }
-
-  function upload(res: ServerResponse, form: Map<string, string | File> | undefined): Promise<void> | void {
-    const file = form?.get('file');
-    if (!form || typeof file === 'string' || !file) return invalid(res, 'The parameter file is required.');
-    if (form.get('messaging_product') !== 'whatsapp') return invalid(res, "The parameter messaging_product is required and must be 'whatsapp'.");
+  function upload(form: Map<string, string | File> | undefined): Promise<Answer> | Answer {
+    const f = form?.get('file');
+    if (!form || typeof f === 'string' || !f) return invalid('The parameter file is required.', 'whatsapp');
+    if (form.get('messaging_product') !== 'whatsapp') return invalid("The parameter messaging_product is required and must be 'whatsapp'.", 'whatsapp');
     const type = form.get('type');
-    if (typeof type !== 'string' || !type) return invalid(res, 'The parameter type is required.');
-    return file.arrayBuffer().then((bytes) => {
-      const id = state.media.add({ bytes: Buffer.from(bytes), mimeType: type, filename: file.name || undefined });
-      json(res, 200, { id });
-    });
+    if (typeof type !== 'string' || !type) return invalid('The parameter type is required.', 'whatsapp');
+    return f.arrayBuffer().then((bytes) => ok({ id: state.media.add({ bytes: Buffer.from(bytes), mimeType: type, filename: f.name || undefined }) }));
   }
 
-  function mediaInfo(res: ServerResponse, id: string): void {
-    const file = state.media.get(id);
-    if (!file) return unknownObject(res, id, 'get');
-    json(res, 200, {
-      messaging_product: 'whatsapp',
-      url: `${base}/download/${id}?ext=${Date.now()}&hash=${randomBytes(6).toString('base64url')}`,
-      mime_type: file.mimeType,
-      sha256: createHash('sha256').update(file.bytes).digest('hex'),
-      file_size: file.bytes.length,
-      id,
-    });
+  /** `GET /{id}`: a WhatsApp media id (its download URL), or a Messenger/Instagram customer (User Profile API). */
+  function object(id: string, query: URLSearchParams): Answer {
+    const media = state.media.get(id);
+    if (media) {
+      return ok({
+        messaging_product: 'whatsapp',
+        url: `${base}/download/${id}?ext=${Date.now()}&hash=${randomBytes(6).toString('base64url')}`,
+        mime_type: media.mimeType,
+        sha256: createHash('sha256').update(media.bytes).digest('hex'),
+        file_size: media.bytes.length,
+        id,
+      });
+    }
+    const fields = query.get('fields') ?? '';
+    const name = state.chats.nameOf(fields.includes('username') ? 'instagram' : 'messenger', id);
+    if (!name) return unknownObject(id, 'get');
+    if (fields.includes('username')) return ok({ name, username: name.toLowerCase().replace(/[^a-z0-9._]+/g, '.'), id });
+    const [first, ...rest] = name.split(/\s+/);
+    return ok({ first_name: first, last_name: rest.join(' '), id });
   }
 
-  function download(res: ServerResponse, id: string): void {
-    const file = state.media.get(id);
-    if (!file) return json(res, 404, { error: 'not found' });
-    res.writeHead(200, { 'content-type': file.mimeType, 'content-length': String(file.bytes.length) });
-    res.end(file.bytes);
+  function file(id: string): Answer {
+    const f = state.media.get(id);
+    if (!f) return { status: 404, body: { error: 'not found' } };
+    return { status: 200, body: f.bytes, headers: { 'content-type': f.mimeType } };
   }
 
-  function templates(res: ServerResponse, wabaId: string): void {
-    if (wabaId !== PLAYGROUND_NUMBER.wabaId) return unknownObject(res, wabaId, 'get');
+  function templates(wabaId: string): Answer {
+    if (wabaId !== PLAYGROUND_NUMBER.wabaId) return unknownObject(wabaId, 'get');
     const data = PLAYGROUND_TEMPLATES.map((t, i) => ({ ...t, id: String(7_100_000_000_000 + i) }));
-    json(res, 200, { data, paging: { cursors: { before: 'MAZDZD', after: 'MjQZD' } } });
+    return ok({ data, paging: { cursors: { before: 'MAZDZD', after: 'MjQZD' } } });
   }
 
-  function block(res: ServerResponse, method: string, body: unknown): void {
+  function block(phone: string, method: string, body: unknown): Answer {
+    if (phone !== PLAYGROUND_NUMBER.phoneNumberId) return unknownObject(phone, method.toLowerCase());
     const users = isObject(body) && Array.isArray(body.block_users) ? body.block_users.map((u: unknown) => (isObject(u) ? String(u.user) : '')) : [];
-    if (!users.length) return invalid(res, 'The parameter block_users is required.');
+    if (!users.length) return invalid('The parameter block_users is required.', 'whatsapp');
     const key = method === 'POST' ? 'added_users' : 'removed_users';
-    json(res, 200, { messaging_product: 'whatsapp', block_users: { [key]: users.map((u) => ({ input: u, wa_id: u })) } });
+    return ok({ messaging_product: 'whatsapp', block_users: { [key]: users.map((u) => ({ input: u, wa_id: u })) } });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -174,6 +132,7 @@ export async function startGraphEmulator(state: PlaygroundState, token: string):
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: base,
+    cdnUrl: (mediaId, filename) => `${base}/cdn/${mediaId}/${encodeURIComponent(filename)}`,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
@@ -181,29 +140,15 @@ export async function startGraphEmulator(state: PlaygroundState, token: string):
   };
 }
 
-function templateParams(components: unknown): string[] {
-  if (!Array.isArray(components)) return [];
-  const bodyPart = components.find((c: unknown) => isObject(c) && String(c.type).toLowerCase() === 'body') as Json | undefined;
-  const params = Array.isArray(bodyPart?.parameters) ? bodyPart.parameters : [];
-  return params.map((p: unknown) => (isObject(p) && typeof p.text === 'string' ? p.text : ''));
+function splitUrl(url: string | undefined): { path: string; query: URLSearchParams } {
+  const u = new URL(url ?? '/', 'http://emulator');
+  return { path: u.pathname, query: u.searchParams };
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
-  res.end(text);
-}
-
-function graphError(res: ServerResponse, status: number, message: string, code: number, type = 'OAuthException', extra: Json = {}): void {
-  json(res, status, { error: { message, type, code, ...extra, fbtrace_id: randomBytes(9).toString('base64url') } });
-}
-
-function invalid(res: ServerResponse, details: string): void {
-  graphError(res, 400, '(#100) Invalid parameter', 100, 'OAuthException', { error_data: { messaging_product: 'whatsapp', details } });
-}
-
-function unknownObject(res: ServerResponse, id: string, verb: string): void {
-  graphError(res, 400, `Unsupported ${verb} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, 100, 'GraphMethodException', { error_subcode: 33 });
+function write(res: ServerResponse, answer: Answer): void {
+  const bytes = Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(JSON.stringify(answer.body));
+  res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers, 'content-length': String(bytes.length) });
+  res.end(bytes);
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -230,13 +175,21 @@ function parseJson(raw: Buffer): unknown {
   }
 }
 
-async function parseForm(req: IncomingMessage, raw: Buffer): Promise<Map<string, string | File> | undefined> {
-  const type = req.headers['content-type'] ?? '';
-  if (!type.startsWith('multipart/form-data')) return undefined;
+async function parseForm(r: Request): Promise<Map<string, string | File> | undefined> {
+  if (!r.contentType.startsWith('multipart/form-data')) return undefined;
   try {
-    const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': type } }).formData();
+    const form = await new Response(new Uint8Array(r.raw), { headers: { 'content-type': r.contentType } }).formData();
     return new Map([...form.entries()]);
   } catch {
     return undefined;
   }
+}
+
+/** The Send API's fields from JSON, or from a multipart form whose `recipient`/`message` are JSON text. */
+async function sendFields(r: Request): Promise<SendFields> {
+  const form = await parseForm(r);
+  if (!form) return (isObject(parseJson(r.raw)) ? parseJson(r.raw) : {}) as SendFields;
+  const text = (k: string) => (typeof form.get(k) === 'string' ? parseJson(Buffer.from(form.get(k) as string)) : undefined);
+  const filedata = form.get('filedata');
+  return { recipient: text('recipient'), message: text('message'), filedata: typeof filedata === 'string' ? undefined : filedata };
 }

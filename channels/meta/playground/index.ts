@@ -10,7 +10,11 @@ import { WebhookSender } from './webhooks.js';
 
 export interface Playground {
   /** The Meta variables Ponte runs with in playground mode: the emulator's URL and made-up secrets. */
-  variables: { META_APP_SECRET: string; META_VERIFY_TOKEN: string; META_GRAPH_URL: string; WHATSAPP_ACCESS_TOKEN: string };
+  variables: {
+    META_APP_SECRET: string; META_VERIFY_TOKEN: string; META_GRAPH_URL: string;
+    WHATSAPP_ACCESS_TOKEN: string; MESSENGER_PAGE_TOKEN: string; INSTAGRAM_ACCESS_TOKEN: string;
+    PONTE_MEDIA_HOSTS: string[];
+  };
   /** `GET /playground` and its API. */
   routes: FastifyPluginAsync;
   /** Once the HTTP app exists: webhooks go through its real `/webhooks/meta`, and the first start is prepared. */
@@ -23,9 +27,10 @@ const secret = () => randomBytes(24).toString('base64url');
 /**
  * Starts the customer playground's Graph API emulator (DESIGN §1: try Ponte with no Meta
  * account). The app secret and verify token are the environment's when given, otherwise made
- * up for this run; the access token is always the emulator's own.
+ * up for this run; the access tokens are always the emulator's own, and customers' Messenger
+ * and Instagram files may be fetched from it (loopback).
  */
-export async function startPlayground(opts: { appSecret?: string; verifyToken?: string; log: Logger }): Promise<Playground> {
+export async function startPlayground(opts: { appSecret?: string; verifyToken?: string; mediaHosts: string[]; log: Logger }): Promise<Playground> {
   const appSecret = opts.appSecret ?? secret();
   const token = `EAAplayground${secret()}`;
   const webhooks = new WebhookSender(appSecret);
@@ -33,8 +38,12 @@ export async function startPlayground(opts: { appSecret?: string; verifyToken?: 
   const emulator = await startGraphEmulator(state, token);
   let info: PlaygroundInfo = { business: { number: PLAYGROUND_NUMBER.displayPhoneNumber }, agents: { slack: false, hint: 'Ponte is still starting.' } };
   return {
-    variables: { META_APP_SECRET: appSecret, META_VERIFY_TOKEN: opts.verifyToken ?? secret(), META_GRAPH_URL: emulator.url, WHATSAPP_ACCESS_TOKEN: token },
-    routes: playgroundRoutes(state, () => info),
+    variables: {
+      META_APP_SECRET: appSecret, META_VERIFY_TOKEN: opts.verifyToken ?? secret(), META_GRAPH_URL: emulator.url,
+      WHATSAPP_ACCESS_TOKEN: token, MESSENGER_PAGE_TOKEN: token, INSTAGRAM_ACCESS_TOKEN: token,
+      PONTE_MEDIA_HOSTS: [...opts.mediaHosts, '127.0.0.1'],
+    },
+    routes: playgroundRoutes(state, emulator.cdnUrl, () => info),
     async attach(app, deps) {
       webhooks.attach(async (raw, signature) => {
         const res = await app.inject({ method: 'POST', url: '/webhooks/meta', payload: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature } });

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { customerSends } from './customer.js';
-import { Conversations, type FeedItem } from './store.js';
+import { PLAYGROUND_CHANNELS } from './business.js';
+import { customerSends, type CdnUrl } from './customer.js';
+import type { FeedItem } from './store.js';
 import type { PlaygroundState } from './state.js';
 
 /** What the page shows about the setup: who answers, and what is missing. */
@@ -23,20 +24,21 @@ const PAGE_CSP = "default-src 'self'; img-src 'self' blob: data:; media-src 'sel
 const INLINE_MEDIA = /^(image\/(jpeg|png|gif|webp)|video\/(mp4|webm)|audio\/(ogg|mpeg|mp4|aac|wav|webm))$/;
 
 const user = z.string().regex(/^\d{6,15}$/, 'the number must be 6 to 15 digits');
+const channel = z.enum(PLAYGROUND_CHANNELS as ['whatsapp', 'messenger', 'instagram']).default('whatsapp');
 const sendBody = z.object({
-  channel: z.literal('whatsapp').default('whatsapp'),
+  channel,
   user,
   name: z.string().trim().min(1).max(60),
   text: z.string().max(4096).optional(),
   file: z.object({ name: z.string().trim().min(1).max(200), type: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/), data: z.string().base64() }).optional(),
   reaction: z.object({ messageId: z.string().min(1), emoji: z.string().max(16) }).optional(),
 }).refine((b) => b.reaction || b.file || b.text?.trim(), 'write something, attach a file or react');
-const seenBody = z.object({ channel: z.literal('whatsapp').default('whatsapp'), user, ids: z.array(z.string()).max(500) });
-const chatQuery = z.object({ channel: z.literal('whatsapp').default('whatsapp'), user });
+const seenBody = z.object({ channel, user, ids: z.array(z.string()).max(500) });
+const chatQuery = z.object({ channel, user });
 
 /** A chat item as the page gets it: files by a URL of this server. */
 function forPage(item: FeedItem) {
-  const { media, ...rest } = item;
+  const { media, channel: _channel, user: _user, ...rest } = item;
   if (!media) return rest;
   return { ...rest, media: { url: media.id ? `/playground/media/${media.id}` : media.link, mimeType: media.mimeType, filename: media.filename } };
 }
@@ -48,7 +50,7 @@ const badRequest = (reply: FastifyReply, issues: z.ZodError) => reply.code(400).
  * API: send as the customer, read the chat (which is also when the phone "receives" messages),
  * say what the person has seen, and fetch files.
  */
-export function playgroundRoutes(state: PlaygroundState, info: () => PlaygroundInfo): FastifyPluginAsync {
+export function playgroundRoutes(state: PlaygroundState, cdnUrl: CdnUrl, info: () => PlaygroundInfo): FastifyPluginAsync {
   return async (app) => {
     const dir = new URL('./page/', import.meta.url);
     const files = new Map<string, Buffer>();
@@ -69,9 +71,8 @@ export function playgroundRoutes(state: PlaygroundState, info: () => PlaygroundI
     app.get('/playground/api/chat', async (req, reply) => {
       const q = chatQuery.safeParse(req.query);
       if (!q.success) return badRequest(reply, q.error);
-      const key = Conversations.key(q.data.channel, q.data.user);
-      state.fetched(key, q.data.user);
-      return { items: state.chats.list(key).map(forPage) };
+      state.fetched(q.data.channel, q.data.user);
+      return { items: state.chats.list(q.data.channel, q.data.user).map(forPage) };
     });
 
     app.post('/playground/api/messages', { bodyLimit: 40 * 1024 * 1024 }, async (req, reply) => {
@@ -79,7 +80,7 @@ export function playgroundRoutes(state: PlaygroundState, info: () => PlaygroundI
       if (!b.success) return badRequest(reply, b.error);
       const { file, ...rest } = b.data;
       try {
-        const item = await customerSends(state, { ...rest, file: file && { name: file.name, type: file.type, bytes: Buffer.from(file.data, 'base64') } });
+        const item = await customerSends(state, cdnUrl, { ...rest, file: file && { name: file.name, type: file.type, bytes: Buffer.from(file.data, 'base64') } });
         return { item: forPage(item) };
       } catch (err) {
         return reply.code(409).send({ error: (err as Error).message });
@@ -89,7 +90,7 @@ export function playgroundRoutes(state: PlaygroundState, info: () => PlaygroundI
     app.post('/playground/api/seen', async (req, reply) => {
       const b = seenBody.safeParse(req.body);
       if (!b.success) return badRequest(reply, b.error);
-      state.seen(Conversations.key(b.data.channel, b.data.user), b.data.user, b.data.ids);
+      state.seen(b.data.channel, b.data.user, b.data.ids);
       return { ok: true };
     });
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { PlaygroundChannel } from './business.js';
 
 /** A file the emulator holds: a customer's (sent from the page) or one Ponte uploaded. */
 export interface StoredMedia {
@@ -34,6 +35,9 @@ export type ItemStatus = 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
 /** One message in a customer's chat, as the page shows it. */
 export interface FeedItem {
   id: string;
+  channel: PlaygroundChannel;
+  /** The customer (wa_id, PSID or IGSID). */
+  user: string;
   from: 'customer' | 'business';
   kind: string;
   text?: string;
@@ -53,33 +57,42 @@ export function isForward(from: ItemStatus, to: ItemStatus): boolean {
   return ORDER.indexOf(to) > ORDER.indexOf(from);
 }
 
-/** Every customer's chat with the business, by `channel:user`. */
+const key = (channel: PlaygroundChannel, user: string) => `${channel}:${user}`;
+
+/** Every customer's chat with the business, per channel, and the name each customer chose. */
 export class Conversations {
   private readonly chats = new Map<string, FeedItem[]>();
-  private readonly index = new Map<string, { key: string; item: FeedItem }>();
+  private readonly index = new Map<string, FeedItem>();
+  private readonly names = new Map<string, string>();
 
-  static key(channel: string, user: string): string {
-    return `${channel}:${user}`;
-  }
-
-  add(key: string, item: FeedItem): FeedItem {
-    let chat = this.chats.get(key);
-    if (!chat) this.chats.set(key, (chat = []));
+  add(item: FeedItem): FeedItem {
+    let chat = this.chats.get(key(item.channel, item.user));
+    if (!chat) this.chats.set(key(item.channel, item.user), (chat = []));
     chat.push(item);
-    this.index.set(item.id, { key, item });
+    this.index.set(item.id, item);
     return item;
   }
 
-  find(id: string): { key: string; item: FeedItem } | undefined {
+  find(id: string): FeedItem | undefined {
     return this.index.get(id);
   }
 
-  list(key: string): readonly FeedItem[] {
-    return this.chats.get(key) ?? [];
+  list(channel: PlaygroundChannel, user: string): readonly FeedItem[] {
+    return this.chats.get(key(channel, user)) ?? [];
+  }
+
+  /** The name the customer chose on the page (the User Profile API answers with it). */
+  setName(channel: PlaygroundChannel, user: string, name: string): void {
+    this.names.set(key(channel, user), name);
+  }
+
+  nameOf(channel: PlaygroundChannel, user: string): string | undefined {
+    return this.names.get(key(channel, user));
   }
 }
 
-/** An id shaped like a wamid (opaque base64 after `wamid.`). */
-export function newWamid(): string {
-  return `wamid.${randomBytes(24).toString('base64url')}`;
+/** A message id in the channel's shape: WhatsApp `wamid.…`, Messenger `m_…`, Instagram base64 `aWdf…`. */
+export function newMessageId(channel: PlaygroundChannel): string {
+  const tail = randomBytes(24).toString('base64url');
+  return channel === 'whatsapp' ? `wamid.${tail}` : channel === 'messenger' ? `m_${tail}` : `aWdfZAG1faXRlbTpJR01lc3NhZAGlk${tail}`;
 }

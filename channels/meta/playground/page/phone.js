@@ -22,8 +22,10 @@ const el = (tag, props = {}, children = []) => {
 const customer = {
   name: localStorage.getItem('ponte.name') || 'Carla',
   number: localStorage.getItem('ponte.number') || `55119${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
-  channel: 'whatsapp',
+  channel: localStorage.getItem('ponte.channel') || 'whatsapp',
 };
+const BUSINESS = { whatsapp: '', messenger: 'Messenger · Ponte Support page', instagram: 'Instagram · @ponte.support' };
+let businessNumber = '';
 let lastRendered = '';
 let pendingFile;
 
@@ -136,7 +138,8 @@ function readFile(file) {
 async function loadInfo() {
   try {
     const info = await api('/playground/api/info');
-    $('business-number').textContent = `+${info.business.number}`;
+    businessNumber = `+${info.business.number}`;
+    showChannel();
     const a = info.agents;
     $('agents').textContent = a.hint || (a.channel ? `Agents answer in Slack channel ${a.channel}.` : '');
   } catch (err) {
@@ -144,15 +147,25 @@ async function loadInfo() {
   }
 }
 
+function showChannel() {
+  $('phone').dataset.channel = customer.channel;
+  $('business-number').textContent = BUSINESS[customer.channel] || businessNumber;
+}
+
 function start() {
   $('name').value = customer.name;
   $('number').value = customer.number;
+  $('channel').value = customer.channel;
+  showChannel();
   $('who').addEventListener('submit', (e) => {
     e.preventDefault();
     customer.name = $('name').value.trim() || customer.name;
     customer.number = $('number').value.replace(/\D/g, '') || customer.number;
+    customer.channel = $('channel').value;
     localStorage.setItem('ponte.name', customer.name);
     localStorage.setItem('ponte.number', customer.number);
+    localStorage.setItem('ponte.channel', customer.channel);
+    showChannel();
     lastRendered = '';
   });
   $('file').addEventListener('change', () => {
