@@ -109,6 +109,50 @@ describe('the customer playground', () => {
   });
 });
 
+describe('the playground on Messenger and Instagram', () => {
+  const on = (channel: string) => ({
+    chat: async (user: string) => (await api('GET', `/playground/api/chat?channel=${channel}&user=${user}`)).json.items as ChatItem[],
+    say: (user: string, name: string, body: Record<string, unknown>) => api('POST', '/playground/api/messages', { channel, user, name, ...body }),
+  });
+
+  it.each(['messenger', 'instagram'])('on %s: the customer\'s name comes from the profile API, and the reply comes back seen', async (channel) => {
+    const { chat, say } = on(channel);
+    const user = channel === 'messenger' ? '7254000000001' : '6580000000001';
+    const name = `Gabi ${channel}`;
+    expect((await say(user, name, { text: `olá pelo ${channel}` })).json.item).toMatchObject({ status: 'delivered' });
+    const post = await eventually(`the ${channel} message in Slack under the chosen name`, () => threadPost(`olá pelo ${channel}`, name));
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: `resposta no ${channel}`, threadTs: post.thread_ts! });
+    const reply = await eventually('the reply on the page', async () => (await chat(user)).find((i) => i.from === 'business' && i.text?.includes(`resposta no ${channel}`)));
+    await eventually('delivered on the page', async () => ['delivered', 'read'].includes((await chat(user)).find((i) => i.id === reply.id)!.status));
+    await api('POST', '/playground/api/seen', { channel, user, ids: [reply.id] });
+    await eventually('read', async () => (await chat(user)).find((i) => i.id === reply.id)?.status === 'read');
+    // Ponte learned it: the agent's message is marked read in the thread (a read watermark or mid).
+    await eventually('the reply read in Ponte', async () => {
+      const [row] = await h.ponte.sql<{ delivery_status: string }[]>`
+        SELECT m.delivery_status FROM messages m JOIN message_links l ON l.message_id = m.id WHERE l.external_id = ${reply.id}`;
+      return row?.delivery_status === 'read';
+    });
+  });
+
+  it('on Messenger, a customer\'s picture is fetched from the emulator\'s CDN and an agent\'s file is uploaded with the send', async () => {
+    const { chat, say } = on('messenger');
+    const user = '7254000000002';
+    await say(user, 'Hugo', { text: 'oi' });
+    const post = await eventually('the thread', () => threadPost('oi', 'Hugo'));
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(200, 3)]);
+    await say(user, 'Hugo', { file: { name: 'foto.png', type: 'image/png', data: png.toString('base64') } });
+    const upload = await eventually('the picture in the thread', () => [...h.slack.uploads.values()].find((u) => u.completed?.thread_ts === post.thread_ts));
+    expect(upload.length).toBe(png.length);
+
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(500, 9)]);
+    const file = h.slack.registerFile({ name: 'recibo.pdf', bytes: pdf });
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: 'segue', threadTs: post.thread_ts!, subtype: 'file_share', files: [file] });
+    const doc = await eventually('the document on the page', async () => (await chat(user)).find((i) => i.from === 'business' && i.kind === 'document'));
+    expect(doc.media?.filename).toBe('recibo.pdf');
+    expect((await api('GET', doc.media!.url)).res.rawPayload.equals(pdf)).toBe(true);
+  });
+});
+
 describe('the playground is off unless asked for, and refuses real Meta variables and production', () => {
   it('answers 404 on /playground in a normal start', async () => {
     const normal = await startHarness();
