@@ -124,8 +124,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!result.data.PONTE_PLAYGROUND) return result.data;
   const refusal = playgroundRefusal(given);
   if (refusal) throw new ConfigError([`PONTE_PLAYGROUND: ${refusal}`]);
-  // The playground is for one person on this machine: localhost unless HOST says otherwise.
-  return { ...result.data, HOST: given.HOST ?? '127.0.0.1' };
+  // The playground is for one person on this machine: localhost unless HOST says otherwise, and
+  // its public URL (the files it serves for Instagram) is where it listens.
+  const port = result.data.PORT;
+  const publicUrl = given.PUBLIC_URL || port === 0 ? result.data.PUBLIC_URL : `http://localhost:${port}`;
+  return { ...result.data, HOST: given.HOST ?? '127.0.0.1', PUBLIC_URL: publicUrl };
 }
 
 /**

@@ -102,6 +102,19 @@ describe('the customer playground', () => {
     await eventually('the reaction in Slack', () => h.slack.callsTo('reactions.add').some((c) => c.params.name === 'thumbsup' || c.params.name === '+1'));
   });
 
+  it('lets a day pass: the window closes, free text is refused in the thread, and a template reaches the page', async () => {
+    expect((await api('POST', '/playground/api/time-passes', { channel: 'whatsapp', user: '5511987650006' })).status).toBe(409);
+    await say('5511987650006', 'Iara', { text: 'oi de ontem' });
+    const post = await eventually('the thread', () => threadPost('oi de ontem', 'Iara'));
+    expect((await api('POST', '/playground/api/time-passes', { channel: 'whatsapp', user: '5511987650006' })).status).toBe(200);
+
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: 'ainda está aí?', threadTs: post.thread_ts! });
+    await eventually('the refusal in the thread', () => h.thread(post.thread_ts!).some((t) => t.startsWith('Not sent: the customer last wrote more than 24 hours ago')));
+    await h.agentSays({ channel: CHANNEL, user: 'UAGENT01', text: '!template hello_world', threadTs: post.thread_ts! });
+    await eventually('the template on the page', async () => (await chat('5511987650006')).some((i) => i.template === 'hello_world'));
+    expect((await chat('5511987650006')).filter((i) => i.from === 'business').map((i) => i.kind)).toEqual(['template']);
+  });
+
   it('refuses what the page cannot send', async () => {
     expect((await say('12', 'X', { text: 'oi' })).status).toBe(400);
     expect((await say('5511987650005', 'X', { text: '   ' })).status).toBe(400);
@@ -174,8 +187,10 @@ describe('the playground is off unless asked for, and refuses real Meta variable
     }
   });
 
-  it('binds to localhost unless HOST is given', () => {
+  it('binds to localhost unless HOST is given, and its public URL is where it listens', () => {
     expect(loadConfig({ PONTE_PLAYGROUND: 'on' }).HOST).toBe('127.0.0.1');
+    expect(loadConfig({ PONTE_PLAYGROUND: 'on', PORT: '4100' }).PUBLIC_URL).toBe('http://localhost:4100');
+    expect(loadConfig({ PONTE_PLAYGROUND: 'on', PORT: '4100', PUBLIC_URL: 'https://x.example' }).PUBLIC_URL).toBe('https://x.example');
     expect(loadConfig({ PONTE_PLAYGROUND: 'on', HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
     expect(loadConfig({}).HOST).toBe('0.0.0.0');
   });

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Logger } from '../../../src/logger.js';
-import { PLAYGROUND_NUMBER } from './business.js';
+import type { Sql } from '../../../src/db/connect.js';
+import { PLAYGROUND_NUMBER, type PlaygroundChannel } from './business.js';
 import { prepareFirstStart, type FirstStartDeps } from './first-start.js';
 import { startGraphEmulator } from './graph-emulator.js';
 import { playgroundRoutes, type PlaygroundInfo } from './routes.js';
@@ -36,6 +37,7 @@ export async function startPlayground(opts: { appSecret?: string; verifyToken?: 
   const webhooks = new WebhookSender(appSecret);
   const state = new PlaygroundState(webhooks, opts.log);
   const emulator = await startGraphEmulator(state, token);
+  let sql: Sql | undefined;
   let info: PlaygroundInfo = { business: { number: PLAYGROUND_NUMBER.displayPhoneNumber }, agents: { slack: false, hint: 'Ponte is still starting.' } };
   return {
     variables: {
@@ -43,8 +45,9 @@ export async function startPlayground(opts: { appSecret?: string; verifyToken?: 
       WHATSAPP_ACCESS_TOKEN: token, MESSENGER_PAGE_TOKEN: token, INSTAGRAM_ACCESS_TOKEN: token,
       PONTE_MEDIA_HOSTS: [...opts.mediaHosts, '127.0.0.1'],
     },
-    routes: playgroundRoutes(state, emulator.cdnUrl, () => info),
+    routes: playgroundRoutes({ state, cdnUrl: emulator.cdnUrl, info: () => info, passTime: (channel, user) => (sql ? passTime(sql, channel, user) : Promise.resolve(false)) }),
     async attach(app, deps) {
+      sql = deps.sql;
       webhooks.attach(async (raw, signature) => {
         const res = await app.inject({ method: 'POST', url: '/webhooks/meta', payload: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature } });
         return res.statusCode;
@@ -56,4 +59,17 @@ export async function startPlayground(opts: { appSecret?: string; verifyToken?: 
       await emulator.close();
     },
   };
+}
+
+/**
+ * The customer's last message, moved back past the channel's window (WhatsApp 24 hours;
+ * Messenger/Instagram past the 7-day human-agent tag too): what Ponte reads to decide that only a
+ * template may go. Only the playground does this, to show that path without waiting a day.
+ */
+async function passTime(sql: Sql, channel: PlaygroundChannel, user: string): Promise<boolean> {
+  const hours = channel === 'whatsapp' ? 25 : 8 * 24;
+  const rows = await sql`
+    UPDATE contacts SET last_inbound_at = now() - make_interval(hours => ${hours}), updated_at = now()
+    WHERE channel = ${channel} AND external_id = ${user} AND last_inbound_at IS NOT NULL RETURNING id`;
+  return rows.length > 0;
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { PLAYGROUND_CHANNELS } from './business.js';
+import { PLAYGROUND_CHANNELS, type PlaygroundChannel } from './business.js';
 import { customerSends, type CdnUrl } from './customer.js';
 import type { FeedItem } from './store.js';
 import type { PlaygroundState } from './state.js';
@@ -34,6 +34,7 @@ const sendBody = z.object({
   reaction: z.object({ messageId: z.string().min(1), emoji: z.string().max(16) }).optional(),
 }).refine((b) => b.reaction || b.file || b.text?.trim(), 'write something, attach a file or react');
 const seenBody = z.object({ channel, user, ids: z.array(z.string()).max(500) });
+const whoBody = z.object({ channel, user });
 const chatQuery = z.object({ channel, user });
 
 /** A chat item as the page gets it: files by a URL of this server. */
@@ -50,7 +51,15 @@ const badRequest = (reply: FastifyReply, issues: z.ZodError) => reply.code(400).
  * API: send as the customer, read the chat (which is also when the phone "receives" messages),
  * say what the person has seen, and fetch files.
  */
-export function playgroundRoutes(state: PlaygroundState, cdnUrl: CdnUrl, info: () => PlaygroundInfo): FastifyPluginAsync {
+export interface RoutesDeps {
+  state: PlaygroundState;
+  cdnUrl: CdnUrl;
+  info: () => PlaygroundInfo;
+  /** Moves the customer's last message back past the reply window; false when Ponte has no such customer. */
+  passTime: (channel: PlaygroundChannel, user: string) => Promise<boolean>;
+}
+
+export function playgroundRoutes({ state, cdnUrl, info, passTime }: RoutesDeps): FastifyPluginAsync {
   return async (app) => {
     const dir = new URL('./page/', import.meta.url);
     const files = new Map<string, Buffer>();
@@ -91,6 +100,14 @@ export function playgroundRoutes(state: PlaygroundState, cdnUrl: CdnUrl, info: (
       const b = seenBody.safeParse(req.body);
       if (!b.success) return badRequest(reply, b.error);
       state.seen(b.data.channel, b.data.user, b.data.ids);
+      return { ok: true };
+    });
+
+    // "24 hours later": the reply window closes, so agents see what Ponte does then (templates on WhatsApp).
+    app.post('/playground/api/time-passes', async (req, reply) => {
+      const b = whoBody.safeParse(req.body);
+      if (!b.success) return badRequest(reply, b.error);
+      if (!(await passTime(b.data.channel, b.data.user))) return reply.code(409).send({ error: 'write first: Ponte does not know this customer yet' });
       return { ok: true };
     });
 

@@ -186,6 +186,15 @@ function start() {
     if (file) await send({ text: text || undefined, file: { name: file.name, type: file.type || 'application/octet-stream', data: await readFile(file) } });
     else await send({ text });
   });
+  $('later').addEventListener('click', async () => {
+    try {
+      await api('/playground/api/time-passes', { channel: customer.channel, user: customer.number });
+      showProblem('');
+      $('agents').textContent = 'A day has passed: the reply window is closed until you write again.';
+    } catch (err) {
+      showProblem(err.message);
+    }
+  });
   void loadInfo();
   void poll();
 }
