@@ -1,4 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startPonte } from '../../src/main.js';
+import { createTestDatabase } from '../support/database.js';
 import { loadConfig, ConfigError } from '../../src/config.js';
 import { CHANNEL, eventually, startHarness, type Harness } from '../support/harness.js';
 import { runCli } from '../support/cli-process.js';
@@ -167,12 +171,18 @@ describe('the playground on Messenger and Instagram', () => {
 });
 
 describe('the playground is off unless asked for, and refuses real Meta variables and production', () => {
-  it('answers 404 on /playground in a normal start', async () => {
-    const normal = await startHarness();
+  it('answers 404 on /playground in a normal start, whose boot line for Meta "off" points to the playground', async () => {
+    const db = await createTestDatabase(inject('databaseUrl'));
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const ponte = await startPonte({ listen: false, log, env: { DATABASE_URL: db.url, REDIS_URL: inject('redisUrl'), PONTE_QUEUE_PREFIX: `po${randomBytes(4).toString('hex')}` } });
     try {
-      expect((await normal.ponte.app!.inject({ method: 'GET', url: '/playground' })).statusCode).toBe(404);
+      expect((await ponte.app!.inject({ method: 'GET', url: '/playground' })).statusCode).toBe(404);
+      const whatsapp = lines.map((l) => (JSON.parse(l) as { msg: string }).msg).find((m) => m.startsWith('whatsapp:'));
+      expect(whatsapp).toMatch(/^whatsapp: off \(.*npm run playground\)$/);
     } finally {
-      await normal.close();
+      await ponte.stop();
+      await db.drop();
     }
   });
 
