@@ -8,7 +8,7 @@ import { CHANNEL, eventually, startHarness, type Harness } from '../support/harn
 import { runCli } from '../support/cli-process.js';
 
 /** The harness turned into a playground: no Meta variables at all (empty = unset), Slack as usual. */
-export const PLAYGROUND_ENV: Record<string, string> = {
+const PLAYGROUND_ENV: Record<string, string> = {
   PONTE_PLAYGROUND: 'on',
   PONTE_PLAYGROUND_CHANNEL: CHANNEL,
   META_APP_SECRET: '', META_VERIFY_TOKEN: '', META_GRAPH_URL: '',
