@@ -10,6 +10,7 @@ import { handleProcessErrors } from './process-errors.js';
 
 const USAGE = `Usage:
   ponte start [--role all|web|worker]   run the service (default: all roles in one process)
+  ponte start --playground              the same, plus the customer playground at /playground (no Meta account needed)
   ponte migrate                         apply migrations/*.sql and exit
   ponte manifest slack                  print the Slack app manifest for PUBLIC_URL
   ponte help                            this text
@@ -19,7 +20,7 @@ Configuration comes from the environment; see README.md.`;
 const ROLES = new Set(['all', 'web', 'worker']);
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { role: { type: 'string', default: 'all' } } });
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { role: { type: 'string', default: 'all' }, playground: { type: 'boolean', default: false } } });
   const command = positionals[0] ?? 'help';
   if (command === 'start') {
     if (values.role === 'gateway') {
@@ -30,10 +31,11 @@ async function main(argv: string[]): Promise<number> {
       console.error(`Unknown role "${values.role}".\n\n${USAGE}`);
       return 2;
     }
+    const env = values.playground ? { ...process.env, PONTE_PLAYGROUND: 'on' } : process.env;
     // The handlers come first: an error while starting is logged like any other.
-    const log = createLogger(loadConfig().LOG_LEVEL);
+    const log = createLogger(loadConfig(env).LOG_LEVEL);
     handleProcessErrors(log);
-    const ponte = await startPonte({ role: values.role as Role, log });
+    const ponte = await startPonte({ role: values.role as Role, env, log });
     await new Promise<void>((resolve) => {
       const shutdown = (signal: string) => {
         ponte.log.info({ signal }, 'shutting down');

@@ -98,6 +98,12 @@ export const configSchema = z.object({
   DISCORD_APPLICATION_ID: optional,
   DISCORD_PUBLIC_KEY: optional,
   DISCORD_API_URL: url('https://discord.com/api'),
+  PONTE_PLAYGROUND: z
+    .enum(['on', 'off', 'true', 'false', '1', '0'], 'must be on or off')
+    .default('off')
+    .transform((v) => v === 'on' || v === 'true' || v === '1'),
+  /** The Slack channel the playground's WhatsApp number is connected to on first start. */
+  PONTE_PLAYGROUND_CHANNEL: optional.pipe(z.string().regex(/^[CG][A-Z0-9]+$/, 'must be a Slack channel id such as C0123ABCD').optional()),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -117,7 +123,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
-  return result.data;
+  if (!result.data.PONTE_PLAYGROUND) return result.data;
+  const refusal = playgroundRefusal(given);
+  if (refusal) throw new ConfigError([`PONTE_PLAYGROUND: ${refusal}`]);
+  // The playground is for one person on this machine: localhost unless HOST says otherwise, and
+  // its public URL (the files it serves for Instagram) is where it listens.
+  const port = result.data.PORT;
+  const publicUrl = given.PUBLIC_URL || port === 0 ? result.data.PUBLIC_URL : `http://localhost:${port}`;
+  return { ...result.data, HOST: given.HOST ?? '127.0.0.1', PUBLIC_URL: publicUrl };
+}
+
+/**
+ * Variables that would make the playground talk to the real Meta: its tokens, or a Graph base
+ * other than the playground's own emulator. The app secret and verify token are allowed (they
+ * reach nobody; the playground signs its webhooks with them).
+ */
+const REAL_META_VARIABLES = ['WHATSAPP_ACCESS_TOKEN', 'MESSENGER_PAGE_TOKEN', 'INSTAGRAM_ACCESS_TOKEN', 'META_GRAPH_URL'] as const;
+
+/** Why the playground must not start in this environment, or undefined (DESIGN §1: never with real Meta variables or in production). */
+export function playgroundRefusal(env: Record<string, string | undefined>): string | undefined {
+  if (env.NODE_ENV?.trim() === 'production') return 'the playground does not run with NODE_ENV=production; it is for trying Ponte on your own machine';
+  const real = REAL_META_VARIABLES.filter((name) => env[name]?.trim());
+  if (real.length) return `the playground does not run with real Meta variables (${real.join(', ')}): unset them, it brings its own Graph API emulator`;
+  return undefined;
 }
 
 /** Decodes PONTE_SECRET_KEY (hex or base64) into 32 bytes, or undefined when it is not that. */

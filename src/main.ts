@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { loadConfig, decodeKey, type Config } from './config.js';
+import { ConfigError, loadConfig, decodeKey, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { connectDatabase, type Sql } from './db/connect.js';
@@ -35,6 +35,8 @@ import { startSocketMode } from '../bridges/slack/socket-mode.js';
 import { slackSdkLogger } from '../bridges/slack/sdk-logger.js';
 import type { SlackHandlerDeps } from '../bridges/slack/handler.js';
 import { loadSlackIdentity } from '../bridges/slack/identity.js';
+import { firstMemberChannel } from '../bridges/slack/member-channels.js';
+import { startPlayground, type Playground } from '../channels/meta/playground/index.js';
 
 export type Role = 'all' | 'web' | 'worker';
 
@@ -62,7 +64,7 @@ export interface Ponte {
 
 /** The composition root: the only place that knows both the core and the adapters. */
 export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
-  const config = loadConfig(opts.env ?? process.env);
+  let config = loadConfig(opts.env ?? process.env);
   const role = opts.role ?? 'all';
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const stops: (() => Promise<unknown>)[] = [];
@@ -71,6 +73,15 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
   };
 
   try {
+    // The playground (DESIGN §1) brings its own Graph API: Meta's variables point at it.
+    let playground: Playground | undefined;
+    if (config.PONTE_PLAYGROUND) {
+      if (role !== 'all') throw new ConfigError(['PONTE_PLAYGROUND: the playground runs every role in one process; start it without --role']);
+      const started = await startPlayground({ appSecret: config.META_APP_SECRET, verifyToken: config.META_VERIFY_TOKEN, mediaHosts: config.PONTE_MEDIA_HOSTS, log });
+      playground = started;
+      stops.push(() => started.stop());
+      config = { ...config, ...started.variables };
+    }
     const localLog = { info: (m: string) => log.info(m), warn: (m: string) => log.warn(m) };
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
@@ -186,10 +197,16 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
       if (slack && config.SLACK_SIGNING_SECRET) {
         plugins.push(slackRoutes({ ...slackDeps, signingSecret: config.SLACK_SIGNING_SECRET, metrics }));
       }
+      if (playground) plugins.push(playground.routes);
       app = await buildApp({ log, sql, redis, metrics, bodyLimit: config.PONTE_BODY_LIMIT, plugins });
       const httpApp = app;
       stops.push(() => httpApp.close());
+      if (playground) {
+        const slackSide = slack && { channel: config.PONTE_PLAYGROUND_CHANNEL, firstChannel: () => firstMemberChannel(slack.client) };
+        await playground.attach(app, { sql, whatsapp: channels.get('whatsapp')!, slack: slackSide || undefined });
+      }
       if (opts.listen !== false) url = await app.listen({ port: config.PORT, host: config.HOST });
+      if (playground && url) log.info(`playground: open ${url}/playground`);
       if (slack && config.SLACK_APP_TOKEN) {
         const socket = await startSocketMode(slackDeps, { appToken: config.SLACK_APP_TOKEN, apiUrl: config.SLACK_API_URL, log });
         stops.push(() => socket.stop());
@@ -207,7 +224,8 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
 /** One line per platform: on, or which variables turn it on (DESIGN §2). */
 function logPlatforms(log: Logger, c: Config): void {
   const line = (name: string, on: boolean, how: string) => log.info(on ? `${name}: on` : `${name}: off (${how})`);
-  line('whatsapp', !!c.META_APP_SECRET, 'set META_APP_SECRET, META_VERIFY_TOKEN and WHATSAPP_ACCESS_TOKEN');
+  if (c.PONTE_PLAYGROUND) log.info(`whatsapp: playground (Graph API emulator at ${c.META_GRAPH_URL}; no Meta account involved)`);
+  else line('whatsapp', !!c.META_APP_SECRET, 'set META_APP_SECRET, META_VERIFY_TOKEN and WHATSAPP_ACCESS_TOKEN, or try it with no Meta account: npm run playground');
   if (c.META_APP_SECRET && !c.WHATSAPP_ACCESS_TOKEN) log.warn('whatsapp: no WHATSAPP_ACCESS_TOKEN: replies fail unless a connection carries its own token');
   // Messenger and Instagram webhooks are read whenever Meta's are; "on" means replies can go
   // out with the environment's token (a connection may also carry its own, `connect … token=`).
