@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startPonte, type Role } from './main.js';
 import { connectDatabase } from './db/connect.js';
@@ -7,6 +7,7 @@ import { migrate } from './db/migrate.js';
 import { startLocalPostgres } from './local/index.js';
 import { slackManifest } from './manifest.js';
 import { handleProcessErrors } from './process-errors.js';
+import { startupFailureLine } from './startup-error.js';
 
 const USAGE = `Usage:
   ponte start [--role all|web|worker]   run the service (default: all roles in one process)
@@ -72,7 +73,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(err instanceof ConfigError ? err.message : err);
+    // One line a person can act on; the stack only when asked for.
+    console.error(`ponte: ${startupFailureLine(err)}`);
+    if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') console.error(err);
     process.exit(1);
   },
 );

@@ -1,6 +1,7 @@
 // Ponte as an operator runs it: `node bin/ponte.js …` in a child process, configured only through
 // its environment, observed only from outside (real HTTP, its stdout/stderr, its exit code).
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../src/local/index.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack-api.js';
@@ -162,9 +163,29 @@ describe.concurrent('node bin/ponte.js, one-shot commands', () => {
     expect(run.stderr).toMatch(/not available/);
   });
 
-  it('a bad PORT exits 1 naming PORT', async () => {
+  it('a bad PORT exits 1 with one line naming PORT, and no stack', async () => {
     const run = await runCli(['start'], { PORT: 'abc' });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/\bPORT\b/);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^ponte: invalid configuration: PORT\b/);
+    expect(run.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  it('a port in use exits 1 with one line naming it and the way out; the stack only with LOG_LEVEL=debug', async () => {
+    const taken = await freePort();
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(taken, '127.0.0.1', r));
+    try {
+      const env = { DATABASE_URL: db.url, REDIS_URL: inject('redisUrl'), PORT: String(taken), HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
+      const run = await runCli(['start'], env);
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim().split('\n')).toEqual([`ponte: 127.0.0.1:${taken} is already in use: stop what listens there, or set PORT (and HOST) to a free one.`]);
+      const debug = await runCli(['start'], { ...env, LOG_LEVEL: 'debug' });
+      expect(debug.code).toBe(1);
+      expect(debug.stderr).toMatch(/EADDRINUSE/);
+      expect(debug.stderr.trim().split('\n').length).toBeGreaterThan(1);
+    } finally {
+      await new Promise((r) => holder.close(r));
+    }
   });
 });
