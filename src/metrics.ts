@@ -8,7 +8,7 @@ export function createMetrics() {
     registry,
     webhookRequests: new Counter({
       name: 'ponte_webhook_requests_total',
-      help: 'Inbound webhook requests by source and outcome (accepted, unauthorized, rejected, too_large).',
+      help: 'Inbound webhook requests by source and outcome (accepted, unauthorized, rejected, too_large, foreign).',
       labelNames: ['source', 'outcome'] as const,
       registers: [registry],
     }),
@@ -26,7 +26,7 @@ export function createMetrics() {
     }),
     dispatched: new Counter({
       name: 'ponte_dispatch_total',
-      help: 'Outbox operations performed, by kind and result (done, retry, failed, uncertain).',
+      help: 'Outbox operations performed, by kind and result (done, retry, rate_limited, failed, uncertain).',
       labelNames: ['kind', 'result'] as const,
       registers: [registry],
     }),
