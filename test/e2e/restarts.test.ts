@@ -175,7 +175,8 @@ describe('Redis losing its data (FLUSHALL)', () => {
     await agentSays(tsC, 'já vejo isso');
     await eventually('the first attempt refused', () => graph.calls.some(sendTo(c)));
     await eventually('the reply deferred', async () =>
-      (await ponte.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM outbox WHERE state = 'pending' AND attempts > 0`)[0]!.n > 0);
+      // A rate limit is not an attempt: the row waits, pending, with the limit as its last error.
+      (await ponte.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM outbox WHERE state = 'pending' AND last_error IS NOT NULL`)[0]!.n > 0);
 
     // A customer's message whose ingest job waits in Redis only (the queue paused).
     const queueConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
