@@ -177,15 +177,15 @@ describe.concurrent('node bin/ponte.js, one-shot commands', () => {
     await new Promise<void>((r) => holder.listen(taken, '127.0.0.1', r));
     try {
       const env = { DATABASE_URL: db.url, REDIS_URL: inject('redisUrl'), PORT: String(taken), HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
-      const run = await runCli(['start'], env);
+      const run = await runCli(['start', '--role', 'web'], env, 40_000);
       expect(run.code).toBe(1);
       expect(run.stderr.trim().split('\n')).toEqual([`ponte: 127.0.0.1:${taken} is already in use: stop what listens there, or set PORT (and HOST) to a free one.`]);
-      const debug = await runCli(['start'], { ...env, LOG_LEVEL: 'debug' });
+      const debug = await runCli(['start', '--role', 'web'], { ...env, LOG_LEVEL: 'debug' }, 40_000);
       expect(debug.code).toBe(1);
       expect(debug.stderr).toMatch(/EADDRINUSE/);
       expect(debug.stderr.trim().split('\n').length).toBeGreaterThan(1);
     } finally {
       await new Promise((r) => holder.close(r));
     }
-  });
+  }, 90_000);
 });
