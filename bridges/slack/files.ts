@@ -11,34 +11,71 @@ import { escapeForSlack } from './mrkdwn.js';
 /** Where Slack serves `url_private(_download)` (and, in production, slack.com itself). */
 export const SLACK_FILE_HOSTS = ['files.slack.com'] as const;
 
+/** What the upload of the bytes needs besides the client: they go to `upload_url`, outside the Web API. */
+export interface UploadAuth {
+  token: string;
+  timeoutMs: number;
+}
+
 /**
- * Uploads a file into a thread with Slack's files v2 flow: files.getUploadURLExternal → POST the
- * bytes to `upload_url` → files.completeUploadExternal with the channel and thread. WebClient's
- * filesUploadV2 runs the three steps with the client's own settings (no retries, rate limits
- * rejected), so a failure at any step surfaces once and the outbox decides. A customer's file
- * comes with their name in front of the caption, since a file share cannot carry a username.
- * Returns `file:F…` (see ids.ts): Slack shares the file in a message it posts later.
+ * Uploads a file into a thread with Slack's files v2 flow, one step at a time:
+ * files.getUploadURLExternal → POST the bytes to `upload_url` → files.completeUploadExternal with
+ * the channel and thread. Run here rather than with WebClient's filesUploadV2 so the file id can be
+ * handed to `remember` before the completion shares it: a completion whose answer is lost (a 5xx
+ * after the work, a dropped connection) can then be looked up with files.info (findFile) instead
+ * of uploading again. A failure at any step surfaces once, classified, and the outbox decides.
+ * A customer's file comes with their name in front of the caption, since a file share cannot carry
+ * a username. Returns `file:F…` (see ids.ts): Slack shares the file in a message it posts later.
  */
 export async function uploadToThread(
   client: WebClient,
-  req: { thread: ThreadRef; file: FileBytes; comment?: string; authorName?: string },
+  auth: UploadAuth,
+  req: { thread: ThreadRef; file: FileBytes; comment?: string; authorName?: string; remember?: (fileId: string) => Promise<void> },
 ): Promise<{ externalId: string }> {
+  const filename = req.file.filename || 'file';
+  const target = await client.files.getUploadURLExternal({ filename, length: req.file.bytes.length }).catch(rethrowClassified);
+  if (!target.upload_url || !target.file_id) throw new DeliveryError('unknown', 'files.getUploadURLExternal answered without an upload URL');
+  // Before anything can be shared: an attempt that never learns the outcome finds the file by this id.
+  await req.remember?.(target.file_id);
+  await sendBytes(target.upload_url, req.file.bytes, auth);
   const comment = initialComment(req.comment, req.authorName);
-  const res = await client
-    .filesUploadV2({
+  await client.files
+    .completeUploadExternal({
+      files: [{ id: target.file_id, title: filename }],
       channel_id: req.thread.containerId,
       thread_ts: req.thread.threadId,
-      file: req.file.bytes,
-      filename: req.file.filename || 'file',
       ...(comment ? { initial_comment: comment } : {}),
     })
-    .catch((err: unknown) => {
-      throw classifySlackError(err);
-    });
-  const id = res.files[0]?.files?.[0]?.id;
-  if (!id) throw new DeliveryError('unknown', 'files.completeUploadExternal answered without a file id');
-  return { externalId: fileExternalId(id) };
+    .catch(rethrowClassified);
+  return { externalId: fileExternalId(target.file_id) };
 }
+
+/**
+ * The bytes, to the `upload_url` Slack gave (raw, as its reference allows), with the bot token.
+ * Anything but 200 means Slack does not have them: completing would answer file_not_found.
+ */
+async function sendBytes(url: string, bytes: Buffer, auth: UploadAuth): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${auth.token}`, 'content-type': 'application/octet-stream' },
+      body: bytes,
+      redirect: 'error',
+      signal: AbortSignal.timeout(auth.timeoutMs),
+    });
+    await res.arrayBuffer();
+  } catch (err) {
+    throw new DeliveryError('transient', 'Slack file upload unreachable', { cause: err });
+  }
+  if (res.status !== 200) {
+    throw new DeliveryError(res.status >= 500 || res.status === 408 ? 'transient' : 'unknown', `Slack file upload HTTP ${res.status}`);
+  }
+}
+
+const rethrowClassified = (err: unknown): never => {
+  throw classifySlackError(err);
+};
 
 function initialComment(comment: string | undefined, authorName: string | undefined): string | undefined {
   // Both are the customer's words: escaped so they cannot ping @channel or forge links.

@@ -11,10 +11,14 @@ import { DeliveryError } from '../../src/core/errors.js';
 import { classifySlackError } from './errors.js';
 import { UPLOAD_BUCKET, methodBucket, postBucket } from './rate-buckets.js';
 import { downloadFile, uploadToThread } from './files.js';
+import { findFile } from './find-file.js';
 import { findPost } from './find-post.js';
 import { isFileExternalId, messageId, parseMessageId, postKeyMetadata } from './ids.js';
 import { templatePickerTexts } from './template-texts.js';
 import { threadPostMessage } from './thread-post.js';
+
+/** Per Web API call (and per upload of a file's bytes, as filesUploadV2 did). */
+const API_TIMEOUT_MS = 15_000;
 
 export interface SlackBridgeOptions {
   token: string;
@@ -43,7 +47,7 @@ export class SlackBridge implements AgentBridge {
       slackApiUrl: opts.apiUrl,
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
-      timeout: opts.timeoutMs ?? 15_000,
+      timeout: opts.timeoutMs ?? API_TIMEOUT_MS,
       ...(opts.logger ? { logger: opts.logger } : {}),
     });
   }
@@ -130,8 +134,14 @@ export class SlackBridge implements AgentBridge {
     return { displayName, platformAdmin: Boolean(u?.is_admin || u?.is_owner) };
   }
 
-  async postFile(req: { thread: ThreadRef; file: FileBytes; comment?: string; authorName?: string }): Promise<{ externalId: string }> {
-    return this.call(UPLOAD_BUCKET, () => uploadToThread(this.client, req));
+  async postFile(req: { thread: ThreadRef; file: FileBytes; comment?: string; authorName?: string; remember?: (fileId: string) => Promise<void> }): Promise<{ externalId: string }> {
+    const auth = { token: this.opts.token, timeoutMs: this.opts.timeoutMs ?? API_TIMEOUT_MS };
+    return this.call(UPLOAD_BUCKET, () => uploadToThread(this.client, auth, req));
+  }
+
+  /** Whether a file an unsure upload remembered was shared into the thread (files.info `shares`). */
+  async findFile(req: { fileId: string; thread: ThreadRef }): Promise<FoundPost | undefined> {
+    return this.call(methodBucket('files.info'), () => findFile(this.client, req));
   }
 
   async fetchFile(req: { file: AgentFileRef; maxBytes: number }): Promise<FileBytes> {

@@ -205,8 +205,21 @@ export interface AgentBridge {
    * platform's short name (`white_check_mark`) or a unicode emoji, which the bridge translates.
    */
   react(req: { externalId: string; name: string; remove?: boolean }): Promise<void>;
-  /** Uploads a file into the thread (Slack's files v2 flow), under the customer's name when given. */
-  postFile(req: { thread: ThreadRef; file: FileBytes; comment?: string; authorName?: string }): Promise<{ externalId: string }>;
+  /**
+   * Uploads a file into the thread (Slack's files v2 flow), under the customer's name when given.
+   * `remember` is called with the platform's id for the file once it has one and before the file
+   * is shared (a rejection stops the upload, nothing shared): the core keeps it, so an attempt
+   * whose outcome is unknown can ask `findFile` instead of uploading again.
+   */
+  postFile(req: { thread: ThreadRef; file: FileBytes; comment?: string; authorName?: string; remember?: (fileId: string) => Promise<void> }): Promise<{ externalId: string }>;
+  /**
+   * The share of a file an earlier `postFile` remembered, when it is in `thread` (the link to
+   * record, as postFile would have returned it), or undefined when it never got there (the
+   * upload was not completed, or the platform has no such file). Called only when an earlier
+   * attempt's outcome is unknown. A read that fails throws a classified `DeliveryError`, and
+   * nothing is uploaded (the outbox retries). Optional: a bridge without it uploads again.
+   */
+  findFile?(req: { fileId: string; thread: ThreadRef }): Promise<FoundPost | undefined>;
   /** Downloads an agent's attachment with the bot's credentials, streamed and capped (FileTooLarge). */
   fetchFile(req: { file: AgentFileRef; maxBytes: number }): Promise<FileBytes>;
   /** A line in a channel, outside any ticket thread (an Instagram story mention, an alert to admins). */

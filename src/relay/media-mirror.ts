@@ -8,15 +8,17 @@ import { literal } from '../core/agent-text.js';
 import { agentLane, enqueue } from './outbox.js';
 import { customerSide, megabytes } from './customer-sends.js';
 import { NOTHING, bridgeFor, type Effect, type OperationDeps } from './operation-deps.js';
+import { earlierFile, rememberFile, type Attempt } from './reconcile.js';
 
 /**
  * A customer's file, brought into the ticket's thread: fetched from the channel with the
  * connection's token (capped per kind), then uploaded under the customer's name. It runs in
  * the ticket's agent lane right after the message's text line, so the thread keeps the
  * customer's order. A file that cannot come (too large, expired, refused) becomes a notice
- * with the reason; the text line is already there. Network trouble is retried by the outbox.
+ * with the reason; the text line is already there. Network trouble is retried by the outbox,
+ * and a retry whose earlier upload may have been shared looks for it first (guarantee 2).
  */
-export async function mirrorMedia(deps: OperationDeps, messageId: string, index: number): Promise<Effect> {
+export async function mirrorMedia(deps: OperationDeps, messageId: string, index: number, attempt?: Attempt): Promise<Effect> {
   const m = await loadMessageContext(deps.sql, messageId);
   const media = m.attachments[index] as MediaRef | undefined;
   if (!media) return NOTHING;
@@ -25,16 +27,17 @@ export async function mirrorMedia(deps: OperationDeps, messageId: string, index:
   if (done) return NOTHING;
   if (!m.thread) throw new Error(`ticket ${m.ticketId} has no ${m.agentPlatform} thread`);
 
+  const bridge = bridgeFor(deps, m.agentPlatform);
+  // An earlier attempt whose outcome is unknown may have shared it already: look before uploading again.
+  const earlier = await earlierFile(deps.sql, bridge, attempt, m.thread);
+  if (earlier) return { lanes: [], link: { messageId, platform: linkPlatform, externalId: earlier.externalId, markSent: false } };
+
   const { channel, auth } = customerSide(deps, m);
   const limit = deps.mediaLimits[media.kind];
   let reason: string;
   try {
     const file = await channel.fetchMedia({ ...auth, media, maxBytes: limit });
-    const posted = await bridgeFor(deps, m.agentPlatform).postFile({
-      thread: m.thread,
-      file,
-      authorName: customerLabel(m),
-    });
+    const posted = await bridge.postFile({ thread: m.thread, file, authorName: customerLabel(m), ...rememberFile(deps.sql, attempt) });
     return { lanes: [], link: { messageId, platform: linkPlatform, externalId: posted.externalId, markSent: false } };
   } catch (err) {
     if (err instanceof FileTooLarge) reason = t(deps.locale, 'media.over_limit', { limit: megabytes(limit) });

@@ -52,7 +52,7 @@ export async function perform(deps: OperationDeps, op: OutboxOp, attempt?: Attem
       return NOTHING;
     }
     case 'media.mirror':
-      return mirrorMedia(deps, op.messageId, op.index);
+      return mirrorMedia(deps, op.messageId, op.index, attempt);
     case 'channel.announce': {
       const [c] = await deps.sql<{ agent_platform: AgentPlatform; agent_destination: string }[]>`
         SELECT agent_platform, agent_destination FROM connections WHERE id = ${op.connectionId}`;

@@ -1,4 +1,5 @@
-import type { AgentBridge, FoundPost, PostKey, PostPlace } from '../core/ports.js';
+import type { AgentBridge, FoundPost, PostKey, PostPlace, ThreadRef } from '../core/ports.js';
+import { DeliveryError } from '../core/errors.js';
 import type { Sql } from '../db/connect.js';
 import type { OutboxKind } from './outbox.js';
 
@@ -7,9 +8,10 @@ import type { OutboxKind } from './outbox.js';
  * ('sending') before each attempt, so a crash between the post and its bookkeeping is told apart
  * from a first try. Unlike customer sends they are not given up when the outcome is unknown: the
  * message carries Ponte's key, so the next attempt can look for it before posting again
- * (guarantee 2). Files (media.mirror) are not listed: an upload cannot carry a key (docs/reliability.md).
+ * (guarantee 2). A file (media.mirror) cannot carry a key: its upload remembers the platform's
+ * file id in the row instead, and the next attempt asks whether that file was shared (earlierFile).
  */
-export const AGENT_POSTS: ReadonlySet<OutboxKind> = new Set(['thread.open', 'thread.post', 'channel.announce']);
+export const AGENT_POSTS: ReadonlySet<OutboxKind> = new Set(['thread.open', 'thread.post', 'channel.announce', 'media.mirror']);
 
 /** What the dispatch worker knows about the row being performed. */
 export interface Attempt {
@@ -46,3 +48,37 @@ export async function earlierPost(
 
 /** The key to stamp on a post, when the row is known (it always is under the dispatch worker). */
 export const keyOf = (attempt: Attempt | undefined): { key?: PostKey } => (attempt ? { key: postKey(attempt.outboxId) } : {});
+
+/**
+ * The file an earlier, unsure attempt at this row shared into `thread`, if it did: the attempt
+ * remembered the platform's file id in the row (rememberFile) before completing the upload. No
+ * id remembered means that attempt never got as far as sharing anything. A first attempt reads
+ * nothing; a bridge that cannot look (no findFile) uploads again.
+ */
+export async function earlierFile(
+  sql: Sql,
+  bridge: AgentBridge,
+  attempt: Attempt | undefined,
+  thread: ThreadRef,
+): Promise<FoundPost | undefined> {
+  if (!attempt?.unsure || !bridge.findFile) return undefined;
+  const [row] = await sql<{ file_id: string | null }[]>`SELECT payload->>'fileId' AS file_id FROM outbox WHERE id = ${attempt.outboxId}`;
+  return row?.file_id ? bridge.findFile({ fileId: row.file_id, thread }) : undefined;
+}
+
+/**
+ * postFile's `remember`: writes the file's id into the row before the upload is completed, so an
+ * attempt whose outcome is lost can be looked up (earlierFile). Each attempt's upload replaces the
+ * last one's id: only the newest can have been shared. A write that fails stops the upload before
+ * anything is shared, and the row is retried.
+ */
+export function rememberFile(sql: Sql, attempt: Attempt | undefined): { remember?: (fileId: string) => Promise<void> } {
+  if (!attempt) return {};
+  return {
+    remember: async (fileId) => {
+      await sql`UPDATE outbox SET payload = payload || jsonb_build_object('fileId', ${fileId}::text) WHERE id = ${attempt.outboxId}`.catch((err: unknown) => {
+        throw new DeliveryError('transient', 'could not note the upload before sharing it', { cause: err });
+      });
+    },
+  };
+}

@@ -35,6 +35,20 @@ export interface SlackFileObject {
   url_private: string; url_private_download: string; permalink: string;
 }
 
+/**
+ * Where a file is shared, as files.info gives it: per channel id, under `public` (a public channel)
+ * or `private` (a private channel or a DM), one entry per message that shares it; a reply in a
+ * thread also names its `thread_ts` (Slack's reference, and @slack/web-api's FilesInfoResponse).
+ */
+export interface SlackFileShares {
+  public?: Record<string, SlackFileShare[]>;
+  private?: Record<string, SlackFileShare[]>;
+}
+export interface SlackFileShare {
+  reply_users: string[]; reply_users_count: number; reply_count: number; ts: string; thread_ts?: string;
+  channel_name: string; team_id: string; share_user_id: string; source: string;
+}
+
 /** A request for a file's bytes (url_private / url_private_download), and whether it carried the bot token. */
 export interface FakeFileDownload { fileId: string; authorized: boolean }
 
@@ -122,7 +136,7 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
   const messages = new Map<string, FakeSlackMessage>();
   const reactions = new Set<string>();
   const uploads = new Map<string, FakeSlackUpload>();
-  const files = new Map<string, { file: SlackFileObject; bytes: Buffer }>();
+  const files = new Map<string, { file: SlackFileObject; bytes: Buffer; shares?: SlackFileShares }>();
   const fileDownloads: FakeFileDownload[] = [];
   const failures = new Map<string, SlackFailure[]>();
   let fileCounter = 0;
@@ -316,8 +330,11 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
     'files.completeUploadExternal': (p) => completeUpload(p),
 
     'files.info': (p) => {
+      // An upload that was never completed is no file yet: Slack answers file_not_found.
       const held = files.get(str(p.file) ?? '');
-      return held ? { ok: true, file: held.file, comments: [], response_metadata: { next_cursor: '' } } : fail('file_not_found');
+      if (!held) return fail('file_not_found');
+      const shared = held.shares ? { shares: held.shares, has_more_shares: false } : {};
+      return { ok: true, file: { ...held.file, ...shared }, comments: [], response_metadata: { next_cursor: '' } };
     },
   };
 
@@ -350,18 +367,26 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
       if (!up?.bytes) return fail('file_not_found'); // unknown id, or bytes never POSTed to upload_url
       done.push(up);
     }
+    // Slack shares the files in one message of the bot's, in the thread (its ts is not in this answer;
+    // files.info lists it under the file's `shares`).
+    const ts = channel ? nextTs() : undefined;
     const objects = done.map((up, i) => {
       up.completed = { channel_id: channel, thread_ts: threadTs, initial_comment: str(p.initial_comment), title: str(listed[i]!.title) };
       const file = { ...fileObject(up.fileId, up.filename, mimeOf(up.filename), up.length, botUserId), title: up.completed.title ?? up.filename };
-      files.set(up.fileId, { file, bytes: up.bytes! });
+      files.set(up.fileId, { file, bytes: up.bytes!, ...(channel && ts ? { shares: sharesIn(channel, ts, threadTs) } : {}) });
       return file;
     });
-    // Slack shares the files in one message of the bot's, in the thread (its ts is not in this answer).
-    if (channel) {
-      const ts = nextTs();
-      messages.set(key(channel, ts), { channel, ts, text: str(p.initial_comment) ?? '', thread_ts: threadTs, files: objects });
-    }
+    if (channel && ts) messages.set(key(channel, ts), { channel, ts, text: str(p.initial_comment) ?? '', thread_ts: threadTs, files: objects });
     return { ok: true, files: objects };
+  }
+
+  // A private channel's id starts with G in older workspaces, a DM's with D: those are `private` shares.
+  function sharesIn(channel: string, ts: string, threadTs: string | undefined): SlackFileShares {
+    const share: SlackFileShare = {
+      reply_users: [], reply_users_count: 0, reply_count: 0, ts, ...(threadTs ? { thread_ts: threadTs } : {}),
+      channel_name: channels.get(channel)?.name ?? `channel-${channel.toLowerCase()}`, team_id: 'T0001', share_user_id: botUserId, source: 'UNKNOWN',
+    };
+    return { [/^[GD]/.test(channel) ? 'private' : 'public']: { [channel]: [share] } };
   }
 
   // The url_private(_download) of a known file: the bytes with the bot token; without it (or with a

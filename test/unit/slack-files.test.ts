@@ -83,6 +83,70 @@ describe('SlackBridge.postFile (files v2)', () => {
   });
 });
 
+describe('SlackBridge.postFile remembers the file before sharing it', () => {
+  it('hands the file id to remember after the upload URL and before the completion', async () => {
+    const seen: string[] = [];
+    const { externalId } = await bridge.postFile({
+      thread: THREAD,
+      file: { bytes: PDF, mimeType: 'application/pdf', filename: 'x.pdf' },
+      remember: async (id) => {
+        seen.push(`${id} completed:${slack.callsTo('files.completeUploadExternal').length}`);
+      },
+    });
+    expect(externalId).toBe(`file:${seen[0]?.split(' ')[0]}`);
+    expect(seen).toEqual([`${externalId.slice('file:'.length)} completed:0`]);
+  });
+
+  it('shares nothing when remembering fails, and surfaces that failure as it came', async () => {
+    const before = [...slack.messages.values()].filter((m) => m.files).length;
+    const noted = new DeliveryError('transient', 'could not note the upload');
+    const err = await fail(bridge.postFile({ thread: THREAD, file: { bytes: PDF, mimeType: 'application/pdf', filename: 'x.pdf' }, remember: () => Promise.reject(noted) }));
+    expect(err).toBe(noted);
+    expect(slack.callsTo('files.completeUploadExternal')).toEqual([]);
+    expect([...slack.messages.values()].filter((m) => m.files).length).toBe(before);
+  });
+});
+
+describe('SlackBridge.findFile (files.info shares)', () => {
+  const upload = async (thread = THREAD) => {
+    let fileId = '';
+    await bridge.postFile({ thread, file: { bytes: PDF, mimeType: 'application/pdf', filename: 'x.pdf' }, remember: async (id) => void (fileId = id) });
+    return fileId;
+  };
+
+  it('finds a file shared into the thread, as postFile would have linked it', async () => {
+    const fileId = await upload();
+    expect(await bridge.findFile({ fileId, thread: THREAD })).toEqual({ externalId: `file:${fileId}` });
+    expect(slack.callsTo('files.info')[0]?.params).toMatchObject({ file: fileId });
+    expect(slack.specViolations).toEqual([]);
+  });
+
+  it('finds one shared into a private channel\'s thread', async () => {
+    const thread = { containerId: 'G0PRIVATE', threadId: '1700000000.000300' };
+    const fileId = await upload(thread);
+    expect(await bridge.findFile({ fileId, thread })).toEqual({ externalId: `file:${fileId}` });
+  });
+
+  it('does not count a share in another thread of the channel', async () => {
+    const fileId = await upload({ containerId: THREAD.containerId, threadId: '1700000000.000200' });
+    expect(await bridge.findFile({ fileId, thread: THREAD })).toBeUndefined();
+  });
+
+  it('an upload that was never completed is not there', async () => {
+    slack.failNext('files.completeUploadExternal', { status: 500 });
+    let fileId = '';
+    await fail(bridge.postFile({ thread: THREAD, file: { bytes: PDF, mimeType: 'application/pdf', filename: 'x.pdf' }, remember: async (id) => void (fileId = id) }));
+    expect(fileId).not.toBe('');
+    expect(await bridge.findFile({ fileId, thread: THREAD })).toBeUndefined();
+  });
+
+  it('a failed look-up throws, classified, so nothing is uploaded blind', async () => {
+    const fileId = await upload();
+    slack.failNext('files.info', { status: 503 });
+    await expect(bridge.findFile({ fileId, thread: THREAD })).rejects.toMatchObject({ errorClass: 'transient', retryable: true });
+  });
+});
+
 describe('SlackBridge.fetchFile', () => {
   it('downloads url_private_download with the bot token', async () => {
     const f = slack.registerFile({ name: 'comprovante.pdf', bytes: PDF });
