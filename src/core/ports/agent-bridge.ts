@@ -152,7 +152,6 @@ export interface AgentBridge {
   lookupUser(userId: string): Promise<AgentProfile>;
 }
 
-
 /**
  * Optional: a home view per person (Slack's App Home tab). Present when `capabilities.home`.
  * The core remembers who opened theirs recently and republishes it, through the outbox, when
