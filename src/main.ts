@@ -183,7 +183,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
             tokens,
           ),
         botUserId: () => identity?.current()?.botUserId,
-        openView: slack ? (triggerId, view) => slack.openView(triggerId, view) : undefined,
+        openView: slack ? (triggerId, view) => slack.openForm(triggerId, view) : undefined,
         listDepartments: () => listDepartments(sql),
         ticketForThread: async (channelId, threadTs) => (await findTicketByThread(sql, 'slack', channelId, threadTs))?.id,
         contactForTicket: (ticketId) => contactDetailsForTicket(sql, ticketId),

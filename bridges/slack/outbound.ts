@@ -1,7 +1,7 @@
 import { WebClient } from '@slack/web-api';
 import type { Logger as SlackLogger } from '@slack/logger';
 import type { AgentFileRef } from '../../src/core/events.js';
-import type { AgentBridge, AgentProfile, FileBytes, FoundPost, HomeView, PostKey, PostPlace, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
+import type { AgentBridge, AgentProfile, FileBytes, FormSurface, FoundPost, HomeSurface, HomeView, PostKey, PostPlace, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
 import type { Locale } from '../../src/i18n/catalog.js';
 import { homeView } from './home-blocks.js';
 import { ticketCardBlocks } from './blocks.js';
@@ -16,6 +16,7 @@ import { findPost } from './find-post.js';
 import { isFileExternalId, messageId, parseMessageId, postKeyMetadata } from './ids.js';
 import { templatePickerTexts } from './template-texts.js';
 import { threadPostMessage } from './thread-post.js';
+import { slackCapabilities } from './capabilities.js';
 
 /** Per Web API call (and per upload of a file's bytes, as filesUploadV2 did). */
 const API_TIMEOUT_MS = 15_000;
@@ -36,8 +37,9 @@ export interface SlackBridgeOptions {
  * limits by itself (retries: 0, rejectRateLimitedCalls): the outbox owns retries, so it can
  * keep order and reschedule instead of holding a worker asleep.
  */
-export class SlackBridge implements AgentBridge {
+export class SlackBridge implements AgentBridge, HomeSurface, FormSurface {
   readonly platform = 'slack' as const;
+  readonly capabilities = slackCapabilities;
   readonly client: WebClient;
   private readonly opts: SlackBridgeOptions;
 
@@ -107,10 +109,12 @@ export class SlackBridge implements AgentBridge {
     }
   }
 
-  async openView(triggerId: string, view: unknown): Promise<void> {
+  /** Opens a modal (a Block Kit view) in answer to the interaction `triggerId` came with. */
+  async openForm(triggerId: string, view: unknown): Promise<void> {
     await this.call(undefined, () => this.client.views.open({ trigger_id: triggerId, view: view as never }));
   }
 
+  /** The App Home tab. */
   async publishHome(req: { userId: string; home: HomeView }): Promise<void> {
     await this.call(methodBucket('views.publish'), () => this.client.views.publish({ user_id: req.userId, view: homeView(req.home) as never }));
   }

@@ -1,6 +1,6 @@
 import type { Db, Tx } from '../db/connect.js';
 import type { AgentHomeEvent, AgentPlatform } from '../core/events.js';
-import type { HomeView, TicketSummary } from '../core/ports.js';
+import { hasHome, type AgentBridge, type HomeView, type TicketSummary } from '../core/ports.js';
 import { findTickets, type FoundTicket } from '../tickets/finder.js';
 import type { Locale } from '../i18n/catalog.js';
 import { homeLane } from './outbox.js';
@@ -20,12 +20,16 @@ export async function handleHomeOpened(tx: Tx, ev: AgentHomeEvent): Promise<Outc
 }
 
 /**
- * Queues a home refresh for recent viewers (after a ticket changed). A viewer whose refresh is
- * already queued gets no second one: one publish shows the latest state anyway.
+ * Queues a home refresh for recent viewers (after a ticket changed), on the platforms whose
+ * bridge has a home surface (`capabilities.home`); the others have no homes to keep fresh. A
+ * viewer whose refresh is already queued gets no second one: one publish shows the latest state.
  */
-export async function refreshHomes(db: Db): Promise<string[]> {
+export async function refreshHomes(db: Db, bridges: ReadonlyMap<AgentPlatform, AgentBridge>): Promise<string[]> {
+  const platforms = [...bridges.values()].filter(hasHome).map((b) => b.platform);
+  if (!platforms.length) return [];
   const viewers = await db<{ platform: AgentPlatform; user_id: string }[]>`
-    SELECT platform, user_id FROM home_viewers WHERE opened_at > now() - ${VIEWER_TTL}::interval`;
+    SELECT platform, user_id FROM home_viewers
+    WHERE platform = ANY(${platforms}) AND opened_at > now() - ${VIEWER_TTL}::interval`;
   return queueHomes(db, viewers.map((v) => ({ platform: v.platform, userId: v.user_id })));
 }
 

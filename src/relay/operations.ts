@@ -1,5 +1,5 @@
 import type { AgentPlatform, ChannelKind } from '../core/events.js';
-import type { ChannelCapabilities, CustomerChannel, ThreadRef } from '../core/ports.js';
+import { hasHome, type ChannelCapabilities, type CustomerChannel, type ThreadRef } from '../core/ports.js';
 import type { Db } from '../db/connect.js';
 import type { DeliveryErrorClass } from '../core/errors.js';
 import { advanceDelivery, getMessage, insertMessage } from '../messages/repository.js';
@@ -30,7 +30,7 @@ export async function perform(deps: OperationDeps, op: OutboxOp, attempt?: Attem
     case 'thread.open':
       await openThread(deps, op.ticketId, attempt);
       // A new ticket is a change in everyone's waiting queue.
-      return { lanes: await refreshHomes(deps.sql) };
+      return { lanes: await refreshHomes(deps.sql, deps.bridges) };
     case 'contact.profile':
       return lookupContactName(deps, op.ticketId);
     case 'thread.post':
@@ -39,11 +39,13 @@ export async function perform(deps: OperationDeps, op: OutboxOp, attempt?: Attem
       const { card, platform } = await loadCard(deps.sql, op.ticketId, deps.locale, capsOf(deps));
       const thread = await currentThread(deps.sql, op.ticketId, platform);
       if (thread) await bridgeFor(deps, platform).updateCard({ thread, card });
-      return { lanes: await refreshHomes(deps.sql) };
+      return { lanes: await refreshHomes(deps.sql, deps.bridges) };
     }
     case 'home.publish': {
       const platform = op.platform as AgentPlatform;
-      await bridgeFor(deps, platform).publishHome({ userId: op.userId, home: await loadHome(deps.sql, platform, op.userId, deps.locale) });
+      const bridge = bridgeFor(deps, platform);
+      // Only a bridge with a home is queued publishes (refreshHomes); a row left for another is a no-op.
+      if (hasHome(bridge)) await bridge.publishHome({ userId: op.userId, home: await loadHome(deps.sql, platform, op.userId, deps.locale) });
       return NOTHING;
     }
     case 'reaction.add': {

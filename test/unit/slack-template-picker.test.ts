@@ -1,6 +1,6 @@
 // The template picker through the shared Slack handler, with the real inbox on a fresh Postgres
 // database and real BullMQ queues (no workers: recorded events stay pending), and the fake Slack
-// behind SlackBridge.openView.
+// behind SlackBridge.openForm.
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { MessageTemplate } from '../../src/core/ports.js';
@@ -37,7 +37,7 @@ beforeAll(async () => {
     inbox: new Inbox(db.sql, queues.kicker, createMetrics(), createLogger('silent')),
     locale: 'en',
     runCommand: () => Promise.resolve(''),
-    openView: (triggerId, view) => bridge.openView(triggerId, view),
+    openView: (triggerId, view) => bridge.openForm(triggerId, view),
     templatesForTicket: (ticketId) => Promise.resolve(ticketId === '42' ? TEMPLATES : []),
   };
 });
