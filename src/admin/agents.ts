@@ -1,6 +1,6 @@
 import type { Sql } from '../db/connect.js';
 import type { AgentPlatform } from '../core/events.js';
-import { findDepartmentByChannel, findDepartmentByName, type Department } from '../departments/repository.js';
+import { findDefaultDepartment, findDepartmentByChannel, findDepartmentByName, type Department } from '../departments/repository.js';
 import { t, type Locale } from '../i18n/catalog.js';
 import type { CommandToken } from './tokens.js';
 
@@ -34,10 +34,7 @@ export async function agentCommand(
     if (!dept) return t(ctx.locale, 'agents.unknown_department', { name: a.type === 'word' ? a.value : a.type === 'channel' ? `<#${a.id}>` : a.raw });
     departments.push(dept);
   }
-  if (departments.length === 0) {
-    const [def] = await sql<Department[]>`SELECT id, name, slack_channel, discord_channel, is_default FROM departments WHERE is_default`;
-    departments.push(def!);
-  }
+  if (departments.length === 0) departments.push(await findDefaultDepartment(sql));
   const [agent] = await sql<{ id: string }[]>`
     INSERT INTO agents (platform, platform_user_id) VALUES (${ctx.platform}, ${person.id})
     ON CONFLICT (platform, platform_user_id) DO UPDATE SET platform = EXCLUDED.platform RETURNING id`;

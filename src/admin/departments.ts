@@ -17,7 +17,7 @@ export async function departmentCommand(
   const verb = args[0]?.type === 'word' ? args[0].value.toLowerCase() : 'list';
   if (verb === 'list') {
     const all = await listDepartments(sql);
-    return [t(ctx.locale, 'department.title'), ...all.map((d) => `• *${d.name}*${d.slack_channel ? ` → <#${d.slack_channel}>` : ''}${d.is_default ? ` (${t(ctx.locale, 'department.default')})` : ''}`)].join('\n');
+    return [t(ctx.locale, 'department.title'), ...all.map((d) => `• *${d.name}*${d.destinations[ctx.platform] ? ` → <#${d.destinations[ctx.platform]}>` : ''}${d.is_default ? ` (${t(ctx.locale, 'department.default')})` : ''}`)].join('\n');
   }
   if (verb !== 'add' && verb !== 'remove') return t(ctx.locale, 'department.usage');
   if (!canEdit) return t(ctx.locale, 'admin.refused');

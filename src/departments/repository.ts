@@ -1,48 +1,75 @@
 import type { Db } from '../db/connect.js';
 import type { AgentPlatform } from '../core/events.js';
 
+/**
+ * A department and where its tickets appear on each agent platform (a channel id, as the
+ * platform spells it). A deployment serves one workspace/guild per platform, so one place each.
+ */
 export interface Department {
   id: string;
   name: string;
-  slack_channel: string | null;
-  discord_channel: string | null;
+  destinations: Partial<Record<AgentPlatform, string>>;
   is_default: boolean;
 }
 
-const COLUMNS = 'id, name, slack_channel, discord_channel, is_default';
+/** The department columns plus its destinations as one `{ platform: container }` object. */
+const SELECT = `SELECT d.id, d.name, d.is_default,
+  (SELECT COALESCE(jsonb_object_agg(dd.platform, dd.container_id), '{}'::jsonb)
+     FROM department_destinations dd WHERE dd.department_id = d.id) AS destinations
+  FROM departments d`;
 
 export async function listDepartments(db: Db): Promise<Department[]> {
-  return db<Department[]>`SELECT ${db.unsafe(COLUMNS)} FROM departments ORDER BY is_default DESC, lower(name)`;
+  return db<Department[]>`${db.unsafe(SELECT)} ORDER BY d.is_default DESC, lower(d.name)`;
 }
 
 export async function findDepartmentById(db: Db, id: string): Promise<Department | undefined> {
-  const [row] = await db<Department[]>`SELECT ${db.unsafe(COLUMNS)} FROM departments WHERE id = ${id}`;
+  const [row] = await db<Department[]>`${db.unsafe(SELECT)} WHERE d.id = ${id}`;
   return row;
 }
 
 export async function findDepartmentByName(db: Db, name: string): Promise<Department | undefined> {
-  const [row] = await db<Department[]>`SELECT ${db.unsafe(COLUMNS)} FROM departments WHERE lower(name) = lower(${name})`;
+  const [row] = await db<Department[]>`${db.unsafe(SELECT)} WHERE lower(d.name) = lower(${name})`;
   return row;
 }
 
-/** The department whose tickets appear in this channel of the agent platform. */
+/** The default department: new tickets land there unless a connection says otherwise. */
+export async function findDefaultDepartment(db: Db): Promise<Department> {
+  const [row] = await db<Department[]>`${db.unsafe(SELECT)} WHERE d.is_default`;
+  return row!;
+}
+
+/**
+ * The department whose tickets appear in this channel of the agent platform. Departments may
+ * share a channel; the oldest of them answers.
+ */
 export async function findDepartmentByChannel(db: Db, platform: AgentPlatform, channelId: string): Promise<Department | undefined> {
   const [row] = await db<Department[]>`
-    SELECT ${db.unsafe(COLUMNS)} FROM departments
-    WHERE CASE ${platform} WHEN 'slack' THEN slack_channel WHEN 'discord' THEN discord_channel END = ${channelId}`;
+    ${db.unsafe(SELECT)}
+    WHERE d.id = (SELECT department_id FROM department_destinations
+                  WHERE platform = ${platform} AND container_id = ${channelId}
+                  ORDER BY department_id LIMIT 1)`;
   return row;
 }
 
-/** Creates the department, or points an existing one (same name) at this channel. */
+/** Where this department's tickets appear on the platform, if it has a place there. */
+export async function destinationOf(db: Db, departmentId: string, platform: AgentPlatform): Promise<string | undefined> {
+  const [row] = await db<{ container_id: string }[]>`
+    SELECT container_id FROM department_destinations WHERE department_id = ${departmentId} AND platform = ${platform}`;
+  return row?.container_id;
+}
+
+/** Creates the department, or points an existing one (same name) at this channel, in one statement. */
 export async function saveDepartment(db: Db, platform: AgentPlatform, name: string, channelId: string): Promise<Department> {
-  const [row] = await db<Department[]>`
-    INSERT INTO departments (name, slack_channel, discord_channel)
-    VALUES (${name}, ${platform === 'slack' ? channelId : null}, ${platform === 'discord' ? channelId : null})
-    ON CONFLICT (lower(name)) DO UPDATE SET
-      slack_channel = COALESCE(EXCLUDED.slack_channel, departments.slack_channel),
-      discord_channel = COALESCE(EXCLUDED.discord_channel, departments.discord_channel)
-    RETURNING ${db.unsafe(COLUMNS)}`;
-  return row!;
+  const [dept] = await db<{ id: string }[]>`
+    WITH dept AS (
+      INSERT INTO departments (name) VALUES (${name})
+      ON CONFLICT (lower(name)) DO UPDATE SET name = departments.name
+      RETURNING id)
+    INSERT INTO department_destinations (department_id, platform, container_id)
+    SELECT id, ${platform}, ${channelId} FROM dept
+    ON CONFLICT (department_id, platform) DO UPDATE SET container_id = EXCLUDED.container_id
+    RETURNING department_id AS id`;
+  return (await findDepartmentById(db, dept!.id))!;
 }
 
 /** Removes a department that is not the default and has no active tickets; says why not otherwise. */

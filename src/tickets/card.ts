@@ -1,6 +1,7 @@
 import type { Db } from '../db/connect.js';
-import type { ChannelKind } from '../core/events.js';
+import type { AgentPlatform, ChannelKind } from '../core/events.js';
 import type { ChannelCapabilities, TicketCard } from '../core/ports.js';
+import { destinationOf } from '../departments/repository.js';
 import type { TicketStatus } from './state-machine.js';
 
 interface CardRow {
@@ -14,9 +15,9 @@ interface CardRow {
   department: string;
   assignee: string | null;
   previous_protocol: string | null;
-  department_channel: string | null;
+  department_id: string;
   agent_destination: string;
-  agent_platform: string;
+  agent_platform: AgentPlatform;
   tags: string[];
   contact_notes: number;
   scheduled_close_at: Date | null;
@@ -38,7 +39,7 @@ export async function loadCard(
   const [row] = await db<CardRow[]>`
     SELECT t.id, t.protocol, t.status, c.channel, ct.name AS contact_name, ct.phone AS contact_phone,
            ct.external_id AS contact_external_id, d.name AS department, a.display_name AS assignee,
-           p.protocol AS previous_protocol, d.slack_channel AS department_channel,
+           p.protocol AS previous_protocol, t.department_id,
            c.agent_destination, c.agent_platform, t.scheduled_close_at, t.scheduled_close_keep, ct.last_inbound_at, t.referral,
            ARRAY(SELECT g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id ORDER BY g.name)
              || ARRAY(SELECT '👤' || g.name FROM contact_tags xt JOIN tags g ON g.id = xt.tag_id WHERE xt.contact_id = t.contact_id ORDER BY g.name) AS tags,
@@ -52,6 +53,7 @@ export async function loadCard(
     WHERE t.id = ${ticketId}`;
   if (!row) throw new Error(`ticket ${ticketId} not found`);
   const caps = capsOf?.(row.channel);
+  const departmentPlace = await destinationOf(db, row.department_id, row.agent_platform);
   return {
     card: {
       ticketId: row.id,
@@ -72,7 +74,7 @@ export async function loadCard(
       locale,
     },
     // A department's own channel wins over the connection's destination (transfers move tickets).
-    destination: (row.agent_platform === 'slack' ? row.department_channel : null) ?? row.agent_destination,
+    destination: departmentPlace ?? row.agent_destination,
     platform: row.agent_platform,
   };
 }
