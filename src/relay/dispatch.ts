@@ -72,7 +72,8 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
   const attempts = row.attempts + 1;
   // The in-flight mark tells a crash apart from a first try. A customer send so marked is never
   // repeated (above); an agent-side post so marked, or retried, looks for its earlier post first.
-  if (CUSTOMER_SENDS.has(op.kind) || AGENT_POSTS.has(op.kind)) await deps.sql`UPDATE outbox SET state = 'sending', attempts = ${attempts} WHERE id = ${row.id}`;
+  if (CUSTOMER_SENDS.has(op.kind)) await deps.sql`UPDATE outbox SET state = 'sending', attempts = ${attempts} WHERE id = ${row.id}`;
+  else if (AGENT_POSTS.has(op.kind)) await markAgentPostInFlight(deps.sql, row.id, attempts);
   try {
     const effect = await perform(deps, op, { outboxId: row.id, unsure: row.state === 'sending' || row.attempts > 0 });
     const next = await settle(deps, row, 'done', null, attempts, effect.link);
@@ -102,6 +103,21 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
     await wake(deps, await explainFailure(deps, op, 'delivery.failed', reason, e.errorClass));
     return next;
   }
+}
+
+/**
+ * The in-flight mark of an agent-side post, committed without waiting for the disk: it guards
+ * against a worker dying mid-post, which it does as soon as it is committed (other sessions see
+ * it at once). Only a crash of Postgres itself within the post's few hundred milliseconds could
+ * lose it, and then the post's own settle was lost too: the retry posts without looking first.
+ * That rare window buys one fsync less per post (docs/performance.md). A customer send's mark
+ * stays durable: a customer must never see a duplicate.
+ */
+async function markAgentPostInFlight(sql: DispatchDeps['sql'], id: string, attempts: number): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx`SET LOCAL synchronous_commit = off`;
+    await tx`UPDATE outbox SET state = 'sending', attempts = ${attempts} WHERE id = ${id}`;
+  });
 }
 
 /** Puts a row back to wait `ms` (the lane waits with it, keeping order), and arms its wake-up. */
