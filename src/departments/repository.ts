@@ -80,6 +80,9 @@ export async function removeDepartment(db: Db, name: string): Promise<'removed' 
   const [busy] = await db`SELECT 1 FROM tickets WHERE department_id = ${dept.id} LIMIT 1`;
   const [used] = await db`SELECT 1 FROM connections WHERE department_id = ${dept.id} LIMIT 1`;
   if (busy || used) return 'busy';
-  await db`DELETE FROM departments WHERE id = ${dept.id}`;
+  // Its agents' membership goes with it (one statement: the foreign key is checked at its end).
+  await db`
+    WITH memberships AS (DELETE FROM agent_departments WHERE department_id = ${dept.id})
+    DELETE FROM departments WHERE id = ${dept.id}`;
   return 'removed';
 }

@@ -29,6 +29,15 @@ describe('departments', () => {
     expect(list).toContain(`*Vendas* → <#${SALES}>`);
     expect(await h.slashCommand('department remove General')).toMatch(/default department cannot be removed/);
   });
+
+  it('removes a department that has agents but no tickets: their membership goes with it', async () => {
+    expect(await h.slashCommand('department add Brindes <#C0BRINDES|brindes>')).toMatch(/Brindes/);
+    expect(await h.slashCommand('agent add <@UAGENT02|joao> Brindes')).toMatch(/Brindes/);
+    expect(await h.slashCommand('department remove Brindes')).toBe('Department *Brindes* removed.');
+    expect(await h.slashCommand('department list')).not.toContain('Brindes');
+    const [left] = await h.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM agent_departments`;
+    expect(left?.n).toBe(0);
+  });
 });
 
 describe('!transfer to a department', () => {
