@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../src/logger.js';
+import { within } from '../../src/time-limit.js';
 
 /** This deployment's place in Slack: the workspace and app every request must come from. */
 export interface SlackIdentity {
@@ -58,13 +59,7 @@ export function loadSlackIdentity(client: WebClient, log: Logger): SlackIdentity
     current: () => identity,
     async ready(ms) {
       if (identity) return identity;
-      let t: NodeJS.Timeout | undefined;
-      const timeout = new Promise<undefined>((r) => (t = setTimeout(() => r(undefined), ms)));
-      try {
-        return await Promise.race([known, timeout]);
-      } finally {
-        clearTimeout(t);
-      }
+      return within(known, ms, 'auth.test').catch(() => undefined);
     },
     stop() {
       stopped = true;

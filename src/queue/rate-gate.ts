@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RateGate } from '../core/rate-gate.js';
+import { within } from '../time-limit.js';
 
 /**
  * KEYS: gate, hot, queue. ARGV: spacing ms.
@@ -36,12 +37,6 @@ return 1`;
 /** A Redis that does not answer (reconnecting: commands queue) must not hold a worker: the gate opens. */
 const REDIS_TIMEOUT_MS = 1000;
 
-function withTimeout<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
-
 export interface RedisRateGateOptions {
   /** Keys live under `<prefix>:gate:` (PONTE_QUEUE_PREFIX, so deployments sharing a Redis do not mix). */
   prefix: string;
@@ -69,7 +64,7 @@ export class RedisRateGate implements RateGate {
 
   async wait(bucket: string): Promise<number> {
     try {
-      return Number(await withTimeout(this.redis.eval(WAIT, 3, ...this.keys(bucket), this.spacing), REDIS_TIMEOUT_MS, 0));
+      return Number(await within(this.redis.eval(WAIT, 3, ...this.keys(bucket), this.spacing), REDIS_TIMEOUT_MS, 'the rate gate'));
     } catch {
       return 0;
     }
@@ -77,7 +72,7 @@ export class RedisRateGate implements RateGate {
 
   async close(bucket: string, ms: number): Promise<void> {
     if (!(ms > 0)) return;
-    await withTimeout(this.redis.eval(CLOSE, 3, ...this.keys(bucket), Math.ceil(ms), Math.max(this.hot, Math.ceil(ms) * 2)), REDIS_TIMEOUT_MS, 0).catch(() => {});
+    await within(this.redis.eval(CLOSE, 3, ...this.keys(bucket), Math.ceil(ms), Math.max(this.hot, Math.ceil(ms) * 2)), REDIS_TIMEOUT_MS, 'the rate gate').catch(() => {});
   }
 
   private keys(bucket: string): [string, string, string] {

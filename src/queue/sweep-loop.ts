@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import { within } from '../time-limit.js';
 
 export interface SweepLoop {
   /** Stops the timer and waits (a little) for a sweep in flight. */
@@ -48,13 +49,4 @@ export function startSweepLoop(o: SweepLoopOptions): SweepLoop {
       if (running) await within(running, 5000, 'the last sweep').catch(() => {});
     },
   };
-}
-
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-    timer.unref();
-  });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

@@ -75,6 +75,9 @@ async function markConnection(db: Db, ticketId: string, healthReason: string): P
   return connectionId;
 }
 
+/** The row fileNoticeInPlace hands back, in the shape the dispatch worker performs. */
+type NoticeRow = { id: string; lane: string; kind: 'thread.post'; payload: Record<string, unknown>; state: 'pending'; attempts: number; next_attempt_at: Date };
+
 /**
  * A customer's file that could not come after its tries becomes the file's notice in the very
  * outbox row that was fetching it: the row keeps its place in the lane, so the notice shows
@@ -84,11 +87,11 @@ async function markConnection(db: Db, ticketId: string, healthReason: string): P
 export async function fileNoticeInPlace(
   db: Sql,
   o: { rowId: string; messageId: string; reason: string; locale: Locale },
-): Promise<{ id: string; lane: string; kind: 'thread.post'; payload: Record<string, unknown>; state: 'pending'; attempts: number; next_attempt_at: Date }> {
+): Promise<NoticeRow> {
   return db.begin(async (tx) => {
     const message = await getMessage(tx, o.messageId);
     const noticeId = await insertMessage(tx, { ticketId: message.ticket_id, direction: 'system', body: t(o.locale, 'media.not_mirrored', { reason: literal(o.reason) }) });
-    const [row] = await tx<{ id: string; lane: string; kind: 'thread.post'; payload: Record<string, unknown>; state: 'pending'; attempts: number; next_attempt_at: Date }[]>`
+    const [row] = await tx<NoticeRow[]>`
       UPDATE outbox SET kind = 'thread.post', payload = ${tx.json({ messageId: noticeId })}, state = 'pending', attempts = 0,
         next_attempt_at = now(), last_error = ${o.reason}
       WHERE id = ${o.rowId}
