@@ -1,3 +1,4 @@
+import * as audit from '../audit/repository.js';
 import type { Sql } from '../db/connect.js';
 import type { AgentPlatform } from '../core/events.js';
 import { findDefaultDepartment, findDepartmentByChannel, findDepartmentByName, type Department } from '../departments/repository.js';
@@ -44,6 +45,6 @@ export async function agentCommand(
   } else {
     await sql`DELETE FROM agent_departments WHERE agent_id = ${agent!.id} AND department_id = ANY(${ids}::bigint[])`;
   }
-  await sql`INSERT INTO audit_log (actor, action, details) VALUES (${`${ctx.platform}:${ctx.userId}`}, ${`agent.${verb}`}, ${sql.json({ user: person.id, departments: ids })})`;
+  await audit.record(sql, `${ctx.platform}:${ctx.userId}`, `agent.${verb}`, { user: person.id, departments: ids });
   return t(ctx.locale, verb === 'add' ? 'agents.added' : 'agents.removed', { user: `<@${person.id}>`, departments: departments.map((d) => d.name).join(', ') });
 }

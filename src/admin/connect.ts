@@ -1,3 +1,4 @@
+import * as audit from '../audit/repository.js';
 import type { ChannelKind } from '../core/events.js';
 import type { SecretBox } from '../crypto/secrets.js';
 import type { Sql } from '../db/connect.js';
@@ -45,8 +46,7 @@ export async function connectCommand(deps: { sql: Sql; secrets?: SecretBox }, ct
       await tx`UPDATE connections SET token_encrypted = ${deps.secrets!.seal(token)}, healthy = true, health_reason = NULL, alerted_at = NULL
         WHERE id = ${result.connection.id}`;
     }
-    await tx`INSERT INTO audit_log (actor, action, details)
-      VALUES (${`${ctx.platform}:${ctx.userId}`}, 'connect', ${tx.json({ channel: kind, accountId: account, destination, waba: waba ?? null, token: token ? 'set' : null })})`;
+    await audit.record(tx, `${ctx.platform}:${ctx.userId}`, 'connect', { channel: kind, accountId: account, destination, waba: waba ?? null, token: token ? 'set' : null });
     return result;
   });
   const name = t(ctx.locale, `channel.${kind as ChannelKind}`);

@@ -1,3 +1,4 @@
+import * as audit from '../audit/repository.js';
 import type { Sql } from '../db/connect.js';
 import type { AgentPlatform } from '../core/events.js';
 import { listDepartments, removeDepartment, saveDepartment } from '../departments/repository.js';
@@ -27,13 +28,13 @@ export async function departmentCommand(
   const actor = `${ctx.platform}:${ctx.userId}`;
   if (verb === 'remove') {
     const result = await removeDepartment(sql, name);
-    if (result === 'removed') await sql`INSERT INTO audit_log (actor, action, details) VALUES (${actor}, 'department.remove', ${sql.json({ name })})`;
+    if (result === 'removed') await audit.record(sql, actor, 'department.remove', { name });
     return t(ctx.locale, result === 'default' ? 'department.default_kept' : `department.${result}`, { name });
   }
   if (args.some((a) => a.type === 'unresolved_channel')) return t(ctx.locale, 'connect.bad_channel');
   const channel = args.find((a) => a.type === 'channel');
   const channelId = channel?.type === 'channel' ? channel.id : ctx.channelId;
   const dept = await saveDepartment(sql, ctx.platform, name, channelId);
-  await sql`INSERT INTO audit_log (actor, action, details) VALUES (${actor}, 'department.add', ${sql.json({ name, channelId })})`;
+  await audit.record(sql, actor, 'department.add', { name, channelId });
   return t(ctx.locale, 'department.saved', { name: dept.name, channel: channelId });
 }

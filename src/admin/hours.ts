@@ -1,3 +1,4 @@
+import * as audit from '../audit/repository.js';
 import type { Sql } from '../db/connect.js';
 import { describeHours, parseHours } from '../hours/business-hours.js';
 import { getHours, setHours } from '../settings/repository.js';
@@ -16,12 +17,12 @@ export async function hoursCommand(sql: Sql, locale: Locale, actor: string, text
   if (!canEdit) return t(locale, 'admin.refused');
   if (words.length === 1 && words[0]!.toLowerCase() === 'off') {
     await setHours(sql, null, actor);
-    await sql`INSERT INTO audit_log (actor, action, details) VALUES (${actor}, 'hours', ${sql.json({ hours: null })})`;
+    await audit.record(sql, actor, 'hours', { hours: null });
     return t(locale, 'hours.cleared');
   }
   const parsed = parseHours(words, defaultTz);
   if ('error' in parsed) return t(locale, parsed.error === 'timezone' ? 'hours.bad_timezone' : 'hours.usage');
   await setHours(sql, parsed, actor);
-  await sql`INSERT INTO audit_log (actor, action, details) VALUES (${actor}, 'hours', ${sql.json({ hours: describeHours(parsed) })})`;
+  await audit.record(sql, actor, 'hours', { hours: describeHours(parsed) });
   return t(locale, 'hours.set', { hours: describeHours(parsed) });
 }

@@ -1,3 +1,4 @@
+import * as audit from '../audit/repository.js';
 import type { Sql } from '../db/connect.js';
 import { getMessageText, setMessageText, MESSAGE_KINDS, type MessageKind } from '../settings/repository.js';
 import { t, type Locale } from '../i18n/catalog.js';
@@ -18,11 +19,11 @@ export async function messageCommand(sql: Sql, locale: Locale, actor: string, te
   const chosen = value.toLowerCase() === 'default' ? t(locale, `default.${kind as MessageKind}`) : value;
   if (value.toLowerCase() === 'off') {
     await setMessageText(sql, kind as MessageKind, null, actor);
-    await audit(sql, actor, kind, null);
+    await audit.record(sql, actor, 'message', { kind, text: null });
     return t(locale, 'message.cleared', { kind });
   }
   await setMessageText(sql, kind as MessageKind, chosen, actor);
-  await audit(sql, actor, kind, chosen);
+  await audit.record(sql, actor, 'message', { kind, text: chosen });
   return t(locale, 'message.set', { kind, text: chosen.replace(/\n/g, '\n>') });
 }
 
@@ -36,6 +37,3 @@ async function current(sql: Sql, locale: Locale): Promise<string> {
   return lines.join('\n');
 }
 
-async function audit(sql: Sql, actor: string, kind: string, text: string | null): Promise<void> {
-  await sql`INSERT INTO audit_log (actor, action, details) VALUES (${actor}, 'message', ${sql.json({ kind, text })})`;
-}

@@ -1,8 +1,8 @@
 import type { Tx } from '../db/connect.js';
 import { findAgent, saveAgentProfile } from '../agents/repository.js';
 import { findActiveTicket, openTicket } from '../tickets/repository.js';
-import { LaneSet, agentLane } from '../relay/outbox.js';
-import { parseTemplateArgs, sendTemplate } from '../relay/template-send.js';
+import { LaneSet, agentLane } from '../pipeline/outbox.js';
+import { parseTemplateArgs, sendTemplate } from '../tickets/template-send.js';
 import { t } from '../i18n/catalog.js';
 import type { AdminDeps, CommandContext } from './context.js';
 

@@ -1,3 +1,4 @@
+import * as audit from '../audit/repository.js';
 import type { Sql } from '../db/connect.js';
 import { SHORTCUT, listQuickReplies, removeQuickReply, saveQuickReply } from '../quick-replies/repository.js';
 import { t, type Locale } from '../i18n/catalog.js';
@@ -16,11 +17,11 @@ export async function quickReplyCommand(sql: Sql, locale: Locale, actor: string,
   if (!SHORTCUT.test(shortcut)) return t(locale, 'quickreply.bad_shortcut', { shortcut: shortcutRaw || '?' });
   if (verb === 'remove') {
     const removed = await removeQuickReply(sql, shortcut);
-    if (removed) await sql`INSERT INTO audit_log (actor, action, details) VALUES (${actor}, 'quickreply.remove', ${sql.json({ shortcut })})`;
+    if (removed) await audit.record(sql, actor, 'quickreply.remove', { shortcut });
     return t(locale, removed ? 'quickreply.removed' : 'quickreply.unknown', { shortcut });
   }
   if (!body.trim()) return t(locale, 'quickreply.usage');
   await saveQuickReply(sql, shortcut, body.trim(), actor);
-  await sql`INSERT INTO audit_log (actor, action, details) VALUES (${actor}, 'quickreply.add', ${sql.json({ shortcut, body: body.trim() })})`;
+  await audit.record(sql, actor, 'quickreply.add', { shortcut, body: body.trim() });
   return t(locale, 'quickreply.saved', { shortcut });
 }

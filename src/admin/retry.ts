@@ -1,3 +1,4 @@
+import * as audit from '../audit/repository.js';
 import type { Sql } from '../db/connect.js';
 import { t, type Locale } from '../i18n/catalog.js';
 
@@ -18,7 +19,7 @@ export async function retryCommand(sql: Sql, locale: Locale, actor: string, kick
     // A refused token (alerted_at set) is not Slack's trouble: it heals with a send that works
     // or a new token, not here.
     await tx`UPDATE connections SET healthy = true, health_reason = NULL, updated_at = now() WHERE NOT healthy AND alerted_at IS NULL`;
-    await tx`INSERT INTO audit_log (actor, action, details) VALUES (${actor}, 'retry', ${tx.json({ rows: failed.length, lanes: unique.length })})`;
+    await audit.record(tx, actor, 'retry', { rows: failed.length, lanes: unique.length });
     return { rows: failed.length, lanes: unique };
   });
   await kick(lanes.lanes);

@@ -1,3 +1,4 @@
+import * as audit from '../audit/repository.js';
 import type { Sql } from '../db/connect.js';
 import type { AgentPlatform } from '../core/events.js';
 import { t, type Locale } from '../i18n/catalog.js';
@@ -17,7 +18,7 @@ export async function adminCommand(sql: Sql, ctx: { platform: AgentPlatform; use
   await sql`
     INSERT INTO agents (platform, platform_user_id, role) VALUES (${ctx.platform}, ${target.id}, ${verb === 'add' ? 'admin' : 'agent'})
     ON CONFLICT (platform, platform_user_id) DO UPDATE SET role = EXCLUDED.role`;
-  await sql`INSERT INTO audit_log (actor, action, details) VALUES (${`${ctx.platform}:${ctx.userId}`}, ${`admin.${verb}`}, ${sql.json({ user: target.id })})`;
+  await audit.record(sql, `${ctx.platform}:${ctx.userId}`, `admin.${verb}`, { user: target.id });
   return t(ctx.locale, verb === 'add' ? 'roles.added' : 'roles.removed', { user: `<@${target.id}>` });
 }
 
@@ -32,6 +33,6 @@ export async function modeCommand(sql: Sql, locale: Locale, actor: string, args:
   await sql`
     INSERT INTO settings (key, value, updated_by) VALUES ('reply.mode', ${sql.json({ explicit: word === 'explicit' })}, ${actor})
     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by, updated_at = now()`;
-  await sql`INSERT INTO audit_log (actor, action, details) VALUES (${actor}, 'mode', ${sql.json({ mode: word })})`;
+  await audit.record(sql, actor, 'mode', { mode: word });
   return t(locale, word === 'explicit' ? 'mode.explicit' : 'mode.open');
 }

@@ -1,3 +1,4 @@
+import * as audit from '../audit/repository.js';
 import type { Sql } from '../db/connect.js';
 import type { AgentPlatform } from '../core/events.js';
 import { getSignaturePolicy, setSignatureSetting } from '../settings/repository.js';
@@ -32,7 +33,7 @@ export async function signatureCommand(sql: Sql, ctx: Ctx, text: string, isAdmin
   if (v === 'lock') {
     if (value !== 'on' && value !== 'off') return t(ctx.locale, 'signature.usage');
     await setSignatureSetting(sql, 'signature.lock', { on: value === 'on' }, actor);
-    await sql`INSERT INTO audit_log (actor, action, details) VALUES (${actor}, 'signature.lock', ${sql.json({ on: value === 'on' })})`;
+    await audit.record(sql, actor, 'signature.lock', { on: value === 'on' });
     return t(ctx.locale, value === 'on' ? 'signature.lock_on' : 'signature.lock_off');
   }
   if (!value) return t(ctx.locale, 'signature.usage');
@@ -42,6 +43,6 @@ export async function signatureCommand(sql: Sql, ctx: Ctx, text: string, isAdmin
   }
   if (!value.includes('{name}')) return t(ctx.locale, 'signature.needs_name');
   await setSignatureSetting(sql, 'signature.format', { text: value }, actor);
-  await sql`INSERT INTO audit_log (actor, action, details) VALUES (${actor}, 'signature.format', ${sql.json({ format: value })})`;
+  await audit.record(sql, actor, 'signature.format', { format: value });
   return t(ctx.locale, 'signature.format_set', { format: value });
 }

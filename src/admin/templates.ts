@@ -1,5 +1,5 @@
 import { allTemplates } from '../templates/repository.js';
-import { enqueue } from '../relay/outbox.js';
+import { enqueue } from '../pipeline/outbox.js';
 import { t } from '../i18n/catalog.js';
 import { literal } from '../core/agent-text.js';
 import { isAdmin } from './permissions.js';

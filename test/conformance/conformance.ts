@@ -8,7 +8,7 @@ import type { ChannelKind, CustomerMessageEvent, CustomerStatusEvent, InboundEve
 import type { DeliveryErrorClass } from '../../src/core/errors.js';
 import type { CustomerChannel } from '../../src/core/ports.js';
 import type { InboundRecord } from '../../src/core/inbound-record.js';
-import { splitText } from '../../src/relay/compose-reply.js';
+import { splitText } from '../../src/agent/compose-reply.js';
 import type { MetaObjectParser } from '../../channels/meta/routes.js';
 import { describeMediaConformance } from './media.js';
 import { rejection } from './rejection.js';

@@ -4,7 +4,7 @@ import { escapeNonAscii, metaHeaders, newWamid, signMeta, waTextMessage } from '
 import { interactionBody, slackHeaders, slackMessageEvent, slashCommandBody, slackUrlVerification } from '../fixtures/slack.js';
 import { ADMIN, CHANNEL, PHONE_ID, SECRETS, eventually, startHarness, type Harness } from '../support/harness.js';
 import { buildApp } from '../../src/http/app.js';
-import { Inbox } from '../../src/relay/inbox.js';
+import { Inbox } from '../../src/pipeline/inbox.js';
 import type { InboundRecord } from '../../src/core/inbound-record.js';
 import { createMetrics } from '../../src/metrics.js';
 import pino from 'pino';

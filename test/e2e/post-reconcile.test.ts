@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL, SECRETS, eventually, startConnectedHarness, type Harness } from '../support/harness.js';
-import { postKey } from '../../src/relay/reconcile.js';
+import { postKey } from '../../src/pipeline/reconcile.js';
 import type { FakeSlackMessage } from '../fakes/slack-api.js';
 
 // Guarantee 2 on the agent side: a post whose outcome is unknown (Slack did it but the answer was

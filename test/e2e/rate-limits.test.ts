@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { waMessageOfType, waTextMessage } from '../fixtures/meta.js';
 import { CHANNEL, PHONE_ID, eventually, startConnectedHarness, type Harness } from '../support/harness.js';
-import { FILE_POLICY } from '../../src/relay/retry-policy.js';
+import { FILE_POLICY } from '../../src/pipeline/retry-policy.js';
 
 let h: Harness;
 beforeAll(async () => {

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import type { AgentPlatform } from '../../src/core/events.js';
 import { hasHome, type AgentBridge, type AgentCapabilities, type HomeSurface, type HomeView } from '../../src/core/ports.js';
 import { migrate } from '../../src/db/migrate.js';
-import { refreshHomes } from '../../src/relay/home.js';
-import { perform, type OperationDeps } from '../../src/relay/operations.js';
+import { refreshHomes } from '../../src/agent/home.js';
+import { perform, type OperationDeps } from '../../src/pipeline/operations.js';
 import { slackCapabilities } from '../../bridges/slack/capabilities.js';
 import { SlackBridge } from '../../bridges/slack/outbound.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { loadConfig } from '../../src/config.js';
 import { SecretBox } from '../../src/crypto/secrets.js';
-import { splitText } from '../../src/relay/compose-reply.js';
+import { splitText } from '../../src/agent/compose-reply.js';
 import { isValidSlackSignature } from '../../bridges/slack/verify.js';
 import { ticketCardBlocks } from '../../bridges/slack/blocks.js';
 import { slackToPlain } from '../../bridges/slack/mrkdwn.js';

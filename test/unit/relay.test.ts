@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import type { ChannelCapabilities } from '../../src/core/ports.js';
-import { classifyAgentText } from '../../src/relay/agent-text.js';
-import { backoffMs } from '../../src/relay/backoff.js';
-import { signReply, splitText } from '../../src/relay/compose-reply.js';
+import { classifyAgentText } from '../../src/agent/classify-text.js';
+import { backoffMs } from '../../src/pipeline/backoff.js';
+import { signReply, splitText } from '../../src/agent/compose-reply.js';
 
 describe('classifyAgentText', () => {
   it.each([

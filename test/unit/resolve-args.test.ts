@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseResolveArgs } from '../../src/relay/resolve-args.js';
+import { parseResolveArgs } from '../../src/agent/resolve-args.js';
 
 describe('parseResolveArgs', () => {
   it.each([

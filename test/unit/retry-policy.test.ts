@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, FILE_POLICY, rateLimitDelayMs, retryDelayMs, retryPolicyFor, retryWakeId } from '../../src/relay/retry-policy.js';
+import { DEFAULT_POLICY, FILE_POLICY, rateLimitDelayMs, retryDelayMs, retryPolicyFor, retryWakeId } from '../../src/pipeline/retry-policy.js';
 
 describe('retryPolicyFor', () => {
   it('gives files a few quick tries and everything else about an hour', () => {

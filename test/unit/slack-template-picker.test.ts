@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { randomBytes } from 'node:crypto';
 import type { MessageTemplate } from '../../src/core/ports.js';
 import { migrate } from '../../src/db/migrate.js';
-import { Inbox } from '../../src/relay/inbox.js';
+import { Inbox } from '../../src/pipeline/inbox.js';
 import { createQueues, redisConnection, type Queues } from '../../src/queue/queues.js';
 import { createMetrics } from '../../src/metrics.js';
 import { createLogger } from '../../src/logger.js';

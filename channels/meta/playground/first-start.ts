@@ -1,3 +1,4 @@
+import * as audit from '../../../src/audit/repository.js';
 import type { Sql } from '../../../src/db/connect.js';
 import type { Logger } from '../../../src/logger.js';
 import type { CustomerChannel } from '../../../src/core/ports.js';
@@ -55,8 +56,7 @@ async function connectAccounts(deps: FirstStartDeps): Promise<PlaygroundInfo['ag
     for (const kind of missing) {
       const { connection } = await upsertConnection(tx, { channel: kind, accountId: ACCOUNT_OF[kind], platform: 'slack', destination, createdBy: 'playground' });
       if (kind === 'whatsapp') await tx`UPDATE connections SET business_account_id = ${PLAYGROUND_NUMBER.wabaId} WHERE id = ${connection.id}`;
-      await tx`INSERT INTO audit_log (actor, action, details)
-        VALUES ('playground', 'connect', ${tx.json({ channel: kind, accountId: ACCOUNT_OF[kind], destination })})`;
+      await audit.record(tx, 'playground', 'connect', { channel: kind, accountId: ACCOUNT_OF[kind], destination });
     }
   });
   deps.log.info(`playground: ${missing.join(', ')} connected to Slack channel ${destination}`);

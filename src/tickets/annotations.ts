@@ -5,8 +5,8 @@ import { addContactNote, contactNotes, type ContactNote } from '../contacts/note
 import { insertMessage } from '../messages/repository.js';
 import { addTags, normaliseTags, removeTags, tagsOf, type Tagged } from '../tags/repository.js';
 import { t, type Locale } from '../i18n/catalog.js';
-import { agentLane, type LaneSet } from './outbox.js';
-import type { ActionContext } from './ticket-actions.js';
+import { agentLane, type LaneSet } from '../pipeline/outbox.js';
+import type { ActionContext } from './transitions.js';
 
 async function notice(ctx: ActionContext, text: string): Promise<void> {
   const id = await insertMessage(ctx.tx, { ticketId: ctx.ticket.id, direction: 'system', body: text });

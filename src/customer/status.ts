@@ -2,10 +2,10 @@ import type { Tx } from '../db/connect.js';
 import type { CustomerStatusEvent, DeliveryState } from '../core/events.js';
 import { advanceDelivery, findMessageByLink, type Message } from '../messages/repository.js';
 import type { Locale } from '../i18n/catalog.js';
-import { LaneSet, agentLane, customerLane } from './outbox.js';
-import { ignored, type Outcome } from './outcome.js';
+import { LaneSet, agentLane, customerLane } from '../pipeline/outbox.js';
+import { ignored, type Outcome } from '../pipeline/outcome.js';
 import { DELIVERY_MARK } from './delivery-marks.js';
-import { explainSendFailure } from './failure-notice.js';
+import { explainSendFailure } from '../pipeline/failure-notice.js';
 
 /** A part the platform failed with "try later" is sent again this many times, then reported. */
 export const MAX_LATE_RETRIES = 3;

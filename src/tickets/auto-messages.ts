@@ -3,9 +3,9 @@ import type { ChannelCapabilities } from '../core/ports.js';
 import { insertMessage } from '../messages/repository.js';
 import { getHours, getMessageText, type MessageKind } from '../settings/repository.js';
 import { isOpenAt } from '../hours/business-hours.js';
-import { splitText } from './compose-reply.js';
-import { customerLane, type LaneSet } from './outbox.js';
-import { lastInboundOf, replyWindow } from './reply-window.js';
+import { splitText } from '../agent/compose-reply.js';
+import { customerLane, type LaneSet } from '../pipeline/outbox.js';
+import { lastInboundOf, replyWindow } from '../customer/reply-window.js';
 
 /** Fills {name}, {agent}, {protocol}, {department}; unknown variables stay visible. */
 export function fillTemplate(text: string, vars: Record<string, string>): string {

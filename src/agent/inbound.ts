@@ -6,26 +6,21 @@ import { getConnection } from '../connections/repository.js';
 import { insertMessage, isLinked, linkMessage } from '../messages/repository.js';
 import { findTicketByThread, type Ticket } from '../tickets/repository.js';
 import { t, type Locale } from '../i18n/catalog.js';
-import { classifyAgentText } from './agent-text.js';
+import { runThreadCommand } from './commands.js';
+import { isContactBlocked } from '../tickets/blocking.js';
+import type { ArmClose } from '../timers/scheduled-close.js';
+import type { ArmMessage } from '../timers/scheduled-messages.js';
+import { classifyAgentText } from './classify-text.js';
 import { signReply, splitText } from './compose-reply.js';
-import { LaneSet, agentLane, customerLane } from './outbox.js';
-import { ignored, type Outcome } from './outcome.js';
-import { runTicketCommand, type ActionContext, type TicketCommand } from './ticket-actions.js';
-import { transferToAgent, transferToDepartment } from './transfer.js';
-import { isContactBlocked, setContactBlocked } from './blocking.js';
-import { contactCommand, tagCommand } from './annotations.js';
-import { parseResolveArgs } from './resolve-args.js';
-import { cancelClose, scheduleClose, type ArmClose } from './scheduled-close.js';
-import { scheduleCommand, type ArmMessage } from './scheduled-messages.js';
-import { findAgent } from '../agents/repository.js';
-import { findDepartmentByChannel, findDepartmentByName } from '../departments/repository.js';
-import { fillTemplate, templateVars } from './auto-messages.js';
+import { LaneSet, agentLane, customerLane } from '../pipeline/outbox.js';
+import { ignored, type Outcome } from '../pipeline/outcome.js';
+import { runTicketCommand, type TicketCommand } from '../tickets/transitions.js';
+import { fillTemplate, templateVars } from '../tickets/auto-messages.js';
 import { findQuickReply } from '../quick-replies/repository.js';
 import { getSignaturePolicy, isExplicitMode } from '../settings/repository.js';
-import { lastInboundOf, replyWindow } from './reply-window.js';
-import { queueMarkRead } from './mark-read.js';
-import { captioned, mediaKindOf } from './media-kind.js';
-import { parseTemplateArgs, sendTemplate } from './template-send.js';
+import { lastInboundOf, replyWindow } from '../customer/reply-window.js';
+import { queueMarkRead } from '../customer/mark-read.js';
+import { captioned, mediaKindOf } from '../customer/media-kind.js';
 
 export interface AgentInboundContext {
   locale: Locale;
@@ -38,12 +33,6 @@ export interface AgentInboundContext {
   envAdmins?: readonly string[];
 }
 
-/** `!accept`, `!return`: the plain transitions; `!resolve` has its own grammar (resolve-args.ts). */
-function parseCommand(name: string): TicketCommand | undefined {
-  if (name === 'accept') return { action: 'accept' };
-  if (name === 'return') return { action: 'return' };
-  return undefined;
-}
 
 /**
  * An agent's message in a thread, inside the ingest transaction (the author's profile was
@@ -79,7 +68,8 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     return id;
   };
   const caps = await capabilities(tx, ticket, ctx);
-  const command = (cmd: TicketCommand) => runTicketCommand({ tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse: notice }, cmd);
+  const actx = { tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse: notice };
+  const command = (cmd: TicketCommand) => runTicketCommand(actx, cmd);
 
   // A message that opens by mentioning a teammate is talk between agents (DESIGN §6).
   const parsed = ev.addressedToTeammate ? ({ type: 'note', text: ev.text } as const) : classifyAgentText(ev.text);
@@ -108,44 +98,9 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     }
     const filled = fillTemplate(template, await templateVars(tx, ticket.id, agent.display_name ?? agent.platform_user_id));
     replyText = parsed.args ? `${filled}\n${parsed.args}` : filled;
-  } else if (parsed.type === 'command' && parsed.name === 'resolve') {
-    await record('note', ev.text, 'command');
-    const actx = { tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse: notice };
-    const r = parseResolveArgs(parsed.args);
-    if (r.kind === 'now') await command({ action: 'resolve', silent: r.silent, reason: r.reason || undefined });
-    else if (r.kind === 'later') await scheduleClose(actx, { ...r, arm: ctx.armClose });
-    else if (r.kind === 'cancel') await cancelClose(actx);
-    else await notice(t(ctx.locale, 'schedule.bad_delay', { word: r.word }));
-    return { state: 'done', lanes: lanes.list() };
-  } else if (parsed.type === 'command' && parsed.name === 'schedule') {
-    await record('note', ev.text, 'command');
-    await scheduleCommand({ tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse: notice }, parsed.args, ctx.armMessage);
-    return { state: 'done', lanes: lanes.list() };
-  } else if (parsed.type === 'command' && ['tag', 'untag', 'contact'].includes(parsed.name)) {
-    await record('note', ev.text, 'command');
-    const actx = { tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse: notice };
-    if (parsed.name === 'contact') await contactCommand(actx, parsed.args);
-    else await tagCommand(actx, parsed.args, parsed.name === 'tag');
-    return { state: 'done', lanes: lanes.list() };
-  } else if (parsed.type === 'command' && parsed.name === 'template') {
-    await record('note', ev.text, 'command');
-    const choice = parseTemplateArgs(parsed.args);
-    if (choice) await sendTemplate({ tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse: notice }, choice);
-    else await notice(t(ctx.locale, 'template.usage'));
-    return { state: 'done', lanes: lanes.list() };
-  } else if (parsed.type === 'command' && (parsed.name === 'block' || parsed.name === 'unblock')) {
-    await record('note', ev.text, 'command');
-    await setContactBlocked({ tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse: notice }, parsed.name === 'block');
-    return { state: 'done', lanes: lanes.list() };
-  } else if (parsed.type === 'command' && parsed.name === 'transfer') {
-    await record('note', ev.text, 'command');
-    await transfer(tx, ev, parsed.args, { tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse: notice });
-    return { state: 'done', lanes: lanes.list() };
   } else if (parsed.type === 'command') {
     await record('note', ev.text, 'command');
-    const cmd = parseCommand(parsed.name);
-    if (cmd) await command(cmd);
-    else await notice(t(ctx.locale, 'thread.unknown_command', { command: `!${parsed.name}` }));
+    await runThreadCommand(parsed.name, { actx, ev, args: parsed.args, armClose: ctx.armClose, armMessage: ctx.armMessage });
     return { state: 'done', lanes: lanes.list() };
   }
 
@@ -204,29 +159,6 @@ async function capabilities(tx: Tx, ticket: Ticket, ctx: AgentInboundContext): P
   return ctx.capabilitiesOf((await getConnection(tx, ticket.connection_id)).channel);
 }
 
-/**
- * `!transfer #channel [reason]`, `!transfer <department> [reason]`, `!transfer @person [confirm]`.
- * Mentions arrive as platform ids beside the text; a department may also be named.
- */
-async function transfer(tx: Tx, ev: AgentMessageEvent, args: string, ctx: ActionContext): Promise<void> {
-  const channelId = ev.mentions?.channels[0];
-  const userId = ev.mentions?.users[0];
-  const [first = '', ...rest] = args.split(/\s+/);
-  const reason = rest.join(' ').replace(/\bconfirm\b/i, '').trim();
-  if (userId) {
-    const target = await findAgent(tx, ev.platform, userId);
-    if (!target) return ctx.refuse(t(ctx.locale, 'transfer.unknown_agent'));
-    await transferToAgent(ctx, target, /\bconfirm\b/i.test(args));
-    return;
-  }
-  if (!first) return ctx.refuse(t(ctx.locale, 'transfer.usage'));
-  const byChannel = channelId ? await findDepartmentByChannel(tx, ev.platform, channelId) : undefined;
-  const byName = channelId ? undefined : ((await findDepartmentByName(tx, args.trim())) ?? (await findDepartmentByName(tx, first)));
-  const dept = byChannel ?? byName;
-  if (!dept) return ctx.refuse(t(ctx.locale, 'transfer.unknown_department', { name: first.replace(/^#/, '') }));
-  const why = byName && byName.name.toLowerCase() === args.trim().toLowerCase() ? '' : reason;
-  await transferToDepartment(ctx, dept, why);
-}
 
 /** `@<platform user id>` in a reply (the bridge's rendering of a mention) → `@Name` when we know them. */
 async function nameMentions(tx: Tx, ev: AgentMessageEvent, text: string): Promise<string> {

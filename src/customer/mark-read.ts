@@ -1,5 +1,5 @@
 import type { Tx } from '../db/connect.js';
-import { customerLane, type LaneSet } from './outbox.js';
+import { customerLane, type LaneSet } from '../pipeline/outbox.js';
 
 /**
  * When an agent accepts or replies, the customer sees their messages as read (WhatsApp blue

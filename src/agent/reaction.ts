@@ -1,8 +1,8 @@
 import type { Tx } from '../db/connect.js';
 import type { AgentReactionEvent } from '../core/events.js';
 import type { Agent } from '../agents/repository.js';
-import { LaneSet, customerLane } from './outbox.js';
-import { ignored, type Outcome } from './outcome.js';
+import { LaneSet, customerLane } from '../pipeline/outbox.js';
+import { ignored, type Outcome } from '../pipeline/outcome.js';
 
 /**
  * An agent's emoji on a customer's message in the thread reaches the customer as a reaction

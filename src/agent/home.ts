@@ -3,8 +3,8 @@ import type { AgentHomeEvent, AgentPlatform } from '../core/events.js';
 import { hasHome, type AgentBridge, type HomeView, type TicketSummary } from '../core/ports.js';
 import { findTickets, type FoundTicket } from '../tickets/finder.js';
 import type { Locale } from '../i18n/catalog.js';
-import { homeLane } from './outbox.js';
-import type { Outcome } from './outcome.js';
+import { homeLane } from '../pipeline/outbox.js';
+import type { Outcome } from '../pipeline/outcome.js';
 
 /** Homes opened within this long are kept fresh when tickets change. */
 const VIEWER_TTL = '12 hours';

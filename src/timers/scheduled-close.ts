@@ -5,8 +5,8 @@ import { insertMessage } from '../messages/repository.js';
 import { findTicket, type Ticket } from '../tickets/repository.js';
 import { t, type Locale } from '../i18n/catalog.js';
 import type { ChannelCapabilities } from '../core/ports.js';
-import { LaneSet, agentLane } from './outbox.js';
-import { runTicketCommand, type ActionContext } from './ticket-actions.js';
+import { LaneSet, agentLane } from '../pipeline/outbox.js';
+import { runTicketCommand, type ActionContext } from '../tickets/transitions.js';
 
 /** Arms the wake-up of a scheduled resolve (the row is the truth; see the sweeper). */
 export type ArmClose = (ticketId: string, at: Date) => Promise<void>;

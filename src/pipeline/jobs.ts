@@ -1,7 +1,7 @@
 import { drainLane, type DispatchDeps } from './dispatch.js';
 import { drainOrderingKey, type IngestDeps } from './ingest.js';
-import { fireScheduledClose } from './scheduled-close.js';
-import { fireScheduledMessage } from './scheduled-messages.js';
+import { fireScheduledClose } from '../timers/scheduled-close.js';
+import { fireScheduledMessage } from '../timers/scheduled-messages.js';
 
 /**
  * The ingest job: drain one ordering key, then perform what it queued right here, instead

@@ -3,11 +3,11 @@ import { findAgentById } from '../agents/repository.js';
 import type { Agent } from '../agents/repository.js';
 import type { Department } from '../departments/repository.js';
 import { insertMessage } from '../messages/repository.js';
-import { transition } from '../tickets/repository.js';
+import { transition } from './repository.js';
 import { t } from '../i18n/catalog.js';
 import { queueAutoMessage } from './auto-messages.js';
-import { agentLane } from './outbox.js';
-import type { ActionContext } from './ticket-actions.js';
+import { agentLane } from '../pipeline/outbox.js';
+import type { ActionContext } from './transitions.js';
 
 const nameOf = (a: Pick<Agent, 'display_name' | 'platform_user_id'>) => a.display_name ?? a.platform_user_id;
 

@@ -3,13 +3,13 @@ import type { ChannelCapabilities } from '../core/ports.js';
 import { TransitionRejected } from '../core/errors.js';
 import type { Agent } from '../agents/repository.js';
 import { insertMessage } from '../messages/repository.js';
-import { transition, type Ticket } from '../tickets/repository.js';
+import { transition, type Ticket } from './repository.js';
 import { t, type Locale } from '../i18n/catalog.js';
 import { queueAutoMessage } from './auto-messages.js';
-import type { LaneSet} from './outbox.js';
-import { agentLane } from './outbox.js';
-import { queueMarkRead } from './mark-read.js';
-import { lastInboundOf, replyWindow } from './reply-window.js';
+import type { LaneSet} from '../pipeline/outbox.js';
+import { agentLane } from '../pipeline/outbox.js';
+import { queueMarkRead } from '../customer/mark-read.js';
+import { lastInboundOf, replyWindow } from '../customer/reply-window.js';
 
 /** `farewell`: a text typed for this resolve; else the agent's own, else the workspace's. */
 export type TicketCommand = { action: 'accept' } | { action: 'return' } | { action: 'resolve'; silent: boolean; reason?: string; farewell?: string };

@@ -5,10 +5,10 @@ import { customerLabel, loadMessageContext } from '../messages/context.js';
 import { insertMessage } from '../messages/repository.js';
 import { t } from '../i18n/catalog.js';
 import { literal } from '../core/agent-text.js';
-import { agentLane, enqueue } from './outbox.js';
-import { customerSide, megabytes } from './customer-sends.js';
-import { NOTHING, bridgeFor, type Effect, type OperationDeps } from './operation-deps.js';
-import { earlierFile, rememberFile, type Attempt } from './reconcile.js';
+import { agentLane, enqueue } from '../pipeline/outbox.js';
+import { customerSide, megabytes } from './sends.js';
+import { NOTHING, bridgeFor, type Effect, type OperationDeps } from '../pipeline/operation-deps.js';
+import { earlierFile, rememberFile, type Attempt } from '../pipeline/reconcile.js';
 
 /**
  * A customer's file, brought into the ticket's thread: fetched from the channel with the

@@ -3,8 +3,8 @@ import { DeliveryError } from '../core/errors.js';
 import { replaceTemplates } from '../templates/repository.js';
 import { t } from '../i18n/catalog.js';
 import { literal } from '../core/agent-text.js';
-import { customerSide } from './customer-sends.js';
-import { NOTHING, bridgeFor, type Effect, type OperationDeps } from './operation-deps.js';
+import { customerSide } from './sends.js';
+import { NOTHING, bridgeFor, type Effect, type OperationDeps } from '../pipeline/operation-deps.js';
 
 interface ConnectionRow {
   account_id: string;

@@ -1,5 +1,5 @@
-import { customerSide } from './customer-sends.js';
-import { NOTHING, type Effect, type OperationDeps } from './operation-deps.js';
+import { customerSide } from './sends.js';
+import { NOTHING, type Effect, type OperationDeps } from '../pipeline/operation-deps.js';
 import type { ChannelKind } from '../core/events.js';
 
 /**

@@ -3,8 +3,8 @@ import { insertMessage } from '../messages/repository.js';
 import { pickTemplate, renderTemplate, templatesForConnection } from '../templates/repository.js';
 import { t } from '../i18n/catalog.js';
 import { literal } from '../core/agent-text.js';
-import { agentLane, customerLane } from './outbox.js';
-import { runTicketCommand, type ActionContext } from './ticket-actions.js';
+import { agentLane, customerLane } from '../pipeline/outbox.js';
+import { runTicketCommand, type ActionContext } from './transitions.js';
 import { isContactBlocked } from './blocking.js';
 
 export interface TemplateChoice {

@@ -1,7 +1,8 @@
+import * as audit from '../audit/repository.js';
 import { insertMessage } from '../messages/repository.js';
 import { t } from '../i18n/catalog.js';
-import { agentLane, customerLane } from './outbox.js';
-import type { ActionContext } from './ticket-actions.js';
+import { agentLane, customerLane } from '../pipeline/outbox.js';
+import type { ActionContext } from './transitions.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -22,8 +23,7 @@ export async function setContactBlocked(ctx: ActionContext, blocked: boolean): P
     return ctx.refuse(t(locale, 'block.too_late', { hours: window }));
   }
   await tx`UPDATE contacts SET blocked = ${blocked}, updated_at = now() WHERE id = ${contact.id}`;
-  await tx`INSERT INTO audit_log (actor, action, details)
-    VALUES (${`${agent.platform}:${agent.platform_user_id}`}, ${blocked ? 'contact.block' : 'contact.unblock'}, ${tx.json({ contactId: contact.id, ticketId: ticket.id })})`;
+  await audit.record(tx, `${agent.platform}:${agent.platform_user_id}`, blocked ? 'contact.block' : 'contact.unblock', { contactId: contact.id, ticketId: ticket.id });
   if (window !== null) await lanes.add(customerLane(ticket.id), { kind: 'customer.block', ticketId: ticket.id, blocked });
   const name = agent.display_name ?? agent.platform_user_id;
   const noticeId = await insertMessage(tx, { ticketId: ticket.id, direction: 'system', body: t(locale, blocked ? 'block.done' : 'unblock.done', { agent: name }) });

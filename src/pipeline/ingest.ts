@@ -5,12 +5,12 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { findAgent, profileIsFresh, saveAgentProfile, type Agent } from '../agents/repository.js';
 import { findTicketByThread } from '../tickets/repository.js';
-import { handleAgentMessage, type AgentInboundContext } from './agent-inbound.js';
-import { handleAgentAction } from './agent-action.js';
-import { handleAgentReaction } from './agent-reaction.js';
-import { handleHomeOpened } from './home.js';
-import { handleCustomerMessage } from './customer-inbound.js';
-import { handleCustomerStatus } from './customer-status.js';
+import { handleAgentMessage, type AgentInboundContext } from '../agent/inbound.js';
+import { handleAgentAction } from '../agent/action.js';
+import { handleAgentReaction } from '../agent/reaction.js';
+import { handleHomeOpened } from '../agent/home.js';
+import { handleCustomerMessage } from '../customer/inbound.js';
+import { handleCustomerStatus } from '../customer/status.js';
 import { ignored, type Outcome } from './outcome.js';
 
 /** A row that keeps failing is parked as 'failed' (visible in /ponte status) after this many tries. */

@@ -1,16 +1,16 @@
-import type { OutboxOp } from './outbox.js';
+import type { OutboxOp } from '../pipeline/outbox.js';
 import type { AgentFileRef, AgentPlatform } from '../core/events.js';
 import type { AccountAuth, CustomerChannel, FileBytes } from '../core/ports.js';
 import { FileTooLarge } from '../core/ports.js';
 import { DeliveryError } from '../core/errors.js';
 import { loadMessageContext, type MessageContext } from '../messages/context.js';
 import { t } from '../i18n/catalog.js';
-import { agentLane, enqueue } from './outbox.js';
+import { agentLane, enqueue } from '../pipeline/outbox.js';
 import { DELIVERY_MARK } from './delivery-marks.js';
 import { mediaKindOf } from './media-kind.js';
-import { connectionRecovered } from './connection-health.js';
+import { connectionRecovered } from '../pipeline/connection-health.js';
 import { publicFileUrl, storePublicFile } from '../media/public-files.js';
-import { bridgeFor, NOTHING, type Effect, type OperationDeps } from './operation-deps.js';
+import { bridgeFor, NOTHING, type Effect, type OperationDeps } from '../pipeline/operation-deps.js';
 
 type CustomerSendOp = Extract<OutboxOp, { kind: 'customer.send' | 'customer.media' | 'customer.template' }>;
 

@@ -6,13 +6,13 @@ import { maskPhone } from '../contacts/mask.js';
 import { findMessageByLink, insertInboundMessage, insertMessage, insertReaction, isLinked } from '../messages/repository.js';
 import { findActiveTicket, openTicket } from '../tickets/repository.js';
 import { t } from '../i18n/catalog.js';
-import { LaneSet, agentLane, announceLane } from './outbox.js';
-import { ignored, type Outcome } from './outcome.js';
-import { queueWelcome } from './auto-messages.js';
-import { postContactNotes } from './annotations.js';
+import { LaneSet, agentLane, announceLane } from '../pipeline/outbox.js';
+import { ignored, type Outcome } from '../pipeline/outcome.js';
+import { queueWelcome } from '../tickets/auto-messages.js';
+import { postContactNotes } from '../tickets/annotations.js';
 import { literal } from '../core/agent-text.js';
-import { cancelCloseOnReply } from './scheduled-close.js';
-import type { AgentInboundContext } from './agent-inbound.js';
+import { cancelCloseOnReply } from '../timers/scheduled-close.js';
+import type { AgentInboundContext } from '../agent/inbound.js';
 
 type Ctx = Pick<AgentInboundContext, 'capabilitiesOf' | 'locale'>;
 

@@ -6,11 +6,11 @@ import { insertMessage } from '../messages/repository.js';
 import { getSignaturePolicy } from '../settings/repository.js';
 import { findTicket } from '../tickets/repository.js';
 import { t, type Locale } from '../i18n/catalog.js';
-import { signReply, splitText } from './compose-reply.js';
-import { LaneSet, agentLane, customerLane } from './outbox.js';
-import { parseResolveArgs } from './resolve-args.js';
-import type { ActionContext } from './ticket-actions.js';
-import { lastInboundOf, replyWindow } from './reply-window.js';
+import { signReply, splitText } from '../agent/compose-reply.js';
+import { LaneSet, agentLane, customerLane } from '../pipeline/outbox.js';
+import { parseResolveArgs } from '../agent/resolve-args.js';
+import type { ActionContext } from '../tickets/transitions.js';
+import { lastInboundOf, replyWindow } from '../customer/reply-window.js';
 
 export type ArmMessage = (scheduledId: string, at: Date) => Promise<void>;
 
