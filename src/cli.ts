@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { startPonte, type Role } from './main.js';
+import { parseConfig } from './config.js';
+import type { Role } from './main.js';
 import { connectDatabase } from './db/connect.js';
 import { migrate } from './db/migrate.js';
 import { startLocalPostgres } from './local/index.js';
-import { slackManifest } from './manifest.js';
 import { handleProcessErrors } from './process-errors.js';
 import { startupFailureLine } from './startup-error.js';
 
@@ -13,7 +12,7 @@ const USAGE = `Usage:
   ponte start [--role all|web|worker]   run the service (default: all roles in one process)
   ponte start --playground              the same, plus the customer playground at /playground (no Meta account needed)
   ponte migrate                         apply migrations/*.sql and exit
-  ponte manifest slack                  print the Slack app manifest for PUBLIC_URL
+  ponte manifest <tool>                 print an agent tool's app manifest for PUBLIC_URL (README: Set up)
   ponte help                            this text
 
 Configuration comes from the environment; see README.md.`;
@@ -34,8 +33,10 @@ async function main(argv: string[]): Promise<number> {
     }
     const env = values.playground ? { ...process.env, PONTE_PLAYGROUND: 'on' } : process.env;
     // The handlers come first: an error while starting is logged like any other.
-    const log = createLogger(loadConfig(env).LOG_LEVEL);
+    const log = createLogger(parseConfig(env, {}).LOG_LEVEL);
     handleProcessErrors(log);
+    // The composition root (every adapter) loads only for the commands that need it.
+    const { startPonte } = await import('./main.js');
     const ponte = await startPonte({ role: values.role as Role, env, log });
     await new Promise<void>((resolve) => {
       const shutdown = (signal: string) => {
@@ -48,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'migrate') {
-    const config = loadConfig();
+    const config = parseConfig(process.env, {});
     const log = createLogger(config.LOG_LEVEL);
     const local = config.DATABASE_URL ? undefined : await startLocalPostgres({ dataDir: config.PONTE_DATA_DIR, log: { info: (m) => log.info(m), warn: (m) => log.warn(m) } });
     const sql = connectDatabase(config.DATABASE_URL ?? local!.url, { max: 1 });
@@ -61,9 +62,14 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  if (command === 'manifest' && positionals[1] === 'slack') {
-    const config = loadConfig();
-    process.stdout.write(`${await slackManifest(config.PUBLIC_URL, !!config.SLACK_APP_TOKEN)}\n`);
+  if (command === 'manifest') {
+    const { loadConfig, manifests } = await import('./main.js');
+    const manifest = manifests[positionals[1] ?? ''];
+    if (!manifest) {
+      console.error(`Manifests: ${Object.keys(manifests).join(', ')}.\n\n${USAGE}`);
+      return 2;
+    }
+    process.stdout.write(`${await manifest(loadConfig())}\n`);
     return 0;
   }
   console.error(USAGE);

@@ -4,13 +4,15 @@ import { isTimeZone } from './hours/business-hours.js';
 /** Graph API version used when META_GRAPH_VERSION is not set. */
 export const DEFAULT_GRAPH_VERSION = 'v21.0';
 
-const optional = z
+/** A text variable; empty means unset. Adapters build their own variables from these. */
+export const optional = z
   .string()
   .trim()
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
-const url = (fallback: string) =>
+/** A URL variable with a default (empty means the default). */
+export const url = (fallback: string) =>
   z
     .string()
     .trim()
@@ -18,11 +20,13 @@ const url = (fallback: string) =>
     .pipe(z.url())
     .default(fallback);
 
-const admins = z
-  .string()
-  .default('')
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-  .pipe(z.array(z.string().regex(/^(slack|discord):[A-Za-z0-9]+$/, 'each admin must look like slack:U123 or discord:123456')));
+/** PONTE_ADMINS: `<platform>:<user id>`, comma-separated, for the agent platforms src/main.ts wires. */
+export const adminList = (platforms: readonly string[]) =>
+  z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(new RegExp(`^(${platforms.join('|')}):[A-Za-z0-9]+$`), `each admin must look like ${platforms.map((p, i) => `${p}:${i ? '123456' : 'U123'}`).join(' or ')}`)));
 
 const secretKey = optional.pipe(
   z
@@ -62,8 +66,12 @@ const hostList = z
   .transform((v) => (v.trim() ? v : DEFAULT_MEDIA_HOSTS).split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/, 'each host must be a host name such as fbcdn.net')));
 
-/** Environment contract (DESIGN §2). Every variable is named in the error when it is wrong. */
-export const configSchema = z.object({
+/**
+ * The core's part of the environment contract (DESIGN §2); each adapter adds its own variables
+ * (its `config.ts`), and src/main.ts puts them together. Every variable is named in the error
+ * when it is wrong.
+ */
+export const coreEnv = {
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   PUBLIC_URL: url('http://localhost:3000'),
@@ -72,7 +80,7 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PONTE_LOCALE: z.enum(['en', 'pt-BR']).default('en'),
   PONTE_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/Sao_Paulo').default('UTC'),
-  PONTE_ADMINS: admins,
+  PONTE_ADMINS: adminList(['[a-z]+']),
   PONTE_SECRET_KEY: secretKey,
   PONTE_DATA_DIR: z.string().default('.data'),
   PONTE_QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default('ponte'),
@@ -90,23 +98,13 @@ export const configSchema = z.object({
   WHATSAPP_ACCESS_TOKEN: optional,
   MESSENGER_PAGE_TOKEN: optional,
   INSTAGRAM_ACCESS_TOKEN: optional,
-  SLACK_SIGNING_SECRET: optional,
-  SLACK_BOT_TOKEN: optional,
-  SLACK_APP_TOKEN: optional.pipe(z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional()),
-  SLACK_API_URL: url('https://slack.com/api/'),
-  DISCORD_BOT_TOKEN: optional,
-  DISCORD_APPLICATION_ID: optional,
-  DISCORD_PUBLIC_KEY: optional,
-  DISCORD_API_URL: url('https://discord.com/api'),
   PONTE_PLAYGROUND: z
     .enum(['on', 'off', 'true', 'false', '1', '0'], 'must be on or off')
     .default('off')
     .transform((v) => v === 'on' || v === 'true' || v === '1'),
-  /** The Slack channel the playground's WhatsApp number is connected to on first start. */
-  PONTE_PLAYGROUND_CHANNEL: optional.pipe(z.string().regex(/^[CG][A-Z0-9]+$/, 'must be a Slack channel id such as C0123ABCD').optional()),
-});
+};
 
-export type Config = z.infer<typeof configSchema>;
+export type CoreConfig = z.infer<z.ZodObject<typeof coreEnv>>;
 
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {
@@ -115,22 +113,27 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment; a bad value throws a ConfigError that names the variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Parses the environment: the core's variables and the adapters' (`extra`). A bad value throws
+ * a ConfigError that names the variable.
+ */
+export function parseConfig<S extends z.ZodRawShape>(env: NodeJS.ProcessEnv, extra: S): CoreConfig & z.infer<z.ZodObject<S>> {
   // A variable set to an empty string is unset (docker-compose and .env files produce these).
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
-  const result = configSchema.safeParse(given);
+  const result = z.object({ ...coreEnv, ...extra }).safeParse(given);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
-  if (!result.data.PONTE_PLAYGROUND) return result.data;
+  type Parsed = CoreConfig & z.infer<z.ZodObject<S>>;
+  const data = result.data as Parsed;
+  if (!data.PONTE_PLAYGROUND) return data;
   const refusal = playgroundRefusal(given);
   if (refusal) throw new ConfigError([`PONTE_PLAYGROUND: ${refusal}`]);
   // The playground is for one person on this machine: localhost unless HOST says otherwise, and
   // its public URL (the files it serves for Instagram) is where it listens.
-  const port = result.data.PORT;
-  const publicUrl = given.PUBLIC_URL || port === 0 ? result.data.PUBLIC_URL : `http://localhost:${port}`;
-  return { ...result.data, HOST: given.HOST ?? '127.0.0.1', PUBLIC_URL: publicUrl };
+  const port = data.PORT;
+  const publicUrl = given.PUBLIC_URL || port === 0 ? data.PUBLIC_URL : `http://localhost:${port}`;
+  return { ...data, HOST: given.HOST ?? '127.0.0.1', PUBLIC_URL: publicUrl };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { ConfigError, loadConfig, decodeKey, type Config } from './config.js';
+import { ConfigError, adminList, parseConfig, decodeKey } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { connectDatabase, type Sql } from './db/connect.js';
@@ -37,6 +37,24 @@ import type { SlackHandlerDeps } from '../bridges/slack/handler.js';
 import { loadSlackIdentity } from '../bridges/slack/identity.js';
 import { firstMemberChannel } from '../bridges/slack/member-channels.js';
 import { startPlayground, type Playground } from '../channels/meta/playground/index.js';
+import { playgroundEnv } from '../channels/meta/playground/config.js';
+import { slackEnv } from '../bridges/slack/config.js';
+import { slackManifest } from '../bridges/slack/manifest.js';
+import { discordEnv } from '../bridges/discord/config.js';
+
+/** The whole environment contract: the core's variables and each adapter's. */
+const adapterEnv = { ...slackEnv, ...discordEnv, ...playgroundEnv, PONTE_ADMINS: adminList(['slack', 'discord']) };
+export type Config = ReturnType<typeof loadConfig>;
+
+/** Parses the environment (DESIGN §2); a bad value throws a ConfigError that names the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  return parseConfig(env, adapterEnv);
+}
+
+/** `ponte manifest <platform>`: the app manifests a bridge offers, for PUBLIC_URL. */
+export const manifests: Record<string, (config: Config) => Promise<string>> = {
+  slack: (config) => slackManifest(config.PUBLIC_URL, !!config.SLACK_APP_TOKEN),
+};
 
 export type Role = 'all' | 'web' | 'worker';
 
@@ -198,7 +216,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         plugins.push(slackRoutes({ ...slackDeps, signingSecret: config.SLACK_SIGNING_SECRET, metrics }));
       }
       if (playground) plugins.push(playground.routes);
-      app = await buildApp({ log, sql, redis, metrics, bodyLimit: config.PONTE_BODY_LIMIT, plugins });
+      app = await buildApp({ log, sql, redis, metrics, bodyLimit: config.PONTE_BODY_LIMIT, plugins, sources: { '/webhooks/meta': 'meta', '/slack': 'slack' } });
       const httpApp = app;
       stops.push(() => httpApp.close());
       if (playground) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
-import { slackManifest } from '../src/manifest.js';
+import { slackManifest } from '../bridges/slack/manifest.js';
 
 const manifest = JSON.parse(await readFile(new URL('../manifests/slack-app.json', import.meta.url), 'utf8'));
 // What `ponte manifest slack` prints: the template plus what the bridge requires.

@@ -14,6 +14,8 @@ export interface AppDeps {
   bodyLimit: number;
   /** Channel and bridge routes, wired by main.ts (the core never imports them). */
   plugins: FastifyPluginAsync[];
+  /** Path prefixes of the adapters' routes and the metric label each gets (`/webhooks/meta` → meta); anything else is 'other'. */
+  sources?: Record<string, string>;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.addHook('onResponse', async (req, reply) => {
-    if (reply.statusCode === 413) deps.metrics.webhookRequests.inc({ source: routeSource(req.url), outcome: 'too_large' });
+    if (reply.statusCode === 413) deps.metrics.webhookRequests.inc({ source: routeSource(req.url, deps.sources ?? {}), outcome: 'too_large' });
   });
 
   app.get('/healthz', async () => ({ ok: true }));
@@ -67,8 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   return app as unknown as FastifyInstance;
 }
 
-function routeSource(url: string): string {
-  if (url.startsWith('/webhooks/meta')) return 'meta';
-  if (url.startsWith('/slack')) return 'slack';
-  return 'other';
+function routeSource(url: string, sources: Record<string, string>): string {
+  const prefix = Object.keys(sources).find((p) => url === p || url.startsWith(`${p}/`) || url.startsWith(`${p}?`));
+  return prefix ? sources[prefix]! : 'other';
 }

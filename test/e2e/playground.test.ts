@@ -3,7 +3,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startPonte } from '../../src/main.js';
 import { createTestDatabase } from '../support/database.js';
-import { loadConfig, ConfigError } from '../../src/config.js';
+import { loadConfig } from '../../src/main.js';
+import { ConfigError } from '../../src/config.js';
 import { CHANNEL, eventually, startHarness, type Harness } from '../support/harness.js';
 import { runCli } from '../support/cli-process.js';
 

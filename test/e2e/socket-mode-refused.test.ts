@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { startFakeSlackSocket, type FakeSlackSocket } from '../fakes/slack-socket.js';
 import { startSocketMode } from '../../bridges/slack/socket-mode.js';
-import { loadConfig, ConfigError } from '../../src/config.js';
+import { loadConfig } from '../../src/main.js';
+import { ConfigError } from '../../src/config.js';
 import { freePort } from '../../src/local/index.js';
 
 let socket: FakeSlackSocket;

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { ConfigError, DEFAULT_GRAPH_VERSION, decodeKey, loadConfig } from '../../src/config.js';
+import { ConfigError, DEFAULT_GRAPH_VERSION, decodeKey } from '../../src/config.js';
+import { loadConfig } from '../../src/main.js';
 import { SecretBox } from '../../src/crypto/secrets.js';
 
 const HEX_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';

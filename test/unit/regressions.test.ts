@@ -1,7 +1,7 @@
 // Bugs found by reviewing the first slice, each pinned by the test that would have caught it.
 import { describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/main.js';
 import { SecretBox } from '../../src/crypto/secrets.js';
 import { splitText } from '../../src/agent/compose-reply.js';
 import { isValidSlackSignature } from '../../bridges/slack/verify.js';

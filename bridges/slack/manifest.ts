@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-const SLACK_MANIFEST = fileURLToPath(new URL('../manifests/slack-app.json', import.meta.url));
+const SLACK_MANIFEST = fileURLToPath(new URL('../../manifests/slack-app.json', import.meta.url));
 const PLACEHOLDER = 'https://ponte.example.com';
 
 /**
