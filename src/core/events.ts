@@ -6,7 +6,11 @@ import type { DeliveryErrorClass } from './errors.js';
  */
 
 export type ChannelKind = 'whatsapp' | 'messenger' | 'instagram';
-export type AgentPlatform = 'slack' | 'discord';
+/**
+ * The agent-side chat tool an event or a person belongs to: the bridge's own name, as it
+ * declares it (`AgentBridge.platform`) and as PONTE_ADMINS entries start (`<platform>:<user id>`).
+ */
+export type AgentPlatform = string;
 
 export type DeliveryState = 'sent' | 'delivered' | 'read' | 'failed';
 
