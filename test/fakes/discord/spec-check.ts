@@ -134,14 +134,24 @@ function bodyValidator(route: CompiledRoute): Ajv.ValidateFunction | null {
   return bodyValidators.get(key)!;
 }
 
+function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 /** The spec operation for `method` + `path` (the part after `/api/v10`), or undefined when the spec has none. */
-export function matchOperation(method: string, path: string): MatchedOperation | undefined {
+export function matchOperation(method: string, rawPath: string): MatchedOperation | undefined {
   routes ??= load();
+  // discord.js encodes path segments (`%40original`, emoji): match and report them decoded.
+  const path = rawPath.split('/').map(decodeSegment).join('/');
   for (const r of routes) {
     if (r.method !== method) continue;
     const m = r.regex.exec(path);
     if (!m) continue;
-    const params = Object.fromEntries(r.names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
+    const params = Object.fromEntries(r.names.map((n, i) => [n, m[i + 1]!]));
     const route = `${r.method} ${r.template}`;
     return {
       route,
