@@ -3,7 +3,7 @@
 // posts forum threads and webhook messages, waits out a 429, and reports a 4014 close; and the
 // fake catches a request that does not fit Discord's OpenAPI description.
 import { once } from 'node:events';
-import { Client, Events, GatewayIntentBits, MessageFlags, Partials, type Interaction, type Message, type ForumChannel } from 'discord.js';
+import { Client, Events, GatewayIntentBits, MessageFlags, Partials, Routes, type Interaction, type Message, type ForumChannel } from 'discord.js';
 import { REST } from '@discordjs/rest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord } from './discord-api.js';
@@ -95,7 +95,11 @@ describe('fake Discord through a real discord.js Client', () => {
     expect(discord.api.requestsTo('PATCH /webhooks/{webhook_id}/{webhook_token}/messages/@original')).toHaveLength(1);
     const answered = discord.world.interactions.get(payload.id as string)!;
     expect(discord.world.messages.get(answered.original_id!)).toMatchObject({ content: 'You took this ticket (edited).', ephemeral: true });
-    await expect(interaction.reply({ content: 'twice' })).rejects.toThrow(); // discord.js refuses itself; the fake would answer 40060
+    // A second callback for the same interaction is refused like Discord does (discord.js would refuse before sending).
+    const again = await client.rest
+      .post(Routes.interactionCallback(interaction.id, interaction.token), { body: { type: 4, data: { content: 'twice' } }, auth: false })
+      .catch((e: unknown) => e);
+    expect(again).toMatchObject({ status: 400, code: 40060 });
   });
 
   it('retries a request after a 429 with Retry-After and succeeds', async () => {
@@ -109,6 +113,34 @@ describe('fake Discord through a real discord.js Client', () => {
     expect(info.retryAfter).toBeGreaterThan(0);
     expect(discord.api.requestsTo(route).map((r) => r.status)).toEqual([429, 200]);
     expect(discord.world.messages.get(sent.id)?.content).toBe('after the limit');
+  });
+
+  it('uploads files (multipart), reacts, and registers guild commands by bulk overwrite', async () => {
+    const channel = await client.channels.fetch(discord.world.textChannelId);
+    if (!channel?.isSendable()) throw new Error('expected a text channel');
+    const sent = await channel.send({ content: 'receipt', files: [{ attachment: Buffer.from('%PDF-1.4'), name: 'receipt.pdf' }] });
+    const [upload] = discord.api.requestsTo('POST /channels/{channel_id}/messages').filter((r) => r.files.length > 0);
+    expect(upload?.files).toEqual([expect.objectContaining({ field: 'files[0]', filename: 'receipt.pdf', size: 8 })]);
+    expect(discord.world.messages.get(sent.id)?.attachments[0]?.bytes.toString()).toBe('%PDF-1.4');
+
+    await sent.react('✅');
+    expect(discord.world.messages.get(sent.id)?.reactions.has('✅')).toBe(true);
+
+    const commands = [{ name: 'ticket', description: 'Ticket actions', options: [{ type: 1, name: 'accept', description: 'Take this ticket' }] }];
+    const first = await client.application!.commands.set(commands, discord.world.guildId);
+    const again = await client.application!.commands.set(commands, discord.world.guildId);
+    expect([...again.keys()]).toEqual([...first.keys()]); // same name keeps its id, as Discord's overwrite does
+    expect(discord.world.commands.get(discord.world.guildId)?.map((c) => c.name)).toEqual(['ticket']);
+  });
+
+  it('resumes the session after a resumable close, and events keep flowing', async () => {
+    const resumed = once(client, Events.ShardResume);
+    discord.gateway.disconnect(4000, 'Unknown error');
+    await resumed;
+    expect(discord.gateway.resumes).toEqual([expect.objectContaining({ session_id: expect.any(String), token: discord.token })]);
+    const got = once(client, Events.MessageCreate) as Promise<[Message]>;
+    discord.gateway.dispatch('MESSAGE_CREATE', personMessage(discord.world, discord.world.textChannelId, AGENT, 'still here'));
+    expect((await got)[0].content).toBe('still here');
   });
 
   it('records and refuses a body that does not fit the spec, as Discord does (50035)', async () => {
