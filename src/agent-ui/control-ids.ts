@@ -2,7 +2,7 @@ import type { FormKind } from '../core/ports.js';
 
 /**
  * The controls' vocabulary, the same on every agent-side platform (a bridge maps each to its own
- * id: Slack's action_id `ticket.accept`, a Discord custom_id).
+ * id: a button's action or custom id).
  */
 export type ControlId = 'accept' | 'transfer' | 'resolve' | 'more' | 'templates';
 

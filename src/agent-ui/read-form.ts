@@ -15,7 +15,7 @@ const READERS: Record<FormKind, (values: FormValues, locale: Locale) => FormResu
 /**
  * A submitted form → the action it asks for, or the words to show under the fields to fix.
  * Only the form's kind and the values are needed: a submission comes back without the form
- * (Slack's view state, Discord's modal components), so every option value says what it means.
+ * (a modal's state holds only its values), so every option value says what it means.
  */
 export function readForm(kind: FormKind, values: FormValues, locale: Locale): FormResult {
   return READERS[kind](values, locale);

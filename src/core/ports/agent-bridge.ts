@@ -167,7 +167,7 @@ export interface HomeSurface {
 
 /**
  * Optional: forms (modals) opened in answer to a person's interaction, before its handle
- * expires (Slack's `trigger_id`: 3 seconds). Present when `capabilities.forms`. `trigger` is
+ * expires (on one platform, 3 seconds). Present when `capabilities.forms`. `trigger` is
  * that interaction handle; `form` is the neutral description (src/agent-ui/ builds it), which
  * the bridge renders in its platform's terms. The submission comes back to the bridge, which
  * reads it into `FormValues` and asks the core's `readForm` for the answer or the field errors.

@@ -2,7 +2,7 @@ import type { ActionOrigin, AgentActionEvent } from '../events.js';
 
 /**
  * A form described once, for any agent-side platform: the core builds it (src/agent-ui/), a
- * bridge renders it (Slack: a Block Kit modal; Discord: a modal or components) and hands the
+ * bridge renders it (a modal, components) in its platform's terms and hands the
  * submission back as plain values keyed by field id, which the core validates (`readForm`).
  * Texts are already in the agent's language; limits a platform has (option counts, label
  * lengths) are the bridge's to apply.
