@@ -2,8 +2,8 @@ import type { TicketCard } from '../../src/core/ports.js';
 import { isLocale, t, type Locale } from '../../src/i18n/catalog.js';
 import { escapeForSlack } from './mrkdwn.js';
 import { maskPhone } from '../../src/contacts/mask.js';
-import { ACTION_IDS, MORE_FORMS } from './ids.js';
-import { templatePickerTexts } from './template-texts.js';
+import { cardControls } from '../../src/agent-ui/card-controls.js';
+import { controlElement } from './render-controls.js';
 
 const CHANNEL_LABEL: Record<TicketCard['channel'], string> = { whatsapp: 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram' };
 const STATUS_ICON: Record<TicketCard['status'], string> = { pending: ':large_yellow_circle:', open: ':large_green_circle:', resolved: ':white_check_mark:' };
@@ -52,48 +52,9 @@ function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** Only controls that work are shown: Accept while pending; Transfer, Resolve and More until resolved. */
+/** The core's controls for this card (src/agent-ui/card-controls.ts) as Block Kit elements. */
 function cardButtons(card: TicketCard, locale: Locale): unknown[] {
-  const text = (s: string) => ({ type: 'plain_text', text: s, emoji: true });
-  const buttons: unknown[] = [];
-  if (card.status === 'pending') {
-    buttons.push({ type: 'button', action_id: ACTION_IDS.accept, value: card.ticketId, style: 'primary', text: text(t(locale, 'card.accept')) });
-  }
-  if (card.status !== 'resolved') {
-    buttons.push({ type: 'button', action_id: ACTION_IDS.transfer, value: card.ticketId, text: text(t(locale, 'card.transfer')) });
-    buttons.push({
-      type: 'button',
-      action_id: ACTION_IDS.resolve,
-      value: card.ticketId,
-      text: text(t(locale, 'card.resolve')),
-      confirm: {
-        title: text(t(locale, 'card.resolve_confirm_title')),
-        text: text(t(locale, 'card.resolve_confirm_text')),
-        confirm: text(t(locale, 'card.resolve_confirm_yes')),
-        deny: text(t(locale, 'card.cancel')),
-      },
-    });
-    const option = (action: string, label: string) => ({ text: text(label), value: `${action}:${card.ticketId}` });
-    buttons.push({
-      type: 'overflow',
-      action_id: ACTION_IDS.more,
-      options: [
-        // Once the reply window has closed, a template is the only way to write to the customer.
-        ...(card.templates && windowClosed(card) ? [option(MORE_FORMS.template, templatePickerTexts(locale).moreOption)] : []),
-        ...(card.status === 'open' ? [option('return', t(locale, 'card.more_return'))] : []),
-        option('contact', t(locale, 'card.more_contact')),
-        option('edit_contact', t(locale, 'card.more_edit_contact')),
-        ...(card.customerPhone ? [option('phone', t(locale, 'card.more_phone'))] : []),
-        option('block', t(locale, 'card.more_block')),
-        option('unblock', t(locale, 'card.more_unblock')),
-      ],
-    });
-  }
-  return buttons;
-}
-
-function windowClosed(card: TicketCard, now = Date.now()): boolean {
-  return card.windowClosesAt !== null && Date.parse(card.windowClosesAt) <= now;
+  return cardControls(card, locale).map((c) => controlElement(c, card.ticketId));
 }
 
 /** The reply window: open (until when), closing soon (under 2 h left), or closed (templates only). */

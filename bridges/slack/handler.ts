@@ -3,28 +3,19 @@ import type { MessageTemplate } from '../../src/core/ports.js';
 import type { CommandContext } from '../../src/admin/commands.js';
 import type { CommandToken } from '../../src/admin/tokens.js';
 import type { Locale } from '../../src/i18n/catalog.js';
-import {
-  editContactChoice,
-  parseActionsSubmission,
-  parseContactSubmission,
-  parseEventCallback,
-  parseInteraction,
-  parseTemplateSubmission,
-  parseTransferSubmission,
-  templatePickerChoice,
-  ticketActionsShortcut,
-  tokenizeCommand,
-  transferButton,
-} from './inbound.js';
-import { actionsModal, contactModal, templateModal, transferModal } from './modals.js';
-import { templatePickerTexts } from './template-texts.js';
+import type { AgentForm } from '../../src/core/ports.js';
+import { formChoice, parseEventCallback, parseInteraction, ticketActionsShortcut, tokenizeCommand, type FormChoice } from './inbound.js';
+import { parseFormSubmission } from './form-submission.js';
+import { actionsForm } from '../../src/agent-ui/actions-form.js';
+import { contactForm } from '../../src/agent-ui/contact-form.js';
+import { templateForm } from '../../src/agent-ui/template-form.js';
+import { transferForm } from '../../src/agent-ui/transfer-form.js';
 import { t } from '../../src/i18n/catalog.js';
 import { slackToPlain } from './mrkdwn.js';
 import { slashCommand, urlVerification } from './schema.js';
 import type { Metrics } from '../../src/metrics.js';
 import type { SlackIdentity } from './identity.js';
 import { foreignReason, originOf } from './origin.js';
-import { stampOrigin } from './view-origin.js';
 
 /** How long a request waits for auth.test at boot before it is refused (Slack wants an ack in 3 s). */
 const READY_WAIT_MS = 2_000;
@@ -41,8 +32,8 @@ export interface SlackHandlerDeps {
   runCommand(ctx: CommandContext, tokens: CommandToken[]): Promise<string>;
   /** Our bot's user id (from auth.test), a second guard against our own posts. */
   botUserId?: () => string | undefined;
-  /** Opens a modal (views.open); must happen within the 3 s a trigger_id lives. */
-  openView?: (triggerId: string, view: unknown) => Promise<void>;
+  /** Opens a form (the bridge's `openForm`: views.open); must happen within the 3 s a trigger_id lives. */
+  openView?: (triggerId: string, form: AgentForm) => Promise<void>;
   /** Departments, for the transfer modal's picker. */
   listDepartments?: () => Promise<{ id: string; name: string }[]>;
   /** The ticket a thread belongs to, for the message shortcut. */
@@ -139,78 +130,30 @@ async function act(deps: SlackHandlerDeps, d: SlackDelivery): Promise<SlackAck> 
       return { response_type: 'ephemeral', text };
     }
     case 'interaction': {
-      // The template picker opens first of all: its trigger_id lives 3 s.
-      const picker = templatePickerChoice(d.body);
-      if (picker) {
-        if (deps.openView) {
-          const templates = (await deps.templatesForTicket?.(picker.ticketId)) ?? [];
-          await deps.openView(picker.triggerId, stampOrigin(templateModal(picker.ticketId, templates, templatePickerTexts(deps.locale)), picker.from));
-        }
-        await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.block_actions', reason: 'opened_template_modal' }]);
+      // A control that opens a form opens it first of all: its trigger_id lives 3 s.
+      const choice = formChoice(d.body);
+      if (choice && (deps.openView || choice.form === 'template')) {
+        const form = deps.openView ? await formFor(deps, choice) : undefined;
+        if (form) await deps.openView!(choice.triggerId, form);
+        await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.block_actions', reason: `opened_${choice.form}_modal` }]);
         return undefined;
       }
-      const template = parseTemplateSubmission(d.body);
-      if (template && 'errors' in template) {
-        const texts = templatePickerTexts(deps.locale);
-        const errors: Record<string, string> = {};
-        if (template.errors.template) errors.template = texts.pickOne;
-        if (template.errors.params) errors.params = texts.paramCount.replace('{count}', String(template.errors.params.expected));
-        return { response_action: 'errors', errors };
-      }
-      if (template) {
-        await deps.inbox.accept('slack', [template.record]);
-        return undefined;
-      }
-      // Transfer opens a modal at once: a trigger_id lives 3 s, too short to go through the worker.
-      const transfer = transferButton(d.body);
-      if (transfer && deps.openView) {
-        const departments = (await deps.listDepartments?.()) ?? [];
-        await deps.openView(transfer.triggerId, stampOrigin(transferModal(transfer.ticketId, departments, deps.locale), transfer.from));
-        await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.block_actions', reason: 'opened_transfer_modal' }]);
-        return undefined;
-      }
-      const editContact = editContactChoice(d.body);
-      if (editContact && deps.openView) {
-        const contact = await deps.contactForTicket?.(editContact.ticketId);
-        if (contact) await deps.openView(editContact.triggerId, stampOrigin(contactModal(editContact.ticketId, contact, deps.locale), editContact.from));
-        await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.block_actions', reason: 'opened_contact_modal' }]);
-        return undefined;
-      }
-      const contactForm = parseContactSubmission(d.body);
-      if (contactForm && 'errors' in contactForm) {
-        const errors: Record<string, string> = {};
-        if (contactForm.errors.email) errors.email = t(deps.locale, 'modal.contact_bad_email');
-        if (contactForm.errors.fields) errors.fields = t(deps.locale, 'modal.contact_bad_fields');
-        return { response_action: 'errors', errors };
-      }
-      if (contactForm) {
-        await deps.inbox.accept('slack', [contactForm.record]);
-        return undefined;
+      const submitted = parseFormSubmission(d.body, deps.locale);
+      if (submitted && 'errors' in submitted) return { response_action: 'errors', errors: submitted.errors };
+      if (submitted) {
+        await deps.inbox.accept('slack', [submitted.record]);
+        return undefined; // an empty 200 closes the modal
       }
       const shortcut = ticketActionsShortcut(d.body);
       if (shortcut && deps.openView) {
         const ticketId = await deps.ticketForThread?.(shortcut.channelId, shortcut.threadTs);
         // The trigger lives 3 s: these two reads are single-row lookups.
-        const view = ticketId
-          ? stampOrigin(actionsModal(ticketId, deps.locale, await deps.farewellFor?.(shortcut.userId)), { kind: 'thread', containerId: shortcut.channelId, threadId: shortcut.threadTs })
-          : { type: 'modal', title: { type: 'plain_text', text: 'Ponte' }, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: t(deps.locale, 'modal.not_a_ticket') } }] };
-        await deps.openView(shortcut.triggerId, view);
+        const form: AgentForm = ticketId
+          ? actionsForm({ ticketId, from: { kind: 'thread', containerId: shortcut.channelId, threadId: shortcut.threadTs }, farewell: await deps.farewellFor?.(shortcut.userId), locale: deps.locale })
+          : { kind: 'notice', title: 'Ponte', text: t(deps.locale, 'modal.not_a_ticket') };
+        await deps.openView(shortcut.triggerId, form);
         await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.message_action', reason: ticketId ? 'opened_actions_modal' : 'not_a_ticket_thread' }]);
         return undefined;
-      }
-      const actions = parseActionsSubmission(d.body);
-      if (actions && 'errors' in actions) return { response_action: 'errors', errors: { action: t(deps.locale, 'modal.actions_empty') } };
-      if (actions) {
-        await deps.inbox.accept('slack', [actions.record]);
-        return undefined;
-      }
-      const submission = parseTransferSubmission(d.body);
-      if (submission && 'errors' in submission) {
-        return { response_action: 'errors', errors: { agent: t(deps.locale, 'modal.transfer_pick_one') } };
-      }
-      if (submission) {
-        await deps.inbox.accept('slack', [submission.record]);
-        return undefined; // an empty 200 closes the modal
       }
       // Recorded durably and acted on by the worker; the click is acknowledged at once.
       const parsed = parseInteraction(d.body);
@@ -219,5 +162,27 @@ async function act(deps: SlackHandlerDeps, d: SlackDelivery): Promise<SlackAck> 
       else await deps.inbox.accept('slack', [], [parsed.ignored]);
       return undefined;
     }
+  }
+}
+
+/**
+ * The form a control opens, built by the core from what it needs (departments, the contact,
+ * the ticket's templates): reads that are local and quick, as the trigger ticks. Undefined
+ * when there is nothing to edit (a ticket without a contact).
+ */
+async function formFor(deps: SlackHandlerDeps, choice: FormChoice): Promise<AgentForm | undefined> {
+  const { ticketId, from } = choice;
+  const locale = deps.locale;
+  switch (choice.form) {
+    case 'transfer':
+      return transferForm({ ticketId, from, departments: (await deps.listDepartments?.()) ?? [], locale });
+    case 'template':
+      return templateForm({ ticketId, from, templates: (await deps.templatesForTicket?.(ticketId)) ?? [], locale });
+    case 'contact': {
+      const contact = await deps.contactForTicket?.(ticketId);
+      return contact ? contactForm({ ticketId, from, contact, locale }) : undefined;
+    }
+    case 'actions':
+      return undefined; // opened by the message shortcut, never by a control
   }
 }

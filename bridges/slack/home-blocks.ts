@@ -1,6 +1,7 @@
 import type { HomeView, TicketSummary } from '../../src/core/ports.js';
 import { isLocale, t, type Locale } from '../../src/i18n/catalog.js';
-import { ACTION_IDS } from './ids.js';
+import { homeListControls } from '../../src/agent-ui/card-controls.js';
+import { controlElement } from './render-controls.js';
 import { escapeForSlack } from './mrkdwn.js';
 
 /** Slack allows 100 blocks in a home view; two lists of 20 with headers stay well inside. */
@@ -13,11 +14,14 @@ export function homeView(home: HomeView): { type: 'home'; blocks: unknown[] } {
   for (const s of home.mine) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: line(s) } });
   blocks.push({ type: 'divider' }, { type: 'header', text: { type: 'plain_text', text: t(locale, 'home.waiting', { count: home.waiting.length }) } });
   if (home.waiting.length === 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: t(locale, 'home.waiting_empty') }] });
+  // A section holds one accessory: the first of the list's controls (Accept).
+  const [control] = homeListControls('waiting', locale);
+  const accessory = (ticketId: string) => (control ? { accessory: controlElement(control, ticketId, { emoji: false }) } : {});
   for (const s of home.waiting) {
     blocks.push({
       type: 'section',
       text: { type: 'mrkdwn', text: line(s) },
-      accessory: { type: 'button', action_id: ACTION_IDS.accept, value: s.ticketId, style: 'primary', text: { type: 'plain_text', text: t(locale, 'card.accept') } },
+      ...accessory(s.ticketId),
     });
   }
   return { type: 'home', blocks };

@@ -1,3 +1,6 @@
+import type { FormKind } from '../../src/core/ports.js';
+import type { ControlId } from '../../src/agent-ui/control-ids.js';
+
 /** The only place that builds or parses Slack ids. A message is `channel:ts` (ts is per channel). */
 export const messageId = (channel: string, ts: string) => `${channel}:${ts}`;
 
@@ -34,29 +37,39 @@ export function isoFromTs(ts: string): string {
 export const interactionDedupeKey = (triggerId: string) => `slack:i:${triggerId}`;
 
 /** The card's buttons: action ids name the action, the value is our ticket id. */
-export const ACTION_IDS = {
+export const ACTION_IDS: Record<ControlId, string> = {
   accept: 'ticket.accept',
   resolve: 'ticket.resolve',
   transfer: 'ticket.transfer',
   more: 'ticket.more',
   /** "Send a template" under a notice (the reply window closed): opens the template picker. */
   templates: 'ticket.templates',
-} as const;
+};
 
-/** The More menu's options carry `<action>:<ticket id>`. */
-export const MORE_ACTIONS = ['return', 'block', 'unblock', 'contact', 'phone'] as const;
-/** More menu options that open a form instead of acting (handled before the worker). */
-export const MORE_FORMS = { editContact: 'edit_contact', template: 'template' } as const;
+/** A control's id from Slack's action_id. */
+export function controlOf(actionId: string): ControlId | undefined {
+  return (Object.keys(ACTION_IDS) as ControlId[]).find((c) => ACTION_IDS[c] === actionId);
+}
 
-/** The transfer modal's callback id; its private_metadata is the ticket id. */
-export const TRANSFER_VIEW = 'ponte.transfer';
+/** The More menu's options carry `<option>:<ticket id>` (the options: src/agent-ui/control-ids.ts). */
+export const moreOptionValue = (option: string, ticketId: string) => `${option}:${ticketId}`;
+export function parseMoreOption(value: string | undefined): { option: string; ticketId: string } | undefined {
+  const m = /^([a-z_]+):(\d{1,18})$/.exec(value ?? '');
+  return m ? { option: m[1]!, ticketId: m[2]! } : undefined;
+}
 
-/** The "Ticket actions" message shortcut and the modal it opens (private_metadata: ticket id). */
+/** Each form's modal callback_id; its private_metadata is the ticket id (and origin, view-origin.ts). */
+export const FORM_VIEWS: Record<FormKind, string> = {
+  transfer: 'ponte.transfer',
+  /** "Ticket actions", opened by the message shortcut below. */
+  actions: 'ponte.ticket_actions.view',
+  contact: 'ponte.contact',
+  /** The template picker (option values `name|language|params`). */
+  template: 'ponte.template',
+};
+
+/** The "Ticket actions" message shortcut. */
 export const ACTIONS_SHORTCUT = 'ponte.ticket_actions';
-export const ACTIONS_VIEW = 'ponte.ticket_actions.view';
-export const CONTACT_VIEW = 'ponte.contact';
-/** The template picker (private_metadata: ticket id; option values `name|language|params`). */
-export const TEMPLATE_VIEW = 'ponte.template';
 
 /**
  * Ponte's idempotency key on a message, as Slack message metadata (`event_type` is letters, digits

@@ -1,16 +1,15 @@
 import type { ActionOrigin, AgentActionEvent, AgentFileRef, AgentHomeEvent, AgentMessageEvent, AgentReactionEvent } from '../../src/core/events.js';
 import type { IgnoredRecord, InboundRecord } from '../../src/core/inbound-record.js';
 import type { CommandToken } from '../../src/admin/tokens.js';
+import type { FormKind } from '../../src/core/ports.js';
+import { formOpenedBy, isMoreAction } from '../../src/agent-ui/control-ids.js';
 import {
-  ACTIONS_SHORTCUT, ACTIONS_VIEW, ACTION_IDS, CONTACT_VIEW, MORE_ACTIONS, MORE_FORMS, TEMPLATE_VIEW, TRANSFER_VIEW,
-  eventDedupeKey, interactionDedupeKey, isoFromTs, messageId, reactionOrderingKey, threadOrderingKey,
+  ACTIONS_SHORTCUT, ACTION_IDS, controlOf, eventDedupeKey, interactionDedupeKey, isoFromTs, messageId, parseMoreOption, reactionOrderingKey, threadOrderingKey,
 } from './ids.js';
 import { emojiForSlackName } from './emoji.js';
-import { pressOrigin, readMetadata } from './view-origin.js';
+import { pressOrigin } from './view-origin.js';
 import { slackToPlain } from './mrkdwn.js';
-import {
-  actionsSubmission, appHomeOpened, blockActions, contactSubmission, eventCallback, messageEvent, messageShortcut, reactionEvent, templateSubmission, transferSubmission,
-} from './schema.js';
+import { appHomeOpened, blockActions, eventCallback, messageEvent, messageShortcut, reactionEvent } from './schema.js';
 
 /** Subtypes that are a person writing; everything else (edits, joins, bots) is not relayed. */
 const PERSON_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
@@ -110,13 +109,13 @@ export function parseInteraction(body: unknown): ParsedEvent {
   const p = parsed.data;
   const dedupeKey = interactionDedupeKey(p.trigger_id);
   const pressed = p.actions[0]!;
-  // The More menu: an overflow whose chosen option says `<action>:<ticket id>`.
-  const more = pressed.action_id === ACTION_IDS.more ? /^([a-z]+):(\d{1,18})$/.exec(pressed.selected_option?.value ?? '') : null;
-  if (pressed.action_id === ACTION_IDS.more && (!more || !(MORE_ACTIONS as readonly string[]).includes(more[1]!))) {
+  // The More menu: an overflow whose chosen option says `<option>:<ticket id>`.
+  const more = pressed.action_id === ACTION_IDS.more ? parseMoreOption(pressed.selected_option?.value) : undefined;
+  if (pressed.action_id === ACTION_IDS.more && (!more || !isMoreAction(more.option))) {
     return { error: `More menu option ${pressed.selected_option?.value ?? '(none)'} is not one of ours` };
   }
-  const action = more ? (more[1] as AgentActionEvent['action']) : ACTIONS[pressed.action_id];
-  const ticketId = more ? more[2] : pressed.value;
+  const action = more ? (more.option as AgentActionEvent['action']) : ACTIONS[pressed.action_id];
+  const ticketId = more ? more.ticketId : pressed.value;
   if (!action) return { ignored: { dedupeKey, kind: 'slack.block_actions', reason: `unknown_action_${pressed.action_id}` } };
   if (!ticketId || !/^\d{1,18}$/.test(ticketId)) return { error: `button ${pressed.action_id} without a ticket id` };
   // A card button sits in a channel message; a home button in a view (no channel, no thread).
@@ -137,47 +136,29 @@ export function parseInteraction(body: unknown): ParsedEvent {
   return { record: { event, dedupeKey, orderingKey } };
 }
 
-/** A press of the card's Transfer button: which ticket, and the trigger to open the modal with. */
-export function transferButton(body: unknown): FormChoice | undefined {
-  const p = blockActions.safeParse(body);
-  const pressed = p.success ? p.data.actions[0] : undefined;
-  if (!p.success || pressed?.action_id !== ACTION_IDS.transfer || !pressed.value || !/^\d{1,18}$/.test(pressed.value)) return undefined;
-  return { ticketId: pressed.value, triggerId: p.data.trigger_id, from: pressOrigin(p.data.container) };
-}
-
-/** A control that opens a form: the ticket, the trigger to open it with, and where it was pressed. */
+/** A control that opens a form: which form, the ticket, the trigger to open it with, and where it was pressed. */
 export interface FormChoice {
+  form: FormKind;
   ticketId: string;
   triggerId: string;
   from?: ActionOrigin;
 }
 
-export type TransferSubmission = { record: InboundRecord } | { errors: Record<string, 'pick_one'> } | undefined;
-
-/** The transfer modal's submission → a transfer action; exactly one of person and department. */
-export function parseTransferSubmission(body: unknown): TransferSubmission {
-  const p = transferSubmission.safeParse(body);
-  const meta = p.success ? readMetadata(p.data.view.private_metadata) : undefined;
-  if (!p.success || p.data.view.callback_id !== TRANSFER_VIEW || !meta) return undefined;
-  const v = p.data.view.state.values;
-  const userId = v.agent?.value.selected_user ?? undefined;
-  const departmentId = v.department?.value.selected_option?.value ?? undefined;
-  if (!userId === !departmentId) return { errors: { agent: 'pick_one' } };
-  const { ticketId, from } = meta;
-  const event: AgentActionEvent = {
-    type: 'agent.action',
-    platform: 'slack',
-    action: 'transfer',
-    ticketId,
-    userId: p.data.user.id,
-    containerId: '',
-    threadId: '',
-    from,
-    target: userId ? { userId } : { departmentId: departmentId! },
-    reason: v.reason?.value.value?.trim() || undefined,
-    occurredAt: new Date().toISOString(),
-  };
-  return { record: { event, dedupeKey: `slack:v:${p.data.view.id}`, orderingKey: `slack:ticket:${ticketId}` } };
+/**
+ * A press that opens a form (the core's `formOpenedBy`: Transfer, "Send a template" under a
+ * notice or in More, More's "Edit contact details"). The form must open within the trigger's
+ * 3 s, so it is opened at once instead of going through the worker.
+ */
+export function formChoice(body: unknown): FormChoice | undefined {
+  const p = blockActions.safeParse(body);
+  const pressed = p.success ? p.data.actions[0] : undefined;
+  const control = pressed ? controlOf(pressed.action_id) : undefined;
+  if (!p.success || !pressed || !control) return undefined;
+  const more = control === 'more' ? parseMoreOption(pressed.selected_option?.value) : undefined;
+  const form = formOpenedBy(control, more?.option);
+  const ticketId = control === 'more' ? more?.ticketId : pressed.value;
+  if (!form || !ticketId || !/^\d{1,18}$/.test(ticketId)) return undefined;
+  return { form, ticketId, triggerId: p.data.trigger_id, from: pressOrigin(p.data.container) };
 }
 
 /** The "Ticket actions" message shortcut: which thread it was used in, and the modal trigger. */
@@ -185,117 +166,6 @@ export function ticketActionsShortcut(body: unknown): { channelId: string; threa
   const p = messageShortcut.safeParse(body);
   if (!p.success || p.data.callback_id !== ACTIONS_SHORTCUT) return undefined;
   return { channelId: p.data.channel.id, threadTs: p.data.message.thread_ts ?? p.data.message.ts, triggerId: p.data.trigger_id, userId: p.data.user.id };
-}
-
-const FORM = new Set(['accept', 'return', 'resolve', 'contact', 'phone', 'block', 'unblock']);
-
-/** The "Ticket actions" form → one action (with resolve's options) and/or a note. */
-export function parseActionsSubmission(body: unknown): { record: InboundRecord } | { errors: true } | undefined {
-  const p = actionsSubmission.safeParse(body);
-  const meta = p.success ? readMetadata(p.data.view.private_metadata) : undefined;
-  if (!p.success || p.data.view.callback_id !== ACTIONS_VIEW || !meta) return undefined;
-  const v = p.data.view.state.values;
-  const chosen = v.action?.value.selected_option?.value;
-  const note = v.note?.value.value?.trim() || undefined;
-  const tags = v.tags?.value.value?.trim() || undefined;
-  if ((!chosen || !FORM.has(chosen)) && !note && !tags) return { errors: true };
-  const options = new Set((v.options?.value.selected_options ?? []).map((o) => o.value));
-  const delayMs = Number(v.delay?.value.selected_option?.value) || undefined;
-  const { ticketId, from } = meta;
-  const event: AgentActionEvent = {
-    type: 'agent.action',
-    platform: 'slack',
-    action: chosen && FORM.has(chosen) ? (chosen as AgentActionEvent['action']) : 'note',
-    ticketId,
-    userId: p.data.user.id,
-    containerId: '',
-    threadId: '',
-    from,
-    reason: v.reason?.value.value?.trim() || undefined,
-    silent: options.has('silent'),
-    keepOnReply: options.has('keep'),
-    delayMs,
-    note,
-    farewell: v.farewell?.value.value?.trim() || undefined,
-    tags,
-    occurredAt: new Date().toISOString(),
-  };
-  return { record: { event, dedupeKey: `slack:v:${p.data.view.id}`, orderingKey: `slack:ticket:${ticketId}` } };
-}
-
-/** The More menu's "Edit contact details": the form must open within the trigger's 3 s. */
-export function editContactChoice(body: unknown): FormChoice | undefined {
-  return moreFormChoice(body, MORE_FORMS.editContact);
-}
-
-/** "Send a template" (the button under a notice, or the More menu's option): opens the picker. */
-export function templatePickerChoice(body: unknown): FormChoice | undefined {
-  const p = blockActions.safeParse(body);
-  const pressed = p.success ? p.data.actions[0] : undefined;
-  if (p.success && pressed?.action_id === ACTION_IDS.templates && pressed.value && /^\d{1,18}$/.test(pressed.value)) {
-    return { ticketId: pressed.value, triggerId: p.data.trigger_id, from: pressOrigin(p.data.container) };
-  }
-  return moreFormChoice(body, MORE_FORMS.template);
-}
-
-function moreFormChoice(body: unknown, form: string): FormChoice | undefined {
-  const p = blockActions.safeParse(body);
-  const m = p.success ? /^([a-z_]+):(\d{1,18})$/.exec(p.data.actions[0]?.selected_option?.value ?? '') : null;
-  return p.success && m && m[1] === form && p.data.actions[0]?.action_id === ACTION_IDS.more
-    ? { ticketId: m[2]!, triggerId: p.data.trigger_id, from: pressOrigin(p.data.container) }
-    : undefined;
-}
-
-export type TemplateSubmission = { record: InboundRecord } | { errors: { template?: 'pick_one'; params?: { expected: number } } } | undefined;
-
-/**
- * The template picker's submission → a `template` action: the chosen option's value is
- * `name|language|paramCount`; the parameters are the non-empty lines, in order, and must be as
- * many as the template takes (WhatsApp refuses a template with the wrong count, asynchronously).
- */
-export function parseTemplateSubmission(body: unknown): TemplateSubmission {
-  const p = templateSubmission.safeParse(body);
-  const meta = p.success ? readMetadata(p.data.view.private_metadata) : undefined;
-  if (!p.success || p.data.view.callback_id !== TEMPLATE_VIEW || !meta) return undefined;
-  const v = p.data.view.state.values;
-  const chosen = /^([^|]+)\|([^|]+)\|(\d+)$/.exec(v.template?.value.selected_option?.value ?? '');
-  if (!chosen) return { errors: { template: 'pick_one' } };
-  const expected = Number(chosen[3]);
-  const params = (v.params?.value.value ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
-  if (params.length !== expected) return { errors: { params: { expected } } };
-  const { ticketId, from } = meta;
-  const event: AgentActionEvent = {
-    type: 'agent.action', platform: 'slack', action: 'template', ticketId, userId: p.data.user.id, containerId: '', threadId: '', from,
-    template: { name: chosen[1]!, language: chosen[2]!, params },
-    occurredAt: new Date().toISOString(),
-  };
-  return { record: { event, dedupeKey: `slack:v:${p.data.view.id}`, orderingKey: `slack:ticket:${ticketId}` } };
-}
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const FIELD_LINE = /^([a-z0-9][a-z0-9_-]{0,31})\s*:\s*(.+)$/i;
-
-/** The contact form → a contact edit; errors name the block to show them under. */
-export function parseContactSubmission(body: unknown): { record: InboundRecord } | { errors: { email?: 'bad_email'; fields?: 'bad_fields' } } | undefined {
-  const p = contactSubmission.safeParse(body);
-  const meta = p.success ? readMetadata(p.data.view.private_metadata) : undefined;
-  if (!p.success || p.data.view.callback_id !== CONTACT_VIEW || !meta) return undefined;
-  const v = p.data.view.state.values;
-  const email = v.email?.value.value?.trim() || null;
-  if (email && !EMAIL.test(email)) return { errors: { email: 'bad_email' } };
-  const fields: Record<string, string> = {};
-  for (const line of (v.fields?.value.value ?? '').split('\n').map((l) => l.trim()).filter(Boolean)) {
-    const m = FIELD_LINE.exec(line);
-    if (!m) return { errors: { fields: 'bad_fields' } };
-    fields[m[1]!.toLowerCase()] = m[2]!.trim().slice(0, 500);
-  }
-  const { ticketId, from } = meta;
-  const event: AgentActionEvent = {
-    type: 'agent.action', platform: 'slack', action: 'contact_edit', ticketId, userId: p.data.user.id, containerId: '', threadId: '', from,
-    contact: { name: v.name?.value.value?.trim().slice(0, 120) || null, email, fields },
-    occurredAt: new Date().toISOString(),
-  };
-  return { record: { event, dedupeKey: `slack:v:${p.data.view.id}`, orderingKey: `slack:ticket:${ticketId}` } };
 }
 
 /** Slash command text → neutral tokens: `<#C1|sales>` is a channel, `<@U1|ana>` a user. */

@@ -1,10 +1,11 @@
 import { WebClient } from '@slack/web-api';
 import type { Logger as SlackLogger } from '@slack/logger';
 import type { AgentFileRef } from '../../src/core/events.js';
-import type { AgentBridge, AgentProfile, FileBytes, FormSurface, FoundPost, HomeSurface, HomeView, PostKey, PostPlace, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
+import type { AgentBridge, AgentForm, AgentProfile, FileBytes, FormSurface, FoundPost, HomeSurface, HomeView, PostKey, PostPlace, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
 import type { Locale } from '../../src/i18n/catalog.js';
 import { homeView } from './home-blocks.js';
 import { ticketCardBlocks } from './blocks.js';
+import { renderForm } from './render-form.js';
 import { slackReactionName } from './emoji.js';
 import type { RateGate } from '../../src/core/rate-gate.js';
 import { DeliveryError } from '../../src/core/errors.js';
@@ -109,9 +110,9 @@ export class SlackBridge implements AgentBridge, HomeSurface, FormSurface {
     }
   }
 
-  /** Opens a modal (a Block Kit view) in answer to the interaction `triggerId` came with. */
-  async openForm(triggerId: string, view: unknown): Promise<void> {
-    await this.call(undefined, () => this.client.views.open({ trigger_id: triggerId, view: view as never }));
+  /** Opens a form, rendered as a modal (a Block Kit view), in answer to the interaction `triggerId` came with. */
+  async openForm(triggerId: string, form: AgentForm): Promise<void> {
+    await this.call(undefined, () => this.client.views.open({ trigger_id: triggerId, view: renderForm(form) as never }));
   }
 
   /** The App Home tab. */

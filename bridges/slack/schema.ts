@@ -33,22 +33,34 @@ export const slashCommand = z.object({
 
 export type SlashCommand = z.infer<typeof slashCommand>;
 
-/** A modal's submission, with the given input blocks (each block's element has action_id 'value'). */
-function viewSubmission<V extends z.ZodRawShape>(values: V) {
-  return z.object({
-    type: z.literal('view_submission'),
-    user: z.object({ id: z.string() }),
-    view: z.object({
-      id: z.string(),
-      callback_id: z.string(),
-      private_metadata: z.string(),
-      state: z.object({ values: z.object(values) }),
+/**
+ * A modal's submission: every input block's element has action_id 'value' and holds what its
+ * kind holds (a user, an option, checked options, a text); other elements are not read.
+ */
+export const viewSubmission = z.object({
+  type: z.literal('view_submission'),
+  user: z.object({ id: z.string() }),
+  view: z.object({
+    id: z.string(),
+    callback_id: z.string(),
+    private_metadata: z.string(),
+    state: z.object({
+      values: z.record(
+        z.string(),
+        z.object({
+          value: z
+            .object({
+              selected_user: z.string().nullish(),
+              selected_option: z.object({ value: z.string() }).nullish(),
+              selected_options: z.array(z.object({ value: z.string() })).nullish(),
+              value: z.string().nullish(),
+            })
+            .optional(),
+        }),
+      ),
     }),
-  });
-}
-
-const textValue = z.object({ value: z.object({ value: z.string().nullish() }) }).optional();
-const selected = z.object({ selected_option: z.object({ value: z.string() }).nullish() });
+  }),
+});
 
 /** A button press (`block_actions`); only what acting on a ticket needs is required. */
 export const blockActions = z.object({
@@ -70,13 +82,6 @@ export const blockActions = z.object({
 
 export const appHomeOpened = z.object({ type: z.literal('app_home_opened'), user: z.string(), tab: z.string() });
 
-/** The transfer modal's submission; the pickers are optional (one of the two must be set). */
-export const transferSubmission = viewSubmission({
-  agent: z.object({ value: z.object({ selected_user: z.string().nullish() }) }).optional(),
-  department: z.object({ value: selected }).optional(),
-  reason: textValue,
-});
-
 export const messageShortcut = z.object({
   type: z.literal('message_action'),
   callback_id: z.string(),
@@ -86,18 +91,6 @@ export const messageShortcut = z.object({
   message: z.object({ ts: z.string(), thread_ts: z.string().optional() }).passthrough(),
 });
 
-export const actionsSubmission = viewSubmission({
-  action: z.object({ value: selected }).optional(),
-  options: z.object({ value: z.object({ selected_options: z.array(z.object({ value: z.string() })).nullish() }) }).optional(),
-  delay: z.object({ value: selected }).optional(),
-  reason: textValue,
-  farewell: textValue,
-  tags: textValue,
-  note: textValue,
-});
-
-export const contactSubmission = viewSubmission({ name: textValue, email: textValue, fields: textValue });
-
 /** `reaction_added` / `reaction_removed`: who, which emoji name, and on what (a message: channel + ts). */
 export const reactionEvent = z.object({
   type: z.enum(['reaction_added', 'reaction_removed']),
@@ -106,5 +99,3 @@ export const reactionEvent = z.object({
   item: z.object({ type: z.string(), channel: z.string().optional(), ts: z.string().optional() }).passthrough(),
   event_ts: z.string(),
 });
-
-export const templateSubmission = viewSubmission({ template: z.object({ value: selected }).optional(), params: textValue });

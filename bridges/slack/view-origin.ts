@@ -14,12 +14,10 @@ export function pressOrigin(container: { type?: string; channel_id?: string; mes
   return { kind: 'thread', containerId: container.channel_id, threadId: container.thread_ts ?? container.message_ts };
 }
 
-/** The view with its origin added to private_metadata (which holds the ticket id). */
-export function stampOrigin<V>(view: V, origin: ActionOrigin | undefined): V {
-  const v = view as { private_metadata?: unknown };
-  if (!origin || typeof v.private_metadata !== 'string' || !/^\d{1,18}$/.test(v.private_metadata)) return view;
-  const where = origin.kind === 'home' ? 'home' : `thread:${origin.containerId}:${origin.threadId}`;
-  return { ...view, private_metadata: `${v.private_metadata}|${where}` };
+/** A form's private_metadata: its ticket id, and where it was opened when that is known. */
+export function formMetadata(ticketId: string, origin: ActionOrigin | undefined): string {
+  if (!origin) return ticketId;
+  return `${ticketId}|${origin.kind === 'home' ? 'home' : `thread:${origin.containerId}:${origin.threadId}`}`;
 }
 
 /** A form's private_metadata → its ticket id and origin (absent for a form opened without one). */

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageTemplate, TicketCard } from '../../src/core/ports.js';
-import { templateModal } from '../../bridges/slack/modals.js';
-import { parseTemplateSubmission, templatePickerChoice } from '../../bridges/slack/inbound.js';
+import { templateForm } from '../../src/agent-ui/template-form.js';
+import { renderForm } from '../../bridges/slack/render-form.js';
+import { formChoice } from '../../bridges/slack/inbound.js';
+import { parseFormSubmission } from '../../bridges/slack/form-submission.js';
 import { ticketCardBlocks } from '../../bridges/slack/blocks.js';
 import { threadPostMessage } from '../../bridges/slack/thread-post.js';
 import { templatePickerTexts } from '../../bridges/slack/template-texts.js';
@@ -20,10 +22,10 @@ type View = {
   type: string; callback_id: string; private_metadata: string; title: { text: string }; submit?: { text: string }; close: { text: string };
   blocks: { type: string; block_id?: string; optional?: boolean; text?: { text: string }; hint?: { text: string }; element?: { type: string; action_id: string; multiline?: boolean; options?: Option[] } }[];
 };
-const modal = (templates: MessageTemplate[], ticketId = '42') => templateModal(ticketId, templates, TEXTS) as View;
+const modal = (templates: MessageTemplate[], ticketId = '42') => renderForm(templateForm({ ticketId, templates, locale: 'en' })) as View;
 const options = (v: View) => v.blocks.find((b) => b.block_id === 'template')!.element!.options!;
 
-describe('templateModal', () => {
+describe('the template form, rendered for Slack', () => {
   it('lists approved templates as `name (category)`, the body\'s start as description, the value naming language and parameter count', () => {
     const v = modal([tpl(), tpl({ name: 'boas_vindas', category: 'marketing', body: 'Bem-vindo!', paramCount: 0, language: 'en_US' }), tpl({ name: 'rascunho', status: 'PENDING' })]);
     expect(v).toMatchObject({ type: 'modal', callback_id: 'ponte.template', private_metadata: '42', title: { text: 'Send a template' }, submit: { text: 'Send' } });
@@ -73,9 +75,9 @@ describe('templateModal', () => {
   });
 });
 
-describe('parseTemplateSubmission', () => {
+describe('a template form submission', () => {
   const submit = (o: Partial<Parameters<typeof templateSubmissionPayload>[0]> = {}) =>
-    parseTemplateSubmission(templateSubmissionPayload({ ticketId: '42', userId: 'UAGENT1', value: 'pedido_enviado|pt_BR|2', params: 'Maria\n#4512', viewId: 'V0TPL0001', ...o }));
+    parseFormSubmission(templateSubmissionPayload({ ticketId: '42', userId: 'UAGENT1', value: 'pedido_enviado|pt_BR|2', params: 'Maria\n#4512', viewId: 'V0TPL0001', ...o }), 'en');
 
   it('turns the choice and the lines into a template action for the ticket', () => {
     const out = submit();
@@ -99,22 +101,22 @@ describe('parseTemplateSubmission', () => {
   });
 
   it.each([
-    ['no template chosen', { value: null }, { template: 'pick_one' }],
-    ['too few parameters', { params: 'Maria' }, { params: { expected: 2 } }],
-    ['too many parameters', { params: 'a\nb\nc' }, { params: { expected: 2 } }],
+    ['no template chosen', { value: null }, { template: TEXTS.pickOne }],
+    ['too few parameters', { params: 'Maria' }, { params: TEXTS.paramCount.replace('{count}', '2') }],
+    ['too many parameters', { params: 'a\nb\nc' }, { params: TEXTS.paramCount.replace('{count}', '2') }],
   ])('asks again for %s', (_label, o, errors) => {
     expect(submit(o)).toEqual({ errors });
   });
 
   it('leaves other views and a bad ticket id alone', () => {
     const ours = templateSubmissionPayload({ ticketId: '42', userId: 'U1', value: 'a|b|0' });
-    expect(parseTemplateSubmission(ours)).toHaveProperty('record');
-    expect(parseTemplateSubmission({ ...ours, view: { ...ours.view, callback_id: 'ponte.transfer' } })).toBeUndefined();
+    expect(parseFormSubmission(ours, 'en')).toHaveProperty('record');
+    expect(parseFormSubmission({ ...ours, view: { ...ours.view, callback_id: 'ponte.other' } }, 'en')).toBeUndefined();
     expect(submit({ ticketId: 'abc' })).toBeUndefined();
   });
 });
 
-describe('templatePickerChoice', () => {
+describe('the controls that open the template picker', () => {
   const press = (actionId: string, value?: string) => blockActionsPayload({ actionId, value, userId: 'UAGENT1', channelId: 'C0SUPPORT', messageTs: '1700000001.000100', threadTs: '1700000000.000100', triggerId: 'T.trigger' });
   const more = (value: string) => {
     const p = press('ticket.more');
@@ -126,7 +128,7 @@ describe('templatePickerChoice', () => {
     ['the button under a notice', press('ticket.templates', '42')],
     ['the More menu option', more('template:42')],
   ])('opens from %s', (_label, body) => {
-    expect(templatePickerChoice(body)).toEqual({ ticketId: '42', triggerId: 'T.trigger', from: { kind: 'thread', containerId: 'C0SUPPORT', threadId: '1700000000.000100' } });
+    expect(formChoice(body)).toEqual({ form: 'template', ticketId: '42', triggerId: 'T.trigger', from: { kind: 'thread', containerId: 'C0SUPPORT', threadId: '1700000000.000100' } });
   });
 
   it.each([
@@ -134,7 +136,7 @@ describe('templatePickerChoice', () => {
     ['another More option', more('contact:42')],
     ['a button without a ticket id', press('ticket.templates')],
   ])('ignores %s', (_label, body) => {
-    expect(templatePickerChoice(body)).toBeUndefined();
+    expect(formChoice(body)?.form).not.toBe('template');
   });
 });
 

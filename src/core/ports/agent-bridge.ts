@@ -1,5 +1,8 @@
 import type { AgentFileRef, AgentPlatform, ChannelKind } from '../events.js';
 import type { FileBytes } from './files.js';
+import type { AgentForm } from './form-spec.js';
+
+export type * from './form-spec.js';
 
 /** Where a ticket lives on the agent side. */
 export interface ThreadRef {
@@ -164,12 +167,13 @@ export interface HomeSurface {
 
 /**
  * Optional: forms (modals) opened in answer to a person's interaction, before its handle
- * expires (Slack's `trigger_id`: 3 seconds). Present when `capabilities.forms`. `trigger` is
- * that handle; `form` is, for now, the bridge's own rendering (Slack: a Block Kit view), so
- * only the bridge's own handler opens forms, through the function main.ts wires to this.
+ * expires (on one platform, 3 seconds). Present when `capabilities.forms`. `trigger` is
+ * that interaction handle; `form` is the neutral description (src/agent-ui/ builds it), which
+ * the bridge renders in its platform's terms. The submission comes back to the bridge, which
+ * reads it into `FormValues` and asks the core's `readForm` for the answer or the field errors.
  */
-export interface FormSurface<Form = unknown> {
-  openForm(trigger: string, form: Form): Promise<void>;
+export interface FormSurface {
+  openForm(trigger: string, form: AgentForm): Promise<void>;
 }
 
 /** The bridge, with its home surface, when its platform has one (`capabilities.home`). */
