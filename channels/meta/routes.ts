@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { IgnoredRecord, InboundRecord, InboxPort } from '../../src/core/inbound-record.js';
 import type { Metrics } from '../../src/metrics.js';
 import { answerHandshake } from './handshake.js';
-import { isValidMetaSignature } from './signature.js';
+import { isValidMetaSignature } from './verify.js';
 import { parseJson } from '../../src/http/parse-json.js';
 import { cleanJson } from '../../src/http/clean-text.js';
 

@@ -4,7 +4,7 @@ import { DeliveryError } from '../../src/core/errors.js';
 import type { GraphClient } from '../meta/graph-client.js';
 import { whatsappCapabilities } from './capabilities.js';
 import { classifyWhatsAppError } from './errors.js';
-import { fetchMediaFile, uploadMedia } from './media.js';
+import { fetchMediaFile, uploadMedia } from './files.js';
 import { CAPTIONED, sendableKind, sizeLabel } from './media-rules.js';
 import { listApprovedTemplates, templatePayload } from './templates.js';
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { answerHandshake } from '../../channels/meta/handshake.js';
-import { SignatureError, assertMetaSignature, isValidMetaSignature } from '../../channels/meta/signature.js';
+import { SignatureError, assertMetaSignature, isValidMetaSignature } from '../../channels/meta/verify.js';
 import { WA_DEFAULTS, escapeNonAscii, signMeta, waTextMessage } from '../fixtures/meta.js';
 
 const SECRET = 'e4b2f0c1a9d84c6f8f3b2a1d0c9e8f7a';
