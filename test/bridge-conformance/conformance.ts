@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vit
 import { whatsappCapabilities } from '../../channels/whatsapp/capabilities.js';
 import { signReply } from '../../src/agent/compose-reply.js';
 import { t, type MessageKey } from '../../src/i18n/catalog.js';
-import { waStatus, waTextMessage } from '../fixtures/meta.js';
-import type { AgentDriver, SeenPost, TicketRef } from '../support/agent-driver.js';
+import { waStatus } from '../fixtures/meta.js';
+import { customerWritesTo, type AgentDriver, type SeenPost, type TicketRef } from '../support/agent-driver.js';
 import { PHONE_ID, eventually } from '../support/harness.js';
 
 /** Cases a bridge is known to fail today (a real bug, reported): they run as `it.fails`. */
@@ -59,19 +59,7 @@ export function describeBridge(name: string, start: () => Promise<AgentDriver>, 
     const postsOf = (ticket: TicketRef) => d.posts(ticket.thread);
     const find = (ticket: TicketRef, pred: (p: SeenPost) => boolean) => () => postsOf(ticket).find(pred);
 
-    /** A customer writes on WhatsApp; resolves once their message shows in the ticket's thread. */
-    async function customerWrites(from: string, profileName: string, text: string): Promise<TicketRef> {
-      const res = await d.core.postMeta(waTextMessage({ phoneNumberId: PHONE_ID, from, name: profileName, text }));
-      expect(res.statusCode).toBe(200);
-      return eventually(`${from}'s message in a thread`, async () => {
-        const [row] = await d.core.db.sql<{ id: string }[]>`
-          SELECT t.id FROM tickets t JOIN contacts c ON c.id = t.contact_id WHERE c.external_id = ${from} ORDER BY t.id DESC LIMIT 1`;
-        const thread = row ? await d.threadOf(row.id) : undefined;
-        if (!row || !thread) return undefined;
-        const ticket = { id: String(row.id), thread };
-        return d.posts(thread).some((p) => p.author === profileName) ? ticket : undefined;
-      }, 15_000);
-    }
+    const customerWrites = (from: string, profileName: string, text: string) => customerWritesTo(d, from, profileName, text);
     /** Everything queued before this point has been worked off (the sweeper re-arms what is due). */
     const settle = async () => {
       await d.core.sweep();

@@ -6,6 +6,8 @@
 import type { AgentCapabilities, ThreadRef } from '../../src/core/ports.js';
 import type { FakeGraph } from '../fakes/graph-api.js';
 import type { TestDatabase } from './database.js';
+import { waTextMessage } from '../fixtures/meta.js';
+import { PHONE_ID, eventually } from './harness.js';
 
 export type { ThreadRef };
 
@@ -93,6 +95,8 @@ export interface AgentDriver {
   readonly capabilities: AgentCapabilities;
   /** Two agents the platform knows, with the names their profiles give. */
   readonly agents: readonly [{ id: string; name: string }, { id: string; name: string }];
+  /** A Ponte admin (PONTE_ADMINS), for admin commands. */
+  readonly admin: string;
   /** The channel tickets of the connected WhatsApp number open in. */
   readonly home: string;
   readonly core: CoreSide;
@@ -122,4 +126,20 @@ export interface AgentDriver {
   /** The thread the core keeps for a ticket on this platform (its current one). */
   threadOf(ticketId: string): Promise<ThreadRef | undefined>;
   close(): Promise<void>;
+}
+
+/**
+ * A customer writes on WhatsApp (Meta's webhook, signed); resolves with their ticket once their
+ * message shows in its thread, under their name.
+ */
+export async function customerWritesTo(d: AgentDriver, from: string, profileName: string, text: string): Promise<TicketRef> {
+  const res = await d.core.postMeta(waTextMessage({ phoneNumberId: PHONE_ID, from, name: profileName, text }));
+  if (res.statusCode !== 200) throw new Error(`Meta webhook answered ${res.statusCode}`);
+  return eventually(`${from}'s message in a thread`, async () => {
+    const [row] = await d.core.db.sql<{ id: string }[]>`
+      SELECT t.id FROM tickets t JOIN contacts c ON c.id = t.contact_id WHERE c.external_id = ${from} ORDER BY t.id DESC LIMIT 1`;
+    const thread = row ? await d.threadOf(String(row.id)) : undefined;
+    if (!row || !thread) return undefined;
+    return d.posts(thread).some((p) => p.author === profileName) ? { id: String(row.id), thread } : undefined;
+  }, 15_000);
 }

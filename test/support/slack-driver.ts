@@ -6,7 +6,7 @@ import { slackCapabilities } from '../../bridges/slack/capabilities.js';
 import type { FakeSlackMessage, SlackCall } from '../fakes/slack-api.js';
 import { blockActionsPayload, interactionBody, viewSubmissionPayload } from '../fixtures/slack.js';
 import type { AgentDriver, Control, FormHandle, Reading, SeenControl, SeenNotice, SeenPost, ThreadRef, TicketRef } from './agent-driver.js';
-import { CHANNEL, nextAgentTs, startConnectedHarness, type Harness } from './harness.js';
+import { ADMIN, CHANNEL, nextAgentTs, startConnectedHarness, type Harness } from './harness.js';
 
 const BOT_USER = 'UPONTEBOT';
 const BOT_ID = 'BPONTE01';
@@ -152,6 +152,7 @@ export function slackDriver(h: Harness): AgentDriver {
     name: 'Slack',
     capabilities: slackCapabilities,
     agents: [{ id: 'UAGENT01', name: 'Maria' }, { id: 'UAGENT02', name: 'João' }],
+    admin: ADMIN,
     home: CHANNEL,
     core: { graph: h.graph, db: h.db, postMeta: (body) => h.postMeta(body), sweep: async () => void (await h.ponte.sweep()) },
 
