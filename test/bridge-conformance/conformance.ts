@@ -27,7 +27,6 @@ export type CaseName =
   | 'transfer through the form'
   | 'text is split at the bridge limit'
   | 'customer markup cannot ping or link'
-  | 'customer formatting shows as typed'
   | 'delivery marks';
 
 /** A catalogue line as a person reads it once rendered: the pairs of `*`, `_` and `` ` `` markers gone. */
@@ -201,12 +200,6 @@ export function describeBridge(name: string, start: () => Promise<AgentDriver>, 
       expect(card.text).toContain(evil);
       expect(card.mentions).toEqual([]);
       expect(card.links).toEqual([]);
-    });
-
-    test('customer formatting shows as typed', async () => {
-      const styled = '*URGENT* _agora_ ~grátis~ `código`';
-      const ticket = await customerWrites(nextPhone(), 'Nina', `leia: ${styled}`);
-      expect(postsOf(ticket).find((p) => p.author === 'Nina')!.text).toBe(`leia: ${styled}`);
     });
 
     test('delivery marks', async () => {

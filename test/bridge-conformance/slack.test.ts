@@ -1,4 +1,4 @@
 import { startSlackDriver } from '../support/slack-driver.js';
 import { describeBridge } from './conformance.js';
 
-describeBridge('Slack', startSlackDriver, { knownGaps: ['text is split at the bridge limit', 'customer formatting shows as typed'] });
+describeBridge('Slack', startSlackDriver, { knownGaps: ['text is split at the bridge limit'] });
