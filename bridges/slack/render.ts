@@ -20,5 +20,6 @@ function span(s: Span): string {
   if ('user' in s) return `<@${s.user}>`;
   if ('channel' in s) return `<#${s.channel}>`;
   if ('link' in s) return `<${s.link.replace(/[<>|]/g, encodeURIComponent)}|${escapeForSlack(s.label)}>`;
-  return `>${toMrkdwn(s.quote)}`;
+  // Slack quotes a line at a time: every line of a quoted text gets its `>`.
+  return `>${toMrkdwn(s.quote).replace(/\n/g, '\n>')}`;
 }
