@@ -76,7 +76,7 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
   const parsed = ev.addressedToTeammate ? ({ type: 'note', text: ev.text } as const) : classifyAgentText(ev.text);
   if (parsed.type === 'note') {
     const id = await record('note', parsed.text);
-    await lanes.add(agentLane(ticket.id), { kind: 'reaction.add', messageId: id, name: 'lock' });
+    await lanes.add(agentLane(ticket.id), { kind: 'reaction.add', messageId: id, name: '🔒' });
     return { state: 'done', lanes: lanes.list() };
   }
 
