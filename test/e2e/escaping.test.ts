@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fbDelivery, igStoryMention } from '../fixtures/messenger.js';
 import { waStatus } from '../fixtures/meta.js';
 import { eventCallback, interactionBody } from '../fixtures/slack.js';
+import { agentLane, announceLane, enqueue } from '../../src/pipeline/outbox.js';
 import { ADMIN, CHANNEL, IG_ID, PHONE_ID, eventually, startConnectedHarness, type Harness } from '../support/harness.js';
 
 const EVIL = '<!channel> <https://evil|Support>';
@@ -140,6 +141,21 @@ describe('a customer whose profile name is Slack markup', () => {
 
     const raw = markupSent().filter((x) => /<!(channel|here)>|<https:\/\/evil/.test(x));
     expect(raw).toEqual([]);
+  });
+});
+
+describe('rows queued before rich text', () => {
+  it('still post, as plain words: a system message without rich text, an announcement with a string', async () => {
+    const cardTs = await h.customerWrites('5511955550005', 'Bia', 'oi');
+    const [t] = await h.db.sql<{ id: string; connection_id: string }[]>`
+      SELECT t.id, t.connection_id FROM tickets t JOIN contacts c ON c.id = t.contact_id WHERE c.external_id = '5511955550005'`;
+    const [m] = await h.db.sql<{ id: string }[]>`
+      INSERT INTO messages (ticket_id, direction, body) VALUES (${t!.id}, 'system', '*old* notice <!channel>') RETURNING id`;
+    await enqueue(h.db.sql, agentLane(t!.id), { kind: 'thread.post', messageId: m!.id });
+    await enqueue(h.db.sql, announceLane(t!.connection_id), { kind: 'channel.announce', connectionId: t!.connection_id, text: 'old alert <!here>' });
+    // The sweeper finds the rows (nothing kicked their lanes).
+    expect(await eventually('the old notice', () => h.thread(cardTs).find((x) => x.includes('old* notice')), 15_000)).toBe('*old* notice &lt;!channel&gt;');
+    await eventually('the old announcement', () => [...h.slack.messages.values()].find((x) => x.text === 'old alert &lt;!here&gt;'), 15_000);
   });
 });
 
