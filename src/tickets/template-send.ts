@@ -1,3 +1,4 @@
+import { code, joinRich } from '../core/rich-text.js';
 import { getConnection } from '../connections/repository.js';
 import { insertMessage } from '../messages/repository.js';
 import { pickTemplate, renderTemplate, templatesForConnection } from '../templates/repository.js';
@@ -45,7 +46,7 @@ export async function sendTemplate(ctx: ActionContext, choice: TemplateChoice): 
   if (templates.length === 0) return ctx.refuse(say(locale, 'template.none'));
   const tpl = pickTemplate(templates, choice.name, choice.language, locale);
   if (!tpl) {
-    const names = [...new Set(templates.map((x) => x.name))].map((n) => `\`${n}\``).join(', ');
+    const names = joinRich([...new Set(templates.map((x) => x.name))].map(code), ', ');
     return ctx.refuse(say(locale, 'template.unknown', { name: choice.name, names }));
   }
   if (choice.params.length !== tpl.paramCount) {
