@@ -43,7 +43,7 @@ export async function mirrorMedia(deps: OperationDeps, messageId: string, index:
     else if (err instanceof DeliveryError && !err.retryable && err.errorClass !== 'auth') reason = err.message;
     else throw err;
   }
-  const noticeId = await insertNotice(deps.sql, m.ticketId, say(deps.locale, 'media.not_mirrored', { reason: reason }));
+  const noticeId = await insertNotice(deps.sql, m.ticketId, say(deps.locale, 'media.not_mirrored', { reason }));
   await enqueue(deps.sql, agentLane(m.ticketId), { kind: 'thread.post', messageId: noticeId });
   return { lanes: [agentLane(m.ticketId)] };
 }

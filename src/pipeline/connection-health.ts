@@ -13,8 +13,8 @@ export async function connectionOfTicket(db: Db, ticketId: string): Promise<stri
  * the connection shows as unhealthy in `/ponte status` with the way out, and its channel is
  * told once per outage — not once per message that fails the same way.
  */
-export async function connectionTroubled(db: Db, connectionId: string, platformReason: string, locale: Locale): Promise<string[]> {
-  const reason = platformReason; // the platform's words, quoted in Ponte's notices (as words: the bridge escapes them)
+export async function connectionTroubled(db: Db, connectionId: string, reason: string, locale: Locale): Promise<string[]> {
+  // `reason` is the platform's words: stored as they are, quoted as words (the bridge escapes them).
   const [row] = await db<{ channel: string; account_id: string }[]>`
     UPDATE connections SET healthy = false, health_kind = 'auth', health_reason = ${reason}, alerted_at = now(), updated_at = now()
     WHERE id = ${connectionId} AND alerted_at IS NULL

@@ -100,7 +100,7 @@ export async function explainFailure(
   errorClass?: DeliveryErrorClass,
 ): Promise<string[]> {
   if (op.kind === 'customer.block') {
-    const noticeId = await insertNotice(deps.sql, op.ticketId, say(deps.locale, op.blocked ? 'block.platform_failed' : 'unblock.platform_failed', { reason: reason }));
+    const noticeId = await insertNotice(deps.sql, op.ticketId, say(deps.locale, op.blocked ? 'block.platform_failed' : 'unblock.platform_failed', { reason }));
     await enqueue(deps.sql, agentLane(op.ticketId), { kind: 'thread.post', messageId: noticeId });
     return [agentLane(op.ticketId)];
   }
@@ -109,7 +109,7 @@ export async function explainFailure(
   if (op.kind === 'thread.post') return explainNotShown(deps.sql, { messageId: op.messageId, reason, locale: deps.locale });
   if (op.kind === 'media.mirror') {
     const message = await getMessage(deps.sql, op.messageId);
-    const noticeId = await insertNotice(deps.sql, message.ticket_id, say(deps.locale, 'media.not_mirrored', { reason: reason }));
+    const noticeId = await insertNotice(deps.sql, message.ticket_id, say(deps.locale, 'media.not_mirrored', { reason }));
     await enqueue(deps.sql, agentLane(message.ticket_id), { kind: 'thread.post', messageId: noticeId });
     return [agentLane(message.ticket_id)];
   }
