@@ -174,7 +174,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
       const identity = slack ? loadSlackIdentity(slack.client, log) : undefined;
       if (identity) stops.push(async () => identity.stop());
       const threadLink = async (platform: AgentPlatform, thread: ThreadRef, label: string) =>
-        (await bridges.get(platform)?.threadLink(thread, label)) ?? label;
+        (await bridges.get(platform)?.threadLink(thread, label)) ?? { text: label };
       const lookupProfile = async (platform: AgentPlatform, userId: string) => {
         const bridge = bridges.get(platform);
         if (!bridge) throw new Error(`no ${platform} bridge`);

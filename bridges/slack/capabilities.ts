@@ -16,3 +16,6 @@ export const slackCapabilities: AgentCapabilities = {
 
 /** Slack retries an event it did not get a 2xx for within this long. */
 export const slackAckDeadlineMs = 3_000;
+
+/** The platform's name as people know it, for texts that name it ("Pick the channel from Slack’s autocomplete"). */
+export const PLATFORM_NAME = 'Slack';

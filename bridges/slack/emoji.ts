@@ -6,6 +6,12 @@ import { get as emojiByName, which as nameOfEmoji } from 'node-emoji';
  * reactions people commonly use, Slack's own name is listed here: both directions read it first.
  */
 const SLACK_NAMES: Record<string, string> = {
+  // Ponte's own marks (delivery states, the note lock), which the core writes as unicode.
+  heavy_check_mark: '✔️',
+  white_check_mark: '✅',
+  eyes: '👀',
+  x: '❌',
+  lock: '🔒',
   thumbsup: '👍',
   thumbsdown: '👎',
   thinking_face: '🤔',

@@ -1,3 +1,5 @@
+import type { Rich } from '../../src/core/rich-text.js';
+import { toMrkdwn } from './render.js';
 import type { InboxPort } from '../../src/core/inbound-record.js';
 import type { MessageTemplate } from '../../src/core/ports.js';
 import type { CommandContext } from '../../src/admin/commands.js';
@@ -10,7 +12,8 @@ import { actionsForm } from '../../src/agent-ui/actions-form.js';
 import { contactForm } from '../../src/agent-ui/contact-form.js';
 import { templateForm } from '../../src/agent-ui/template-form.js';
 import { transferForm } from '../../src/agent-ui/transfer-form.js';
-import { t } from '../../src/i18n/catalog.js';
+import { say, t } from '../../src/i18n/catalog.js';
+import { PLATFORM_NAME } from './capabilities.js';
 import { slackToPlain } from './mrkdwn.js';
 import { slashCommand, urlVerification } from './schema.js';
 import type { Metrics } from '../../src/metrics.js';
@@ -29,7 +32,7 @@ export interface SlackHandlerDeps {
    */
   identity?: { ready(ms: number): Promise<SlackIdentity | undefined> };
   metrics?: Metrics;
-  runCommand(ctx: CommandContext, tokens: CommandToken[]): Promise<string>;
+  runCommand(ctx: CommandContext, tokens: CommandToken[]): Promise<Rich>;
   /** Our bot's user id (from auth.test), a second guard against our own posts. */
   botUserId?: () => string | undefined;
   /** Opens a form (the bridge's `openForm`: views.open); must happen within the 3 s a trigger_id lives. */
@@ -79,13 +82,13 @@ export async function handleSlackRequest(deps: SlackHandlerDeps, d: SlackDeliver
     if (!us) {
       if (d.type !== 'command') throw new SlackNotReady();
       deps.metrics?.webhookRequests.inc({ source: 'slack', outcome: 'not_ready' });
-      return { ack: { response_type: 'ephemeral', text: t(deps.locale, 'slack.not_ready') }, outcome: 'not_ready' };
+      return { ack: { response_type: 'ephemeral', text: toMrkdwn(say(deps.locale, 'bridge.not_ready', { platform: PLATFORM_NAME })) }, outcome: 'not_ready' };
     }
     const foreign = foreignReason(originOf(d), us);
     if (foreign) {
       await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: `slack.${d.type}`, reason: foreign }]);
       deps.metrics?.webhookRequests.inc({ source: 'slack', outcome: 'foreign' });
-      return { ack: d.type === 'command' ? { response_type: 'ephemeral', text: t(deps.locale, 'slack.foreign') } : undefined, outcome: 'foreign' };
+      return { ack: d.type === 'command' ? { response_type: 'ephemeral', text: toMrkdwn(say(deps.locale, 'bridge.foreign', { platform: PLATFORM_NAME })) } : undefined, outcome: 'foreign' };
     }
   }
   return { ack: await act(deps, d), outcome: 'accepted' };
@@ -125,8 +128,9 @@ async function act(deps: SlackHandlerDeps, d: SlackDelivery): Promise<SlackAck> 
         channelId: cmd.data.channel_id,
         locale: deps.locale,
         text: slackToPlain(cmd.data.text),
+        platformName: PLATFORM_NAME,
       };
-      const text = await deps.runCommand(ctx, tokenizeCommand(cmd.data.text));
+      const text = toMrkdwn(await deps.runCommand(ctx, tokenizeCommand(cmd.data.text)));
       return { response_type: 'ephemeral', text };
     }
     case 'interaction': {

@@ -1,3 +1,5 @@
+import { link, type Rich, type Span } from '../../src/core/rich-text.js';
+import { toMrkdwn } from './render.js';
 import { WebClient } from '@slack/web-api';
 import type { Logger as SlackLogger } from '@slack/logger';
 import type { AgentFileRef } from '../../src/core/events.js';
@@ -120,16 +122,17 @@ export class SlackBridge implements AgentBridge, HomeSurface, FormSurface {
     await this.call(methodBucket('views.publish'), () => this.client.views.publish({ user_id: req.userId, view: homeView(req.home) as never }));
   }
 
-  async notify(req: { thread: ThreadRef; userId: string; text: string }): Promise<void> {
+  async notify(req: { thread: ThreadRef; userId: string; text: Rich | string }): Promise<void> {
+    const text = toMrkdwn(req.text);
     await this.call(methodBucket('chat.postEphemeral'), () =>
-      this.client.chat.postEphemeral({ channel: req.thread.containerId, thread_ts: req.thread.threadId, user: req.userId, text: req.text }),
+      this.client.chat.postEphemeral({ channel: req.thread.containerId, thread_ts: req.thread.threadId, user: req.userId, text }),
     );
   }
 
-  /** A link to the thread as Slack renders it: `<permalink|label>` (chat.getPermalink). */
-  async threadLink(thread: ThreadRef, label: string): Promise<string> {
+  /** A link to the thread: its permalink (chat.getPermalink), rendered `<permalink|label>`. */
+  async threadLink(thread: ThreadRef, label: string): Promise<Span> {
     const res = await this.call(undefined, () => this.client.chat.getPermalink({ channel: thread.containerId, message_ts: thread.threadId }));
-    return res.permalink ? `<${res.permalink}|${label}>` : label;
+    return res.permalink ? link(res.permalink, label) : { text: label };
   }
 
   async lookupUser(userId: string): Promise<AgentProfile> {
@@ -155,9 +158,10 @@ export class SlackBridge implements AgentBridge, HomeSurface, FormSurface {
   }
 
   /** A line in a channel, outside any ticket thread (a story mention, an alert to admins). */
-  async announce(req: { destination: string; text: string; key?: PostKey }): Promise<{ externalId: string }> {
+  async announce(req: { destination: string; text: Rich | string; key?: PostKey }): Promise<{ externalId: string }> {
+    const text = toMrkdwn(req.text);
     const res = await this.call(postBucket(req.destination), () =>
-      this.client.chat.postMessage({ channel: req.destination, text: req.text, unfurl_links: false, ...keyed(req.key) }),
+      this.client.chat.postMessage({ channel: req.destination, text, unfurl_links: false, ...keyed(req.key) }),
     );
     if (!res.ts || !res.channel) throw classifySlackError(new Error('chat.postMessage answered without ts'));
     return { externalId: messageId(res.channel, res.ts) };

@@ -1,3 +1,4 @@
+import { toMrkdwn } from './render.js';
 import type { ThreadPost } from '../../src/core/ports.js';
 import { slackCapabilities } from './capabilities.js';
 import { ACTION_IDS } from './ids.js';
@@ -16,14 +17,15 @@ export interface PostMessage {
 
 /**
  * A thread post as chat.postMessage arguments:
- * - a customer's words are escaped so they cannot ping @channel or forge links, and shown under
+ * - the text is rendered from rich text (render.ts): a customer's words, and every word in a
+ *   notice, are escaped so they cannot ping @channel or forge links; a customer's are shown under
  *   their name (`username` needs chat:write.customize);
  * - `quote` (what the message replies to) is a `>` line above the text, escaped like content;
  * - `offer: templates` adds a "Send a template" button under the notice (value: the ticket id).
  */
 export function threadPostMessage(req: ThreadPost, offerLabel: string): PostMessage {
   const customer = req.style === 'customer';
-  const body = customer ? escapeForSlack(req.text) : req.text;
+  const body = toMrkdwn(req.text);
   const quote = req.quote ? `>${quoteLine(req.quote)}\n` : '';
   // Slack truncates beyond its limit anyway, so cut where we choose; never post an empty text.
   const text = `${quote}${body}`.slice(0, slackCapabilities.maxTextLength) || ' ';

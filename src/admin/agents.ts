@@ -1,8 +1,9 @@
+import { channel, joinRich, mention, rich, type Rich } from '../core/rich-text.js';
 import * as audit from '../audit/repository.js';
 import type { Sql } from '../db/connect.js';
 import type { AgentPlatform } from '../core/events.js';
 import { findDefaultDepartment, findDepartmentByChannel, findDepartmentByName, type Department } from '../departments/repository.js';
-import { t, type Locale } from '../i18n/catalog.js';
+import { say, type Locale } from '../i18n/catalog.js';
 import type { CommandToken } from './tokens.js';
 
 /**
@@ -14,25 +15,25 @@ export async function agentCommand(
   ctx: { platform: AgentPlatform; userId: string; locale: Locale },
   args: CommandToken[],
   canEdit: boolean,
-): Promise<string> {
+): Promise<Rich> {
   const verb = args[0]?.type === 'word' ? args[0].value.toLowerCase() : 'list';
   if (verb === 'list') {
     const rows = await sql<{ user_id: string; departments: string[] }[]>`
       SELECT a.platform_user_id AS user_id, array_agg(d.name ORDER BY d.name) AS departments
       FROM agent_departments ad JOIN agents a ON a.id = ad.agent_id JOIN departments d ON d.id = ad.department_id
       WHERE a.platform = ${ctx.platform} GROUP BY a.platform_user_id ORDER BY a.platform_user_id`;
-    if (rows.length === 0) return t(ctx.locale, 'agents.none');
-    return [t(ctx.locale, 'agents.title'), ...rows.map((r) => `• <@${r.user_id}>: ${r.departments.join(', ')}`)].join('\n');
+    if (rows.length === 0) return say(ctx.locale, 'agents.none');
+    return joinRich([say(ctx.locale, 'agents.title'), ...rows.map((r) => rich('• ', mention(r.user_id), `: ${r.departments.join(', ')}`))], '\n');
   }
-  if (verb !== 'add' && verb !== 'remove') return t(ctx.locale, 'agents.usage');
-  if (!canEdit) return t(ctx.locale, 'admin.refused');
+  if (verb !== 'add' && verb !== 'remove') return say(ctx.locale, 'agents.usage');
+  if (!canEdit) return say(ctx.locale, 'admin.refused');
   const person = args.find((a) => a.type === 'user');
-  if (person?.type !== 'user') return t(ctx.locale, 'agents.usage');
+  if (person?.type !== 'user') return say(ctx.locale, 'agents.usage');
   const departments: Department[] = [];
   for (const a of args.slice(1)) {
     const dept = a.type === 'channel' ? await findDepartmentByChannel(sql, ctx.platform, a.id) : a.type === 'word' ? await findDepartmentByName(sql, a.value) : undefined;
     if (a.type === 'user') continue;
-    if (!dept) return t(ctx.locale, 'agents.unknown_department', { name: a.type === 'word' ? a.value : a.type === 'channel' ? `<#${a.id}>` : a.raw });
+    if (!dept) return say(ctx.locale, 'agents.unknown_department', { name: a.type === 'word' ? a.value : a.type === 'channel' ? channel(a.id) : a.raw });
     departments.push(dept);
   }
   if (departments.length === 0) departments.push(await findDefaultDepartment(sql));
@@ -46,5 +47,5 @@ export async function agentCommand(
     await sql`DELETE FROM agent_departments WHERE agent_id = ${agent!.id} AND department_id = ANY(${ids}::bigint[])`;
   }
   await audit.record(sql, `${ctx.platform}:${ctx.userId}`, `agent.${verb}`, { user: person.id, departments: ids });
-  return t(ctx.locale, verb === 'add' ? 'agents.added' : 'agents.removed', { user: `<@${person.id}>`, departments: departments.map((d) => d.name).join(', ') });
+  return say(ctx.locale, verb === 'add' ? 'agents.added' : 'agents.removed', { user: mention(person.id), departments: departments.map((d) => d.name).join(', ') });
 }

@@ -1,8 +1,9 @@
+import type { Rich } from '../core/rich-text.js';
 import type { AdminDeps, CommandContext } from './context.js';
 import { connectCommand } from './connect.js';
 import { templatesCommand } from './templates.js';
 import { newConversationCommand } from './new-conversation.js';
-import { t } from '../i18n/catalog.js';
+import { say } from '../i18n/catalog.js';
 import { isAdmin } from './permissions.js';
 import { renderStatus } from './status.js';
 import { messageCommand } from './messages.js';
@@ -26,14 +27,14 @@ const ADMIN_ONLY = new Set(['connect', 'message', 'admin', 'retry']);
  * `/ponte <subcommand> …`, platform-neutral. Returns the reply text (shown only to the
  * person who typed it). Refusals change nothing and say why in the person's language.
  */
-export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: CommandToken[]): Promise<string> {
+export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: CommandToken[]): Promise<Rich> {
   const sub = wordAt(tokens, 0)?.toLowerCase() ?? 'help';
   if (ADMIN_ONLY.has(sub) && !(await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile))) {
-    return t(ctx.locale, 'admin.refused');
+    return say(ctx.locale, 'admin.refused');
   }
   switch (sub) {
     case 'help':
-      return t(ctx.locale, 'admin.help');
+      return say(ctx.locale, 'admin.help', { platform: ctx.platformName ?? ctx.platform });
     case 'status':
       return renderStatus(deps.sql, ctx.locale);
     case 'connect':
@@ -60,7 +61,7 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       return adminCommand(deps.sql, ctx, tokens.slice(1));
     case 'mode': {
       const changing = tokens.length > 1;
-      if (changing && !(await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile))) return t(ctx.locale, 'admin.refused');
+      if (changing && !(await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile))) return say(ctx.locale, 'admin.refused');
       return modeCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, tokens.slice(1));
     }
     case 'farewell':
@@ -86,6 +87,6 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       return quickReplyCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, rest.replace(/^\s*(add|remove|list)\b/i, (v) => v.toLowerCase()), canEdit);
     }
     default:
-      return t(ctx.locale, 'admin.unknown', { command: sub });
+      return say(ctx.locale, 'admin.unknown', { command: sub });
   }
 }

@@ -1,9 +1,10 @@
+import { channel, joinRich, type Rich } from '../core/rich-text.js';
 import * as audit from '../audit/repository.js';
 import type { ChannelKind } from '../core/events.js';
 import type { SecretBox } from '../crypto/secrets.js';
 import type { Sql } from '../db/connect.js';
 import { upsertConnection } from '../connections/repository.js';
-import { t } from '../i18n/catalog.js';
+import { say, t } from '../i18n/catalog.js';
 import type { CommandContext } from './context.js';
 import type { CommandToken } from './tokens.js';
 
@@ -16,20 +17,20 @@ const CONNECTABLE: readonly ChannelKind[] = ['whatsapp', 'messenger', 'instagram
  * the environment's default; `waba=` names the WhatsApp Business Account that holds the
  * number's templates (otherwise learned from the first webhook).
  */
-export async function connectCommand(deps: { sql: Sql; secrets?: SecretBox }, ctx: CommandContext, args: CommandToken[]): Promise<string> {
+export async function connectCommand(deps: { sql: Sql; secrets?: SecretBox }, ctx: CommandContext, args: CommandToken[]): Promise<Rich> {
   const words = args.filter((a) => a.type === 'word').map((a) => a.value);
   const options = new Map(words.filter((w) => /^(waba|token)=/i.test(w)).map((w) => [w.split('=')[0]!.toLowerCase(), w.slice(w.indexOf('=') + 1)]));
   const [kindWord, account] = words.filter((w) => !/^(waba|token)=/i.test(w));
   const kind = kindWord?.toLowerCase();
-  if (!kind || !account) return t(ctx.locale, 'connect.usage');
-  if (!CONNECTABLE.includes(kind as ChannelKind)) return t(ctx.locale, 'connect.bad_kind', { kind });
-  if (!/^\d{5,20}$/.test(account)) return t(ctx.locale, 'connect.bad_account', { account, channel: kind });
+  if (!kind || !account) return say(ctx.locale, 'connect.usage');
+  if (!CONNECTABLE.includes(kind as ChannelKind)) return say(ctx.locale, 'connect.bad_kind', { kind });
+  if (!/^\d{5,20}$/.test(account)) return say(ctx.locale, 'connect.bad_account', { account, channel: kind });
   const waba = options.get('waba');
-  if (waba !== undefined && (kind !== 'whatsapp' || !/^\d{5,20}$/.test(waba))) return t(ctx.locale, 'connect.bad_waba');
+  if (waba !== undefined && (kind !== 'whatsapp' || !/^\d{5,20}$/.test(waba))) return say(ctx.locale, 'connect.bad_waba');
   const token = options.get('token');
-  if (token !== undefined && !deps.secrets) return t(ctx.locale, 'connect.no_secret_key');
+  if (token !== undefined && !deps.secrets) return say(ctx.locale, 'connect.no_secret_key');
   const target = args.find((a) => a.type === 'channel' || a.type === 'unresolved_channel');
-  if (target && target.type !== 'channel') return t(ctx.locale, 'connect.bad_channel');
+  if (target && target.type !== 'channel') return say(ctx.locale, 'connect.bad_channel', { platform: ctx.platformName ?? ctx.platform });
   const destination = target?.type === 'channel' ? target.id : ctx.channelId;
 
   const { previousDestination } = await deps.sql.begin(async (tx) => {
@@ -43,7 +44,7 @@ export async function connectCommand(deps: { sql: Sql; secrets?: SecretBox }, ct
     if (waba) await tx`UPDATE connections SET business_account_id = ${waba} WHERE id = ${result.connection.id}`;
     // A new token is a fresh start: the previous outage (if any) is over until it fails again.
     if (token) {
-      await tx`UPDATE connections SET token_encrypted = ${deps.secrets!.seal(token)}, healthy = true, health_reason = NULL, alerted_at = NULL
+      await tx`UPDATE connections SET token_encrypted = ${deps.secrets!.seal(token)}, healthy = true, health_reason = NULL, health_kind = NULL, alerted_at = NULL
         WHERE id = ${result.connection.id}`;
     }
     await audit.record(tx, `${ctx.platform}:${ctx.userId}`, 'connect', { channel: kind, accountId: account, destination, waba: waba ?? null, token: token ? 'set' : null });
@@ -51,7 +52,7 @@ export async function connectCommand(deps: { sql: Sql; secrets?: SecretBox }, ct
   });
   const name = t(ctx.locale, `channel.${kind as ChannelKind}`);
   const done = previousDestination
-    ? t(ctx.locale, 'connect.moved', { name, account, channel: destination, previous: previousDestination })
-    : t(ctx.locale, 'connect.done', { name, account, channel: destination });
-  return token ? `${done}\n${t(ctx.locale, 'connect.token_saved')}` : done;
+    ? say(ctx.locale, 'connect.moved', { name, account, channel: channel(destination), previous: channel(previousDestination) })
+    : say(ctx.locale, 'connect.done', { name, account, channel: channel(destination) });
+  return token ? joinRich([done, say(ctx.locale, 'connect.token_saved')], '\n') : done;
 }

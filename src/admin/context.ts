@@ -14,6 +14,8 @@ export interface CommandContext {
   locale: Locale;
   /** The arguments as plain text (platform markup undone), for subcommands that take free text. */
   text: string;
+  /** The agent platform's name as people know it ("Slack"), for texts that name it; else `platform`. */
+  platformName?: string;
 }
 
 export interface AdminDeps {

@@ -1,8 +1,9 @@
+import { channel as channelSpan, joinRich, rich, strong, type Rich } from '../core/rich-text.js';
 import * as audit from '../audit/repository.js';
 import type { Sql } from '../db/connect.js';
 import type { AgentPlatform } from '../core/events.js';
 import { listDepartments, removeDepartment, saveDepartment } from '../departments/repository.js';
-import { t, type Locale } from '../i18n/catalog.js';
+import { say, t, type Locale } from '../i18n/catalog.js';
 import type { CommandToken } from './tokens.js';
 
 /**
@@ -11,30 +12,34 @@ import type { CommandToken } from './tokens.js';
  */
 export async function departmentCommand(
   sql: Sql,
-  ctx: { platform: AgentPlatform; userId: string; channelId: string; locale: Locale },
+  ctx: { platform: AgentPlatform; platformName?: string; userId: string; channelId: string; locale: Locale },
   args: CommandToken[],
   canEdit: boolean,
-): Promise<string> {
+): Promise<Rich> {
   const verb = args[0]?.type === 'word' ? args[0].value.toLowerCase() : 'list';
   if (verb === 'list') {
     const all = await listDepartments(sql);
-    return [t(ctx.locale, 'department.title'), ...all.map((d) => `• *${d.name}*${d.destinations[ctx.platform] ? ` → <#${d.destinations[ctx.platform]}>` : ''}${d.is_default ? ` (${t(ctx.locale, 'department.default')})` : ''}`)].join('\n');
+    const line = (d: (typeof all)[number]) => {
+      const where = d.destinations[ctx.platform];
+      return rich('• ', strong(d.name), ...(where ? [' → ', channelSpan(where)] : []), ...(d.is_default ? [` (${t(ctx.locale, 'department.default')})`] : []));
+    };
+    return joinRich([say(ctx.locale, 'department.title'), ...all.map(line)], '\n');
   }
-  if (verb !== 'add' && verb !== 'remove') return t(ctx.locale, 'department.usage');
-  if (!canEdit) return t(ctx.locale, 'admin.refused');
+  if (verb !== 'add' && verb !== 'remove') return say(ctx.locale, 'department.usage');
+  if (!canEdit) return say(ctx.locale, 'admin.refused');
   const words = args.slice(1).filter((a) => a.type === 'word').map((a) => (a as { value: string }).value);
   const name = words.join(' ').trim();
-  if (!name || name.length > 60) return t(ctx.locale, 'department.usage');
+  if (!name || name.length > 60) return say(ctx.locale, 'department.usage');
   const actor = `${ctx.platform}:${ctx.userId}`;
   if (verb === 'remove') {
     const result = await removeDepartment(sql, name);
     if (result === 'removed') await audit.record(sql, actor, 'department.remove', { name });
-    return t(ctx.locale, result === 'default' ? 'department.default_kept' : `department.${result}`, { name });
+    return say(ctx.locale, result === 'default' ? 'department.default_kept' : `department.${result}`, { name });
   }
-  if (args.some((a) => a.type === 'unresolved_channel')) return t(ctx.locale, 'connect.bad_channel');
+  if (args.some((a) => a.type === 'unresolved_channel')) return say(ctx.locale, 'connect.bad_channel', { platform: ctx.platformName ?? ctx.platform });
   const channel = args.find((a) => a.type === 'channel');
   const channelId = channel?.type === 'channel' ? channel.id : ctx.channelId;
   const dept = await saveDepartment(sql, ctx.platform, name, channelId);
   await audit.record(sql, actor, 'department.add', { name, channelId });
-  return t(ctx.locale, 'department.saved', { name: dept.name, channel: channelId });
+  return say(ctx.locale, 'department.saved', { name: dept.name, channel: channelSpan(channelId) });
 }

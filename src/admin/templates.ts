@@ -1,7 +1,7 @@
+import { joinRich, type Rich } from '../core/rich-text.js';
 import { allTemplates } from '../templates/repository.js';
 import { enqueue } from '../pipeline/outbox.js';
-import { t } from '../i18n/catalog.js';
-import { literal } from '../core/agent-text.js';
+import { say } from '../i18n/catalog.js';
 import { isAdmin } from './permissions.js';
 import type { AdminDeps, CommandContext } from './context.js';
 import { wordAt, type CommandToken } from './tokens.js';
@@ -14,22 +14,22 @@ const TEMPLATES_LANE = 'templates';
  * templates; the result is posted in this channel (paging through Meta's list may take longer
  * than the 3 seconds a slash command has). `/ponte templates list` (everyone): what is stored.
  */
-export async function templatesCommand(deps: AdminDeps, ctx: CommandContext, args: CommandToken[]): Promise<string> {
+export async function templatesCommand(deps: AdminDeps, ctx: CommandContext, args: CommandToken[]): Promise<Rich> {
   const sub = wordAt(args, 0)?.toLowerCase() ?? 'list';
   if (sub === 'sync') {
-    if (!(await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile))) return t(ctx.locale, 'admin.refused');
+    if (!(await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile))) return say(ctx.locale, 'admin.refused');
     await enqueue(deps.sql, TEMPLATES_LANE, { kind: 'templates.sync', platform: ctx.platform, destination: ctx.channelId });
     await deps.kickLanes?.([TEMPLATES_LANE]);
-    return t(ctx.locale, 'templates.syncing');
+    return say(ctx.locale, 'templates.syncing');
   }
-  if (sub !== 'list') return t(ctx.locale, 'templates.usage');
+  if (sub !== 'list') return say(ctx.locale, 'templates.usage');
   const templates = await allTemplates(deps.sql);
-  if (templates.length === 0) return t(ctx.locale, 'templates.empty');
-  const lines = [t(ctx.locale, 'templates.title')];
+  if (templates.length === 0) return say(ctx.locale, 'templates.empty');
+  const lines = [say(ctx.locale, 'templates.title')];
   for (const tpl of templates) {
     const preview = tpl.body.length > 120 ? `${tpl.body.slice(0, 117)}…` : tpl.body;
-    lines.push(t(ctx.locale, 'templates.line', { name: literal(tpl.name), language: literal(tpl.language), category: literal(tpl.category), params: tpl.paramCount, body: literal(preview.replace(/\s+/g, ' ')) }));
+    lines.push(say(ctx.locale, 'templates.line', { name: tpl.name, language: tpl.language, category: tpl.category, params: tpl.paramCount, body: preview.replace(/\s+/g, ' ') }));
   }
-  lines.push(t(ctx.locale, 'templates.how'));
-  return lines.join('\n');
+  lines.push(say(ctx.locale, 'templates.how'));
+  return joinRich(lines, '\n');
 }

@@ -1,8 +1,9 @@
+import type { Rich } from '../core/rich-text.js';
 import type { Tx } from '../db/connect.js';
 import type { AgentActionEvent } from '../core/events.js';
 import type { Agent } from '../agents/repository.js';
 import type { Ticket } from '../tickets/repository.js';
-import { t, type Locale } from '../i18n/catalog.js';
+import { say, type Locale } from '../i18n/catalog.js';
 
 /**
  * Whether a control may act on this ticket from where it was used, or the words that say why
@@ -19,7 +20,7 @@ export async function actionOriginRefusal(
   ticket: Ticket,
   agent: Agent,
   opts: { locale: Locale; envAdmins?: readonly string[] },
-): Promise<string | undefined> {
+): Promise<Rich | undefined> {
   const from = ev.from;
   if (!from) return undefined;
   if (from.kind === 'thread') {
@@ -27,7 +28,7 @@ export async function actionOriginRefusal(
       SELECT 1 FROM thread_links
       WHERE ticket_id = ${ticket.id} AND platform = ${ev.platform} AND is_current
         AND container_id = ${from.containerId} AND thread_id = ${from.threadId}`;
-    return own ? undefined : t(opts.locale, 'action.wrong_place');
+    return own ? undefined : say(opts.locale, 'action.wrong_place');
   }
   const [facts] = await tx<{ department: string; member: boolean; open: boolean }[]>`
     SELECT d.name AS department,
@@ -35,5 +36,5 @@ export async function actionOriginRefusal(
            NOT EXISTS (SELECT 1 FROM agent_departments ad WHERE ad.department_id = d.id) AS open
     FROM departments d WHERE d.id = ${ticket.department_id}`;
   const allowed = !!facts?.member || !!facts?.open || agent.role === 'admin' || agent.platform_admin || (opts.envAdmins ?? []).includes(`${ev.platform}:${ev.userId}`);
-  return allowed ? undefined : t(opts.locale, 'action.home_refused', { department: facts?.department ?? '' });
+  return allowed ? undefined : say(opts.locale, 'action.home_refused', { department: facts?.department ?? '' });
 }

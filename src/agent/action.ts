@@ -1,3 +1,4 @@
+import type { Rich } from '../core/rich-text.js';
 import type { Tx } from '../db/connect.js';
 import type { AgentActionEvent } from '../core/events.js';
 import type { Agent } from '../agents/repository.js';
@@ -12,9 +13,8 @@ import { setContactBlocked } from '../tickets/blocking.js';
 import { contactCommand, saveContactDetails, tagCommand } from '../tickets/annotations.js';
 import { findAgent } from '../agents/repository.js';
 import { findDepartmentById } from '../departments/repository.js';
-import { t } from '../i18n/catalog.js';
-import { literal } from '../core/agent-text.js';
-import { insertMessage } from '../messages/repository.js';
+import { say } from '../i18n/catalog.js';
+import { insertMessage, insertNotice } from '../messages/repository.js';
 import { scheduleClose } from '../timers/scheduled-close.js';
 import { sendTemplate } from '../tickets/template-send.js';
 import { actionOriginRefusal } from './action-origin.js';
@@ -29,7 +29,7 @@ export async function handleAgentAction(tx: Tx, ev: AgentActionEvent, agent: Age
   if (!ticket) return ignored('unknown_ticket');
   const lanes = new LaneSet(tx);
   const caps = ctx.capabilitiesOf((await getConnection(tx, ticket.connection_id)).channel);
-  const refuse = (text: string) => lanes.add(agentLane(ticket.id), { kind: 'agent.notify', ticketId: ticket.id, userId: ev.userId, text });
+  const refuse = (text: Rich) => lanes.add(agentLane(ticket.id), { kind: 'agent.notify', ticketId: ticket.id, userId: ev.userId, text });
   const actx = { tx, ticket, agent, locale: ctx.locale, caps, lanes, refuse };
   // A control acts only from the ticket's own thread, or from home for its department's agents.
   const misplaced = await actionOriginRefusal(tx, ev, ticket, agent, { locale: ctx.locale, envAdmins: ctx.envAdmins });
@@ -41,7 +41,7 @@ export async function handleAgentAction(tx: Tx, ev: AgentActionEvent, agent: Age
     // A note written in a form: posted in the thread by Ponte, under the author's name.
     const name = agent.display_name ?? agent.platform_user_id;
     await insertMessage(tx, { ticketId: ticket.id, direction: 'note', body: ev.note, kind: 'form', authorAgentId: agent.id });
-    const noticeId = await insertMessage(tx, { ticketId: ticket.id, direction: 'system', body: t(ctx.locale, 'thread.form_note', { agent: name, text: ev.note }) });
+    const noticeId = await insertNotice(tx, ticket.id, say(ctx.locale, 'thread.form_note', { agent: name, text: ev.note }));
     await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: noticeId });
   }
   if (ev.tags) await tagCommand(actx, ev.tags, true);
@@ -88,12 +88,12 @@ async function transfer(actx: ActionContext, ev: AgentActionEvent): Promise<void
   const target = ev.target;
   if (target && 'userId' in target) {
     const person = await findAgent(actx.tx, ev.platform, target.userId);
-    if (!person) return actx.refuse(t(actx.locale, 'transfer.unknown_agent'));
+    if (!person) return actx.refuse(say(actx.locale, 'transfer.unknown_agent'));
     await transferToAgent(actx, person, true);
     return;
   }
   const dept = target ? await findDepartmentById(actx.tx, target.departmentId) : undefined;
-  if (!dept) return actx.refuse(t(actx.locale, 'transfer.usage'));
+  if (!dept) return actx.refuse(say(actx.locale, 'transfer.usage'));
   await transferToDepartment(actx, dept, ev.reason ?? '');
 }
 
@@ -110,7 +110,7 @@ async function showPhone(actx: ActionContext, ev: AgentActionEvent, envAdmins: r
     WHERE t.id = ${ticket.id}`;
   if (!facts?.phone) return;
   const allowed = facts.member || agent.role === 'admin' || agent.platform_admin || envAdmins.includes(`${ev.platform}:${ev.userId}`);
-  if (!allowed) return actx.refuse(t(actx.locale, 'phone.refused', { department: facts.department }));
+  if (!allowed) return actx.refuse(say(actx.locale, 'phone.refused', { department: facts.department }));
   const digits = facts.phone.replace(/\D/g, '');
-  await actx.lanes.add(agentLane(ticket.id), { kind: 'agent.notify', ticketId: ticket.id, userId: ev.userId, text: t(actx.locale, 'phone.shown', { name: literal(facts.name ?? ''), phone: `+${digits}` }) });
+  await actx.lanes.add(agentLane(ticket.id), { kind: 'agent.notify', ticketId: ticket.id, userId: ev.userId, text: say(actx.locale, 'phone.shown', { name: facts.name ?? '', phone: `+${digits}` }) });
 }

@@ -1,5 +1,5 @@
 import type { AgentMessageEvent } from '../core/events.js';
-import { t } from '../i18n/catalog.js';
+import { say } from '../i18n/catalog.js';
 import { findAgent } from '../agents/repository.js';
 import { findDepartmentByChannel, findDepartmentByName } from '../departments/repository.js';
 import { runTicketCommand, type ActionContext } from '../tickets/transitions.js';
@@ -45,7 +45,7 @@ const COMMANDS = new Map<string, Command>([
 export async function runThreadCommand(name: string, call: CommandCall): Promise<void> {
   const command = COMMANDS.get(name);
   if (command) return command(call);
-  await call.actx.refuse(t(call.actx.locale, 'thread.unknown_command', { command: `!${name}` }));
+  await call.actx.refuse(say(call.actx.locale, 'thread.unknown_command', { command: `!${name}` }));
 }
 
 /** `!resolve [silent] [reason]`, `!resolve in 30m [keep-on-reply]`, `!resolve cancel` (resolve-args.ts). */
@@ -54,14 +54,14 @@ async function resolve({ actx, args, armClose }: CommandCall): Promise<void> {
   if (r.kind === 'now') await runTicketCommand(actx, { action: 'resolve', silent: r.silent, reason: r.reason || undefined });
   else if (r.kind === 'later') await scheduleClose(actx, { ...r, arm: armClose });
   else if (r.kind === 'cancel') await cancelClose(actx);
-  else await actx.refuse(t(actx.locale, 'schedule.bad_delay', { word: r.word }));
+  else await actx.refuse(say(actx.locale, 'schedule.bad_delay', { word: r.word }));
 }
 
 /** `!template <name> [params…]`: an approved template, for when the reply window has closed. */
 async function template({ actx, args }: CommandCall): Promise<void> {
   const choice = parseTemplateArgs(args);
   if (choice) await sendTemplate(actx, choice);
-  else await actx.refuse(t(actx.locale, 'template.usage'));
+  else await actx.refuse(say(actx.locale, 'template.usage'));
 }
 
 /**
@@ -76,15 +76,15 @@ async function transfer({ actx, ev, args }: CommandCall): Promise<void> {
   const reason = rest.join(' ').replace(/\bconfirm\b/i, '').trim();
   if (userId) {
     const target = await findAgent(tx, ev.platform, userId);
-    if (!target) return actx.refuse(t(locale, 'transfer.unknown_agent'));
+    if (!target) return actx.refuse(say(locale, 'transfer.unknown_agent'));
     await transferToAgent(actx, target, /\bconfirm\b/i.test(args));
     return;
   }
-  if (!first) return actx.refuse(t(locale, 'transfer.usage'));
+  if (!first) return actx.refuse(say(locale, 'transfer.usage'));
   const byChannel = channelId ? await findDepartmentByChannel(tx, ev.platform, channelId) : undefined;
   const byName = channelId ? undefined : ((await findDepartmentByName(tx, args.trim())) ?? (await findDepartmentByName(tx, first)));
   const dept = byChannel ?? byName;
-  if (!dept) return actx.refuse(t(locale, 'transfer.unknown_department', { name: first.replace(/^#/, '') }));
+  if (!dept) return actx.refuse(say(locale, 'transfer.unknown_department', { name: first.replace(/^#/, '') }));
   const why = byName && byName.name.toLowerCase() === args.trim().toLowerCase() ? '' : reason;
   await transferToDepartment(actx, dept, why);
 }

@@ -1,11 +1,12 @@
+import type { Rich } from '../core/rich-text.js';
 import type { Tx } from '../db/connect.js';
 import type { AgentFileRef, AgentMessageEvent } from '../core/events.js';
 import type { ChannelCapabilities } from '../core/ports.js';
 import type { Agent } from '../agents/repository.js';
 import { getConnection } from '../connections/repository.js';
-import { insertMessage, isLinked, linkMessage } from '../messages/repository.js';
+import { insertMessage, insertNotice, isLinked, linkMessage } from '../messages/repository.js';
 import { findTicketByThread, type Ticket } from '../tickets/repository.js';
-import { t, type Locale } from '../i18n/catalog.js';
+import { say, type Locale } from '../i18n/catalog.js';
 import { runThreadCommand } from './commands.js';
 import { isContactBlocked } from '../tickets/blocking.js';
 import type { ArmClose } from '../timers/scheduled-close.js';
@@ -49,8 +50,8 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
   if (await isLinked(tx, ev.platform, ev.externalId)) return ignored('duplicate');
 
   const lanes = new LaneSet(tx);
-  const notice = async (text: string, offerTemplates = false) => {
-    const id = await insertMessage(tx, { ticketId: ticket.id, direction: 'system', body: text });
+  const notice = async (text: Rich, offerTemplates = false) => {
+    const id = await insertNotice(tx, ticket.id, text);
     await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: id, ...(offerTemplates ? { offerTemplates } : {}) });
   };
   const record = async (direction: 'note' | 'outbound', body: string, kind = 'text', attachments?: AgentFileRef[]) => {
@@ -75,7 +76,7 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
   const parsed = ev.addressedToTeammate ? ({ type: 'note', text: ev.text } as const) : classifyAgentText(ev.text);
   if (parsed.type === 'note') {
     const id = await record('note', parsed.text);
-    await lanes.add(agentLane(ticket.id), { kind: 'reaction.add', messageId: id, name: 'lock' });
+    await lanes.add(agentLane(ticket.id), { kind: 'reaction.add', messageId: id, name: '🔒' });
     return { state: 'done', lanes: lanes.list() };
   }
 
@@ -93,7 +94,7 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     const template = await findQuickReply(tx, shortcut);
     if (!template) {
       await record('note', ev.text, 'command');
-      await notice(t(ctx.locale, 'thread.unknown_quickreply', { shortcut }));
+      await notice(say(ctx.locale, 'thread.unknown_quickreply', { shortcut }));
       return { state: 'done', lanes: lanes.list() };
     }
     const filled = fillTemplate(template, await templateVars(tx, ticket.id, agent.display_name ?? agent.platform_user_id));
@@ -111,13 +112,13 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
   }
   if (ticket.status === 'resolved') {
     await record('note', ev.text, 'not_sent');
-    await notice(t(ctx.locale, 'thread.closed_ticket'));
+    await notice(say(ctx.locale, 'thread.closed_ticket'));
     return { state: 'done', lanes: lanes.list() };
   }
   if (!caps) return ignored('channel_off');
   if (await isContactBlocked({ tx, ticket })) {
     await record('note', ev.text, 'not_sent');
-    await notice(t(ctx.locale, 'thread.blocked_contact'));
+    await notice(say(ctx.locale, 'thread.blocked_contact'));
     return { state: 'done', lanes: lanes.list() };
   }
   // The channel's window: free text only within it (Messenger/Instagram: a person's reply may
@@ -128,7 +129,7 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     await record('note', ev.text, 'not_sent');
     // A conversation Ponte started (`/ponte new`): the customer has not written at all yet.
     const key = caps.templates ? (lastInbound ? 'window.closed_templates' : 'window.not_yet_templates') : 'window.closed';
-    await notice(t(ctx.locale, key, { hours: caps.humanAgentWindowHours ?? caps.windowHours }), caps.templates);
+    await notice(say(ctx.locale, key, { hours: caps.humanAgentWindowHours ?? caps.windowHours }), caps.templates);
     return { state: 'done', lanes: lanes.list() };
   }
   if (ticket.status === 'pending') await command({ action: 'accept' });

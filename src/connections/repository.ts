@@ -13,18 +13,22 @@ export interface Connection {
   agent_destination: string;
   healthy: boolean;
   health_reason: string | null;
+  /** Which `health.*` text explains it (`health_reason` then holds the platform's words); null on older rows. */
+  health_kind: HealthKind | null;
 }
+
+export type HealthKind = 'auth' | 'no_thread' | 'not_shown';
 
 export async function findConnection(db: Db, channel: ChannelKind, accountId: string): Promise<Connection | undefined> {
   const [row] = await db<Connection[]>`
-    SELECT id, channel, account_id, business_account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason
+    SELECT id, channel, account_id, business_account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason, health_kind
     FROM connections WHERE channel = ${channel} AND account_id = ${accountId}`;
   return row;
 }
 
 export async function getConnection(db: Db, id: string): Promise<Connection> {
   const [row] = await db<Connection[]>`
-    SELECT id, channel, account_id, business_account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason
+    SELECT id, channel, account_id, business_account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason, health_kind
     FROM connections WHERE id = ${id}`;
   if (!row) throw new Error(`connection ${id} not found`);
   return row;
@@ -45,13 +49,13 @@ export async function upsertConnection(
     VALUES (${c.channel}, ${c.accountId}, (SELECT id FROM departments WHERE is_default), ${c.platform}, ${c.destination}, ${c.createdBy})
     ON CONFLICT (channel, account_id) DO UPDATE
       SET agent_platform = EXCLUDED.agent_platform, agent_destination = EXCLUDED.agent_destination, updated_at = now()
-    RETURNING id, channel, account_id, business_account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason`;
+    RETURNING id, channel, account_id, business_account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason, health_kind`;
   const previous = before && before.agent_destination !== c.destination ? before.agent_destination : null;
   return { connection: row!, previousDestination: previous };
 }
 
 export async function listConnections(db: Db): Promise<Connection[]> {
   return db<Connection[]>`
-    SELECT id, channel, account_id, business_account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason
+    SELECT id, channel, account_id, business_account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason, health_kind
     FROM connections ORDER BY channel, account_id`;
 }

@@ -3,14 +3,13 @@ import type { CustomerMessageEvent } from '../core/events.js';
 import { findConnection, type Connection } from '../connections/repository.js';
 import { moveContact, upsertContactOnInbound } from '../contacts/repository.js';
 import { maskPhone } from '../contacts/mask.js';
-import { findMessageByLink, insertInboundMessage, insertMessage, insertReaction, isLinked } from '../messages/repository.js';
+import { findMessageByLink, insertInboundMessage, insertNotice, insertReaction, isLinked } from '../messages/repository.js';
 import { findActiveTicket, openTicket } from '../tickets/repository.js';
-import { t } from '../i18n/catalog.js';
+import { say } from '../i18n/catalog.js';
 import { LaneSet, agentLane, announceLane } from '../pipeline/outbox.js';
 import { ignored, type Outcome } from '../pipeline/outcome.js';
 import { queueWelcome } from '../tickets/auto-messages.js';
 import { postContactNotes } from '../tickets/annotations.js';
-import { literal } from '../core/agent-text.js';
 import { cancelCloseOnReply } from '../timers/scheduled-close.js';
 import type { AgentInboundContext } from '../agent/inbound.js';
 
@@ -107,7 +106,7 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ct
 async function announce(tx: Tx, connection: Connection, ev: CustomerMessageEvent, ctx: Ctx): Promise<Outcome> {
   const lanes = new LaneSet(tx);
   const who = ev.contact.name ?? ev.contact.externalId;
-  await lanes.add(announceLane(connection.id), { kind: 'channel.announce', connectionId: connection.id, text: t(ctx.locale, 'story.mention', { name: literal(who), text: literal(ev.text) }) });
+  await lanes.add(announceLane(connection.id), { kind: 'channel.announce', connectionId: connection.id, text: say(ctx.locale, 'story.mention', { name: who, text: ev.text }) });
   return { state: 'done', lanes: lanes.list() };
 }
 
@@ -120,7 +119,7 @@ async function numberChanged(tx: Tx, connection: Connection, ev: CustomerMessage
   if (ticket) {
     // The whole channel reads the thread: the new number is masked as on the card (WhatsApp's own
     // text, in ev.text, spells out both numbers).
-    const id = await insertMessage(tx, { ticketId: ticket.id, direction: 'system', body: t(ctx.locale, 'contact.number_changed', { text: maskPhone(newId) ?? '' }) });
+    const id = await insertNotice(tx, ticket.id, say(ctx.locale, 'contact.number_changed', { text: maskPhone(newId) ?? '' }));
     await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: id });
     await lanes.add(agentLane(ticket.id), { kind: 'card.update', ticketId: ticket.id });
   }

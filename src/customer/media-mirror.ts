@@ -2,9 +2,8 @@ import type { MediaRef } from '../core/events.js';
 import { FileTooLarge } from '../core/ports.js';
 import { DeliveryError } from '../core/errors.js';
 import { customerLabel, loadMessageContext } from '../messages/context.js';
-import { insertMessage } from '../messages/repository.js';
-import { t } from '../i18n/catalog.js';
-import { literal } from '../core/agent-text.js';
+import { insertNotice } from '../messages/repository.js';
+import { say, t } from '../i18n/catalog.js';
 import { agentLane, enqueue } from '../pipeline/outbox.js';
 import { customerSide, megabytes } from './sends.js';
 import { NOTHING, bridgeFor, type Effect, type OperationDeps } from '../pipeline/operation-deps.js';
@@ -44,7 +43,7 @@ export async function mirrorMedia(deps: OperationDeps, messageId: string, index:
     else if (err instanceof DeliveryError && !err.retryable && err.errorClass !== 'auth') reason = err.message;
     else throw err;
   }
-  const noticeId = await insertMessage(deps.sql, { ticketId: m.ticketId, direction: 'system', body: t(deps.locale, 'media.not_mirrored', { reason: literal(reason) }) });
+  const noticeId = await insertNotice(deps.sql, m.ticketId, say(deps.locale, 'media.not_mirrored', { reason }));
   await enqueue(deps.sql, agentLane(m.ticketId), { kind: 'thread.post', messageId: noticeId });
   return { lanes: [agentLane(m.ticketId)] };
 }

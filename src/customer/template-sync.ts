@@ -1,8 +1,8 @@
+import { code, joinRich, rich, type Rich } from '../core/rich-text.js';
 import type { AgentPlatform } from '../core/events.js';
 import { DeliveryError } from '../core/errors.js';
 import { replaceTemplates } from '../templates/repository.js';
-import { t } from '../i18n/catalog.js';
-import { literal } from '../core/agent-text.js';
+import { say } from '../i18n/catalog.js';
 import { customerSide } from './sends.js';
 import { NOTHING, bridgeFor, type Effect, type OperationDeps } from '../pipeline/operation-deps.js';
 
@@ -20,10 +20,10 @@ interface ConnectionRow {
 export async function syncTemplates(deps: OperationDeps, platform: AgentPlatform, destination: string): Promise<Effect> {
   const connections = await deps.sql<ConnectionRow[]>`
     SELECT account_id, business_account_id, token_encrypted FROM connections WHERE channel = 'whatsapp' ORDER BY id`;
-  const lines: string[] = [];
+  const lines: Rich[] = [];
   for (const c of connections) {
     if (!c.business_account_id) {
-      lines.push(t(deps.locale, 'templates.no_waba', { account: c.account_id }));
+      lines.push(say(deps.locale, 'templates.no_waba', { account: c.account_id }));
       continue;
     }
     const { channel, auth } = customerSide(deps, { channel: 'whatsapp', accountId: c.account_id, tokenEncrypted: c.token_encrypted });
@@ -31,15 +31,15 @@ export async function syncTemplates(deps: OperationDeps, platform: AgentPlatform
     try {
       const templates = await channel.listTemplates({ businessAccountId: c.business_account_id, token: auth.token });
       await replaceTemplates(deps.sql, c.business_account_id, templates);
-      const names = templates.map((tpl) => `\`${literal(tpl.name)}\` (${literal(tpl.language)}, ${literal(tpl.category)})`).join(', ');
-      lines.push(t(deps.locale, 'templates.synced', { account: c.account_id, count: templates.length, names: names || '—' }));
+      const names = joinRich(templates.map((tpl) => rich(code(tpl.name), ` (${tpl.language}, ${tpl.category})`)), ', ');
+      lines.push(say(deps.locale, 'templates.synced', { account: c.account_id, count: templates.length, names: names.length ? names : '—' }));
     } catch (err) {
       // Try later on trouble; anything else is reported for this number and the others go on.
       if (err instanceof DeliveryError && err.retryable) throw err;
-      lines.push(t(deps.locale, 'templates.sync_failed', { account: c.account_id, reason: literal(err instanceof Error ? err.message : String(err)) }));
+      lines.push(say(deps.locale, 'templates.sync_failed', { account: c.account_id, reason: err instanceof Error ? err.message : String(err) }));
     }
   }
-  if (lines.length === 0) lines.push(t(deps.locale, 'templates.no_connections'));
-  await bridgeFor(deps, platform).announce({ destination, text: lines.join('\n') });
+  if (lines.length === 0) lines.push(say(deps.locale, 'templates.no_connections'));
+  await bridgeFor(deps, platform).announce({ destination, text: joinRich(lines, '\n') });
   return NOTHING;
 }

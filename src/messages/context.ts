@@ -1,3 +1,4 @@
+import type { Rich } from '../core/rich-text.js';
 import type { Db } from '../db/connect.js';
 import type { AgentFileRef, AgentPlatform, ChannelKind, MediaRef } from '../core/events.js';
 import type { ThreadRef } from '../core/ports.js';
@@ -11,6 +12,8 @@ export interface MessageContext {
   direction: Direction;
   kind: string;
   body: string;
+  /** A system message's rich text (null on rows from before it was stored). */
+  rich: Rich | null;
   /** Files of the message: a customer's (MediaRef) or an agent's (AgentFileRef). */
   attachments: (MediaRef | AgentFileRef)[];
   /** The words of the message this one replies to, if it quotes one. */
@@ -39,6 +42,7 @@ interface Row {
   direction: Direction;
   kind: string;
   body: string;
+  rich: Rich | null;
   attachments: (MediaRef | AgentFileRef)[];
   quote: string | null;
   channel: ChannelKind;
@@ -66,7 +70,7 @@ export function customerLabel(m: Pick<MessageContext, 'contactName' | 'contactPh
 
 export async function loadMessageContext(db: Db, messageId: string): Promise<MessageContext> {
   const [r] = await db<Row[]>`
-    SELECT m.id AS message_id, m.ticket_id, m.direction, m.kind, m.body, m.attachments, m.quote,
+    SELECT m.id AS message_id, m.ticket_id, m.direction, m.kind, m.body, m.rich, m.attachments, m.quote,
            c.channel, c.id AS connection_id, c.alerted_at IS NOT NULL AS connection_alerted, c.account_id, c.token_encrypted, c.agent_platform,
            ct.external_id AS contact_external_id, ct.name AS contact_name, ct.phone AS contact_phone,
            tl.container_id, tl.thread_id,
@@ -87,6 +91,7 @@ export async function loadMessageContext(db: Db, messageId: string): Promise<Mes
     direction: r.direction,
     kind: r.kind,
     body: r.body,
+    rich: r.rich,
     attachments: r.attachments,
     quote: r.quote,
     channel: r.channel,

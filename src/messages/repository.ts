@@ -1,3 +1,4 @@
+import { plain, type Rich } from '../core/rich-text.js';
 import type { Db } from '../db/connect.js';
 
 export type Direction = 'inbound' | 'outbound' | 'note' | 'system';
@@ -24,14 +25,22 @@ export async function insertMessage(
     occurredAt?: string;
     deliveryStatus?: DeliveryStatus;
     attachments?: unknown[];
+    /** A system message's rich text; `body` then holds its plain words. */
+    rich?: Rich;
   },
 ): Promise<string> {
   const [row] = await db<{ id: string }[]>`
-    INSERT INTO messages (ticket_id, direction, body, kind, author_agent_id, occurred_at, delivery_status, attachments)
+    INSERT INTO messages (ticket_id, direction, body, kind, author_agent_id, occurred_at, delivery_status, attachments, rich)
     VALUES (${m.ticketId}, ${m.direction}, ${m.body}, ${m.kind ?? 'text'}, ${m.authorAgentId ?? null},
-            ${m.occurredAt ?? new Date().toISOString()}, ${m.deliveryStatus ?? null}, ${db.json((m.attachments ?? []) as never)})
+            ${m.occurredAt ?? new Date().toISOString()}, ${m.deliveryStatus ?? null}, ${db.json((m.attachments ?? []) as never)},
+            ${m.rich ? db.json(m.rich as never) : null})
     RETURNING id`;
   return row!.id;
+}
+
+/** A line from Ponte in a ticket's thread: stored as rich text, with its plain words as the body. */
+export function insertNotice(db: Db, ticketId: string, text: Rich): Promise<string> {
+  return insertMessage(db, { ticketId, direction: 'system', body: plain(text), rich: text });
 }
 
 export async function getMessage(db: Db, id: string): Promise<Message> {

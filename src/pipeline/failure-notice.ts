@@ -1,9 +1,9 @@
+import type { HealthKind } from '../connections/repository.js';
 import type { Db, Sql } from '../db/connect.js';
 import type { DeliveryErrorClass } from '../core/errors.js';
-import { getMessage, insertMessage } from '../messages/repository.js';
+import { getMessage, insertNotice } from '../messages/repository.js';
 import { maskPhone } from '../contacts/mask.js';
-import { t, type Locale, type MessageKey } from '../i18n/catalog.js';
-import { literal } from '../core/agent-text.js';
+import { say, type Locale, type MessageKey } from '../i18n/catalog.js';
 import { agentLane, announceLane, enqueue } from './outbox.js';
 import { connectionOfTicket, connectionTroubled } from './connection-health.js';
 
@@ -33,7 +33,7 @@ export async function explainSendFailure(
   o: { ticketId: string; errorClass: DeliveryErrorClass | undefined; reason: string; templates: boolean; locale: Locale },
 ): Promise<string[]> {
   const key = noticeKey(o.errorClass, o.templates);
-  const noticeId = await insertMessage(db, { ticketId: o.ticketId, direction: 'system', body: t(o.locale, key, { reason: literal(o.reason) }) });
+  const noticeId = await insertNotice(db, o.ticketId, say(o.locale, key, { reason: o.reason }));
   await enqueue(db, agentLane(o.ticketId), { kind: 'thread.post', messageId: noticeId, ...(key === 'delivery.window_closed' ? { offerTemplates: true } : {}) });
   const lanes = [agentLane(o.ticketId)];
   if (o.errorClass === 'auth') lanes.push(...(await connectionTroubled(db, await connectionOfTicket(db, o.ticketId), o.reason, o.locale)));
@@ -50,8 +50,8 @@ export async function explainSendFailure(
 export async function explainNotShown(db: Db, o: { messageId: string; reason: string; locale: Locale }): Promise<string[]> {
   const message = await getMessage(db, o.messageId);
   if (message.direction === 'system') return [];
-  await markConnection(db, message.ticket_id, t(o.locale, 'health.not_shown', { reason: literal(o.reason) }));
-  const noticeId = await insertMessage(db, { ticketId: message.ticket_id, direction: 'system', body: t(o.locale, 'thread.not_shown', { reason: literal(o.reason) }) });
+  await markConnection(db, message.ticket_id, 'not_shown', o.reason);
+  const noticeId = await insertNotice(db, message.ticket_id, say(o.locale, 'thread.not_shown', { reason: o.reason }));
   await enqueue(db, agentLane(message.ticket_id), { kind: 'thread.post', messageId: noticeId });
   return [agentLane(message.ticket_id)];
 }
@@ -61,17 +61,17 @@ export async function explainNotShown(db: Db, o: { messageId: string; reason: st
  * connection's channel is told (who wrote, why, the way out) and `/ponte status` shows it.
  */
 export async function explainNoThread(db: Db, o: { ticketId: string; reason: string; locale: Locale }): Promise<string[]> {
-  const connectionId = await markConnection(db, o.ticketId, t(o.locale, 'health.no_thread', { reason: literal(o.reason) }));
+  const connectionId = await markConnection(db, o.ticketId, 'no_thread', o.reason);
   const [c] = await db<{ name: string | null; phone: string | null; external_id: string }[]>`
     SELECT ct.name, ct.phone, ct.external_id FROM tickets t JOIN contacts ct ON ct.id = t.contact_id WHERE t.id = ${o.ticketId}`;
   const customer = c ? (c.name ?? maskPhone(c.phone) ?? c.external_id) : '?';
-  await enqueue(db, announceLane(connectionId), { kind: 'channel.announce', connectionId, text: t(o.locale, 'thread.not_opened', { customer: literal(customer), reason: literal(o.reason) }) });
+  await enqueue(db, announceLane(connectionId), { kind: 'channel.announce', connectionId, text: say(o.locale, 'thread.not_opened', { customer, reason: o.reason }) });
   return [announceLane(connectionId)];
 }
 
-async function markConnection(db: Db, ticketId: string, healthReason: string): Promise<string> {
+async function markConnection(db: Db, ticketId: string, kind: HealthKind, reason: string): Promise<string> {
   const connectionId = await connectionOfTicket(db, ticketId);
-  await db`UPDATE connections SET healthy = false, health_reason = ${healthReason}, updated_at = now() WHERE id = ${connectionId}`;
+  await db`UPDATE connections SET healthy = false, health_kind = ${kind}, health_reason = ${reason}, updated_at = now() WHERE id = ${connectionId}`;
   return connectionId;
 }
 
@@ -90,7 +90,7 @@ export async function fileNoticeInPlace(
 ): Promise<NoticeRow> {
   return db.begin(async (tx) => {
     const message = await getMessage(tx, o.messageId);
-    const noticeId = await insertMessage(tx, { ticketId: message.ticket_id, direction: 'system', body: t(o.locale, 'media.not_mirrored', { reason: literal(o.reason) }) });
+    const noticeId = await insertNotice(tx, message.ticket_id, say(o.locale, 'media.not_mirrored', { reason: o.reason }));
     const [row] = await tx<NoticeRow[]>`
       UPDATE outbox SET kind = 'thread.post', payload = ${tx.json({ messageId: noticeId })}, state = 'pending', attempts = 0,
         next_attempt_at = now(), last_error = ${o.reason}

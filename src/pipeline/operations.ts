@@ -2,11 +2,10 @@ import type { AgentPlatform, ChannelKind } from '../core/events.js';
 import { hasHome, type ChannelCapabilities, type CustomerChannel, type ThreadRef } from '../core/ports.js';
 import type { Db } from '../db/connect.js';
 import type { DeliveryErrorClass } from '../core/errors.js';
-import { advanceDelivery, getMessage, insertMessage } from '../messages/repository.js';
+import { advanceDelivery, getMessage, insertNotice } from '../messages/repository.js';
 import { customerLabel, loadMessageContext } from '../messages/context.js';
 import { loadCard } from '../tickets/card.js';
-import { t } from '../i18n/catalog.js';
-import { literal } from '../core/agent-text.js';
+import { say } from '../i18n/catalog.js';
 import { agentLane, enqueue, type OutboxOp } from './outbox.js';
 import { loadHome, refreshHomes } from '../agent/home.js';
 import { markCustomerRead, reactToCustomer, sendToCustomer, setBlocked } from '../customer/sends.js';
@@ -101,7 +100,7 @@ export async function explainFailure(
   errorClass?: DeliveryErrorClass,
 ): Promise<string[]> {
   if (op.kind === 'customer.block') {
-    const noticeId = await insertMessage(deps.sql, { ticketId: op.ticketId, direction: 'system', body: t(deps.locale, op.blocked ? 'block.platform_failed' : 'unblock.platform_failed', { reason: literal(reason) }) });
+    const noticeId = await insertNotice(deps.sql, op.ticketId, say(deps.locale, op.blocked ? 'block.platform_failed' : 'unblock.platform_failed', { reason }));
     await enqueue(deps.sql, agentLane(op.ticketId), { kind: 'thread.post', messageId: noticeId });
     return [agentLane(op.ticketId)];
   }
@@ -110,7 +109,7 @@ export async function explainFailure(
   if (op.kind === 'thread.post') return explainNotShown(deps.sql, { messageId: op.messageId, reason, locale: deps.locale });
   if (op.kind === 'media.mirror') {
     const message = await getMessage(deps.sql, op.messageId);
-    const noticeId = await insertMessage(deps.sql, { ticketId: message.ticket_id, direction: 'system', body: t(deps.locale, 'media.not_mirrored', { reason: literal(reason) }) });
+    const noticeId = await insertNotice(deps.sql, message.ticket_id, say(deps.locale, 'media.not_mirrored', { reason }));
     await enqueue(deps.sql, agentLane(message.ticket_id), { kind: 'thread.post', messageId: noticeId });
     return [agentLane(message.ticket_id)];
   }
@@ -119,7 +118,7 @@ export async function explainFailure(
     const message = await getMessage(tx, op.messageId);
     await advanceDelivery(tx, message.id, key === 'delivery.failed' ? 'failed' : 'uncertain', reason);
     if (key === 'delivery.uncertain') {
-      const noticeId = await insertMessage(tx, { ticketId: message.ticket_id, direction: 'system', body: t(deps.locale, key, { reason }) });
+      const noticeId = await insertNotice(tx, message.ticket_id, say(deps.locale, key, { reason }));
       await enqueue(tx, agentLane(message.ticket_id), { kind: 'thread.post', messageId: noticeId });
       return [agentLane(message.ticket_id)];
     }
@@ -163,7 +162,7 @@ async function postToThread(
   const customer = m.direction === 'inbound';
   const posted = await bridge.post({
     thread,
-    text: m.kind === 'template' ? t(deps.locale, 'template.posted', { text: literal(m.body) }) : m.body,
+    text: m.kind === 'template' ? say(deps.locale, 'template.posted', { text: m.body }) : (m.rich ?? m.body),
     style: customer ? 'customer' : 'notice',
     authorName: customer ? customerLabel(m) : undefined,
     ...(m.quote ? { quote: m.quote } : {}),

@@ -1,5 +1,6 @@
 import type { Db } from '../db/connect.js';
 import type { AgentFileRef } from '../core/events.js';
+import type { Rich } from '../core/rich-text.js';
 
 /**
  * Side effects the core asks for. They are written in the same transaction as the state
@@ -16,9 +17,10 @@ export type OutboxOp =
   | { kind: 'reaction.add'; messageId: string; name: string; remove?: boolean }
   /** Fetches a customer's file (`attachments[index]` of the message) and uploads it into the thread. */
   | { kind: 'media.mirror'; messageId: string; index: number }
-  | { kind: 'agent.notify'; ticketId: string; userId: string; text: string }
+  /** `text` is rich text; a string is a row queued before rich text, shown as plain words. */
+  | { kind: 'agent.notify'; ticketId: string; userId: string; text: Rich | string }
   /** A line in a connection's channel, outside any ticket (story mentions, alerts to admins). */
-  | { kind: 'channel.announce'; connectionId: string; text: string }
+  | { kind: 'channel.announce'; connectionId: string; text: Rich | string }
   /** Pulls the approved templates of every WhatsApp connection and reports in `destination`. */
   | { kind: 'templates.sync'; platform: string; destination: string }
   /** `humanAgent`: a person's reply past the standard window (Messenger/Instagram HUMAN_AGENT tag). */

@@ -1,15 +1,15 @@
+import { code, joinRich, type Rich } from '../core/rich-text.js';
 import type { Tx } from '../db/connect.js';
-import { literal } from '../core/agent-text.js';
 import { maskPhone } from '../contacts/mask.js';
 import { addContactNote, contactNotes, type ContactNote } from '../contacts/notes.js';
-import { insertMessage } from '../messages/repository.js';
+import { insertNotice } from '../messages/repository.js';
 import { addTags, normaliseTags, removeTags, tagsOf, type Tagged } from '../tags/repository.js';
-import { t, type Locale } from '../i18n/catalog.js';
+import { say, type Locale } from '../i18n/catalog.js';
 import { agentLane, type LaneSet } from '../pipeline/outbox.js';
 import type { ActionContext } from './transitions.js';
 
-async function notice(ctx: ActionContext, text: string): Promise<void> {
-  const id = await insertMessage(ctx.tx, { ticketId: ctx.ticket.id, direction: 'system', body: text });
+async function notice(ctx: ActionContext, text: Rich): Promise<void> {
+  const id = await insertNotice(ctx.tx, ctx.ticket.id, text);
   await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'thread.post', messageId: id });
 }
 
@@ -19,15 +19,15 @@ async function notice(ctx: ActionContext, text: string): Promise<void> {
  */
 export async function tagCommand(ctx: ActionContext, args: string, add: boolean, on: 'ticket' | 'contact' = 'ticket'): Promise<void> {
   const { ok, bad } = normaliseTags(args.split(/[\s,]+/));
-  if (bad.length) return ctx.refuse(t(ctx.locale, 'tags.bad', { tags: literal(bad.join(', ')) }));
-  if (ok.length === 0) return ctx.refuse(t(ctx.locale, on === 'ticket' ? 'tags.usage' : 'contact.usage'));
+  if (bad.length) return ctx.refuse(say(ctx.locale, 'tags.bad', { tags: bad.join(', ') }));
+  if (ok.length === 0) return ctx.refuse(say(ctx.locale, on === 'ticket' ? 'tags.usage' : 'contact.usage'));
   const of: Tagged = on === 'ticket' ? { ticketId: ctx.ticket.id } : { contactId: ctx.ticket.contact_id };
   if (add) await addTags(ctx.tx, of, ok);
   else await removeTags(ctx.tx, of, ok);
   await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'card.update', ticketId: ctx.ticket.id });
-  if (on === 'contact') return notice(ctx, t(ctx.locale, 'contact.updated'));
+  if (on === 'contact') return notice(ctx, say(ctx.locale, 'contact.updated'));
   const now = await tagsOf(ctx.tx, of);
-  await notice(ctx, now.length ? t(ctx.locale, 'tags.now', { tags: now.map((g) => `\`${literal(g)}\``).join(' ') }) : t(ctx.locale, 'tags.none'));
+  await notice(ctx, now.length ? say(ctx.locale, 'tags.now', { tags: joinRich(now.map(code), ' ') }) : say(ctx.locale, 'tags.none'));
 }
 
 /**
@@ -42,45 +42,45 @@ export async function contactCommand(ctx: ActionContext, args: string): Promise<
   const note = /^note\b\s*([\s\S]*)$/i.exec(args.trim());
   if (note) {
     const body = note[1]!.trim();
-    if (!body) return ctx.refuse(t(ctx.locale, 'contact.usage'));
+    if (!body) return ctx.refuse(say(ctx.locale, 'contact.usage'));
     await addContactNote(ctx.tx, { contactId: ctx.ticket.contact_id, ticketId: ctx.ticket.id, authorAgentId: ctx.agent.id, body });
     await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'card.update', ticketId: ctx.ticket.id });
-    return notice(ctx, t(ctx.locale, 'contact.noted'));
+    return notice(ctx, say(ctx.locale, 'contact.noted'));
   }
-  if (args.trim()) return ctx.refuse(t(ctx.locale, 'contact.usage'));
+  if (args.trim()) return ctx.refuse(say(ctx.locale, 'contact.usage'));
   const [c] = await ctx.tx<{ name: string | null; phone: string | null; external_id: string; channel: string; blocked: boolean; email: string | null; custom_fields: Record<string, string> }[]>`
     SELECT name, phone, external_id, channel, blocked, email, custom_fields FROM contacts WHERE id = ${ctx.ticket.contact_id}`;
   if (!c) return;
   const notes = await contactNotes(ctx.tx, ctx.ticket.contact_id);
   await notice(
     ctx,
-    t(ctx.locale, 'contact.summary', {
-      name: literal(c.name ?? c.external_id),
-      phone: literal(maskPhone(c.phone) ?? '—'),
+    say(ctx.locale, 'contact.summary', {
+      name: c.name ?? c.external_id,
+      phone: maskPhone(c.phone) ?? '—',
       channel: c.channel,
-      blocked: c.blocked ? t(ctx.locale, 'contact.blocked') : '',
+      blocked: c.blocked ? say(ctx.locale, 'contact.blocked') : '',
       details: [
-        c.email ? `e-mail: ${literal(c.email)}` : '',
-        ...Object.entries(c.custom_fields).map(([k, v]) => `${literal(k)}: ${literal(v)}`),
-        ...(await tagsOf(ctx.tx, { contactId: ctx.ticket.contact_id })).map((g) => `#${literal(g)}`),
+        c.email ? `e-mail: ${c.email}` : '',
+        ...Object.entries(c.custom_fields).map(([k, v]) => `${k}: ${v}`),
+        ...(await tagsOf(ctx.tx, { contactId: ctx.ticket.contact_id })).map((g) => `#${g}`),
       ]
         .filter(Boolean)
         .map((l) => `\n${l}`)
         .join(''),
-      notes: notes.length ? formatNotes(notes) : t(ctx.locale, 'contact.no_notes'),
+      notes: notes.length ? formatNotes(notes) : say(ctx.locale, 'contact.no_notes'),
     }),
   );
 }
 
 function formatNotes(notes: ContactNote[]): string {
-  return notes.map((n) => `• ${literal(n.body)} (${literal(n.author ?? '?')}, ${n.created_at.toISOString().slice(0, 10)})`).join('\n');
+  return notes.map((n) => `• ${n.body} (${n.author ?? '?'}, ${n.created_at.toISOString().slice(0, 10)})`).join('\n');
 }
 
 /** On a contact's new ticket: their notes, posted in the new thread right under the card. */
 export async function postContactNotes(tx: Tx, o: { ticketId: string; contactId: string; locale: Locale; lanes: LaneSet }): Promise<void> {
   const notes = await contactNotes(tx, o.contactId);
   if (notes.length === 0) return;
-  const id = await insertMessage(tx, { ticketId: o.ticketId, direction: 'system', body: `${t(o.locale, 'contact.notes_header')}\n${formatNotes(notes)}` });
+  const id = await insertNotice(tx, o.ticketId, joinRich([say(o.locale, 'contact.notes_header'), formatNotes(notes)], '\n'));
   await o.lanes.add(agentLane(o.ticketId), { kind: 'thread.post', messageId: id });
 }
 
@@ -90,20 +90,20 @@ const FIELD = /^[a-z0-9][a-z0-9_-]{0,31}$/i;
 async function editContact(ctx: ActionContext, what: string, value: string): Promise<void> {
   const id = ctx.ticket.contact_id;
   if (what === 'name') {
-    if (!value || value.length > 120) return ctx.refuse(t(ctx.locale, 'contact.usage'));
+    if (!value || value.length > 120) return ctx.refuse(say(ctx.locale, 'contact.usage'));
     await ctx.tx`UPDATE contacts SET name = ${value}, name_edited = true, updated_at = now() WHERE id = ${id}`;
   } else if (what === 'email') {
-    if (!EMAIL.test(value)) return ctx.refuse(t(ctx.locale, 'contact.bad_email', { value: literal(value) }));
+    if (!EMAIL.test(value)) return ctx.refuse(say(ctx.locale, 'contact.bad_email', { value: value }));
     await ctx.tx`UPDATE contacts SET email = ${value}, updated_at = now() WHERE id = ${id}`;
   } else {
     const [field = '', ...rest] = value.split(/\s+/);
     const fieldValue = rest.join(' ').trim();
-    if (!FIELD.test(field) || (what === 'set' && !fieldValue)) return ctx.refuse(t(ctx.locale, 'contact.usage'));
+    if (!FIELD.test(field) || (what === 'set' && !fieldValue)) return ctx.refuse(say(ctx.locale, 'contact.usage'));
     if (what === 'set') await ctx.tx`UPDATE contacts SET custom_fields = custom_fields || ${ctx.tx.json({ [field.toLowerCase()]: fieldValue.slice(0, 500) })}, updated_at = now() WHERE id = ${id}`;
     else await ctx.tx`UPDATE contacts SET custom_fields = custom_fields - ${field.toLowerCase()}, updated_at = now() WHERE id = ${id}`;
   }
   await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'card.update', ticketId: ctx.ticket.id });
-  return notice(ctx, t(ctx.locale, 'contact.updated'));
+  return notice(ctx, say(ctx.locale, 'contact.updated'));
 }
 
 /** The contact form's result: the form shows every field, so what it sends replaces them. */
@@ -114,5 +114,5 @@ export async function saveContactDetails(ctx: ActionContext, c: { name: string |
       email = ${c.email}, custom_fields = ${ctx.tx.json(c.fields)}, updated_at = now()
     WHERE id = ${ctx.ticket.contact_id}`;
   await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'card.update', ticketId: ctx.ticket.id });
-  await notice(ctx, t(ctx.locale, 'contact.updated'));
+  await notice(ctx, say(ctx.locale, 'contact.updated'));
 }

@@ -1,6 +1,6 @@
 import * as audit from '../audit/repository.js';
-import { insertMessage } from '../messages/repository.js';
-import { t } from '../i18n/catalog.js';
+import { insertNotice } from '../messages/repository.js';
+import { say } from '../i18n/catalog.js';
 import { agentLane, customerLane } from '../pipeline/outbox.js';
 import type { ActionContext } from './transitions.js';
 
@@ -17,16 +17,16 @@ export async function setContactBlocked(ctx: ActionContext, blocked: boolean): P
   const [contact] = await tx<{ id: string; blocked: boolean; last_inbound_at: Date | null }[]>`
     SELECT id, blocked, last_inbound_at FROM contacts WHERE id = ${ticket.contact_id}`;
   if (!contact) throw new Error(`contact of ticket ${ticket.id} not found`);
-  if (contact.blocked === blocked) return ctx.refuse(t(locale, blocked ? 'block.already' : 'unblock.already'));
+  if (contact.blocked === blocked) return ctx.refuse(say(locale, blocked ? 'block.already' : 'unblock.already'));
   const window = ctx.caps?.blockWindowHours ?? null;
   if (blocked && window !== null && (!contact.last_inbound_at || Date.now() - contact.last_inbound_at.getTime() > window * HOUR_MS)) {
-    return ctx.refuse(t(locale, 'block.too_late', { hours: window }));
+    return ctx.refuse(say(locale, 'block.too_late', { hours: window }));
   }
   await tx`UPDATE contacts SET blocked = ${blocked}, updated_at = now() WHERE id = ${contact.id}`;
   await audit.record(tx, `${agent.platform}:${agent.platform_user_id}`, blocked ? 'contact.block' : 'contact.unblock', { contactId: contact.id, ticketId: ticket.id });
   if (window !== null) await lanes.add(customerLane(ticket.id), { kind: 'customer.block', ticketId: ticket.id, blocked });
   const name = agent.display_name ?? agent.platform_user_id;
-  const noticeId = await insertMessage(tx, { ticketId: ticket.id, direction: 'system', body: t(locale, blocked ? 'block.done' : 'unblock.done', { agent: name }) });
+  const noticeId = await insertNotice(tx, ticket.id, say(locale, blocked ? 'block.done' : 'unblock.done', { agent: name }));
   await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: noticeId });
 }
 

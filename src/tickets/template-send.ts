@@ -1,8 +1,8 @@
+import { code, joinRich } from '../core/rich-text.js';
 import { getConnection } from '../connections/repository.js';
 import { insertMessage } from '../messages/repository.js';
 import { pickTemplate, renderTemplate, templatesForConnection } from '../templates/repository.js';
-import { t } from '../i18n/catalog.js';
-import { literal } from '../core/agent-text.js';
+import { say } from '../i18n/catalog.js';
 import { agentLane, customerLane } from '../pipeline/outbox.js';
 import { runTicketCommand, type ActionContext } from './transitions.js';
 import { isContactBlocked } from './blocking.js';
@@ -39,18 +39,18 @@ export function parseTemplateArgs(args: string): TemplateChoice | undefined {
 export async function sendTemplate(ctx: ActionContext, choice: TemplateChoice): Promise<void> {
   const { tx, ticket, locale, lanes } = ctx;
   const connection = await getConnection(tx, ticket.connection_id);
-  if (!ctx.caps?.templates) return ctx.refuse(t(locale, 'template.not_supported', { channel: connection.channel }));
-  if (ticket.status === 'resolved') return ctx.refuse(t(locale, 'thread.closed_ticket'));
-  if (await isContactBlocked({ tx, ticket })) return ctx.refuse(t(locale, 'thread.blocked_contact'));
+  if (!ctx.caps?.templates) return ctx.refuse(say(locale, 'template.not_supported', { channel: connection.channel }));
+  if (ticket.status === 'resolved') return ctx.refuse(say(locale, 'thread.closed_ticket'));
+  if (await isContactBlocked({ tx, ticket })) return ctx.refuse(say(locale, 'thread.blocked_contact'));
   const templates = await templatesForConnection(tx, connection.id);
-  if (templates.length === 0) return ctx.refuse(t(locale, 'template.none'));
+  if (templates.length === 0) return ctx.refuse(say(locale, 'template.none'));
   const tpl = pickTemplate(templates, choice.name, choice.language, locale);
   if (!tpl) {
-    const names = [...new Set(templates.map((x) => x.name))].map((n) => `\`${literal(n)}\``).join(', ');
-    return ctx.refuse(t(locale, 'template.unknown', { name: literal(choice.name), names }));
+    const names = joinRich([...new Set(templates.map((x) => x.name))].map(code), ', ');
+    return ctx.refuse(say(locale, 'template.unknown', { name: choice.name, names }));
   }
   if (choice.params.length !== tpl.paramCount) {
-    return ctx.refuse(t(locale, 'template.param_count', { name: tpl.name, count: tpl.paramCount, given: choice.params.length, body: literal(tpl.body) }));
+    return ctx.refuse(say(locale, 'template.param_count', { name: tpl.name, count: tpl.paramCount, given: choice.params.length, body: tpl.body }));
   }
   if (ticket.status === 'pending') await runTicketCommand(ctx, { action: 'accept' });
   const messageId = await insertMessage(tx, {

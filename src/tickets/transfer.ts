@@ -2,9 +2,9 @@ import { TransitionRejected } from '../core/errors.js';
 import { findAgentById } from '../agents/repository.js';
 import type { Agent } from '../agents/repository.js';
 import type { Department } from '../departments/repository.js';
-import { insertMessage } from '../messages/repository.js';
+import { insertNotice } from '../messages/repository.js';
 import { transition } from './repository.js';
-import { t } from '../i18n/catalog.js';
+import { say, t } from '../i18n/catalog.js';
 import { queueAutoMessage } from './auto-messages.js';
 import { agentLane } from '../pipeline/outbox.js';
 import type { ActionContext } from './transitions.js';
@@ -14,9 +14,9 @@ const nameOf = (a: Pick<Agent, 'display_name' | 'platform_user_id'>) => a.displa
 /** Says why a transfer did not happen, in the agent's words, and changes nothing. */
 async function refuseRejected(ctx: ActionContext, err: unknown): Promise<false> {
   if (!(err instanceof TransitionRejected)) throw err;
-  const by = err.current.assigneeName ? t(ctx.locale, 'transition.by', { agent: err.current.assigneeName }) : '';
+  const by = err.current.assigneeName ? say(ctx.locale, 'transition.by', { agent: err.current.assigneeName }) : '';
   const status = t(ctx.locale, `status.${err.current.status as 'pending' | 'open' | 'resolved'}`).toLowerCase();
-  await ctx.refuse(t(ctx.locale, 'transition.rejected', { status, by }));
+  await ctx.refuse(say(ctx.locale, 'transition.rejected', { status, by }));
   return false;
 }
 
@@ -30,7 +30,7 @@ export async function transferToDepartment(ctx: ActionContext, dept: Department,
   const { tx, ticket, agent, locale, lanes } = ctx;
   const [from] = await tx<{ name: string }[]>`SELECT name FROM departments WHERE id = ${ticket.department_id}`;
   if (ticket.department_id === dept.id) {
-    await ctx.refuse(t(locale, 'transfer.same_department', { department: dept.name }));
+    await ctx.refuse(say(locale, 'transfer.same_department', { department: dept.name }));
     return false;
   }
   try {
@@ -39,15 +39,15 @@ export async function transferToDepartment(ctx: ActionContext, dept: Department,
     return refuseRejected(ctx, err);
   }
   ticket.status = 'pending';
-  const why = reason ? t(locale, 'transfer.reason', { reason }) : '';
+  const why = reason ? say(locale, 'transfer.reason', { reason }) : '';
   const [old] = await tx<{ container_id: string; thread_id: string }[]>`
     UPDATE thread_links SET is_current = false WHERE ticket_id = ${ticket.id} AND is_current RETURNING container_id, thread_id`;
   if (old) {
-    const leftId = await insertMessage(tx, { ticketId: ticket.id, direction: 'system', body: t(locale, 'transfer.left', { department: dept.name, agent: nameOf(agent), why }) });
+    const leftId = await insertNotice(tx, ticket.id, say(locale, 'transfer.left', { department: dept.name, agent: nameOf(agent), why }));
     await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: leftId, thread: { containerId: old.container_id, threadId: old.thread_id } });
   }
   await lanes.add(agentLane(ticket.id), { kind: 'thread.open', ticketId: ticket.id });
-  const arrivedId = await insertMessage(tx, { ticketId: ticket.id, direction: 'system', body: t(locale, 'transfer.arrived', { department: from?.name ?? '?', agent: nameOf(agent), why }) });
+  const arrivedId = await insertNotice(tx, ticket.id, say(locale, 'transfer.arrived', { department: from?.name ?? '?', agent: nameOf(agent), why }));
   await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: arrivedId });
   if (ctx.caps) await queueAutoMessage(tx, { ticketId: ticket.id, kind: 'transfer', agentId: agent.id, agentName: nameOf(agent), caps: ctx.caps, lanes });
   return true;
@@ -60,12 +60,12 @@ export async function transferToDepartment(ctx: ActionContext, dept: Department,
 export async function transferToAgent(ctx: ActionContext, target: Agent, confirmed: boolean): Promise<boolean> {
   const { tx, ticket, agent, locale, lanes } = ctx;
   if (ticket.assignee_id === target.id) {
-    await ctx.refuse(t(locale, 'transfer.already_theirs', { target: nameOf(target) }));
+    await ctx.refuse(say(locale, 'transfer.already_theirs', { target: nameOf(target) }));
     return false;
   }
   const holder = ticket.assignee_id && ticket.assignee_id !== agent.id ? await findAgentById(tx, ticket.assignee_id) : undefined;
   if (ticket.status === 'open' && holder && !confirmed) {
-    await ctx.refuse(t(locale, 'transfer.confirm', { holder: nameOf(holder), target: nameOf(target) }));
+    await ctx.refuse(say(locale, 'transfer.confirm', { holder: nameOf(holder), target: nameOf(target) }));
     return false;
   }
   try {
@@ -76,7 +76,7 @@ export async function transferToAgent(ctx: ActionContext, target: Agent, confirm
   ticket.status = 'open';
   ticket.assignee_id = target.id;
   await lanes.add(agentLane(ticket.id), { kind: 'card.update', ticketId: ticket.id });
-  const noticeId = await insertMessage(tx, { ticketId: ticket.id, direction: 'system', body: t(locale, 'transfer.to_agent', { agent: nameOf(agent), target: nameOf(target) }) });
+  const noticeId = await insertNotice(tx, ticket.id, say(locale, 'transfer.to_agent', { agent: nameOf(agent), target: nameOf(target) }));
   await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: noticeId });
   return true;
 }

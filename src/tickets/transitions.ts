@@ -1,10 +1,11 @@
+import type { Rich } from '../core/rich-text.js';
 import type { Tx } from '../db/connect.js';
 import type { ChannelCapabilities } from '../core/ports.js';
 import { TransitionRejected } from '../core/errors.js';
 import type { Agent } from '../agents/repository.js';
-import { insertMessage } from '../messages/repository.js';
+import { insertNotice } from '../messages/repository.js';
 import { transition, type Ticket } from './repository.js';
-import { t, type Locale } from '../i18n/catalog.js';
+import { say, t, type Locale } from '../i18n/catalog.js';
 import { queueAutoMessage } from './auto-messages.js';
 import type { LaneSet} from '../pipeline/outbox.js';
 import { agentLane } from '../pipeline/outbox.js';
@@ -22,7 +23,7 @@ export interface ActionContext {
   caps: ChannelCapabilities | undefined;
   lanes: LaneSet;
   /** How a refusal reaches the agent: a thread notice for a command, a private line for a button. */
-  refuse(text: string): Promise<void>;
+  refuse(text: Rich): Promise<void>;
 }
 
 /**
@@ -40,20 +41,20 @@ export async function runTicketCommand(ctx: ActionContext, cmd: TicketCommand): 
     after = await transition(tx, ticket.id, cmd.action, agent.id, cmd.action === 'resolve' && cmd.reason ? { closeReason: cmd.reason } : {});
   } catch (err) {
     if (!(err instanceof TransitionRejected)) throw err;
-    const by = err.current.assigneeName ? t(locale, 'transition.by', { agent: err.current.assigneeName }) : '';
+    const by = err.current.assigneeName ? say(locale, 'transition.by', { agent: err.current.assigneeName }) : '';
     const status = t(locale, `status.${err.current.status as 'pending' | 'open' | 'resolved'}`).toLowerCase();
-    await ctx.refuse(t(locale, 'transition.rejected', { status, by }));
+    await ctx.refuse(say(locale, 'transition.rejected', { status, by }));
     return false;
   }
   ticket.status = after.status;
   await lanes.add(agentLane(ticket.id), { kind: 'card.update', ticketId: ticket.id });
   const notice =
     cmd.action === 'accept'
-      ? t(locale, 'thread.accepted', { agent: name })
+      ? say(locale, 'thread.accepted', { agent: name })
       : cmd.action === 'return'
-        ? t(locale, 'thread.returned', { agent: name })
-        : t(locale, 'thread.resolved', { protocol: after.protocol, agent: name });
-  const noticeId = await insertMessage(tx, { ticketId: ticket.id, direction: 'system', body: notice });
+        ? say(locale, 'thread.returned', { agent: name })
+        : say(locale, 'thread.resolved', { protocol: after.protocol, agent: name });
+  const noticeId = await insertNotice(tx, ticket.id, notice);
   await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: noticeId });
   if (cmd.action === 'accept' && ctx.caps && replyWindow(ctx.caps, await lastInboundOf(tx, ticket.id)) === 'open') await queueMarkRead(tx, ticket.id, lanes);
   const kind = cmd.action === 'accept' ? 'accept' : cmd.action === 'resolve' && !cmd.silent ? 'farewell' : undefined;

@@ -1,9 +1,10 @@
+import type { Rich } from '../core/rich-text.js';
 import type { Tx } from '../db/connect.js';
 import { findAgentById } from '../agents/repository.js';
 import { getConnection } from '../connections/repository.js';
-import { insertMessage } from '../messages/repository.js';
+import { insertNotice } from '../messages/repository.js';
 import { findTicket, type Ticket } from '../tickets/repository.js';
-import { t, type Locale } from '../i18n/catalog.js';
+import { say, type Locale } from '../i18n/catalog.js';
 import type { ChannelCapabilities } from '../core/ports.js';
 import { LaneSet, agentLane } from '../pipeline/outbox.js';
 import { runTicketCommand, type ActionContext } from '../tickets/transitions.js';
@@ -11,8 +12,8 @@ import { runTicketCommand, type ActionContext } from '../tickets/transitions.js'
 /** Arms the wake-up of a scheduled resolve (the row is the truth; see the sweeper). */
 export type ArmClose = (ticketId: string, at: Date) => Promise<void>;
 
-async function notice(tx: Tx, ticketId: string, lanes: LaneSet, text: string): Promise<void> {
-  const id = await insertMessage(tx, { ticketId, direction: 'system', body: text });
+async function notice(tx: Tx, ticketId: string, lanes: LaneSet, text: Rich): Promise<void> {
+  const id = await insertNotice(tx, ticketId, text);
   await lanes.add(agentLane(ticketId), { kind: 'thread.post', messageId: id });
 }
 
@@ -26,10 +27,10 @@ export async function scheduleClose(
     UPDATE tickets SET scheduled_close_at = ${at}, scheduled_close_by = ${ctx.agent.id}, scheduled_close_keep = ${o.keepOnReply},
       scheduled_close_silent = ${o.silent}, scheduled_close_reason = ${o.reason || null}, updated_at = now()
     WHERE id = ${ctx.ticket.id} AND status <> 'resolved' RETURNING id`;
-  if (rows.length === 0) return ctx.refuse(t(ctx.locale, 'thread.closed_ticket'));
+  if (rows.length === 0) return ctx.refuse(say(ctx.locale, 'thread.closed_ticket'));
   const name = ctx.agent.display_name ?? ctx.agent.platform_user_id;
   const when = at.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
-  await notice(ctx.tx, ctx.ticket.id, ctx.lanes, t(ctx.locale, o.keepOnReply ? 'schedule.set_keep' : 'schedule.set', { agent: name, when }));
+  await notice(ctx.tx, ctx.ticket.id, ctx.lanes, say(ctx.locale, o.keepOnReply ? 'schedule.set_keep' : 'schedule.set', { agent: name, when }));
   await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'card.update', ticketId: ctx.ticket.id });
   // Armed before commit: a wake-up that comes early finds the row unchanged and does nothing.
   await o.arm?.(ctx.ticket.id, at).catch(() => {});
@@ -40,9 +41,9 @@ export async function cancelClose(ctx: ActionContext): Promise<void> {
   const rows = await ctx.tx`
     UPDATE tickets SET scheduled_close_at = NULL, updated_at = now()
     WHERE id = ${ctx.ticket.id} AND scheduled_close_at IS NOT NULL RETURNING id`;
-  if (rows.length === 0) return ctx.refuse(t(ctx.locale, 'schedule.none'));
+  if (rows.length === 0) return ctx.refuse(say(ctx.locale, 'schedule.none'));
   const name = ctx.agent.display_name ?? ctx.agent.platform_user_id;
-  await notice(ctx.tx, ctx.ticket.id, ctx.lanes, t(ctx.locale, 'schedule.cancelled', { agent: name }));
+  await notice(ctx.tx, ctx.ticket.id, ctx.lanes, say(ctx.locale, 'schedule.cancelled', { agent: name }));
   await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'card.update', ticketId: ctx.ticket.id });
 }
 
@@ -50,7 +51,7 @@ export async function cancelClose(ctx: ActionContext): Promise<void> {
 export async function cancelCloseOnReply(tx: Tx, ticket: Ticket, locale: Locale, lanes: LaneSet): Promise<void> {
   if (!ticket.scheduled_close_at || ticket.scheduled_close_keep) return;
   await tx`UPDATE tickets SET scheduled_close_at = NULL, updated_at = now() WHERE id = ${ticket.id}`;
-  await notice(tx, ticket.id, lanes, t(locale, 'schedule.cancelled_by_reply'));
+  await notice(tx, ticket.id, lanes, say(locale, 'schedule.cancelled_by_reply'));
   await lanes.add(agentLane(ticket.id), { kind: 'card.update', ticketId: ticket.id });
 }
 

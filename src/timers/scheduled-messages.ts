@@ -1,11 +1,12 @@
+import type { Rich } from '../core/rich-text.js';
 import type { Tx } from '../db/connect.js';
 import type { ChannelCapabilities } from '../core/ports.js';
 import { findAgentById } from '../agents/repository.js';
 import { getConnection } from '../connections/repository.js';
-import { insertMessage } from '../messages/repository.js';
+import { insertMessage, insertNotice } from '../messages/repository.js';
 import { getSignaturePolicy } from '../settings/repository.js';
 import { findTicket } from '../tickets/repository.js';
-import { t, type Locale } from '../i18n/catalog.js';
+import { say, type Locale } from '../i18n/catalog.js';
 import { signReply, splitText } from '../agent/compose-reply.js';
 import { LaneSet, agentLane, customerLane } from '../pipeline/outbox.js';
 import { parseResolveArgs } from '../agent/resolve-args.js';
@@ -14,8 +15,8 @@ import { lastInboundOf, replyWindow } from '../customer/reply-window.js';
 
 export type ArmMessage = (scheduledId: string, at: Date) => Promise<void>;
 
-async function notice(tx: Tx, ticketId: string, lanes: LaneSet, text: string): Promise<void> {
-  const id = await insertMessage(tx, { ticketId, direction: 'system', body: text });
+async function notice(tx: Tx, ticketId: string, lanes: LaneSet, text: Rich): Promise<void> {
+  const id = await insertNotice(tx, ticketId, text);
   await lanes.add(agentLane(ticketId), { kind: 'thread.post', messageId: id });
 }
 
@@ -27,19 +28,19 @@ export async function scheduleCommand(ctx: ActionContext, args: string, arm: Arm
     const rows = await tx<{ body: string; send_at: Date }[]>`
       ${verb === 'cancel' ? tx`UPDATE scheduled_messages SET state = 'cancelled' WHERE ticket_id = ${ticket.id} AND state = 'pending' RETURNING body, send_at`
         : tx`SELECT body, send_at FROM scheduled_messages WHERE ticket_id = ${ticket.id} AND state = 'pending' ORDER BY send_at`}`;
-    if (rows.length === 0) return ctx.refuse(t(locale, 'scheduled.none'));
+    if (rows.length === 0) return ctx.refuse(say(locale, 'scheduled.none'));
     const lines = rows.map((r) => `• ${r.send_at.toISOString().slice(0, 16).replace('T', ' ')} UTC: ${r.body}`).join('\n');
-    return notice(tx, ticket.id, ctx.lanes, t(locale, verb === 'cancel' ? 'scheduled.cancelled' : 'scheduled.list', { lines }));
+    return notice(tx, ticket.id, ctx.lanes, say(locale, verb === 'cancel' ? 'scheduled.cancelled' : 'scheduled.list', { lines }));
   }
   // The delay grammar is the one of `!resolve in …`: "in <n><s|m|h|d>", then the text.
   const m = /^in\s+(\S+)\s+([\s\S]+)$/i.exec(args.trim());
   const parsed = m ? parseResolveArgs(`in ${m[1]}`) : undefined;
-  if (!m || !parsed || parsed.kind !== 'later') return ctx.refuse(t(locale, 'scheduled.usage'));
-  if (ticket.status === 'resolved') return ctx.refuse(t(locale, 'thread.closed_ticket'));
+  if (!m || !parsed || parsed.kind !== 'later') return ctx.refuse(say(locale, 'scheduled.usage'));
+  if (ticket.status === 'resolved') return ctx.refuse(say(locale, 'thread.closed_ticket'));
   const at = new Date(Date.now() + parsed.delayMs);
   const [row] = await tx<{ id: string }[]>`
     INSERT INTO scheduled_messages (ticket_id, author_agent_id, body, send_at) VALUES (${ticket.id}, ${ctx.agent.id}, ${m[2]!.trim()}, ${at}) RETURNING id`;
-  await notice(tx, ticket.id, ctx.lanes, t(locale, 'scheduled.set', { when: at.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' }));
+  await notice(tx, ticket.id, ctx.lanes, say(locale, 'scheduled.set', { when: at.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' }));
   await arm?.(row!.id, at).catch(() => {}); // early wake-ups find the row not yet due
 }
 
@@ -65,7 +66,7 @@ export async function fireScheduledMessage(
   if (!ticket || !agent || !caps || ticket.status === 'resolved' || contact?.blocked || window === 'closed') {
     await tx`UPDATE scheduled_messages SET state = 'skipped' WHERE id = ${due.id}`;
     const key = ticket && caps && window === 'closed' && ticket.status !== 'resolved' && !contact?.blocked ? 'scheduled.window_closed' : 'scheduled.skipped';
-    if (ticket) await notice(tx, ticket.id, lanes, t(o.locale, key, { text: due.body }));
+    if (ticket) await notice(tx, ticket.id, lanes, say(o.locale, key, { text: due.body }));
     return lanes.list();
   }
   await tx`UPDATE scheduled_messages SET state = 'sent' WHERE id = ${due.id}`;
@@ -75,6 +76,6 @@ export async function fireScheduledMessage(
   for (const [part, text] of splitText(body, caps.maxTextLength, caps.textUnit).entries()) {
     await lanes.add(customerLane(ticket.id), { kind: 'customer.send', messageId, part, text, ...(window === 'human_agent' ? { humanAgent: true } : {}) });
   }
-  await notice(tx, ticket.id, lanes, t(o.locale, 'scheduled.sent', { text: due.body }));
+  await notice(tx, ticket.id, lanes, say(o.locale, 'scheduled.sent', { text: due.body }));
   return lanes.list();
 }

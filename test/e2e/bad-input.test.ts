@@ -121,7 +121,7 @@ describe('Slack request edges', () => {
     expect(await h.slashCommand('connect whatsapp not-a-number')).toMatch(/does not look like/);
     expect(await h.slashCommand('connect whatsapp 5550001112 #sales')).toMatch(/autocomplete/);
     expect(await h.slashCommand('frobnicate')).toMatch(/Unknown command/);
-    expect(await h.slashCommand('help')).toMatch(/connect <whatsapp\|messenger\|instagram>/);
+    expect(await h.slashCommand('help')).toMatch(/connect &lt;whatsapp\|messenger\|instagram&gt;/);
     const rows = await h.db.sql`SELECT 1 FROM connections WHERE account_id IN ('5550001112')`;
     expect(rows).toHaveLength(0);
   });

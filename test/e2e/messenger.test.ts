@@ -349,7 +349,7 @@ describe('Send API errors', () => {
 describe('/ponte connect messenger', () => {
   it('refuses what is not a page id, in words, and connects nothing', async () => {
     expect(await h.slashCommand('connect messenger minha-pagina')).toBe('`minha-pagina` does not look like a messenger account id (digits only, from Meta’s WhatsApp Manager or the page’s / account’s settings).');
-    expect(await h.slashCommand('connect messenger')).toMatch(/^Usage: `\/ponte connect <whatsapp\|messenger\|instagram> <account id>/);
+    expect(await h.slashCommand('connect messenger')).toMatch(/^Usage: `\/ponte connect &lt;whatsapp\|messenger\|instagram&gt; &lt;account id&gt;/);
     expect(await h.slashCommand('connect telegram 12345678')).toMatch(/^`telegram` is not a channel Ponte can connect/);
     expect(await h.slashCommand('connect messenger 104917382610000 #nowhere')).toMatch(/^Pick the channel from Slack’s autocomplete/);
     expect(await h.slashCommand(`connect messenger 104917382610000`, 'UAGENT01')).toMatch(/only Ponte admins/);

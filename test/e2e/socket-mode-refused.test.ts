@@ -14,14 +14,14 @@ afterAll(async () => socket?.close());
 
 describe('a Socket Mode token Slack refuses', () => {
   it('fails boot with a message naming SLACK_APP_TOKEN instead of retrying forever', async () => {
-    const deps = { inbox: { accept: async () => ({ fresh: 0, duplicates: 0 }), reject: async () => {} }, locale: 'en' as const, runCommand: async () => '' };
+    const deps = { inbox: { accept: async () => ({ fresh: 0, duplicates: 0 }), reject: async () => {} }, locale: 'en' as const, runCommand: async () => [] };
     const started = startSocketMode(deps, { appToken: 'xapp-1-a-revoked-one', apiUrl: socket.url, log: pino({ level: 'silent' }), startTimeoutMs: 1500 });
     await expect(started).rejects.toThrow(/invalid_auth.*SLACK_APP_TOKEN/);
     expect(socket.connectionsOpened.every((c) => !c.ok)).toBe(true);
   });
 
   it('gives up after the start timeout when Slack cannot be reached (the SDK alone would retry forever)', async () => {
-    const deps = { inbox: { accept: async () => ({ fresh: 0, duplicates: 0 }), reject: async () => {} }, locale: 'en' as const, runCommand: async () => '' };
+    const deps = { inbox: { accept: async () => ({ fresh: 0, duplicates: 0 }), reject: async () => {} }, locale: 'en' as const, runCommand: async () => [] };
     const nowhere = `http://127.0.0.1:${await freePort()}/api/`;
     const started = startSocketMode(deps, { appToken: 'xapp-1-whatever', apiUrl: nowhere, log: pino({ level: 'silent' }), startTimeoutMs: 1500 });
     await expect(started).rejects.toThrow(/did not connect within 1.5 s.*SLACK_APP_TOKEN/);

@@ -155,7 +155,7 @@ describe('failed statuses', () => {
       [...h.slack.messages.values()].find((m) => m.thread_ts === cardTs && String(m.text).startsWith('Not delivered: the customer’s 24-hour window is closed')),
     );
     expect(notice.text).toContain('131047');
-    expect(notice.text).toContain('`!template <name> [params…]`');
+    expect(notice.text).toContain('`!template &lt;name&gt; [params…]`');
     expect(JSON.stringify(notice.blocks)).toContain('ticket.templates');
   });
 

@@ -31,7 +31,7 @@ describe('customer messages set by admins', () => {
     expect(await h.slashCommand('message welcome hello')).toMatch(/Usage/);
     expect(await h.slashCommand('message accept Olá {name}, sou {agent} &amp; vou te atender. Protocolo {protocol}.')).toMatch(/accept message is now/);
     expect(await h.slashCommand('message farewell Obrigado, {name}! Protocolo {protocol} encerrado.')).toMatch(/farewell message is now/);
-    expect(await h.slashCommand('message')).toMatch(/accept: “Olá \{name\}, sou \{agent\} & vou te atender/);
+    expect(await h.slashCommand('message')).toMatch(/accept: “Olá \{name\}, sou \{agent\} &amp; vou te atender/);
   });
 });
 
@@ -201,7 +201,7 @@ describe('quick replies', () => {
     expect(await h.slashCommand('quickreply add prices Olá {name}! Preços: R$ 10 &amp; R$ 20.', 'UAGENT01')).toMatch(/only Ponte admins/);
     expect(await h.slashCommand('quickreply add Bad!Name x')).toMatch(/cannot be a shortcut/);
     expect(await h.slashCommand('quickreply add prices Olá {name}! Preços: R$ 10 &amp; R$ 20. Protocolo {protocol}.')).toMatch(/!!prices/);
-    expect(await h.slashCommand('quickreply list', 'UAGENT01')).toMatch(/`!!prices`: Olá \{name\}! Preços: R\$ 10 & R\$ 20/);
+    expect(await h.slashCommand('quickreply list', 'UAGENT01')).toMatch(/`!!prices`: Olá \{name\}! Preços: R\$ 10 &amp; R\$ 20/);
 
     const cardTs = await h.customerWrites('5511966660013', 'Paula', 'quanto custa?');
     const { id } = await ticketOf('5511966660013');

@@ -1,11 +1,12 @@
 import { describe, it, expect } from 'vitest';
-import { isLocale, t, type MessageKey } from '../../src/i18n/catalog.js';
+import { isLocale, say, t, type MessageKey } from '../../src/i18n/catalog.js';
+import { toMrkdwn } from '../../bridges/slack/render.js';
 import { en } from '../../src/i18n/en.js';
 
 const KEYS = Object.keys(en) as MessageKey[];
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
-describe('t', () => {
+describe('say, as Slack shows it', () => {
   it.each([
     ['en', 'card.title', { customer: 'Maria', channel: 'WhatsApp' }, 'Maria on WhatsApp'],
     ['pt-BR', 'card.title', { customer: 'Maria', channel: 'WhatsApp' }, 'Maria no WhatsApp'],
@@ -16,7 +17,7 @@ describe('t', () => {
     ['en', 'card.title', { customer: '{channel}', channel: 'Messenger' }, '{channel} on Messenger'],
     ['en', 'status.pending', { unused: 'x' }, 'Pending'],
   ] as const)('%s %s %j → %j', (locale, key, vars, expected) => {
-    expect(t(locale, key, vars)).toBe(expected);
+    expect(toMrkdwn(say(locale, key, vars))).toBe(expected);
   });
 
   it('isLocale accepts exactly en and pt-BR', () => {

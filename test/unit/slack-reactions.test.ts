@@ -15,6 +15,10 @@ describe('Slack reaction names ⇄ unicode', () => {
     ['✅', 'white_check_mark'],
     ['✔️', 'heavy_check_mark'],
     ['✔', 'heavy_check_mark'], // without the variation selector some platforms send
+    // Ponte's own marks, which the core writes as unicode (delivery-marks.ts, the note lock)
+    ['👀', 'eyes'],
+    ['❌', 'x'],
+    ['🔒', 'lock'],
     ['❤️', 'heart'],
     ['🤔', 'thinking_face'], // emojilib says `thinking`: Slack's name wins
     ['🇧🇷', 'flag-br'],

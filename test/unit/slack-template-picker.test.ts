@@ -36,7 +36,7 @@ beforeAll(async () => {
   deps = {
     inbox: new Inbox(db.sql, queues.kicker, createMetrics(), createLogger('silent')),
     locale: 'en',
-    runCommand: () => Promise.resolve(''),
+    runCommand: () => Promise.resolve([]),
     openView: (triggerId, view) => bridge.openForm(triggerId, view),
     templatesForTicket: (ticketId) => Promise.resolve(ticketId === '42' ? TEMPLATES : []),
   };

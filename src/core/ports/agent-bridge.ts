@@ -3,6 +3,7 @@ import type { FileBytes } from './files.js';
 import type { AgentForm } from './form-spec.js';
 
 export type * from './form-spec.js';
+import type { Rich, Span } from '../rich-text.js';
 
 /** Where a ticket lives on the agent side. */
 export interface ThreadRef {
@@ -37,7 +38,8 @@ export interface TicketCard {
 
 export interface ThreadPost {
   thread: ThreadRef;
-  text: string;
+  /** Neutral rich text the bridge renders and escapes; a string is plain words (a customer's message). */
+  text: Rich | string;
   /** customer: under the customer's name; notice: a system line from Ponte. */
   style: 'customer' | 'notice';
   authorName?: string;
@@ -133,8 +135,12 @@ export interface AgentBridge {
   findFile?(req: { fileId: string; thread: ThreadRef }): Promise<FoundPost | undefined>;
   /** Downloads an agent's attachment with the bot's credentials, streamed and capped (FileTooLarge). */
   fetchFile(req: { file: AgentFileRef; maxBytes: number }): Promise<FileBytes>;
-  /** A line in a channel, outside any ticket thread (an Instagram story mention, an alert to admins). */
-  announce(req: { destination: string; text: string; key?: PostKey }): Promise<{ externalId: string }>;
+  /**
+   * A line in a channel, outside any ticket thread (an Instagram story mention, an alert to
+   * admins). Texts here, in `post` and in `notify` are neutral rich text (src/core/rich-text.ts):
+   * the bridge renders it in its markup and escapes every text span (a string is plain words).
+   */
+  announce(req: { destination: string; text: Rich | string; key?: PostKey }): Promise<{ externalId: string }>;
   /**
    * Finds the post Ponte made with `key` in `where`, no earlier than `since`, or undefined when
    * it is not there. Called only when an earlier attempt's outcome is unknown (it was in flight
@@ -145,13 +151,13 @@ export interface AgentBridge {
    * `enforce_nonce` does, for a few minutes; past that a Discord bridge needs this too).
    */
   findPost?(req: { where: PostPlace; key: PostKey; since: Date }): Promise<FoundPost | undefined>;
-  /** A link to the thread, in the platform's own markup, for lists shown to agents. */
-  threadLink(thread: ThreadRef, label: string): Promise<string>;
+  /** A link to the thread labelled `label`, for lists shown to agents (just the label when it has none). */
+  threadLink(thread: ThreadRef, label: string): Promise<Span>;
   /**
    * A line only `userId` sees, in the thread (refusals of a button press, a phone number shown
    * on request). Asked for only in answer to that person's interaction (`privateReplies`).
    */
-  notify(req: { thread: ThreadRef; userId: string; text: string }): Promise<void>;
+  notify(req: { thread: ThreadRef; userId: string; text: Rich | string }): Promise<void>;
   lookupUser(userId: string): Promise<AgentProfile>;
 }
 
