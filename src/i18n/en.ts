@@ -296,4 +296,6 @@ export const en = {
   'slack.not_ready': 'Ponte is still starting (it does not know its Slack workspace yet). Try again in a few seconds.',
   'action.wrong_place': 'Nothing changed: this control is not on this ticket’s card or in its thread. Use the buttons in the ticket’s own thread.',
   'action.home_refused': 'Nothing changed: from the App Home, only agents of *{department}* (and admins) act on its tickets. An admin can add you: `/ponte agent add @you {department}`.',
+  'discord.card_more': 'More',
+  'discord.use_commands': 'Not in Discord’s buttons yet: write it in this post instead: `!transfer <department>` or `!transfer @person`, `!return`, `!contact`, `!block`, `!unblock`, `!template <name>`. Nothing changed.',
 } as const;

@@ -300,4 +300,6 @@ export const ptBR: Record<MessageKey, string> = {
   'slack.not_ready': 'O Ponte ainda está iniciando (ainda não sabe qual é o seu workspace do Slack). Tente de novo em alguns segundos.',
   'action.wrong_place': 'Nada mudou: este controle não está no cartão deste ticket nem na conversa dele. Use os botões na própria conversa do ticket.',
   'action.home_refused': 'Nada mudou: pela App Home, só atendentes de *{department}* (e administradores) agem nos tickets desse departamento. Um administrador pode adicionar você: `/ponte agent add @você {department}`.',
+  'discord.card_more': 'Mais',
+  'discord.use_commands': 'Ainda não está nos botões do Discord: escreva no próprio post: `!transfer <departamento>` ou `!transfer @pessoa`, `!return`, `!contact`, `!block`, `!unblock`, `!template <nome>`. Nada mudou.',
 };
