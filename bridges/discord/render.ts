@@ -24,7 +24,7 @@ export function splitText(text: string, max = 2000): string[] {
     if (cut < max / 2) cut = max;
     while (cut > 1 && rest[cut - 1] === '\\' && !escaped(rest, cut - 1)) cut -= 1;
     parts.push(rest.slice(0, cut));
-    rest = rest.slice(cut).replace(/^\n/, '');
+    rest = rest.slice(cut).replace(/^[\n ]/, ''); // the line break or space cut at goes with the cut
   }
   if (rest.length || parts.length === 0) parts.push(rest);
   return parts;

@@ -108,6 +108,17 @@ describe('WhatsApp ⇄ Discord end to end', () => {
     expect(customerPosts(post.id).map((m) => m.content)).toEqual(['alguém aí?']);
   });
 
+  it('posts a 5,000-character customer message as ordered parts of at most 2000', async () => {
+    const text = Array.from({ length: 1000 }, (_, i) => `p${String(i).padStart(3, '0')}`).join(' ');
+    await h.postMeta(waTextMessage({ phoneNumberId: PHONE_ID, from: '5511900000009', name: 'Jade', text }));
+    const post = await postFor('Jade');
+    await eventually('every part', () => customerPosts(post.id).map((m) => m.content).join(' ').length >= text.length);
+    const parts = customerPosts(post.id).map((m) => m.content);
+    expect(parts.length).toBe(3);
+    expect(parts.every((p) => p.length <= 2000)).toBe(true);
+    expect(parts.join(' ')).toBe(text);
+  });
+
   it('Accept (the button) turns the tag to Open and updates the card', async () => {
     await h.postMeta(waTextMessage({ phoneNumberId: PHONE_ID, from: '5511900000007', name: 'Iris', text: 'preciso de ajuda' }));
     const post = await postFor('Iris');
