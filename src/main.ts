@@ -41,6 +41,9 @@ import { playgroundEnv } from '../channels/meta/playground/config.js';
 import { slackEnv } from '../bridges/slack/config.js';
 import { slackManifest } from '../bridges/slack/manifest.js';
 import { discordEnv } from '../bridges/discord/config.js';
+import { DiscordBridge } from '../bridges/discord/outbound.js';
+import { GatewayFacts } from '../bridges/discord/gateway-facts.js';
+import { startDiscordGateway } from '../bridges/discord/gateway.js';
 
 /** The whole environment contract: the core's variables and each adapter's. */
 const adapterEnv = { ...slackEnv, ...discordEnv, ...playgroundEnv, PONTE_ADMINS: adminList(['slack', 'discord']) };
@@ -144,6 +147,11 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
       ? new SlackBridge({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, logger: slackSdkLogger(log, 'slack-web-api'), locale: config.PONTE_LOCALE, gate })
       : undefined;
     if (slack) bridges.set('slack', slack);
+    const discordFacts = new GatewayFacts(redis, config.PONTE_QUEUE_PREFIX);
+    const discord = config.DISCORD_BOT_TOKEN
+      ? new DiscordBridge({ token: config.DISCORD_BOT_TOKEN, apiUrl: config.DISCORD_API_URL, applicationId: config.DISCORD_APPLICATION_ID, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, facts: discordFacts })
+      : undefined;
+    if (discord) bridges.set('discord', discord);
     logPlatforms(log, config);
 
     const secrets = config.PONTE_SECRET_KEY ? new SecretBox(decodeKey(config.PONTE_SECRET_KEY)!) : undefined;
@@ -229,6 +237,10 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         const socket = await startSocketMode(slackDeps, { appToken: config.SLACK_APP_TOKEN, apiUrl: config.SLACK_API_URL, log });
         stops.push(() => socket.stop());
       }
+      if (discord) {
+        const gateway = await startDiscordGateway({ inbox, facts: discordFacts, locale: config.PONTE_LOCALE }, { token: config.DISCORD_BOT_TOKEN!, apiUrl: config.DISCORD_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, log });
+        stops.push(() => gateway.stop());
+      }
     }
 
     log.info({ role, url }, 'ponte started');
@@ -250,5 +262,5 @@ function logPlatforms(log: Logger, c: Config): void {
   line('messenger', !!c.META_APP_SECRET && !!c.MESSENGER_PAGE_TOKEN, 'set META_APP_SECRET and MESSENGER_PAGE_TOKEN, or connect a page with token=');
   line('instagram', !!c.META_APP_SECRET && !!c.INSTAGRAM_ACCESS_TOKEN, 'set META_APP_SECRET and INSTAGRAM_ACCESS_TOKEN, or connect an account with token=');
   line('slack', !!c.SLACK_BOT_TOKEN && !!(c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN), 'set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)');
-  line('discord', false, 'not available in this version');
+  line('discord', !!c.DISCORD_BOT_TOKEN, 'set DISCORD_BOT_TOKEN (and DISCORD_APPLICATION_ID) from the Developer Portal');
 }

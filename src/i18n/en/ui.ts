@@ -93,4 +93,6 @@ export const ui = {
   'picker.empty': 'This ticket’s account has no approved templates yet. An admin can load them with `/ponte templates sync`.',
   'picker.pick_one': 'Choose a template.',
   'picker.param_count': 'This template takes {count} parameter(s): write one per line.',
+  'card.more': 'More',
+  'card.use_commands': 'Not among this card’s buttons yet: write it in this thread instead: `!transfer <department>` or `!transfer @person`, `!return`, `!contact`, `!block`, `!unblock`, `!template <name>`. Nothing changed.',
 } as const;

@@ -95,4 +95,6 @@ export const ui: Record<keyof typeof en, string> = {
   'picker.empty': 'A conta deste ticket ainda não tem modelos aprovados. Um admin pode carregá-los com `/ponte templates sync`.',
   'picker.pick_one': 'Escolha um modelo.',
   'picker.param_count': 'Este modelo recebe {count} parâmetro(s): escreva um por linha.',
+  'card.more': 'Mais',
+  'card.use_commands': 'Ainda não está nos botões deste cartão: escreva na própria conversa: `!transfer <departamento>` ou `!transfer @pessoa`, `!return`, `!contact`, `!block`, `!unblock`, `!template <nome>`. Nada mudou.',
 };

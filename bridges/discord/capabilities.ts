@@ -1,0 +1,20 @@
+import type { AgentCapabilities } from '../../src/core/ports.js';
+
+/** Discord facts the bridge respects (discord-notes.md); the core reads them through the port. */
+export const discordCapabilities: AgentCapabilities = {
+  /** A bot or webhook message holds 2000 characters; the bridge splits longer texts, in order. */
+  maxTextLength: 2000,
+  /** Ephemeral messages exist only as answers to an interaction, while its token lives (15 min). */
+  privateReplies: 'interaction-window',
+  /** Modals exist, but this slice does not open any yet. */
+  forms: false,
+  /** Discord has no per-user home tab. */
+  home: false,
+  /** Forum posts carry forum tags (status, and ticket tags that match a forum tag). */
+  threadTags: true,
+};
+
+/** Discord wants an interaction answered (or deferred) within this long. */
+export const discordAckDeadlineMs = 3_000;
+/** An interaction's token lives 15 minutes; Ponte stops using it a little before. */
+export const interactionTokenTtlMs = 14 * 60_000;
