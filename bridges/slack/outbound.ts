@@ -18,7 +18,7 @@ import { findFile } from './find-file.js';
 import { findPost } from './find-post.js';
 import { isFileExternalId, messageId, parseMessageId, postKeyMetadata } from './ids.js';
 import { templatePickerTexts } from './template-texts.js';
-import { threadPostMessage } from './thread-post.js';
+import { threadPostMessages } from './thread-post.js';
 import { slackCapabilities } from './capabilities.js';
 
 /** Per Web API call (and per upload of a file's bytes, as filesUploadV2 did). */
@@ -66,22 +66,27 @@ export class SlackBridge implements AgentBridge, HomeSurface, FormSurface {
     return { containerId: res.channel, threadId: res.ts };
   }
 
+  /** One message, or, over Slack's limit, its parts in order (keys `<key>`, `<key>.1`…); the first is the post. */
   async post(req: ThreadPost): Promise<{ externalId: string }> {
     // The picker's words only when the post offers it (every customer message passes here).
-    const msg = threadPostMessage(req, req.offer ? templatePickerTexts(this.opts.locale ?? 'en').offerButton : '');
-    const res = await this.call(postBucket(req.thread.containerId), () =>
-      this.client.chat.postMessage({
-        channel: req.thread.containerId,
-        thread_ts: req.thread.threadId,
-        text: msg.text,
-        ...(msg.blocks ? { blocks: msg.blocks as never } : {}),
-        ...(msg.username ? { username: msg.username } : {}),
-        unfurl_links: false,
-        ...keyed(req.key),
-      }),
-    );
-    if (!res.ts) throw classifySlackError(new Error('chat.postMessage answered without ts'));
-    return { externalId: messageId(req.thread.containerId, res.ts) };
+    const parts = threadPostMessages(req, req.offer ? templatePickerTexts(this.opts.locale ?? 'en').offerButton : '');
+    let first: string | undefined;
+    for (const [i, msg] of parts.entries()) {
+      const res = await this.call(postBucket(req.thread.containerId), () =>
+        this.client.chat.postMessage({
+          channel: req.thread.containerId,
+          thread_ts: req.thread.threadId,
+          text: msg.text,
+          ...(msg.blocks ? { blocks: msg.blocks as never } : {}),
+          ...(msg.username ? { username: msg.username } : {}),
+          unfurl_links: false,
+          ...keyed(req.key && i > 0 ? `${req.key}.${i}` : req.key),
+        }),
+      );
+      if (!res.ts) throw classifySlackError(new Error('chat.postMessage answered without ts'));
+      first ??= res.ts;
+    }
+    return { externalId: messageId(req.thread.containerId, first!) };
   }
 
   async updateCard(req: { thread: ThreadRef; card: TicketCard }): Promise<void> {

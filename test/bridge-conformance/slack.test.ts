@@ -1,4 +1,4 @@
 import { startSlackDriver } from '../support/slack-driver.js';
 import { describeBridge } from './conformance.js';
 
-describeBridge('Slack', startSlackDriver, { knownGaps: ['text is split at the bridge limit'] });
+describeBridge('Slack', startSlackDriver);
