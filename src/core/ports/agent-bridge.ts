@@ -83,7 +83,7 @@ export interface AgentProfile {
  * `capabilities.ts`, as data.
  */
 export interface AgentCapabilities {
-  /** Longest text one post may carry; the bridge cuts what is longer (Slack: 40,000 characters). */
+  /** Longest text one post may carry; the bridge posts what is longer in ordered parts (Slack: 40,000 characters; Discord: 2,000). */
   maxTextLength: number;
   /**
    * How a line only one person sees (`notify`) can be sent: at any time, in the thread (Slack's
