@@ -103,7 +103,7 @@ async function onTicket(client: Client, deps: SlashDeps, d: CommandInteraction, 
  * "thinking…" (type 5, ephemeral) and `@original` edited when done. Past 2000 characters the
  * rest follows as ephemeral follow-ups. Mentions never ping.
  */
-async function answer(rest: REST, d: CommandInteraction, work: Promise<Rich>): Promise<void> {
+export async function answer(rest: REST, d: CommandInteraction, work: Promise<Rich>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ANSWER_WITHIN_MS)));
   const first = await Promise.race([work, late]).finally(() => clearTimeout(timer));

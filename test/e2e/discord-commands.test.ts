@@ -11,6 +11,8 @@ import { commandAutocomplete, slashCommand, type Person } from '../fakes/discord
 import { bridgeCommands, startPonte } from '../../src/main.js';
 import { t } from '../../src/i18n/catalog.js';
 import { BOT_PERMISSIONS } from '../../bridges/discord/commands/invite.js';
+import { answer } from '../../bridges/discord/slash.js';
+import { REST } from 'discord.js';
 
 const OWNER: Person = { id: '80351110224678001', username: 'olga', nick: 'Olga', permissions: String(1 << 5) }; // Manage Server
 const LISTED: Person = { id: '80351110224678002', username: 'lia', permissions: '0' }; // in PONTE_ADMINS
@@ -160,5 +162,20 @@ describe('Discord slash commands', () => {
     const before = discord.api.requestsTo(GUILD_PUT).length;
     expect(await bridgeCommands.discord!(['commands', '--guild', world().guildId], h.ponte.config)).toContain(world().guildId);
     expect(discord.api.requestsTo(GUILD_PUT)).toHaveLength(before + 1);
+  });
+
+  it('work that outlasts Discord’s 3 s is deferred (ephemeral) and @original edited with the answer; a long answer follows in parts', async () => {
+    const cmd = slashCommand(world(), { channelId: world().textChannelId, from: AGENT, name: 'ponte', options: sub('status') });
+    const rest = new REST({ api: discord.api.apiUrl }).setToken(discord.token);
+    const long = 'x'.repeat(2500);
+    // Slow work, as a command that waits on a platform would be.
+    const slow = new Promise<{ text: string }[]>((resolve) => setTimeout(() => resolve([{ text: long }]), 2500));
+    await answer(rest, cmd as never, slow);
+    const i = world().interactions.get(cmd.id as string)!;
+    expect(i.callbacks).toEqual([{ type: 5, data: { flags: 64 } }]);
+    const original = world().messages.get(i.original_id!)!;
+    expect(original.ephemeral).toBe(true);
+    const followUps = [...world().messages.values()].filter((m) => m.channel_id === world().textChannelId && m.ephemeral && m.id !== original.id && m.webhook_id);
+    expect(original.content.length + followUps.reduce((n, m) => n + m.content.length, 0)).toBe(2500);
   });
 });
