@@ -133,9 +133,11 @@ describe('Discord slash commands', () => {
     expect(answer.data.content).toContain('Caio Lima');
   });
 
-  it('/ticket resolve in a post resolves its ticket; outside a post it refuses in words', async () => {
+  it('/ticket note and /ticket resolve act on the post’s ticket; outside a post /ticket refuses in words', async () => {
     await h.postMeta(waTextMessage({ phoneNumberId: PHONE_ID, from: '5511911110003', name: 'Davi Reis', text: 'obrigado' }));
     const post = await postFor('Davi Reis', world().forumId);
+    await run(AGENT, 'ticket', sub('note', { text: 'cliente **VIP**' }), { channelId: post.id });
+    await eventually('the note in the post, as words', () => world().history(post.id).some((m) => m.content.includes('Ana') && m.content.includes('cliente \\*\\*VIP\\*\\*')));
     const answer = await run(AGENT, 'ticket', sub('resolve', { reason: 'resolvido' }), { channelId: post.id });
     expect(answer).toMatchObject({ type: 4, data: { flags: 64 } });
     expect(answer.data.content).toContain('!resolve resolvido');
