@@ -13,13 +13,24 @@ const USAGE = `Usage:
   ponte start --playground              the same, plus the customer playground at /playground (no Meta account needed)
   ponte migrate                         apply migrations/*.sql and exit
   ponte manifest <tool>                 print an agent tool's app manifest for PUBLIC_URL (README: Set up)
+  ponte <tool> help                     an agent tool's own commands (registering its slash commands, its install link)
   ponte help                            this text
 
 Configuration comes from the environment; see README.md.`;
 
 const ROLES = new Set(['all', 'web', 'worker']);
+const BUILT_IN = new Set(['start', 'migrate', 'manifest', 'help']);
 
 async function main(argv: string[]): Promise<number> {
+  // `ponte <tool> …` belongs to that tool's bridge, its options included.
+  if (argv[0] && !BUILT_IN.has(argv[0]) && !argv[0].startsWith('-')) {
+    const { bridgeCommands, loadConfig } = await import('./main.js');
+    const tool = bridgeCommands[argv[0]];
+    if (tool) {
+      process.stdout.write(`${await tool(argv.slice(1), loadConfig())}\n`);
+      return 0;
+    }
+  }
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { role: { type: 'string', default: 'all' }, playground: { type: 'boolean', default: false } } });
   const command = positionals[0] ?? 'help';
   if (command === 'start') {

@@ -44,6 +44,7 @@ import { discordEnv } from '../bridges/discord/config.js';
 import { DiscordBridge } from '../bridges/discord/outbound.js';
 import { GatewayFacts } from '../bridges/discord/gateway-facts.js';
 import { startDiscordGateway } from '../bridges/discord/gateway.js';
+import { discordCli } from '../bridges/discord/commands/cli.js';
 
 /** The whole environment contract: the core's variables and each adapter's. */
 const adapterEnv = { ...slackEnv, ...discordEnv, ...playgroundEnv, PONTE_ADMINS: adminList(['slack', 'discord']) };
@@ -57,6 +58,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 /** `ponte manifest <platform>`: the app manifests a bridge offers, for PUBLIC_URL. */
 export const manifests: Record<string, (config: Config) => Promise<string>> = {
   slack: (config) => slackManifest(config.PUBLIC_URL, !!config.SLACK_APP_TOKEN),
+};
+
+/** `ponte <tool> …`: an agent tool's own commands (registering its commands, its install link); returns what to print. */
+export const bridgeCommands: Record<string, (args: string[], config: Config) => Promise<string>> = {
+  discord: (args, config) => discordCli(args, config),
 };
 
 export type Role = 'all' | 'web' | 'worker';
@@ -188,26 +194,16 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         if (!bridge) throw new Error(`no ${platform} bridge`);
         return bridge.lookupUser(userId);
       };
+      const adminDeps = {
+        sql, envAdmins: config.PONTE_ADMINS, lookupProfile, threadLink, timeZone: config.PONTE_TIMEZONE,
+        kickLanes: (lanes: string[]) => queues.kicker.dispatch(lanes), secrets, capabilitiesOf: ingestDeps.capabilitiesOf,
+      };
       const slackDeps: SlackHandlerDeps = {
         inbox,
         locale: config.PONTE_LOCALE,
         identity,
         metrics,
-        runCommand: (ctx, tokens) =>
-          runCommand(
-            {
-              sql,
-              envAdmins: config.PONTE_ADMINS,
-              lookupProfile,
-              threadLink,
-              timeZone: config.PONTE_TIMEZONE,
-              kickLanes: (lanes) => queues.kicker.dispatch(lanes),
-              secrets,
-              capabilitiesOf: ingestDeps.capabilitiesOf,
-            },
-            ctx,
-            tokens,
-          ),
+        runCommand: (ctx, tokens) => runCommand(adminDeps, ctx, tokens),
         botUserId: () => identity?.current()?.botUserId,
         openView: slack ? (triggerId, view) => slack.openForm(triggerId, view) : undefined,
         listDepartments: () => listDepartments(sql),
@@ -238,7 +234,9 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         stops.push(() => socket.stop());
       }
       if (discord) {
-        const gateway = await startDiscordGateway({ inbox, facts: discordFacts, locale: config.PONTE_LOCALE }, { token: config.DISCORD_BOT_TOKEN!, apiUrl: config.DISCORD_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, log });
+        const slash = { sql, runCommand: slackDeps.runCommand };
+        const at = { applicationId: config.DISCORD_APPLICATION_ID, guildId: config.DISCORD_GUILD_ID };
+        const gateway = await startDiscordGateway({ inbox, facts: discordFacts, locale: config.PONTE_LOCALE, ...slash }, { token: config.DISCORD_BOT_TOKEN!, apiUrl: config.DISCORD_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, log, ...at });
         stops.push(() => gateway.stop());
       }
     }

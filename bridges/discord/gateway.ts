@@ -1,13 +1,30 @@
+import type { Sql } from '../../src/db/connect.js';
 import type { Logger } from '../../src/logger.js';
 import { connectDiscord, createDiscordClient } from './client.js';
+import { registerIfChanged } from './commands/registration.js';
 import { listenDiscord, type DiscordInboundDeps } from './inbound.js';
+import { listenSlash, type SlashDeps } from './slash.js';
+import { slashStore } from './slash-deps.js';
 
-/** The gateway side, as main.ts starts it: connect, feed the inbox, stop cleanly. */
+/**
+ * The gateway side, as main.ts starts it: connect, feed the inbox, answer `/ponte` and
+ * `/ticket` (registered at start when their definitions changed), stop cleanly.
+ */
 export async function startDiscordGateway(
-  deps: Omit<DiscordInboundDeps, 'log'>,
-  opts: { token: string; apiUrl: string; timeoutMs?: number; log: Logger; startTimeoutMs?: number },
+  deps: Omit<DiscordInboundDeps, 'log'> & { sql?: Sql; runCommand?: SlashDeps['runCommand'] },
+  opts: { token: string; apiUrl: string; timeoutMs?: number; log: Logger; startTimeoutMs?: number; applicationId?: string; guildId?: string },
 ): Promise<{ stop(): Promise<void> }> {
   const client = createDiscordClient({ apiUrl: opts.apiUrl, timeoutMs: opts.timeoutMs });
   listenDiscord(client, { ...deps, log: opts.log });
-  return connectDiscord(client, { token: opts.token, log: opts.log, startTimeoutMs: opts.startTimeoutMs });
+  if (deps.sql && deps.runCommand) listenSlash(client, { ...deps, runCommand: deps.runCommand, ...slashStore(deps.sql), log: opts.log });
+  const connection = await connectDiscord(client, { token: opts.token, log: opts.log, startTimeoutMs: opts.startTimeoutMs });
+  const applicationId = opts.applicationId ?? client.application?.id;
+  if (deps.sql && applicationId) {
+    const to = { applicationId, guildId: opts.guildId };
+    await registerIfChanged(deps.sql, client.rest, to).then(
+      (outcome) => opts.log.info({ ...to, outcome }, 'discord: slash commands'),
+      (err: unknown) => opts.log.error({ err, ...to }, 'discord: the slash commands could not be registered; `ponte discord commands` retries'),
+    );
+  }
+  return connection;
 }

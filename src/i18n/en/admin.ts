@@ -2,6 +2,8 @@
 export const admin = {
   'admin.refused': 'Sorry, only Ponte admins can change the configuration. Ask an admin to run this for you.',
   'admin.unknown': 'Unknown command `{command}`. Try `/ponte help`.',
+  'slash.not_a_ticket': 'Use `/ticket` inside a ticket’s post: this is not one. Nothing changed.',
+  'slash.ticket_queued': 'Sent to the ticket: {command}. What it does shows in this post.',
   'admin.help':
     '**Ponte commands**\n' +
     '`/ponte connect <whatsapp|messenger|instagram> <account id> [#channel] [waba=<id>] [token=<token>]`: route a WhatsApp number, Facebook page or Instagram account to a channel (admins)\n' +

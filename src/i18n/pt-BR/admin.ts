@@ -4,6 +4,8 @@ import type { admin as en } from '../en/admin.js';
 export const admin: Record<keyof typeof en, string> = {
   'admin.refused': 'Desculpe, só administradores do Ponte podem mudar a configuração. Peça a um administrador para fazer isso.',
   'admin.unknown': 'Comando desconhecido `{command}`. Tente `/ponte help`.',
+  'slash.not_a_ticket': 'Use `/ticket` dentro do post de um ticket: este não é um. Nada mudou.',
+  'slash.ticket_queued': 'Enviado ao ticket: {command}. O resultado aparece neste post.',
   'admin.help':
     '**Comandos do Ponte**\n' +
     '`/ponte connect <whatsapp|messenger|instagram> <id da conta> [#canal] [waba=<id>] [token=<token>]`: direciona um número de WhatsApp, página do Facebook ou conta do Instagram para um canal (administradores)\n' +

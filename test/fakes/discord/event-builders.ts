@@ -58,3 +58,8 @@ export function modalSubmit(world: DiscordWorld, input: InteractionInput & { cus
   }));
   return interaction(world, 5, input, { custom_id: input.customId, components });
 }
+
+/** Typing in an autocompleted option: INTERACTION_CREATE type 4, the option being typed marked `focused`. */
+export function commandAutocomplete(world: DiscordWorld, input: InteractionInput & { name: string; options: unknown[] }): Record<string, unknown> {
+  return interaction(world, 4, input, { id: world.snowflake(), name: input.name, type: 1, options: input.options });
+}

@@ -1,0 +1,69 @@
+import { ApplicationCommandOptionType as T, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { choice, destination, flag, person, suggested, text } from './options.js';
+
+const sub = (name: string, description: string, options: ReturnType<typeof text>[] = []) => ({ type: T.Subcommand as const, name, description, options });
+
+/**
+ * `/ponte`: the same subcommands as the core's `runCommand` (src/admin/commands.ts), with typed
+ * options. Discord grants a command, not a subcommand, to roles: `/ponte` stays open to every
+ * member (agents list tickets, search, set their signature) and the core refuses a non-admin's
+ * configuration changes in words, as on every platform.
+ */
+export const ponteCommand: RESTPostAPIChatInputApplicationCommandsJSONBody = {
+  name: 'ponte',
+  description: 'Ponte: tickets, connections and settings',
+  contexts: [0],
+  options: [
+    sub('help', 'What Ponte can do'),
+    sub('status', 'Connections, queues and unrouted traffic'),
+    sub('connect', 'Route a WhatsApp number, Facebook page or Instagram account to a forum or channel (admins)', [
+      choice('kind', 'Which customer channel', ['whatsapp', 'messenger', 'instagram'], true),
+      text('account', 'The phone number id, page id or Instagram account id', true, 20),
+      destination('channel', 'Where its tickets open (default: here)'),
+      text('waba', 'WhatsApp Business Account id (templates)', false, 20),
+      text('token', 'This account’s own access token (stored encrypted)'),
+    ]),
+    sub('tickets', 'Find work', [
+      choice('filter', 'Which tickets', ['pending', 'mine', 'open', 'all']),
+      suggested('department', 'Only this department'),
+      person('agent', 'Only this agent’s'),
+      choice('channel', 'Only this customer channel', ['whatsapp', 'messenger', 'instagram']),
+      flag('oldest', 'Oldest first'),
+    ]),
+    sub('search', 'Find a ticket by name, phone or protocol', [text('query', 'Name, phone or protocol', true)]),
+    sub('templates', 'WhatsApp’s approved templates', [choice('action', 'List them, or sync them from Meta (admins)', ['list', 'sync'], true)]),
+    sub('new', 'Start a WhatsApp conversation with a template', [
+      text('phone', 'The customer’s phone, with country code', true, 20),
+      suggested('template', 'An approved template', true),
+      text('params', 'The template’s parameters, in order'),
+    ]),
+    sub('message', 'What customers get when a ticket opens, is accepted, transferred or resolved (admins)', [
+      choice('kind', 'Which message', ['greeting', 'away', 'accept', 'transfer', 'farewell'], true),
+      text('text', 'The text, or off, or default'),
+    ]),
+    sub('hours', 'Business hours for the away message (admins change them)', [text('hours', 'e.g. mon-fri 09:00-18:00 America/Sao_Paulo, or off')]),
+    sub('quickreply', 'Quick replies, sent with !!shortcut in a post', [
+      choice('action', 'What to do', ['list', 'add', 'remove'], true),
+      suggested('shortcut', 'The shortcut'),
+      text('text', 'What it sends (add)'),
+    ]),
+    sub('department', 'Departments and their forums (admins change them)', [
+      choice('action', 'What to do', ['list', 'add', 'remove'], true),
+      suggested('department', 'The department’s name'),
+      destination('channel', 'Where its tickets open (add; default: here)'),
+    ]),
+    sub('agent', 'Who works in which department (admins change it)', [
+      choice('action', 'What to do', ['list', 'add', 'remove'], true),
+      person('person', 'The agent'),
+      suggested('department', 'The department (default: the default one)'),
+    ]),
+    sub('admin', 'Ponte admins (admins)', [choice('action', 'What to do', ['list', 'add', 'remove'], true), person('person', 'Who')]),
+    sub('mode', 'Reply mode: explicit (!r replies) or open (admins change it)', [choice('mode', 'The mode', ['explicit', 'open'])]),
+    sub('signature', 'Sign your replies or not; admins: format and lock', [
+      choice('setting', 'What to set', ['on', 'off', 'format', 'lock'], true),
+      text('value', 'format: a template with {name}; lock: on or off'),
+    ]),
+    sub('farewell', 'Your own farewell message when you resolve', [text('text', 'The text, or off', true)]),
+    sub('retry', 'Re-queue failed deliveries to Discord (admins)'),
+  ],
+};
