@@ -58,6 +58,19 @@ export async function destinationOf(db: Db, departmentId: string, platform: Agen
   return row?.container_id;
 }
 
+/**
+ * Where a department's tickets open: its place on `preferred` (the platform of the connection
+ * the ticket came through), else its place on another agent platform (a deployment running
+ * Slack and Discord together: a transfer to a department that lives only on the other tool
+ * opens the ticket there), else undefined (the connection's own destination is used).
+ */
+export async function placeOf(db: Db, departmentId: string, preferred: AgentPlatform): Promise<{ platform: AgentPlatform; containerId: string } | undefined> {
+  const [row] = await db<{ platform: AgentPlatform; container_id: string }[]>`
+    SELECT platform, container_id FROM department_destinations WHERE department_id = ${departmentId}
+    ORDER BY platform = ${preferred} DESC, platform LIMIT 1`;
+  return row ? { platform: row.platform, containerId: row.container_id } : undefined;
+}
+
 /** Creates the department, or points an existing one (same name) at this channel, in one statement. */
 export async function saveDepartment(db: Db, platform: AgentPlatform, name: string, channelId: string): Promise<Department> {
   const [dept] = await db<{ id: string }[]>`

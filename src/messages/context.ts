@@ -71,18 +71,20 @@ export function customerLabel(m: Pick<MessageContext, 'contactName' | 'contactPh
 export async function loadMessageContext(db: Db, messageId: string): Promise<MessageContext> {
   const [r] = await db<Row[]>`
     SELECT m.id AS message_id, m.ticket_id, m.direction, m.kind, m.body, m.rich, m.attachments, m.quote,
-           c.channel, c.id AS connection_id, c.alerted_at IS NOT NULL AS connection_alerted, c.account_id, c.token_encrypted, c.agent_platform,
+           c.channel, c.id AS connection_id, c.alerted_at IS NOT NULL AS connection_alerted, c.account_id, c.token_encrypted, COALESCE(tl.platform, c.agent_platform) AS agent_platform,
            ct.external_id AS contact_external_id, ct.name AS contact_name, ct.phone AS contact_phone,
            tl.container_id, tl.thread_id,
            (SELECT l.external_id FROM message_links l
-             WHERE l.message_id = m.id AND l.platform = c.agent_platform LIMIT 1) AS agent_link,
+             WHERE l.message_id = m.id AND l.platform = COALESCE(tl.platform, c.agent_platform) LIMIT 1) AS agent_link,
            (SELECT l.external_id FROM message_links l
              WHERE l.message_id = m.id AND l.platform = c.channel ORDER BY l.part NULLS FIRST LIMIT 1) AS channel_link
     FROM messages m
     JOIN tickets t ON t.id = m.ticket_id
     JOIN connections c ON c.id = t.connection_id
     JOIN contacts ct ON ct.id = t.contact_id
-    LEFT JOIN thread_links tl ON tl.ticket_id = t.id AND tl.platform = c.agent_platform AND tl.is_current
+    -- The ticket's current thread, on whichever agent platform it is worked now (a transfer may move it).
+    LEFT JOIN LATERAL (SELECT platform, container_id, thread_id FROM thread_links
+      WHERE ticket_id = t.id AND is_current ORDER BY created_at DESC LIMIT 1) tl ON true
     WHERE m.id = ${messageId}`;
   if (!r) throw new Error(`message ${messageId} not found`);
   return {

@@ -148,17 +148,19 @@ async function openThread(deps: OperationDeps, ticketId: string, attempt?: Attem
 async function postToThread(
   deps: OperationDeps,
   messageId: string,
-  target?: ThreadRef,
+  target?: ThreadRef & { platform?: string },
   offerTemplates?: boolean,
   attempt?: Attempt,
 ): Promise<Effect> {
   const m = await loadMessageContext(deps.sql, messageId);
-  if (m.agentLink) return NOTHING;
-  const thread = target ?? m.thread;
-  if (!thread) throw new Error(`ticket ${m.ticketId} has no ${m.agentPlatform} thread`);
-  const bridge = bridgeFor(deps, m.agentPlatform);
+  // A thread named by the row (the one a transfer left) may be on another platform than the ticket's now.
+  const platform = target?.platform ?? m.agentPlatform;
+  if (platform === m.agentPlatform ? m.agentLink : await linkOn(deps.sql, messageId, platform)) return NOTHING;
+  const thread = target ? { containerId: target.containerId, threadId: target.threadId } : m.thread;
+  if (!thread) throw new Error(`ticket ${m.ticketId} has no ${platform} thread`);
+  const bridge = bridgeFor(deps, platform);
   const earlier = await earlierPost(deps.sql, bridge, attempt, { thread });
-  if (earlier) return { lanes: [], link: { messageId, platform: m.agentPlatform, externalId: earlier.externalId, markSent: false } };
+  if (earlier) return { lanes: [], link: { messageId, platform, externalId: earlier.externalId, markSent: false } };
   const customer = m.direction === 'inbound';
   const posted = await bridge.post({
     thread,
@@ -169,7 +171,12 @@ async function postToThread(
     ...(offerTemplates ? { offer: { kind: 'templates' as const, ticketId: m.ticketId } } : {}),
     ...keyOf(attempt),
   });
-  return { lanes: [], link: { messageId, platform: m.agentPlatform, externalId: posted.externalId, markSent: false } };
+  return { lanes: [], link: { messageId, platform, externalId: posted.externalId, markSent: false } };
+}
+
+async function linkOn(sql: OperationDeps['sql'], messageId: string, platform: string): Promise<boolean> {
+  const [row] = await sql`SELECT 1 FROM message_links WHERE message_id = ${messageId} AND platform = ${platform} LIMIT 1`;
+  return !!row;
 }
 
 function capsOf(deps: OperationDeps): (channel: ChannelKind) => ChannelCapabilities | undefined {

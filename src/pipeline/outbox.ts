@@ -11,7 +11,7 @@ export type OutboxOp =
   /** Asks the channel for the customer's name (channels whose webhooks carry none), before the thread opens. */
   | { kind: 'contact.profile'; ticketId: string }
   /** Posts in the ticket's current thread, or in `thread` when given (a notice left in the old thread of a transfer). */
-  | { kind: 'thread.post'; messageId: string; thread?: { containerId: string; threadId: string }; offerTemplates?: boolean }
+  | { kind: 'thread.post'; messageId: string; thread?: { containerId: string; threadId: string; platform?: string }; offerTemplates?: boolean }
   | { kind: 'card.update'; ticketId: string }
   /** A reaction on the message's agent-side copy: a delivery mark, or a customer's emoji (`remove` takes it back). */
   | { kind: 'reaction.add'; messageId: string; name: string; remove?: boolean }

@@ -1,7 +1,7 @@
 import type { Db } from '../db/connect.js';
 import type { AgentPlatform, ChannelKind } from '../core/events.js';
 import type { ChannelCapabilities, TicketCard } from '../core/ports.js';
-import { destinationOf } from '../departments/repository.js';
+import { placeOf } from '../departments/repository.js';
 import type { TicketStatus } from './state-machine.js';
 
 interface CardRow {
@@ -18,6 +18,7 @@ interface CardRow {
   department_id: string;
   agent_destination: string;
   agent_platform: AgentPlatform;
+  current_platform: AgentPlatform | null;
   tags: string[];
   contact_notes: number;
   scheduled_close_at: Date | null;
@@ -43,7 +44,8 @@ export async function loadCard(
            c.agent_destination, c.agent_platform, t.scheduled_close_at, t.scheduled_close_keep, ct.last_inbound_at, t.referral,
            ARRAY(SELECT g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id ORDER BY g.name)
              || ARRAY(SELECT '👤' || g.name FROM contact_tags xt JOIN tags g ON g.id = xt.tag_id WHERE xt.contact_id = t.contact_id ORDER BY g.name) AS tags,
-           (SELECT count(*)::int FROM contact_notes n WHERE n.contact_id = t.contact_id) AS contact_notes
+           (SELECT count(*)::int FROM contact_notes n WHERE n.contact_id = t.contact_id) AS contact_notes,
+           (SELECT l.platform FROM thread_links l WHERE l.ticket_id = t.id AND l.is_current ORDER BY l.created_at DESC LIMIT 1) AS current_platform
     FROM tickets t
     JOIN connections c ON c.id = t.connection_id
     JOIN contacts ct ON ct.id = t.contact_id
@@ -53,7 +55,9 @@ export async function loadCard(
     WHERE t.id = ${ticketId}`;
   if (!row) throw new Error(`ticket ${ticketId} not found`);
   const caps = capsOf?.(row.channel);
-  const departmentPlace = await destinationOf(db, row.department_id, row.agent_platform);
+  const place = await placeOf(db, row.department_id, row.agent_platform);
+  // One place at a time: the ticket's open thread, else its department's place, else the connection's.
+  const platform = row.current_platform ?? place?.platform ?? row.agent_platform;
   return {
     card: {
       ticketId: row.id,
@@ -74,8 +78,8 @@ export async function loadCard(
       locale,
     },
     // A department's own channel wins over the connection's destination (transfers move tickets).
-    destination: departmentPlace ?? row.agent_destination,
-    platform: row.agent_platform,
+    destination: place?.platform === platform ? place.containerId : row.agent_destination,
+    platform,
   };
 }
 

@@ -40,11 +40,11 @@ export async function transferToDepartment(ctx: ActionContext, dept: Department,
   }
   ticket.status = 'pending';
   const why = reason ? say(locale, 'transfer.reason', { reason }) : '';
-  const [old] = await tx<{ container_id: string; thread_id: string }[]>`
-    UPDATE thread_links SET is_current = false WHERE ticket_id = ${ticket.id} AND is_current RETURNING container_id, thread_id`;
+  const [old] = await tx<{ container_id: string; thread_id: string; platform: string }[]>`
+    UPDATE thread_links SET is_current = false WHERE ticket_id = ${ticket.id} AND is_current RETURNING container_id, thread_id, platform`;
   if (old) {
     const leftId = await insertNotice(tx, ticket.id, say(locale, 'transfer.left', { department: dept.name, agent: nameOf(agent), why }));
-    await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: leftId, thread: { containerId: old.container_id, threadId: old.thread_id } });
+    await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: leftId, thread: { containerId: old.container_id, threadId: old.thread_id, platform: old.platform } });
   }
   await lanes.add(agentLane(ticket.id), { kind: 'thread.open', ticketId: ticket.id });
   const arrivedId = await insertNotice(tx, ticket.id, say(locale, 'transfer.arrived', { department: from?.name ?? '?', agent: nameOf(agent), why }));
