@@ -28,6 +28,7 @@ import { parseWhatsApp } from '../channels/whatsapp/inbound.js';
 import { parseInstagram, parseMessenger } from '../channels/messenger/inbound.js';
 import { MessengerChannel } from '../channels/messenger/outbound.js';
 import { templatesForTicket } from './templates/repository.js';
+import { formSources } from './agent-ui/form-for.js';
 import { WhatsAppChannel } from '../channels/whatsapp/outbound.js';
 import { SlackBridge } from '../bridges/slack/outbound.js';
 import { slackRoutes } from '../bridges/slack/routes.js';
@@ -238,7 +239,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         stops.push(() => socket.stop());
       }
       if (discord) {
-        const gateway = await startDiscordGateway({ inbox, facts: discordFacts, locale: config.PONTE_LOCALE }, { token: config.DISCORD_BOT_TOKEN!, apiUrl: config.DISCORD_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, log });
+        const gateway = await startDiscordGateway({ inbox, facts: discordFacts, locale: config.PONTE_LOCALE, forms: formSources(sql) }, { token: config.DISCORD_BOT_TOKEN!, apiUrl: config.DISCORD_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, log });
         stops.push(() => gateway.stop());
       }
     }

@@ -1,7 +1,7 @@
 import { REST, Routes } from 'discord.js';
 import type { AgentFileRef } from '../../src/core/events.js';
 import { DeliveryError } from '../../src/core/errors.js';
-import type { AgentBridge, AgentProfile, FileBytes, PostKey, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
+import type { AgentBridge, AgentForm, AgentProfile, FormSurface, FileBytes, PostKey, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
 import { discordCapabilities } from './capabilities.js';
 import { ChannelDirectory } from './channels.js';
 import { discordEmoji } from './emoji.js';
@@ -10,6 +10,7 @@ import { checkUploadSize, downloadAttachment } from './files.js';
 import { ForumTags } from './forum-tags.js';
 import { isServerAdmin, shownName, type GatewayFacts } from './gateway-facts.js';
 import { messageId, parseMessageId, partNonce } from './ids.js';
+import { formResponse } from './render-form.js';
 import { noMentions, renderText, splitText, toMarkdown } from './render.js';
 import { link, plain, type Span } from '../../src/core/rich-text.js';
 import { TicketThreads } from './threads.js';
@@ -37,7 +38,7 @@ type Message = { id: string; channel_id?: string };
  * limits by itself (retries: 0, rejectOnRateLimit): the outbox owns retries, so it keeps each
  * thread's order and reschedules only that lane instead of holding a worker asleep.
  */
-export class DiscordBridge implements AgentBridge {
+export class DiscordBridge implements AgentBridge, FormSurface {
   readonly platform = 'discord' as const;
   readonly capabilities = discordCapabilities;
   readonly rest: REST;
@@ -139,6 +140,16 @@ export class DiscordBridge implements AgentBridge {
     for (const content of splitText(toMarkdown(req.text))) {
       await this.call(() => this.rest.post(Routes.webhook(open.applicationId, open.token), { body: { content, flags: 64, allowed_mentions: noMentions }, auth: false }));
     }
+  }
+
+  /**
+   * Opens a form as the first answer to an interaction: `trigger` is its `<id>:<token>`. The
+   * gateway side opens the forms of card controls itself (within the 3 s, control-interactions.ts).
+   */
+  async openForm(trigger: string, form: AgentForm): Promise<void> {
+    const [id, token] = trigger.split(/:(.*)/s);
+    if (!id || !token) throw new DeliveryError('unknown', 'Discord: a form trigger is `<interaction id>:<token>`');
+    await this.call(() => this.rest.post(Routes.interactionCallback(id, token), { body: formResponse(form), auth: false }));
   }
 
   /** The name as the server shows it (nickname, else display name, else username), from the gateway when it just saw the member. */
