@@ -11,6 +11,8 @@ import { ForumTags } from './forum-tags.js';
 import { isServerAdmin, shownName, type GatewayFacts } from './gateway-facts.js';
 import { messageId, parseMessageId, partNonce } from './ids.js';
 import { formResponse } from './render-form.js';
+import { templateOfferRows } from './render-controls.js';
+import type { Locale } from '../../src/i18n/catalog.js';
 import { noMentions, renderText, splitText, toMarkdown } from './render.js';
 import { link, plain, type Span } from '../../src/core/rich-text.js';
 import { TicketThreads } from './threads.js';
@@ -29,6 +31,8 @@ export interface DiscordBridgeOptions {
   timeoutMs?: number;
   /** Shared with the gateway side: interaction tokens (for `notify`) and members' names. */
   facts: GatewayFacts;
+  /** The workspace's language, for the words on controls under a notice (PONTE_LOCALE). */
+  locale?: Locale;
 }
 
 type Message = { id: string; channel_id?: string };
@@ -77,9 +81,11 @@ export class DiscordBridge implements AgentBridge, FormSurface {
     const parts = splitText(`${quote}${toMarkdown(req.text)}` || '\u200b', discordCapabilities.maxTextLength);
     const ids: string[] = [];
     for (const [i, content] of parts.entries()) {
+      // A notice offering the template picker carries its button under the last part.
+      const offer = req.offer && i === parts.length - 1 ? { components: templateOfferRows(req.offer.ticketId, this.opts.locale ?? 'en') } : {};
       const sent = req.style === 'customer'
         ? await this.asCustomer(req.thread, { content, username: webhookUsername(req.authorName) })
-        : await this.asBot(req.thread.threadId, { content }, partNonce(req.key, i));
+        : await this.asBot(req.thread.threadId, { content, ...offer }, partNonce(req.key, i));
       ids.push(sent.id);
     }
     return { externalId: messageId(req.thread.threadId, ids[0]!) };

@@ -46,6 +46,11 @@ function button(b: ButtonControl, ticketId: string): Record<string, unknown> {
   return { type: 2, style: b.style ? STYLE[b.style] : 2, label: cut(b.label, 80), custom_id: controlId(b.id, ticketId) };
 }
 
+/** Under a notice that a free-text reply could not go: "Send a template", which opens the picker. */
+export function templateOfferRows(ticketId: string, locale: Locale): ActionRow[] {
+  return controlRows([{ type: 'button', id: 'templates', label: t(locale, 'picker.offer_button'), style: 'primary' }], ticketId, locale);
+}
+
 /** Whether a press of this button asks first. */
 export function asksFirst(control: Control): boolean {
   return control in CONFIRMED;

@@ -3,13 +3,14 @@
 // and refusals in words only the presser sees. Real composition root, fake Discord checked against
 // the OpenAPI description, Graph fake for WhatsApp.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { waTextMessage } from '../fixtures/meta.js';
+import { WA_DEFAULTS, waTextMessage } from '../fixtures/meta.js';
 import { PHONE_ID, eventually, startHarness, type Harness } from '../support/harness.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord-api.js';
-import { buttonClick, modalSubmit, selectChoice, type ModalAnswer, type Person } from '../fakes/discord/event-builders.js';
+import { buttonClick, modalSubmit, personMessage, selectChoice, type ModalAnswer, type Person } from '../fakes/discord/event-builders.js';
 import { ChannelType, type FakeChannel, type FakeMessage } from '../fakes/discord/world.js';
 import { upsertConnection } from '../../src/connections/repository.js';
 import { saveDepartment } from '../../src/departments/repository.js';
+import { replaceTemplates } from '../../src/templates/repository.js';
 
 const AGENT: Person = { id: '80351110224678912', username: 'ana', global_name: 'Ana Paula', nick: 'Ana (Suporte)', permissions: '0' };
 
@@ -187,5 +188,29 @@ describe('Discord card controls and forms', () => {
     await eventually('the e-mail refused', () => callbacks(bad).length > 0);
     expect(callbacks(bad)[0]!.data!.content).toMatch(/^Nothing changed: .*e-mail/);
     expect(await ticketStatus(wa)).toEqual({ status: 'pending', department: 'General' });
+  });
+
+  it('outside the window a reply is refused with a "Send a template" button; it opens the picker as a modal, and its answer sends the template', async () => {
+    const wa = '5511911110006';
+    await replaceTemplates(h.ponte.sql, WA_DEFAULTS.wabaId, [{ name: 'pedido_pronto', language: 'pt_BR', category: 'utility', status: 'APPROVED', body: 'Olá {{1}}, seu pedido {{2}} está pronto.', paramCount: 2 }]);
+    const { post, ticketId } = await openPost(wa, 'Gabi');
+    await h.ponte.sql`UPDATE contacts SET last_inbound_at = now() - interval '48 hours' WHERE external_id = ${wa}`;
+    discord.gateway.dispatch('MESSAGE_CREATE', personMessage(world(), post.id, AGENT, 'oi Gabi, ainda precisa?'));
+    const notice = await eventually('the refusal with the offer', () => history(post.id).find((m) => m.content.startsWith('Not sent') && m.components.length > 0));
+    expect(components(notice).map((c) => [c.custom_id, c.label])).toEqual([[`ponte:templates:${ticketId}`, 'Send a template']]);
+
+    const click = press(post, notice, `ponte:templates:${ticketId}`);
+    const [modal] = await eventually('the picker', () => callbacks(click).length > 0 && callbacks(click));
+    expect(modal!.type).toBe(9);
+    const data = modal!.data as { custom_id: string; components: { type: number; content?: string; component?: { custom_id: string; options: { value: string }[] } }[] };
+    expect(data.components[0]!.component!.options.map((o) => o.value)).toEqual(['pedido_pronto|pt_BR|2']);
+    expect(data.components[2]).toMatchObject({ type: 10, content: expect.stringContaining('Olá {{1}}, seu pedido {{2}} está pronto.') });
+
+    const sent = submit(post, data.custom_id, { template: { type: 3, values: ['pedido_pronto|pt_BR|2'] }, params: 'Gabi\n4521' });
+    const send = await eventually('the template send', () =>
+      h.graph.sends().find((c) => (c.body as { to?: string; type?: string }).to === wa && (c.body as { type?: string }).type === 'template'),
+    );
+    expect(send.body).toMatchObject({ template: { name: 'pedido_pronto', language: { code: 'pt_BR' } } });
+    expect(callbacks(sent)).toEqual([{ type: 6 }]);
   });
 });
