@@ -28,6 +28,7 @@ import { parseWhatsApp } from '../channels/whatsapp/inbound.js';
 import { parseInstagram, parseMessenger } from '../channels/messenger/inbound.js';
 import { MessengerChannel } from '../channels/messenger/outbound.js';
 import { templatesForTicket } from './templates/repository.js';
+import { formSources } from './agent-ui/form-for.js';
 import { WhatsAppChannel } from '../channels/whatsapp/outbound.js';
 import { SlackBridge } from '../bridges/slack/outbound.js';
 import { slackRoutes } from '../bridges/slack/routes.js';
@@ -155,7 +156,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     if (slack) bridges.set('slack', slack);
     const discordFacts = new GatewayFacts(redis, config.PONTE_QUEUE_PREFIX);
     const discord = config.DISCORD_BOT_TOKEN
-      ? new DiscordBridge({ token: config.DISCORD_BOT_TOKEN, apiUrl: config.DISCORD_API_URL, applicationId: config.DISCORD_APPLICATION_ID, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, facts: discordFacts })
+      ? new DiscordBridge({ token: config.DISCORD_BOT_TOKEN, apiUrl: config.DISCORD_API_URL, applicationId: config.DISCORD_APPLICATION_ID, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, facts: discordFacts, locale: config.PONTE_LOCALE })
       : undefined;
     if (discord) bridges.set('discord', discord);
     logPlatforms(log, config);
@@ -236,7 +237,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
       if (discord) {
         const slash = { sql, runCommand: slackDeps.runCommand };
         const at = { applicationId: config.DISCORD_APPLICATION_ID, guildId: config.DISCORD_GUILD_ID };
-        const gateway = await startDiscordGateway({ inbox, facts: discordFacts, locale: config.PONTE_LOCALE, ...slash }, { token: config.DISCORD_BOT_TOKEN!, apiUrl: config.DISCORD_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, log, ...at });
+        const gateway = await startDiscordGateway({ inbox, facts: discordFacts, locale: config.PONTE_LOCALE, forms: formSources(sql), ...slash }, { token: config.DISCORD_BOT_TOKEN!, apiUrl: config.DISCORD_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, log, ...at });
         stops.push(() => gateway.stop());
       }
     }

@@ -6,8 +6,8 @@ export const discordCapabilities: AgentCapabilities = {
   maxTextLength: 2000,
   /** Ephemeral messages exist only as answers to an interaction, while its token lives (15 min). */
   privateReplies: 'interaction-window',
-  /** Modals exist, but this slice does not open any yet. */
-  forms: false,
+  /** Modals, opened as the first answer to a press (`openForm`'s trigger is the interaction's `id:token`). */
+  forms: true,
   /** Discord has no per-user home tab. */
   home: false,
   /** Forum posts carry forum tags (status, and ticket tags that match a forum tag). */

@@ -1,27 +1,24 @@
 import type { TicketCard } from '../../src/core/ports.js';
 import { isLocale, t, type Locale } from '../../src/i18n/catalog.js';
 import { maskPhone } from '../../src/contacts/mask.js';
-import { controlId, type Control } from './ids.js';
+import { cardControls } from '../../src/agent-ui/card-controls.js';
+import { controlRows } from './render-controls.js';
 import { renderText } from './render.js';
 
 const CHANNEL_LABEL: Record<TicketCard['channel'], string> = { whatsapp: 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram' };
 const STATUS_ICON: Record<TicketCard['status'], string> = { pending: '🟡', open: '🟢', resolved: '✅' };
 const STATUS_COLOR: Record<TicketCard['status'], number> = { pending: 0xf1c40f, open: 0x2ecc71, resolved: 0x95a5a6 };
 
-/** Discord's button styles (components/reference): Primary 1, Secondary 2, Success 3, Danger 4. */
-const STYLE: Record<Control, number> = { accept: 3, transfer: 2, resolve: 4, more: 2 };
-const LABEL: Record<Control, string> = { accept: 'card.accept', transfer: 'card.transfer', resolve: 'card.resolve', more: 'card.more' };
-
-/** What the card message is: one embed and one row of buttons, edited in place on every change. */
+/** What the card message is: one embed, a row of buttons and the More menu, edited in place on every change. */
 export interface CardMessage {
   embeds: Record<string, unknown>[];
   components: Record<string, unknown>[];
 }
 
 /**
- * The ticket card: an embed with the TicketCard's fields and the same controls as Slack's
- * (Accept while pending; Transfer, Resolve and More until resolved). ONE function, so the core's
- * neutral control list can feed it later. Embed limits: title 256, field value 1024, 25 fields.
+ * The ticket card: an embed with the TicketCard's fields, and the core's controls for it
+ * (`cardControls`: Accept while pending; Transfer, Resolve and More until resolved) rendered by
+ * `controlRows`. Embed limits: title 256, field value 1024, 25 fields.
  */
 export function ticketCard(card: TicketCard): CardMessage {
   const locale: Locale = isLocale(card.locale) ? card.locale : 'en';
@@ -45,15 +42,7 @@ export function ticketCard(card: TicketCard): CardMessage {
   if (card.previousProtocol) fields.push(field('↩', t(locale, 'card.previous', { protocol: `\`${card.previousProtocol}\`` }), false));
   const title = t(locale, 'card.title', { customer: renderText(card.customerName.slice(0, 200)), channel: CHANNEL_LABEL[card.channel] });
   const embed = { title: title.slice(0, 256), color: STATUS_COLOR[card.status], fields };
-  const controls = cardControls(card);
-  const buttons = controls.map((c) => ({ type: 2, style: STYLE[c], label: t(locale, LABEL[c] as 'card.accept'), custom_id: controlId(c, card.ticketId) }));
-  return { embeds: [embed], components: buttons.length ? [{ type: 1, components: buttons }] : [] };
-}
-
-/** Only controls that work are shown: Accept while pending; Transfer, Resolve and More until resolved. */
-function cardControls(card: TicketCard): Control[] {
-  if (card.status === 'resolved') return [];
-  return [...(card.status === 'pending' ? (['accept'] as const) : []), 'transfer', 'resolve', 'more'];
+  return { embeds: [embed], components: controlRows(cardControls(card, locale), card.ticketId, locale) };
 }
 
 /** The reply window, in Discord's own timestamp markup (each viewer's time zone). */

@@ -22,12 +22,17 @@ export class GatewayFacts {
   }
 
   async rememberInteraction(threadId: string, userId: string, interaction: { applicationId: string; token: string }): Promise<void> {
-    await this.redis.set(this.key('itok', threadId, userId), JSON.stringify(interaction), 'PX', interactionTokenTtlMs);
+    const value = JSON.stringify(interaction);
+    await this.redis.multi().set(this.key('itok', threadId, userId), value, 'PX', interactionTokenTtlMs).set(this.key('itok-last', userId), value, 'PX', interactionTokenTtlMs).exec();
   }
 
-  /** The person's open interaction in this post, while its token still lives. */
+  /**
+   * The person's open interaction in this post, while its token still lives; else their latest
+   * anywhere: a refusal of a press on a card left behind (a post the ticket was transferred out
+   * of) answers that press, where the person is, though the ticket now lives in another post.
+   */
   async openInteraction(threadId: string, userId: string): Promise<{ applicationId: string; token: string } | undefined> {
-    const raw = await this.redis.get(this.key('itok', threadId, userId));
+    const raw = (await this.redis.get(this.key('itok', threadId, userId))) ?? (await this.redis.get(this.key('itok-last', userId)));
     return raw ? (JSON.parse(raw) as { applicationId: string; token: string }) : undefined;
   }
 

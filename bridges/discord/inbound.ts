@@ -1,16 +1,20 @@
-import { Events, Routes, type Client } from 'discord.js';
+import { Events, type Client } from 'discord.js';
+import type { FormSources } from '../../src/agent-ui/form-for.js';
 import type { InboxPort } from '../../src/core/inbound-record.js';
-import { t, type Locale } from '../../src/i18n/catalog.js';
+import type { Locale } from '../../src/i18n/catalog.js';
 import type { Logger } from '../../src/logger.js';
 import { ChannelType } from './channels.js';
 import { isServerAdmin, shownName, type GatewayFacts } from './gateway-facts.js';
-import { parseButton, parseMessage, parseReaction, type Parsed, type RawInteraction, type RawMember, type RawMessage, type RawReaction, type RawUser } from './payloads.js';
+import { answerControl } from './control-interactions.js';
+import { parseMessage, parseReaction, type Parsed, type RawInteraction, type RawMember, type RawMessage, type RawReaction, type RawUser } from './payloads.js';
 
 export interface DiscordInboundDeps {
   inbox: InboxPort;
   facts: GatewayFacts;
   locale: Locale;
   log: Logger;
+  /** Where the forms controls open are built from (departments, the contact, templates). */
+  forms?: FormSources;
 }
 
 const THREAD_TYPES = new Set<number>([ChannelType.PublicThread, 12]);
@@ -49,30 +53,17 @@ async function onMessage(client: Client, deps: DiscordInboundDeps, d: RawMessage
 }
 
 /**
- * A button press is recorded, then answered within Discord's 3 seconds: a deferred update (the
- * card changes by itself when the worker has acted), or, for controls this slice has no form
- * for yet, a line only the presser sees. Its token is kept for `notify` (15 minutes).
+ * A card control pressed or a form submitted (control-interactions.ts). The presser's name is
+ * remembered, and their interaction's token for `notify` (15 minutes).
  */
 async function onInteraction(client: Client, deps: DiscordInboundDeps, d: RawInteraction): Promise<void> {
-  if (d.type !== 3) return;
-  const parsed = parseButton(d, d.channel?.parent_id ?? (d.channel_id ? await parentOf(client, d.channel_id) : undefined));
-  if ('skip' in parsed) {
-    await client.rest.post(Routes.interactionCallback(d.id, d.token), { body: { type: 6 }, auth: false });
-    return;
-  }
-  const user = d.member?.user ?? d.user;
-  if (user) await rememberMember(deps.facts, user, d.member);
-  if (user && d.channel_id) await deps.facts.rememberInteraction(d.channel_id, user.id, { applicationId: d.application_id, token: d.token });
-  if (parsed.record) {
-    await deps.inbox.accept('discord', [parsed.record]);
-    await client.rest.post(Routes.interactionCallback(d.id, d.token), { body: { type: 6 }, auth: false });
-    return;
-  }
-  await deps.inbox.accept('discord', [], [{ dedupeKey: null, kind: 'discord.interaction', reason: `no_form_yet_${parsed.control}` }]);
-  await client.rest.post(Routes.interactionCallback(d.id, d.token), {
-    body: { type: 4, data: { content: t(localeOf(d.locale, deps.locale), 'card.use_commands'), flags: 64, allowed_mentions: { parse: [] } } },
-    auth: false,
-  });
+  if (d.type !== 3 && d.type !== 5) return;
+  const remember = async (i: RawInteraction) => {
+    const user = i.member?.user ?? i.user;
+    if (user) await rememberMember(deps.facts, user, i.member);
+    if (user && i.channel_id) await deps.facts.rememberInteraction(i.channel_id, user.id, { applicationId: i.application_id, token: i.token });
+  };
+  await answerControl(client.rest, { ...deps, remember, parentOf: (id) => parentOf(client, id) }, d, localeOf(d.locale, deps.locale));
 }
 
 async function record(deps: DiscordInboundDeps, parsed: Parsed): Promise<void> {

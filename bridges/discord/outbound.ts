@@ -1,7 +1,7 @@
 import { REST, Routes } from 'discord.js';
 import type { AgentFileRef } from '../../src/core/events.js';
 import { DeliveryError } from '../../src/core/errors.js';
-import type { AgentBridge, AgentProfile, FileBytes, PostKey, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
+import type { AgentBridge, AgentForm, AgentProfile, FormSurface, FileBytes, PostKey, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
 import { discordCapabilities } from './capabilities.js';
 import { ChannelDirectory } from './channels.js';
 import { discordEmoji } from './emoji.js';
@@ -10,6 +10,9 @@ import { checkUploadSize, downloadAttachment } from './files.js';
 import { ForumTags } from './forum-tags.js';
 import { isServerAdmin, shownName, type GatewayFacts } from './gateway-facts.js';
 import { messageId, parseMessageId, partNonce } from './ids.js';
+import { formResponse } from './render-form.js';
+import { templateOfferRows } from './render-controls.js';
+import type { Locale } from '../../src/i18n/catalog.js';
 import { noMentions, renderText, splitText, toMarkdown } from './render.js';
 import { link, plain, type Span } from '../../src/core/rich-text.js';
 import { TicketThreads } from './threads.js';
@@ -28,6 +31,8 @@ export interface DiscordBridgeOptions {
   timeoutMs?: number;
   /** Shared with the gateway side: interaction tokens (for `notify`) and members' names. */
   facts: GatewayFacts;
+  /** The workspace's language, for the words on controls under a notice (PONTE_LOCALE). */
+  locale?: Locale;
 }
 
 type Message = { id: string; channel_id?: string };
@@ -37,7 +42,7 @@ type Message = { id: string; channel_id?: string };
  * limits by itself (retries: 0, rejectOnRateLimit): the outbox owns retries, so it keeps each
  * thread's order and reschedules only that lane instead of holding a worker asleep.
  */
-export class DiscordBridge implements AgentBridge {
+export class DiscordBridge implements AgentBridge, FormSurface {
   readonly platform = 'discord' as const;
   readonly capabilities = discordCapabilities;
   readonly rest: REST;
@@ -76,9 +81,11 @@ export class DiscordBridge implements AgentBridge {
     const parts = splitText(`${quote}${toMarkdown(req.text)}` || '\u200b', discordCapabilities.maxTextLength);
     const ids: string[] = [];
     for (const [i, content] of parts.entries()) {
+      // A notice offering the template picker carries its button under the last part.
+      const offer = req.offer && i === parts.length - 1 ? { components: templateOfferRows(req.offer.ticketId, this.opts.locale ?? 'en') } : {};
       const sent = req.style === 'customer'
         ? await this.asCustomer(req.thread, { content, username: webhookUsername(req.authorName) })
-        : await this.asBot(req.thread.threadId, { content }, partNonce(req.key, i));
+        : await this.asBot(req.thread.threadId, { content, ...offer }, partNonce(req.key, i));
       ids.push(sent.id);
     }
     return { externalId: messageId(req.thread.threadId, ids[0]!) };
@@ -139,6 +146,16 @@ export class DiscordBridge implements AgentBridge {
     for (const content of splitText(toMarkdown(req.text))) {
       await this.call(() => this.rest.post(Routes.webhook(open.applicationId, open.token), { body: { content, flags: 64, allowed_mentions: noMentions }, auth: false }));
     }
+  }
+
+  /**
+   * Opens a form as the first answer to an interaction: `trigger` is its `<id>:<token>`. The
+   * gateway side opens the forms of card controls itself (within the 3 s, control-interactions.ts).
+   */
+  async openForm(trigger: string, form: AgentForm): Promise<void> {
+    const [id, token] = trigger.split(/:(.*)/s);
+    if (!id || !token) throw new DeliveryError('unknown', 'Discord: a form trigger is `<interaction id>:<token>`');
+    await this.call(() => this.rest.post(Routes.interactionCallback(id, token), { body: formResponse(form), auth: false }));
   }
 
   /** The name as the server shows it (nickname, else display name, else username), from the gateway when it just saw the member. */

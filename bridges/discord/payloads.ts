@@ -98,39 +98,62 @@ export interface RawInteraction {
   member?: RawMember;
   user?: RawUser;
   locale?: string;
-  data?: { custom_id?: string; component_type?: number };
+  message?: { id: string };
+  /** A component press (3): its custom_id, and a select's chosen values. A modal submit (5): its custom_id and fields. */
+  data?: { custom_id?: string; component_type?: number; values?: string[]; components?: RawModalComponent[] };
 }
 
-/** Card controls the core acts on from a press; the others answer in words for now (no modals in this slice). */
-const ACTIONS: Partial<Record<Control, AgentActionEvent['action']>> = { accept: 'accept', resolve: 'resolve' };
+/** A modal submit's top-level component: a Label (18) around one field, or a legacy action row (1) of text inputs. */
+export interface RawModalComponent {
+  type: number;
+  custom_id?: string;
+  value?: string | boolean | null;
+  values?: string[];
+  component?: RawModalComponent;
+  components?: RawModalComponent[];
+}
+
+/** A press on one of Ponte's controls: which, on what ticket, by whom, and where (the post and its forum). */
+export interface Press {
+  control: Control;
+  ticketId: string;
+  userId: string;
+  /** The More menu's chosen option. */
+  option?: string;
+  containerId: string;
+  threadId: string;
+}
 
 /**
- * A button press (INTERACTION_CREATE type 3) → the control and ticket, and the core's action when
- * the press is one it acts on directly.
+ * A component press (INTERACTION_CREATE type 3: a button, or the More select) on one of Ponte's
+ * controls → the control, its ticket, who pressed and where. `parentId` is the post's forum.
  */
-export function parseButton(d: RawInteraction, parentId: string | undefined): { control: Control; ticketId: string; record?: InboundRecord } | { skip: string } {
+export function parsePress(d: RawInteraction, parentId: string | undefined): Press | { skip: string } {
   if (d.type !== 3) return { skip: `interaction_type_${d.type}` };
   const pressed = parseControlId(d.data?.custom_id ?? '');
   if (!pressed) return { skip: 'not_our_control' };
   const userId = d.member?.user?.id ?? d.user?.id;
   if (!userId) return { skip: 'no_user' };
-  const action = ACTIONS[pressed.control];
-  if (!action) return pressed;
-  const threadId = d.channel_id ?? '';
-  const containerId = parentId ?? '';
+  const option = pressed.control === 'more' ? d.data?.values?.[0] : undefined;
+  return { ...pressed, userId, ...(option ? { option } : {}), containerId: parentId ?? '', threadId: d.channel_id ?? '' };
+}
+
+/** The core's action for a press (or a form's answer), ordered with the post's messages, deduped by the interaction's id. */
+export function actionRecord(interactionId: string, press: Omit<Press, 'control' | 'option'>, fields: Omit<AgentActionEvent, 'type' | 'platform' | 'ticketId' | 'userId' | 'containerId' | 'threadId' | 'from' | 'occurredAt'>): InboundRecord {
+  const { containerId, threadId } = press;
   const event: AgentActionEvent = {
     type: 'agent.action',
     platform: 'discord',
-    action,
-    ticketId: pressed.ticketId,
-    userId,
+    ...fields,
+    ticketId: press.ticketId,
+    userId: press.userId,
     containerId,
     threadId,
-    from: { kind: 'thread', containerId, threadId },
+    ...(threadId ? { from: { kind: 'thread' as const, containerId, threadId } } : {}),
     occurredAt: new Date().toISOString(),
   };
-  const orderingKey = threadId ? threadOrderingKey(threadId) : `discord:ticket:${pressed.ticketId}`;
-  return { ...pressed, record: { event, dedupeKey: interactionDedupeKey(d.id), orderingKey } };
+  const orderingKey = threadId ? threadOrderingKey(threadId) : `discord:ticket:${press.ticketId}`;
+  return { event, dedupeKey: interactionDedupeKey(interactionId), orderingKey };
 }
 
 /** Agent text → what the customer reads: mentions, channels, custom emoji and timestamps as words; escapes undone. */

@@ -35,12 +35,7 @@ export function cardControls(card: TicketCard, locale: Locale, now = Date.now())
     type: 'button',
     id: 'resolve',
     label: t(locale, 'card.resolve'),
-    confirm: {
-      title: t(locale, 'card.resolve_confirm_title'),
-      text: t(locale, 'card.resolve_confirm_text'),
-      yes: t(locale, 'card.resolve_confirm_yes'),
-      no: t(locale, 'card.cancel'),
-    },
+    confirm: resolveConfirm(locale),
   });
   const windowClosed = card.windowClosesAt !== null && Date.parse(card.windowClosesAt) <= now;
   const options: MenuControl['options'] = [
@@ -54,6 +49,19 @@ export function cardControls(card: TicketCard, locale: Locale, now = Date.now())
   ];
   controls.push({ type: 'menu', id: 'more', options });
   return controls;
+}
+
+/**
+ * The question Resolve asks before it acts, for a bridge whose platform asks it after the press
+ * (a follow-up with its own yes/no) rather than on the button itself.
+ */
+export function resolveConfirm(locale: Locale): NonNullable<ButtonControl['confirm']> {
+  return {
+    title: t(locale, 'card.resolve_confirm_title'),
+    text: t(locale, 'card.resolve_confirm_text'),
+    yes: t(locale, 'card.resolve_confirm_yes'),
+    no: t(locale, 'card.cancel'),
+  };
 }
 
 /** The controls beside each ticket of a home list: the waiting queue's can be accepted from there. */

@@ -94,5 +94,6 @@ export const ui = {
   'picker.pick_one': 'Choose a template.',
   'picker.param_count': 'This template takes {count} parameter(s): write one per line.',
   'card.more': 'More',
-  'card.use_commands': 'Not among this card’s buttons yet: write it in this thread instead: `!transfer <department>` or `!transfer @person`, `!return`, `!contact`, `!block`, `!unblock`, `!template <name>`. Nothing changed.',
+  'modal.not_sent': 'Nothing changed: {problem} Open the form again to correct it.',
+  'card.confirm_cancelled': 'Nothing changed.',
 } as const;

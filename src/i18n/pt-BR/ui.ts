@@ -96,5 +96,6 @@ export const ui: Record<keyof typeof en, string> = {
   'picker.pick_one': 'Escolha um modelo.',
   'picker.param_count': 'Este modelo recebe {count} parâmetro(s): escreva um por linha.',
   'card.more': 'Mais',
-  'card.use_commands': 'Ainda não está nos botões deste cartão: escreva na própria conversa: `!transfer <departamento>` ou `!transfer @pessoa`, `!return`, `!contact`, `!block`, `!unblock`, `!template <nome>`. Nada mudou.',
+  'modal.not_sent': 'Nada mudou: {problem} Abra o formulário de novo para corrigir.',
+  'card.confirm_cancelled': 'Nada mudou.',
 };

@@ -51,12 +51,24 @@ export function slashCommand(world: DiscordWorld, input: InteractionInput & { na
   return interaction(world, 2, input, { id: world.snowflake(), name: input.name, type: 1, options: input.options ?? [] });
 }
 
-/** A modal submit: INTERACTION_CREATE type 5 with text inputs in Label components (type 18). */
-export function modalSubmit(world: DiscordWorld, input: InteractionInput & { customId: string; fields: Record<string, string> }): Record<string, unknown> {
-  const components = Object.entries(input.fields).map(([custom_id, value], i) => ({
-    type: 18, id: i + 1, component: { type: 4, id: 100 + i, custom_id, value },
+/** A choice in a string select (`custom_id`) of a stored message: INTERACTION_CREATE type 3, component_type 3. */
+export function selectChoice(world: DiscordWorld, input: InteractionInput & { messageId: string; customId: string; values: string[] }): Record<string, unknown> {
+  return interaction(world, 3, input, { custom_id: input.customId, component_type: 3, values: input.values }, input.messageId);
+}
+
+/**
+ * A field's answer in a modal submit: a string is a text input's value (type 4); `{ type, values }`
+ * is a select's (3 string, 5 user) or a checkbox group's (22) chosen values.
+ */
+export type ModalAnswer = string | { type: 3 | 5 | 22; values: string[] };
+
+/** A modal submit: INTERACTION_CREATE type 5 with its fields in Label components (type 18). */
+export function modalSubmit(world: DiscordWorld, input: InteractionInput & { customId: string; fields: Record<string, ModalAnswer>; messageId?: string }): Record<string, unknown> {
+  const components = Object.entries(input.fields).map(([custom_id, answer], i) => ({
+    type: 18, id: i + 1,
+    component: typeof answer === 'string' ? { type: 4, id: 100 + i, custom_id, value: answer } : { type: answer.type, id: 100 + i, custom_id, values: answer.values },
   }));
-  return interaction(world, 5, input, { custom_id: input.customId, components });
+  return interaction(world, 5, input, { custom_id: input.customId, components }, input.messageId);
 }
 
 /** Typing in an autocompleted option: INTERACTION_CREATE type 4, the option being typed marked `focused`. */

@@ -193,5 +193,10 @@ export function checkDocumentedLimits(route: string, body: unknown): ValidationP
   if (route === 'POST /channels/{channel_id}/threads' && tooLong(b.message?.content)) {
     problems.push({ where: 'body/message/content', message: 'Must be 2000 or fewer in length.' });
   }
+  // A modal holds "between 1 and 5 (inclusive) components" (interactions/receiving-and-responding.mdx); the spec says 40.
+  const modal = (body as { type?: unknown; data?: { components?: unknown } }).data;
+  if (route === 'POST /interactions/{interaction_id}/{interaction_token}/callback' && (body as { type?: unknown }).type === 9 && Array.isArray(modal?.components) && modal.components.length > 5) {
+    problems.push({ where: 'body/data/components', message: 'A modal holds at most 5 components.' });
+  }
   return problems;
 }
