@@ -1,18 +1,19 @@
 import { REST, Routes } from 'discord.js';
 import type { AgentFileRef } from '../../src/core/events.js';
 import { DeliveryError } from '../../src/core/errors.js';
-import type { AgentBridge, AgentProfile, FileBytes, PostKey, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
+import type { AgentBridge, AgentProfile, FileBytes, FoundPost, PostKey, PostPlace, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
 import { discordCapabilities } from './capabilities.js';
 import { ChannelDirectory } from './channels.js';
 import { discordEmoji } from './emoji.js';
 import { classifyDiscordError, discordCode } from './errors.js';
 import { checkUploadSize, downloadAttachment } from './files.js';
+import { fileMarker, PostFinder } from './find-post.js';
 import { ForumTags } from './forum-tags.js';
 import { isServerAdmin, shownName, type GatewayFacts } from './gateway-facts.js';
 import { messageId, parseMessageId, partNonce } from './ids.js';
 import { noMentions, renderText, splitText, toMarkdown } from './render.js';
 import { link, plain, type Span } from '../../src/core/rich-text.js';
-import { TicketThreads } from './threads.js';
+import { postName, TicketThreads } from './threads.js';
 import { ChannelWebhooks, webhookUsername } from './webhooks.js';
 
 /** Per REST call. */
@@ -46,6 +47,7 @@ export class DiscordBridge implements AgentBridge {
   private readonly tags: ForumTags;
   private readonly threads: TicketThreads;
   private readonly webhooks: ChannelWebhooks;
+  private readonly finder: PostFinder;
   private applicationId: string | undefined;
 
   constructor(opts: DiscordBridgeOptions) {
@@ -56,10 +58,29 @@ export class DiscordBridge implements AgentBridge {
     this.tags = new ForumTags(this.rest);
     this.threads = new TicketThreads(this.rest, this.channels, this.tags);
     this.webhooks = new ChannelWebhooks(this.rest, () => this.applicationId);
+    // A bot user's id is its application's id.
+    this.finder = new PostFinder(this.rest, () => this.applicationId);
   }
 
   openThread(req: { destination: string; card: TicketCard; key?: PostKey }): Promise<ThreadRef> {
+    this.finder.begin(req.key, { channelId: req.destination, content: '', postName: postName(req.card) });
     return this.call(() => this.threads.open(req));
+  }
+
+  /** The post an attempt whose outcome is unknown made, if Discord has it (find-post.ts). */
+  findPost(req: { where: PostPlace; key: PostKey; since: Date }): Promise<FoundPost | undefined> {
+    return this.call(async () => {
+      await this.learnApplication();
+      return this.finder.findPost(req);
+    });
+  }
+
+  /** The file an attempt whose outcome is unknown shared, if it is in the thread (find-post.ts). */
+  findFile(req: { fileId: string; thread: ThreadRef }): Promise<FoundPost | undefined> {
+    return this.call(async () => {
+      await this.learnApplication();
+      return this.finder.findFile(req);
+    });
   }
 
   updateCard(req: { thread: ThreadRef; card: TicketCard }): Promise<void> {
@@ -76,9 +97,10 @@ export class DiscordBridge implements AgentBridge {
     const parts = splitText(`${quote}${toMarkdown(req.text)}` || '\u200b', discordCapabilities.maxTextLength);
     const ids: string[] = [];
     for (const [i, content] of parts.entries()) {
+      const key = i === 0 ? req.key : undefined;
       const sent = req.style === 'customer'
-        ? await this.asCustomer(req.thread, { content, username: webhookUsername(req.authorName) })
-        : await this.asBot(req.thread.threadId, { content }, partNonce(req.key, i));
+        ? await this.asCustomer(req.thread, { content, username: webhookUsername(req.authorName) }, undefined, key)
+        : await this.asBot(req.thread.threadId, { content }, partNonce(req.key, i), undefined, key);
       ids.push(sent.id);
     }
     return { externalId: messageId(req.thread.threadId, ids[0]!) };
@@ -94,8 +116,10 @@ export class DiscordBridge implements AgentBridge {
   }
 
   /** A file into the post (multipart), under the customer's name when given, with the comment as its text. */
-  async postFile(req: { thread: ThreadRef; file: FileBytes; comment?: string; authorName?: string }): Promise<{ externalId: string }> {
+  async postFile(req: { thread: ThreadRef; file: FileBytes; comment?: string; authorName?: string; remember?: (fileId: string) => Promise<void> }): Promise<{ externalId: string }> {
     checkUploadSize(req.file);
+    // Discord has no file id before the upload: the attempt remembers when it began and the name (findFile).
+    await req.remember?.(fileMarker(req.file.filename));
     const files = [{ name: req.file.filename, data: req.file.bytes, contentType: req.file.mimeType }];
     const body = { ...(req.comment ? { content: renderText(req.comment).slice(0, 2000) } : {}), attachments: [{ id: 0, filename: req.file.filename }] };
     const sent = req.authorName
@@ -113,10 +137,11 @@ export class DiscordBridge implements AgentBridge {
     const content = splitText(toMarkdown(req.text))[0]!;
     if (await this.call(() => this.channels.isForum(req.destination))) {
       const name = plain(req.text).split('\n')[0]!.replace(/\s+/g, ' ').trim().slice(0, 100) || 'Ponte';
+      this.finder.begin(req.key, { channelId: req.destination, content, postName: name });
       const post = (await this.call(() => this.rest.post(Routes.threads(req.destination), { body: { name, message: { content, allowed_mentions: noMentions } } }))) as Message;
       return { externalId: messageId(post.id, post.id) };
     }
-    const sent = await this.asBot(req.destination, { content }, partNonce(req.key, 0));
+    const sent = await this.asBot(req.destination, { content }, partNonce(req.key, 0), undefined, req.key);
     return { externalId: messageId(req.destination, sent.id) };
   }
 
@@ -161,21 +186,23 @@ export class DiscordBridge implements AgentBridge {
     return guilds[0].id;
   }
 
-  private asCustomer(thread: ThreadRef, body: Record<string, unknown>, files?: { name: string; data: Buffer; contentType: string }[]): Promise<Message> {
+  private asCustomer(thread: ThreadRef, body: Record<string, unknown>, files?: { name: string; data: Buffer; contentType: string }[], key?: PostKey): Promise<Message> {
     return this.call(async () => {
       await this.learnApplication();
-      return this.webhooks.run(thread.containerId, (hook) =>
-        this.rest.post(Routes.webhook(hook.id, hook.token), {
+      return this.webhooks.run(thread.containerId, (hook) => {
+        this.finder.begin(key, { channelId: thread.threadId, webhookId: hook.id, content: String(body.content ?? '') });
+        return this.rest.post(Routes.webhook(hook.id, hook.token), {
           body: { ...body, allowed_mentions: noMentions },
           query: new URLSearchParams({ wait: 'true', thread_id: thread.threadId }),
           auth: false,
           ...(files ? { files } : {}),
-        }) as Promise<Message>,
-      );
+        }) as Promise<Message>;
+      });
     });
   }
 
-  private asBot(channelId: string, body: Record<string, unknown>, nonce?: string, files?: { name: string; data: Buffer; contentType: string }[]): Promise<Message> {
+  private asBot(channelId: string, body: Record<string, unknown>, nonce?: string, files?: { name: string; data: Buffer; contentType: string }[], key?: PostKey): Promise<Message> {
+    this.finder.begin(key, { channelId, content: String(body.content ?? '') });
     return this.call(
       () =>
         this.rest.post(Routes.channelMessages(channelId), {

@@ -175,13 +175,17 @@ export function discordDriver(h: Harness, discord: FakeDiscord): AgentDriver {
 }
 
 /** The whole service with Discord as its agent side, the test WhatsApp number connected to the forum. */
-export async function startDiscordDriver(): Promise<AgentDriver> {
+export async function startDiscordHarness(env: Record<string, string> = {}): Promise<{ h: Harness; discord: FakeDiscord; driver: AgentDriver }> {
   const discord = await startFakeDiscord({ gateway: { heartbeatInterval: 60_000 } });
-  const h = await startHarness(discordEnv(discord)).catch(async (err: unknown) => {
+  const h = await startHarness({ ...discordEnv(discord), ...env }).catch(async (err: unknown) => {
     await discord.close();
     throw err;
   });
   // As `/ponte connect` records it (the slash command is another slice's).
   await upsertConnection(h.ponte.sql, { channel: 'whatsapp', accountId: PHONE_ID, platform: 'discord', destination: discord.world.forumId, createdBy: `discord:${ADMIN.id}` });
-  return discordDriver(h, discord);
+  return { h, discord, driver: discordDriver(h, discord) };
+}
+
+export async function startDiscordDriver(): Promise<AgentDriver> {
+  return (await startDiscordHarness()).driver;
 }

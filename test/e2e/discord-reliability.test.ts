@@ -1,0 +1,79 @@
+// Discord posts whose outcome is unknown (Discord acted, then answered 500 or the connection
+// dropped) are looked for before posting again: exactly one post, whatever the retry finds.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { customerWritesTo, type AgentDriver, type TicketRef } from '../support/agent-driver.js';
+import { startDiscordHarness } from '../support/discord-driver.js';
+import { eventually, type Harness } from '../support/harness.js';
+import type { FakeDiscord } from '../fakes/discord-api.js';
+
+let h: Harness;
+let discord: FakeDiscord;
+let d: AgentDriver;
+
+beforeAll(async () => {
+  ({ h, discord, driver: d } = await startDiscordHarness());
+});
+afterAll(async () => d?.close());
+afterEach(() => {
+  expect(discord.api.specViolations).toEqual([]);
+  expect(discord.api.unimplemented).toEqual([]);
+});
+
+const WEBHOOK = 'POST /webhooks/{webhook_id}/{webhook_token}';
+const MESSAGES = 'POST /channels/{channel_id}/messages';
+const THREADS = 'POST /channels/{channel_id}/threads';
+let phones = 0;
+const nextPhone = () => `55119${String(7_700_000 + (phones += 1)).padStart(7, '0')}`;
+
+/** The lane has nothing left to do for this ticket. */
+async function settled(ticket: TicketRef): Promise<void> {
+  await eventually('the outbox worked off', async () => {
+    const [row] = await h.db.sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM outbox WHERE state NOT IN ('done', 'failed', 'uncertain') AND payload::text LIKE ${'%' + ticket.thread.threadId + '%'}`;
+    return row!.n === 0;
+  });
+  await h.ponte.sweep();
+}
+
+describe('Discord: an attempt whose outcome is unknown looks before posting again', () => {
+  for (const [fault, label] of [[{ status: 500, afterEffect: true }, 'a 500 after posting'], [{ status: 0, afterEffect: true }, 'a dropped connection after posting']] as const) {
+    it(`a customer's message (webhook post): ${label} → one post`, async () => {
+      const phone = nextPhone();
+      const ticket = await customerWritesTo(d, phone, 'Bia', 'primeira');
+      discord.api.failNext(WEBHOOK, fault);
+      await h.postMetaText(phone, 'Bia', 'segunda, uma vez só');
+      // The retry found the post and recorded it: the link is the message Discord made.
+      const link = await eventually('the post recorded', () => linkOf(ticket, 'segunda, uma vez só'));
+      await settled(ticket);
+      const shown = d.posts(ticket.thread).filter((p) => p.text === 'segunda, uma vez só');
+      expect(shown.map((p) => p.id)).toEqual([link]);
+    });
+  }
+
+  it('a notice (bot message): a 500 after posting → one post', async () => {
+    const ticket = await customerWritesTo(d, nextPhone(), 'Caio', 'oi');
+    discord.api.failNext(MESSAGES, { status: 500, afterEffect: true });
+    await d.say(ticket.thread, d.agents[0].id, '!foo');
+    const unknown = (p: { text: string }) => p.text.startsWith('Unknown command');
+    await eventually('the notice', () => d.posts(ticket.thread).some(unknown));
+    await eventually('looked for it', () => discord.api.requestsTo('GET /channels/{channel_id}/messages').length > 0);
+    await settled(ticket);
+    expect(d.posts(ticket.thread).filter(unknown)).toHaveLength(1);
+  });
+
+  it('a ticket’s forum post: a 500 after opening it → one post', async () => {
+    const before = discord.api.requestsTo(THREADS).length;
+    discord.api.failNext(THREADS, { status: 500, afterEffect: true });
+    const ticket = await customerWritesTo(d, nextPhone(), 'Dora Lima', 'oi');
+    await settled(ticket);
+    expect(discord.api.requestsTo(THREADS).length - before).toBe(1);
+    const posts = [...discord.world.channels.values()].filter((c) => c.parent_id === discord.world.forumId && c.name.startsWith('Dora Lima'));
+    expect(posts.map((c) => c.id)).toEqual([ticket.thread.threadId]);
+  });
+});
+
+async function linkOf(ticket: TicketRef, body: string): Promise<string | undefined> {
+  const [row] = await h.db.sql<{ external_id: string }[]>`
+    SELECT l.external_id FROM message_links l JOIN messages m ON m.id = l.message_id WHERE l.platform = 'discord' AND m.ticket_id = ${ticket.id} AND m.body = ${body}`;
+  return row?.external_id;
+}
