@@ -103,6 +103,7 @@ export class DiscordBridge implements AgentBridge {
         : await this.asBot(req.thread.threadId, { content }, partNonce(req.key, i), undefined, key);
       ids.push(sent.id);
     }
+    await this.threads.afterPost(req.thread.threadId);
     return { externalId: messageId(req.thread.threadId, ids[0]!) };
   }
 
@@ -112,7 +113,18 @@ export class DiscordBridge implements AgentBridge {
     if (!emoji) return;
     const { channelId, messageId: id } = parseMessageId(req.externalId);
     const route = Routes.channelMessageOwnReaction(channelId, id, encodeURIComponent(emoji));
-    await this.call(() => (req.remove ? this.rest.delete(route) : this.rest.put(route)));
+    const once = () => (req.remove ? this.rest.delete(route) : this.rest.put(route));
+    await this.call(async () => {
+      try {
+        await once();
+      } catch (err) {
+        // A mark on a resolved ticket's archived post (a delivery mark that came late): reopen, mark, archive again.
+        if (discordCode(err) !== 50083) throw err;
+        await this.rest.patch(Routes.channel(channelId), { body: { archived: false } });
+        await once();
+        await this.rest.patch(Routes.channel(channelId), { body: { archived: true } });
+      }
+    });
   }
 
   /** A file into the post (multipart), under the customer's name when given, with the comment as its text. */
@@ -125,6 +137,7 @@ export class DiscordBridge implements AgentBridge {
     const sent = req.authorName
       ? await this.asCustomer(req.thread, { ...body, username: webhookUsername(req.authorName) }, files)
       : await this.asBot(req.thread.threadId, body, undefined, files);
+    await this.threads.afterPost(req.thread.threadId);
     return { externalId: messageId(req.thread.threadId, sent.id) };
   }
 
