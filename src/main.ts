@@ -59,7 +59,8 @@ export const manifests: Record<string, (config: Config) => Promise<string>> = {
   slack: (config) => slackManifest(config.PUBLIC_URL, !!config.SLACK_APP_TOKEN),
 };
 
-export type Role = 'all' | 'web' | 'worker';
+/** `gateway`: only the Discord gateway listener, feeding the inbox (no HTTP, no workers). */
+export type Role = 'all' | 'web' | 'worker' | 'gateway';
 
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
@@ -152,6 +153,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
       ? new DiscordBridge({ token: config.DISCORD_BOT_TOKEN, apiUrl: config.DISCORD_API_URL, applicationId: config.DISCORD_APPLICATION_ID, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, facts: discordFacts })
       : undefined;
     if (discord) bridges.set('discord', discord);
+    if (role === 'gateway' && !discord) throw new ConfigError(['DISCORD_BOT_TOKEN: the gateway role runs the Discord gateway; set it (README: Set up Discord)']);
     logPlatforms(log, config);
 
     const secrets = config.PONTE_SECRET_KEY ? new SecretBox(decodeKey(config.PONTE_SECRET_KEY)!) : undefined;
@@ -237,10 +239,11 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         const socket = await startSocketMode(slackDeps, { appToken: config.SLACK_APP_TOKEN, apiUrl: config.SLACK_API_URL, log });
         stops.push(() => socket.stop());
       }
-      if (discord) {
-        const gateway = await startDiscordGateway({ inbox, facts: discordFacts, locale: config.PONTE_LOCALE }, { token: config.DISCORD_BOT_TOKEN!, apiUrl: config.DISCORD_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, log });
-        stops.push(() => gateway.stop());
-      }
+    }
+    // One gateway connection per deployment: in the all-in-one process, or in its own role.
+    if (discord && (role === 'all' || role === 'gateway')) {
+      const gateway = await startDiscordGateway({ inbox, facts: discordFacts, locale: config.PONTE_LOCALE }, { token: config.DISCORD_BOT_TOKEN!, apiUrl: config.DISCORD_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, log });
+      stops.push(() => gateway.stop());
     }
 
     log.info({ role, url }, 'ponte started');
