@@ -43,7 +43,7 @@ import { slackManifest } from '../bridges/slack/manifest.js';
 import { discordEnv } from '../bridges/discord/config.js';
 import { DiscordBridge } from '../bridges/discord/outbound.js';
 import { GatewayFacts } from '../bridges/discord/gateway-facts.js';
-import { startDiscordGateway } from '../bridges/discord/gateway.js';
+import { discordHttpInteractions, startDiscordGateway } from '../bridges/discord/gateway.js';
 
 /** The whole environment contract: the core's variables and each adapter's. */
 const adapterEnv = { ...slackEnv, ...discordEnv, ...playgroundEnv, PONTE_ADMINS: adminList(['slack', 'discord']) };
@@ -225,8 +225,11 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
       if (slack && config.SLACK_SIGNING_SECRET) {
         plugins.push(slackRoutes({ ...slackDeps, signingSecret: config.SLACK_SIGNING_SECRET, metrics }));
       }
+      if (discord && config.DISCORD_PUBLIC_KEY) {
+        plugins.push(discordHttpInteractions({ inbox, facts: discordFacts, locale: config.PONTE_LOCALE }, { token: config.DISCORD_BOT_TOKEN!, apiUrl: config.DISCORD_API_URL, publicKey: config.DISCORD_PUBLIC_KEY, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, log }));
+      }
       if (playground) plugins.push(playground.routes);
-      app = await buildApp({ log, sql, redis, metrics, bodyLimit: config.PONTE_BODY_LIMIT, plugins, sources: { '/webhooks/meta': 'meta', '/slack': 'slack' } });
+      app = await buildApp({ log, sql, redis, metrics, bodyLimit: config.PONTE_BODY_LIMIT, plugins, sources: { '/webhooks/meta': 'meta', '/slack': 'slack', '/discord': 'discord' } });
       const httpApp = app;
       stops.push(() => httpApp.close());
       if (playground) {

@@ -53,11 +53,17 @@ async function onMessage(client: Client, deps: DiscordInboundDeps, d: RawMessage
  * card changes by itself when the worker has acted), or, for controls this slice has no form
  * for yet, a line only the presser sees. Its token is kept for `notify` (15 minutes).
  */
-async function onInteraction(client: Client, deps: DiscordInboundDeps, d: RawInteraction): Promise<void> {
+export async function onInteraction(
+  client: Client,
+  deps: DiscordInboundDeps,
+  d: RawInteraction,
+  // Over the gateway the answer goes to the callback route; over HTTP it is the response (routes.ts).
+  respond: (body: Record<string, unknown>) => Promise<void> = async (body) => void (await client.rest.post(Routes.interactionCallback(d.id, d.token), { body, auth: false })),
+): Promise<void> {
   if (d.type !== 3) return;
   const parsed = parseButton(d, d.channel?.parent_id ?? (d.channel_id ? await parentOf(client, d.channel_id) : undefined));
   if ('skip' in parsed) {
-    await client.rest.post(Routes.interactionCallback(d.id, d.token), { body: { type: 6 }, auth: false });
+    await respond({ type: 6 });
     return;
   }
   const user = d.member?.user ?? d.user;
@@ -65,14 +71,11 @@ async function onInteraction(client: Client, deps: DiscordInboundDeps, d: RawInt
   if (user && d.channel_id) await deps.facts.rememberInteraction(d.channel_id, user.id, { applicationId: d.application_id, token: d.token });
   if (parsed.record) {
     await deps.inbox.accept('discord', [parsed.record]);
-    await client.rest.post(Routes.interactionCallback(d.id, d.token), { body: { type: 6 }, auth: false });
+    await respond({ type: 6 });
     return;
   }
   await deps.inbox.accept('discord', [], [{ dedupeKey: null, kind: 'discord.interaction', reason: `no_form_yet_${parsed.control}` }]);
-  await client.rest.post(Routes.interactionCallback(d.id, d.token), {
-    body: { type: 4, data: { content: t(localeOf(d.locale, deps.locale), 'card.use_commands'), flags: 64, allowed_mentions: { parse: [] } } },
-    auth: false,
-  });
+  await respond({ type: 4, data: { content: t(localeOf(d.locale, deps.locale), 'card.use_commands'), flags: 64, allowed_mentions: { parse: [] } } });
 }
 
 async function record(deps: DiscordInboundDeps, parsed: Parsed): Promise<void> {
