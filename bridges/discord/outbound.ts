@@ -133,7 +133,7 @@ export class DiscordBridge implements AgentBridge {
     // Discord has no file id before the upload: the attempt remembers when it began and the name (findFile).
     await req.remember?.(fileMarker(req.file.filename));
     const files = [{ name: req.file.filename, data: req.file.bytes, contentType: req.file.mimeType }];
-    const body = { ...(req.comment ? { content: renderText(req.comment).slice(0, 2000) } : {}), attachments: [{ id: 0, filename: req.file.filename }] };
+    const body = { ...(req.comment ? { content: renderText(req.comment).slice(0, 2000) } : {}), attachments: [{ id: '0', filename: req.file.filename }] };
     const sent = req.authorName
       ? await this.asCustomer(req.thread, { ...body, username: webhookUsername(req.authorName) }, files)
       : await this.asBot(req.thread.threadId, body, undefined, files);

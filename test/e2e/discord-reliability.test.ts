@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { customerWritesTo, type AgentDriver, type TicketRef } from '../support/agent-driver.js';
 import { startDiscordHarness } from '../support/discord-driver.js';
 import { eventually, type Harness } from '../support/harness.js';
+import { waMessageOfType } from '../fixtures/meta.js';
 import type { FakeDiscord } from '../fakes/discord-api.js';
 
 let h: Harness;
@@ -59,6 +60,29 @@ describe('Discord: an attempt whose outcome is unknown looks before posting agai
     await eventually('looked for it', () => discord.api.requestsTo('GET /channels/{channel_id}/messages').length > 0);
     await settled(ticket);
     expect(d.posts(ticket.thread).filter(unknown)).toHaveLength(1);
+  });
+
+  it('a customer’s file (webhook upload): a 500 after sharing it → one file', async () => {
+    const phone = nextPhone();
+    const ticket = await customerWritesTo(d, phone, 'Eva', 'vou mandar a foto');
+    await settled(ticket);
+    h.graph.addMedia('7000000000000777', { bytes: Buffer.alloc(700, 7), mimeType: 'image/jpeg' });
+    const from = discord.api.requests.length;
+    // The image's line, then the upload: both answered 500 after they took effect.
+    discord.api.failNext(WEBHOOK, { status: 500, afterEffect: true }, 2);
+    await h.postMeta(waMessageOfType('image', { id: '7000000000000777' }, { from: phone, name: 'Eva' }));
+    const withFile = () => discord.world.history(ticket.thread.threadId).filter((m) => m.attachments.length > 0);
+    await eventually('the file in the post', () => withFile().length > 0);
+    await eventually('the file recorded', async () => {
+      const [row] = await h.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM outbox WHERE kind = 'media.mirror' AND state = 'done' AND lane = ${`t${ticket.id}-agent`}`;
+      return row!.n === 1;
+    });
+    await settled(ticket);
+    // The fault hit the upload itself (multipart), and the retry found it instead of uploading again.
+    const calls = discord.api.requests.slice(from).filter((r) => r.route === WEBHOOK);
+    expect(calls.filter((r) => r.status === 500).map((r) => r.files.length)).toEqual([0, 1]);
+    expect(calls.filter((r) => r.files.length > 0)).toHaveLength(1);
+    expect(withFile()).toHaveLength(1);
   });
 
   it('a ticket’s forum post: a 500 after opening it → one post', async () => {
