@@ -71,7 +71,7 @@ export class PostFinder {
     if (begun?.postName) return this.findForumPost(begun);
     const channelId = 'thread' in req.where ? req.where.thread.threadId : req.where.destination;
     const after = begun?.after ?? snowflakeAt(req.since.getTime());
-    const hit = await this.search(channelId, after, (m) => String(m.nonce ?? '') === req.key || (!!begun && this.isOurs(m, begun) && (m.content ?? "").trim() === begun.content.trim()));
+    const hit = await this.search(channelId, after, (m) => String(m.nonce ?? '') === req.key || (!!begun && this.isOurs(m, begun) && (m.content ?? '').trim() === begun.content.trim()));
     if (!hit) return undefined;
     return { externalId: messageId(channelId, hit.id) };
   }
