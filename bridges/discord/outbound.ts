@@ -1,4 +1,4 @@
-import { REST, Routes } from 'discord.js';
+import { DiscordAPIError, REST, Routes } from 'discord.js';
 import type { AgentFileRef } from '../../src/core/events.js';
 import { DeliveryError } from '../../src/core/errors.js';
 import type { AgentBridge, AgentProfile, FileBytes, FoundPost, PostKey, PostPlace, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
@@ -14,6 +14,7 @@ import { messageId, parseMessageId, partNonce } from './ids.js';
 import { noMentions, renderText, splitText, toMarkdown } from './render.js';
 import { link, plain, type Span } from '../../src/core/rich-text.js';
 import { postName, TicketThreads } from './threads.js';
+import { TokenRefusals } from './refusals.js';
 import { ChannelWebhooks, webhookUsername } from './webhooks.js';
 
 /** Per REST call. */
@@ -48,6 +49,7 @@ export class DiscordBridge implements AgentBridge {
   private readonly threads: TicketThreads;
   private readonly webhooks: ChannelWebhooks;
   private readonly finder: PostFinder;
+  private readonly refusals = new TokenRefusals();
   private applicationId: string | undefined;
 
   constructor(opts: DiscordBridgeOptions) {
@@ -234,10 +236,12 @@ export class DiscordBridge implements AgentBridge {
 
   /** One REST step (or several), its failure classified for the outbox. */
   private async call<T>(fn: () => Promise<T>): Promise<T> {
+    this.refusals.check();
     try {
       return await fn();
     } catch (err) {
       const e = classifyDiscordError(err);
+      this.refusals.note(e, err instanceof DiscordAPIError ? err.status : undefined, discordCode(err));
       // A forum tag was removed by hand: read the forum's tags again next time.
       if (discordCode(err) === 50035) this.tags.forgetAll();
       throw e;

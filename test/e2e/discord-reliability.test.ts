@@ -94,6 +94,20 @@ describe('Discord: an attempt whose outcome is unknown looks before posting agai
     const posts = [...discord.world.channels.values()].filter((c) => c.parent_id === discord.world.forumId && c.name.startsWith('Dora Lima'));
     expect(posts.map((c) => c.id)).toEqual([ticket.thread.threadId]);
   });
+
+  // Last: it leaves the bridge refusing calls for a minute.
+  it('a refused bot token (401) is asked once, not once per queued post', async () => {
+    const from = discord.api.requests.length;
+    discord.api.failNext(THREADS, { status: 401 });
+    const phones = [nextPhone(), nextPhone(), nextPhone(), nextPhone()];
+    for (const phone of phones) await h.postMetaText(phone, 'Sem Token', 'oi');
+    await eventually('every ticket’s post given up', async () => {
+      const [row] = await h.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM outbox WHERE kind = 'thread.open' AND state = 'failed' AND last_error LIKE 'Discord refused (401%'`;
+      return row!.n >= phones.length;
+    }, 20_000);
+    const refused = discord.api.requests.slice(from).filter((r) => r.status === 401 || r.status === 403 || r.status === 429);
+    expect(refused).toHaveLength(1);
+  });
 });
 
 async function linkOf(ticket: TicketRef, body: string): Promise<string | undefined> {
