@@ -98,7 +98,7 @@ describe('Discord: an attempt whose outcome is unknown looks before posting agai
   // Last: it leaves the bridge refusing calls for a minute.
   it('a refused bot token (401) is asked once, not once per queued post', async () => {
     const from = discord.api.requests.length;
-    discord.api.failNext(THREADS, { status: 401 });
+    discord.api.failNext(THREADS, { status: 401 }, 10); // a token Discord refuses, every time
     const phones = [nextPhone(), nextPhone(), nextPhone(), nextPhone()];
     for (const phone of phones) await h.postMetaText(phone, 'Sem Token', 'oi');
     await eventually('every ticket’s post given up', async () => {
