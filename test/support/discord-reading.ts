@@ -30,10 +30,12 @@ export function readDiscordMarkdown(markdown: string, allowed?: AllowedMentions)
     return false;
   };
 
-  let s = markdown
-    // Code spans first: nothing inside them is markup (``…`` may hold a backtick, padded by spaces).
-    .replace(/``\s?([^]*?)\s?``|`([^`\n]+)`/g, (_m, double: string | undefined, single: string | undefined) => hold(double ?? single ?? ''))
-    .replace(/\\([^0-9A-Za-z\s])/g, (_m, c: string) => hold(c));
+  // Left to right, as Discord parses: an escape (a backslash before punctuation) is that
+  // character, so an escaped backtick opens no code span; inside a code span nothing is markup
+  // (``…`` may hold a backtick, padded by spaces).
+  let s = markdown.replace(/\\([^0-9A-Za-z\s])|``\s?([^]*?)\s?``|`([^`\n]+)`/g, (_m, escaped: string | undefined, double: string | undefined, single: string | undefined) =>
+    hold(escaped ?? double ?? single ?? ''),
+  );
 
   s = s.replace(/\[([^\]\n]*)\]\(<?(https?:\/\/[^\s<>()]+)>?\)/g, (_m, label: string, url: string) => {
     const shown = restore(unformat(label), held);
