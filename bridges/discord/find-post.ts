@@ -58,12 +58,17 @@ export class PostFinder {
     private readonly botId: () => string | undefined,
   ) {}
 
-  /** Remembers an attempt as it begins (only keyed posts can be looked for). */
+  /** Remembers an attempt as it begins (only keyed posts can be looked for); kept until it settles. */
   begin(key: PostKey | undefined, what: Omit<Begun, 'after'>): void {
     if (!key) return;
     const now = Date.now();
     for (const [k, v] of this.begun) if (now - v.at > REMEMBER_MS) this.begun.delete(k);
     this.begun.set(key, { ...what, after: snowflakeAt(now - SKEW_MS), at: now });
+  }
+
+  /** The attempt settled (its answer came): it will not be looked for, so it is not kept. */
+  forget(key: PostKey | undefined): void {
+    if (key) this.begun.delete(key);
   }
 
   async findPost(req: { where: PostPlace; key: PostKey; since: Date }): Promise<FoundPost | undefined> {

@@ -64,9 +64,11 @@ export class DiscordBridge implements AgentBridge {
     this.finder = new PostFinder(this.rest, () => this.applicationId);
   }
 
-  openThread(req: { destination: string; card: TicketCard; key?: PostKey }): Promise<ThreadRef> {
+  async openThread(req: { destination: string; card: TicketCard; key?: PostKey }): Promise<ThreadRef> {
     this.finder.begin(req.key, { channelId: req.destination, content: '', postName: postName(req.card) });
-    return this.call(() => this.threads.open(req));
+    const opened = await this.call(() => this.threads.open(req));
+    this.finder.forget(req.key);
+    return opened;
   }
 
   /** The post an attempt whose outcome is unknown made, if Discord has it (find-post.ts). */
@@ -105,6 +107,7 @@ export class DiscordBridge implements AgentBridge {
         : await this.asBot(req.thread.threadId, { content }, partNonce(req.key, i), undefined, key);
       ids.push(sent.id);
     }
+    this.finder.forget(req.key);
     await this.threads.afterPost(req.thread.threadId);
     return { externalId: messageId(req.thread.threadId, ids[0]!) };
   }
@@ -154,9 +157,11 @@ export class DiscordBridge implements AgentBridge {
       const name = plain(req.text).split('\n')[0]!.replace(/\s+/g, ' ').trim().slice(0, 100) || 'Ponte';
       this.finder.begin(req.key, { channelId: req.destination, content, postName: name });
       const post = (await this.call(() => this.rest.post(Routes.threads(req.destination), { body: { name, message: { content, allowed_mentions: noMentions } } }))) as Message;
+      this.finder.forget(req.key);
       return { externalId: messageId(post.id, post.id) };
     }
     const sent = await this.asBot(req.destination, { content }, partNonce(req.key, 0), undefined, req.key);
+    this.finder.forget(req.key);
     return { externalId: messageId(req.destination, sent.id) };
   }
 

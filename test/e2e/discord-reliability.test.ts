@@ -99,12 +99,16 @@ describe('Discord: an attempt whose outcome is unknown looks before posting agai
   it('a refused bot token (401) is asked once, not once per queued post', async () => {
     const from = discord.api.requests.length;
     discord.api.failNext(THREADS, { status: 401 }, 10); // a token Discord refuses, every time
-    const phones = [nextPhone(), nextPhone(), nextPhone(), nextPhone()];
-    for (const phone of phones) await h.postMetaText(phone, 'Sem Token', 'oi');
-    await eventually('every ticket’s post given up', async () => {
+    const givenUp = (n: number) => eventually(`${n} tickets’ posts given up`, async () => {
       const [row] = await h.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM outbox WHERE kind = 'thread.open' AND state = 'failed' AND last_error LIKE 'Discord refused (401%'`;
-      return row!.n >= phones.length;
+      return row!.n >= n;
     }, 20_000);
+    // The first post learns that the token is refused (calls already in flight would learn it too).
+    await h.postMetaText(nextPhone(), 'Sem Token', 'oi');
+    await givenUp(1);
+    const phones = [nextPhone(), nextPhone(), nextPhone()];
+    for (const phone of phones) await h.postMetaText(phone, 'Sem Token', 'oi');
+    await givenUp(1 + phones.length);
     const refused = discord.api.requests.slice(from).filter((r) => r.status === 401 || r.status === 403 || r.status === 429);
     expect(refused).toHaveLength(1);
   });
