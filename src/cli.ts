@@ -9,7 +9,10 @@ import { handleProcessErrors } from './process-errors.js';
 import { startupFailureLine } from './startup-error.js';
 
 const USAGE = `Usage:
-  ponte start [--role all|web|worker]   run the service (default: all roles in one process)
+  ponte start [--role all|web|worker|gateway]
+                                        run the service (default: all roles in one process;
+                                        gateway: only the connections an agent tool keeps open,
+                                        feeding the inbox; README)
   ponte start --playground              the same, plus the customer playground at /playground (no Meta account needed)
   ponte migrate                         apply migrations/*.sql and exit
   ponte manifest <tool>                 print an agent tool's app manifest for PUBLIC_URL (README: Set up)
@@ -18,7 +21,7 @@ const USAGE = `Usage:
 
 Configuration comes from the environment; see README.md.`;
 
-const ROLES = new Set(['all', 'web', 'worker']);
+const ROLES = new Set(['all', 'web', 'worker', 'gateway']);
 const BUILT_IN = new Set(['start', 'migrate', 'manifest', 'help']);
 
 async function main(argv: string[]): Promise<number> {
@@ -34,10 +37,6 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { role: { type: 'string', default: 'all' }, playground: { type: 'boolean', default: false } } });
   const command = positionals[0] ?? 'help';
   if (command === 'start') {
-    if (values.role === 'gateway') {
-      console.error('The Discord gateway role is not available in this version (Discord support is not built yet).');
-      return 2;
-    }
     if (!ROLES.has(values.role)) {
       console.error(`Unknown role "${values.role}".\n\n${USAGE}`);
       return 2;

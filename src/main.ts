@@ -44,7 +44,7 @@ import { slackManifest } from '../bridges/slack/manifest.js';
 import { discordEnv } from '../bridges/discord/config.js';
 import { DiscordBridge } from '../bridges/discord/outbound.js';
 import { GatewayFacts } from '../bridges/discord/gateway-facts.js';
-import { startDiscordGateway } from '../bridges/discord/gateway.js';
+import { discordHttpInteractions, startDiscordGateway } from '../bridges/discord/gateway.js';
 import { discordCli } from '../bridges/discord/commands/cli.js';
 
 /** The whole environment contract: the core's variables and each adapter's. */
@@ -66,7 +66,8 @@ export const bridgeCommands: Record<string, (args: string[], config: Config) => 
   discord: (args, config) => discordCli(args, config),
 };
 
-export type Role = 'all' | 'web' | 'worker';
+/** `gateway`: only the connections an agent tool keeps open (Discord's), feeding the inbox (no HTTP, no workers). */
+export type Role = 'all' | 'web' | 'worker' | 'gateway';
 
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
@@ -159,6 +160,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
       ? new DiscordBridge({ token: config.DISCORD_BOT_TOKEN, apiUrl: config.DISCORD_API_URL, applicationId: config.DISCORD_APPLICATION_ID, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, facts: discordFacts, locale: config.PONTE_LOCALE })
       : undefined;
     if (discord) bridges.set('discord', discord);
+    if (role === 'gateway' && !discord) throw new ConfigError(['DISCORD_BOT_TOKEN: the gateway role runs the Discord gateway; set it (README: Set up Discord)']);
     logPlatforms(log, config);
 
     const secrets = config.PONTE_SECRET_KEY ? new SecretBox(decodeKey(config.PONTE_SECRET_KEY)!) : undefined;
@@ -182,23 +184,24 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
       stops.push(() => workers.close());
     }
 
+    // What `/ponte` needs, whichever tool it is typed in.
+    const threadLink = async (platform: AgentPlatform, thread: ThreadRef, label: string) =>
+      (await bridges.get(platform)?.threadLink(thread, label)) ?? { text: label };
+    const lookupProfile = async (platform: AgentPlatform, userId: string) => {
+      const bridge = bridges.get(platform);
+      if (!bridge) throw new Error(`no ${platform} bridge`);
+      return bridge.lookupUser(userId);
+    };
+    const adminDeps = {
+      sql, envAdmins: config.PONTE_ADMINS, lookupProfile, threadLink, timeZone: config.PONTE_TIMEZONE,
+      kickLanes: (lanes: string[]) => queues.kicker.dispatch(lanes), secrets, capabilitiesOf: ingestDeps.capabilitiesOf,
+    };
     let app: FastifyInstance | undefined;
     let url: string | undefined;
     if (role === 'all' || role === 'web') {
       // The workspace and app requests must come from, and our bot (auth.test, bots.info).
       const identity = slack ? loadSlackIdentity(slack.client, log) : undefined;
       if (identity) stops.push(async () => identity.stop());
-      const threadLink = async (platform: AgentPlatform, thread: ThreadRef, label: string) =>
-        (await bridges.get(platform)?.threadLink(thread, label)) ?? { text: label };
-      const lookupProfile = async (platform: AgentPlatform, userId: string) => {
-        const bridge = bridges.get(platform);
-        if (!bridge) throw new Error(`no ${platform} bridge`);
-        return bridge.lookupUser(userId);
-      };
-      const adminDeps = {
-        sql, envAdmins: config.PONTE_ADMINS, lookupProfile, threadLink, timeZone: config.PONTE_TIMEZONE,
-        kickLanes: (lanes: string[]) => queues.kicker.dispatch(lanes), secrets, capabilitiesOf: ingestDeps.capabilitiesOf,
-      };
       const slackDeps: SlackHandlerDeps = {
         inbox,
         locale: config.PONTE_LOCALE,
@@ -220,8 +223,11 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
       if (slack && config.SLACK_SIGNING_SECRET) {
         plugins.push(slackRoutes({ ...slackDeps, signingSecret: config.SLACK_SIGNING_SECRET, metrics }));
       }
+      if (discord && config.DISCORD_PUBLIC_KEY) {
+        plugins.push(discordHttpInteractions({ inbox, facts: discordFacts, locale: config.PONTE_LOCALE, forms: formSources(sql) }, { token: config.DISCORD_BOT_TOKEN!, apiUrl: config.DISCORD_API_URL, publicKey: config.DISCORD_PUBLIC_KEY, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, log }));
+      }
       if (playground) plugins.push(playground.routes);
-      app = await buildApp({ log, sql, redis, metrics, bodyLimit: config.PONTE_BODY_LIMIT, plugins, sources: { '/webhooks/meta': 'meta', '/slack': 'slack' } });
+      app = await buildApp({ log, sql, redis, metrics, bodyLimit: config.PONTE_BODY_LIMIT, plugins, sources: { '/webhooks/meta': 'meta', '/slack': 'slack', '/discord': 'discord' } });
       const httpApp = app;
       stops.push(() => httpApp.close());
       if (playground) {
@@ -234,12 +240,13 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         const socket = await startSocketMode(slackDeps, { appToken: config.SLACK_APP_TOKEN, apiUrl: config.SLACK_API_URL, log });
         stops.push(() => socket.stop());
       }
-      if (discord) {
-        const slash = { sql, runCommand: slackDeps.runCommand };
-        const at = { applicationId: config.DISCORD_APPLICATION_ID, guildId: config.DISCORD_GUILD_ID };
-        const gateway = await startDiscordGateway({ inbox, facts: discordFacts, locale: config.PONTE_LOCALE, forms: formSources(sql), ...slash }, { token: config.DISCORD_BOT_TOKEN!, apiUrl: config.DISCORD_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, log, ...at });
-        stops.push(() => gateway.stop());
-      }
+    }
+    // One gateway connection per deployment: in the all-in-one process, or in its own role.
+    if (discord && (role === 'all' || role === 'gateway')) {
+      const slash = { sql, forms: formSources(sql), runCommand: (ctx: Parameters<typeof runCommand>[1], tokens: Parameters<typeof runCommand>[2]) => runCommand(adminDeps, ctx, tokens) };
+      const at = { applicationId: config.DISCORD_APPLICATION_ID, guildId: config.DISCORD_GUILD_ID };
+      const gateway = await startDiscordGateway({ inbox, facts: discordFacts, locale: config.PONTE_LOCALE, ...slash }, { token: config.DISCORD_BOT_TOKEN!, apiUrl: config.DISCORD_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, log, ...at });
+      stops.push(() => gateway.stop());
     }
 
     log.info({ role, url }, 'ponte started');

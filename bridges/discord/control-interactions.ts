@@ -22,6 +22,8 @@ export interface ControlDeps {
   remember(d: RawInteraction): Promise<void>;
   /** The post's forum, when the interaction does not say. */
   parentOf(channelId: string): Promise<string | undefined>;
+  /** How the answer goes: over the gateway, to the callback route (the default); over HTTP, as the response (routes.ts). */
+  respond?: (body: Record<string, unknown>) => Promise<void>;
 }
 
 /** The card controls the core names (a form opens, or an action is recorded); the others are this bridge's own. */
@@ -38,7 +40,10 @@ const ACTS: Partial<Record<Control, AgentActionEvent['action']>> = { accept: 'ac
  *  - a form's answer → the core's action, or its problems in words, ephemeral.
  */
 export async function answerControl(rest: REST, deps: ControlDeps, d: RawInteraction, locale: Locale): Promise<void> {
-  const answer = (body: unknown) => rest.post(Routes.interactionCallback(d.id, d.token), { body, auth: false });
+  const answer = async (body: unknown) => {
+    if (deps.respond) await deps.respond(body as Record<string, unknown>);
+    else await rest.post(Routes.interactionCallback(d.id, d.token), { body, auth: false });
+  };
   if (d.type === 5) return answerForm(deps, d, locale, answer);
   const press = parsePress(d, d.channel?.parent_id ?? (d.channel_id ? await deps.parentOf(d.channel_id) : undefined));
   if ('skip' in press) {

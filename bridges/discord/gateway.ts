@@ -1,8 +1,10 @@
 import type { Sql } from '../../src/db/connect.js';
 import type { Logger } from '../../src/logger.js';
 import { connectDiscord, createDiscordClient } from './client.js';
+import type { FastifyPluginAsync } from 'fastify';
 import { registerIfChanged } from './commands/registration.js';
-import { listenDiscord, type DiscordInboundDeps } from './inbound.js';
+import { listenDiscord, onInteraction, type DiscordInboundDeps } from './inbound.js';
+import { discordInteractionRoutes } from './routes.js';
 import { listenSlash, type SlashDeps } from './slash.js';
 import { slashStore } from './slash-deps.js';
 
@@ -27,4 +29,17 @@ export async function startDiscordGateway(
     );
   }
   return connection;
+}
+
+/**
+ * `POST /discord/interactions` (DISCORD_PUBLIC_KEY set): the same handler as the gateway's
+ * INTERACTION_CREATE, with a client that never logs in (REST only, for a post's parent).
+ */
+export function discordHttpInteractions(
+  deps: Omit<DiscordInboundDeps, 'log'>,
+  opts: { token: string; apiUrl: string; publicKey: string; timeoutMs?: number; log: Logger },
+): FastifyPluginAsync {
+  const client = createDiscordClient({ apiUrl: opts.apiUrl, timeoutMs: opts.timeoutMs });
+  client.rest.setToken(opts.token);
+  return discordInteractionRoutes({ publicKey: opts.publicKey, handle: (d, respond) => onInteraction(client, { ...deps, log: opts.log }, d, respond) });
 }

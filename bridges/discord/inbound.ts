@@ -56,14 +56,20 @@ async function onMessage(client: Client, deps: DiscordInboundDeps, d: RawMessage
  * A card control pressed or a form submitted (control-interactions.ts). The presser's name is
  * remembered, and their interaction's token for `notify` (15 minutes).
  */
-async function onInteraction(client: Client, deps: DiscordInboundDeps, d: RawInteraction): Promise<void> {
+export async function onInteraction(
+  client: Client,
+  deps: DiscordInboundDeps,
+  d: RawInteraction,
+  // Over HTTP the answer is the response (routes.ts); over the gateway, the callback route.
+  respond?: (body: Record<string, unknown>) => Promise<void>,
+): Promise<void> {
   if (d.type !== 3 && d.type !== 5) return;
   const remember = async (i: RawInteraction) => {
     const user = i.member?.user ?? i.user;
     if (user) await rememberMember(deps.facts, user, i.member);
     if (user && i.channel_id) await deps.facts.rememberInteraction(i.channel_id, user.id, { applicationId: i.application_id, token: i.token });
   };
-  await answerControl(client.rest, { ...deps, remember, parentOf: (id) => parentOf(client, id) }, d, localeOf(d.locale, deps.locale));
+  await answerControl(client.rest, { ...deps, remember, parentOf: (id) => parentOf(client, id), ...(respond ? { respond } : {}) }, d, localeOf(d.locale, deps.locale));
 }
 
 async function record(deps: DiscordInboundDeps, parsed: Parsed): Promise<void> {

@@ -1,12 +1,13 @@
-import { REST, Routes } from 'discord.js';
+import { DiscordAPIError, REST, Routes } from 'discord.js';
 import type { AgentFileRef } from '../../src/core/events.js';
 import { DeliveryError } from '../../src/core/errors.js';
-import type { AgentBridge, AgentForm, AgentProfile, FormSurface, FileBytes, PostKey, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
+import type { AgentBridge, AgentForm, AgentProfile, FormSurface, FileBytes, FoundPost, PostKey, PostPlace, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
 import { discordCapabilities } from './capabilities.js';
 import { ChannelDirectory } from './channels.js';
 import { discordEmoji } from './emoji.js';
 import { classifyDiscordError, discordCode } from './errors.js';
 import { checkUploadSize, downloadAttachment } from './files.js';
+import { fileMarker, PostFinder } from './find-post.js';
 import { ForumTags } from './forum-tags.js';
 import { isServerAdmin, shownName, type GatewayFacts } from './gateway-facts.js';
 import { messageId, parseMessageId, partNonce } from './ids.js';
@@ -15,7 +16,8 @@ import { templateOfferRows } from './render-controls.js';
 import type { Locale } from '../../src/i18n/catalog.js';
 import { noMentions, renderText, splitText, toMarkdown } from './render.js';
 import { link, plain, type Span } from '../../src/core/rich-text.js';
-import { TicketThreads } from './threads.js';
+import { postName, TicketThreads } from './threads.js';
+import { TokenRefusals } from './refusals.js';
 import { ChannelWebhooks, webhookUsername } from './webhooks.js';
 
 /** Per REST call. */
@@ -51,6 +53,8 @@ export class DiscordBridge implements AgentBridge, FormSurface {
   private readonly tags: ForumTags;
   private readonly threads: TicketThreads;
   private readonly webhooks: ChannelWebhooks;
+  private readonly finder: PostFinder;
+  private readonly refusals = new TokenRefusals();
   private applicationId: string | undefined;
 
   constructor(opts: DiscordBridgeOptions) {
@@ -61,10 +65,31 @@ export class DiscordBridge implements AgentBridge, FormSurface {
     this.tags = new ForumTags(this.rest);
     this.threads = new TicketThreads(this.rest, this.channels, this.tags);
     this.webhooks = new ChannelWebhooks(this.rest, () => this.applicationId);
+    // A bot user's id is its application's id.
+    this.finder = new PostFinder(this.rest, () => this.applicationId);
   }
 
-  openThread(req: { destination: string; card: TicketCard; key?: PostKey }): Promise<ThreadRef> {
-    return this.call(() => this.threads.open(req));
+  async openThread(req: { destination: string; card: TicketCard; key?: PostKey }): Promise<ThreadRef> {
+    this.finder.begin(req.key, { channelId: req.destination, content: '', postName: postName(req.card) });
+    const opened = await this.call(() => this.threads.open(req));
+    this.finder.forget(req.key);
+    return opened;
+  }
+
+  /** The post an attempt whose outcome is unknown made, if Discord has it (find-post.ts). */
+  findPost(req: { where: PostPlace; key: PostKey; since: Date }): Promise<FoundPost | undefined> {
+    return this.call(async () => {
+      await this.learnApplication();
+      return this.finder.findPost(req);
+    });
+  }
+
+  /** The file an attempt whose outcome is unknown shared, if it is in the thread (find-post.ts). */
+  findFile(req: { fileId: string; thread: ThreadRef }): Promise<FoundPost | undefined> {
+    return this.call(async () => {
+      await this.learnApplication();
+      return this.finder.findFile(req);
+    });
   }
 
   updateCard(req: { thread: ThreadRef; card: TicketCard }): Promise<void> {
@@ -83,11 +108,14 @@ export class DiscordBridge implements AgentBridge, FormSurface {
     for (const [i, content] of parts.entries()) {
       // A notice offering the template picker carries its button under the last part.
       const offer = req.offer && i === parts.length - 1 ? { components: templateOfferRows(req.offer.ticketId, this.opts.locale ?? 'en') } : {};
+      const key = i === 0 ? req.key : undefined;
       const sent = req.style === 'customer'
-        ? await this.asCustomer(req.thread, { content, username: webhookUsername(req.authorName) })
-        : await this.asBot(req.thread.threadId, { content, ...offer }, partNonce(req.key, i));
+        ? await this.asCustomer(req.thread, { content, username: webhookUsername(req.authorName) }, undefined, key)
+        : await this.asBot(req.thread.threadId, { content, ...offer }, partNonce(req.key, i), undefined, key);
       ids.push(sent.id);
     }
+    this.finder.forget(req.key);
+    await this.threads.afterPost(req.thread.threadId);
     return { externalId: messageId(req.thread.threadId, ids[0]!) };
   }
 
@@ -97,17 +125,31 @@ export class DiscordBridge implements AgentBridge, FormSurface {
     if (!emoji) return;
     const { channelId, messageId: id } = parseMessageId(req.externalId);
     const route = Routes.channelMessageOwnReaction(channelId, id, encodeURIComponent(emoji));
-    await this.call(() => (req.remove ? this.rest.delete(route) : this.rest.put(route)));
+    const once = () => (req.remove ? this.rest.delete(route) : this.rest.put(route));
+    await this.call(async () => {
+      try {
+        await once();
+      } catch (err) {
+        // A mark on a resolved ticket's archived post (a delivery mark that came late): reopen, mark, archive again.
+        if (discordCode(err) !== 50083) throw err;
+        await this.rest.patch(Routes.channel(channelId), { body: { archived: false } });
+        await once();
+        await this.rest.patch(Routes.channel(channelId), { body: { archived: true } });
+      }
+    });
   }
 
   /** A file into the post (multipart), under the customer's name when given, with the comment as its text. */
-  async postFile(req: { thread: ThreadRef; file: FileBytes; comment?: string; authorName?: string }): Promise<{ externalId: string }> {
+  async postFile(req: { thread: ThreadRef; file: FileBytes; comment?: string; authorName?: string; remember?: (fileId: string) => Promise<void> }): Promise<{ externalId: string }> {
     checkUploadSize(req.file);
+    // Discord has no file id before the upload: the attempt remembers when it began and the name (findFile).
+    await req.remember?.(fileMarker(req.file.filename));
     const files = [{ name: req.file.filename, data: req.file.bytes, contentType: req.file.mimeType }];
-    const body = { ...(req.comment ? { content: renderText(req.comment).slice(0, 2000) } : {}), attachments: [{ id: 0, filename: req.file.filename }] };
+    const body = { ...(req.comment ? { content: renderText(req.comment).slice(0, 2000) } : {}), attachments: [{ id: '0', filename: req.file.filename }] };
     const sent = req.authorName
       ? await this.asCustomer(req.thread, { ...body, username: webhookUsername(req.authorName) }, files)
       : await this.asBot(req.thread.threadId, body, undefined, files);
+    await this.threads.afterPost(req.thread.threadId);
     return { externalId: messageId(req.thread.threadId, sent.id) };
   }
 
@@ -120,10 +162,13 @@ export class DiscordBridge implements AgentBridge, FormSurface {
     const content = splitText(toMarkdown(req.text))[0]!;
     if (await this.call(() => this.channels.isForum(req.destination))) {
       const name = plain(req.text).split('\n')[0]!.replace(/\s+/g, ' ').trim().slice(0, 100) || 'Ponte';
+      this.finder.begin(req.key, { channelId: req.destination, content, postName: name });
       const post = (await this.call(() => this.rest.post(Routes.threads(req.destination), { body: { name, message: { content, allowed_mentions: noMentions } } }))) as Message;
+      this.finder.forget(req.key);
       return { externalId: messageId(post.id, post.id) };
     }
-    const sent = await this.asBot(req.destination, { content }, partNonce(req.key, 0));
+    const sent = await this.asBot(req.destination, { content }, partNonce(req.key, 0), undefined, req.key);
+    this.finder.forget(req.key);
     return { externalId: messageId(req.destination, sent.id) };
   }
 
@@ -178,21 +223,23 @@ export class DiscordBridge implements AgentBridge, FormSurface {
     return guilds[0].id;
   }
 
-  private asCustomer(thread: ThreadRef, body: Record<string, unknown>, files?: { name: string; data: Buffer; contentType: string }[]): Promise<Message> {
+  private asCustomer(thread: ThreadRef, body: Record<string, unknown>, files?: { name: string; data: Buffer; contentType: string }[], key?: PostKey): Promise<Message> {
     return this.call(async () => {
       await this.learnApplication();
-      return this.webhooks.run(thread.containerId, (hook) =>
-        this.rest.post(Routes.webhook(hook.id, hook.token), {
+      return this.webhooks.run(thread.containerId, (hook) => {
+        this.finder.begin(key, { channelId: thread.threadId, webhookId: hook.id, content: String(body.content ?? '') });
+        return this.rest.post(Routes.webhook(hook.id, hook.token), {
           body: { ...body, allowed_mentions: noMentions },
           query: new URLSearchParams({ wait: 'true', thread_id: thread.threadId }),
           auth: false,
           ...(files ? { files } : {}),
-        }) as Promise<Message>,
-      );
+        }) as Promise<Message>;
+      });
     });
   }
 
-  private asBot(channelId: string, body: Record<string, unknown>, nonce?: string, files?: { name: string; data: Buffer; contentType: string }[]): Promise<Message> {
+  private asBot(channelId: string, body: Record<string, unknown>, nonce?: string, files?: { name: string; data: Buffer; contentType: string }[], key?: PostKey): Promise<Message> {
+    this.finder.begin(key, { channelId, content: String(body.content ?? '') });
     return this.call(
       () =>
         this.rest.post(Routes.channelMessages(channelId), {
@@ -211,10 +258,12 @@ export class DiscordBridge implements AgentBridge, FormSurface {
 
   /** One REST step (or several), its failure classified for the outbox. */
   private async call<T>(fn: () => Promise<T>): Promise<T> {
+    this.refusals.check();
     try {
       return await fn();
     } catch (err) {
       const e = classifyDiscordError(err);
+      this.refusals.note(e, err instanceof DiscordAPIError ? err.status : undefined, discordCode(err));
       // A forum tag was removed by hand: read the forum's tags again next time.
       if (discordCode(err) === 50035) this.tags.forgetAll();
       throw e;

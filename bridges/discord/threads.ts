@@ -24,6 +24,12 @@ export function postName(card: TicketCard): string {
 export class TicketThreads {
   /** Text-channel threads: the card's message id (a forum post's card is the post itself). */
   private readonly cards = new Map<string, string>();
+  /**
+   * Posts of resolved tickets, archived. Posting in an archived post reopens it (Discord
+   * unarchives on send), and the resolve's own lines (the notice, the farewell) come after the
+   * card: each post there archives it again, so the forum's open list stays the open work.
+   */
+  private readonly resolved = new Set<string>();
 
   constructor(
     private readonly rest: REST,
@@ -67,8 +73,21 @@ export class TicketThreads {
     }
     const body: Record<string, unknown> = {};
     if (forum) body.applied_tags = await this.tags.applied(thread.containerId, card);
-    if (card.status === 'resolved') body.archived = true;
+    if (card.status === 'resolved') {
+      body.archived = true;
+      this.resolved.add(thread.threadId);
+    } else this.resolved.delete(thread.threadId);
     if (Object.keys(body).length) await this.rest.patch(Routes.channel(thread.threadId), { body });
+  }
+
+  /**
+   * After a post in a thread: a resolved ticket's post, which the post reopened, is archived
+   * again. Never fails the post (it was made): a refused archive leaves the post listed until
+   * the next post or card change.
+   */
+  async afterPost(threadId: string): Promise<void> {
+    if (!this.resolved.has(threadId)) return;
+    await this.rest.patch(Routes.channel(threadId), { body: { archived: true } }).catch(() => undefined);
   }
 
   /** The card of a text-channel thread: remembered, else its oldest message (Ponte's first post). */

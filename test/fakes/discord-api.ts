@@ -35,7 +35,9 @@ export interface DiscordRequest {
 /** A queued failure for one spec route (`'POST /channels/{channel_id}/messages'`). */
 export type DiscordFault =
   | { status: 429; retryAfter: number; global?: boolean; scope?: 'user' | 'global' | 'shared' }
-  | { status: 401 | 403 | 500 | 502 | 503 | 504 };
+  | { status: 401 | 403 | 500 | 502 | 503 | 504; afterEffect?: boolean }
+  /** The connection drops (no answer at all); with `afterEffect`, after the request took effect. */
+  | { status: 0; afterEffect?: boolean };
 
 export interface FakeDiscordApi {
   /** What discord.js takes as `rest.api`: `http://127.0.0.1:PORT/api`. */
@@ -144,7 +146,14 @@ export async function startFakeDiscordApi(opts: { world?: DiscordWorld; token?: 
     if (fault?.status === 429) {
       return answer(429, { message: 'You are being rate limited.', retry_after: fault.retryAfter, global: fault.global ?? false }, rateLimitHeaders(op.route, fault));
     }
-    if (fault) return answer(fault.status, { message: `${fault.status}: injected by the fake`, code: 0 });
+    // A fault after the effect: Discord acted, the answer is lost (an unknown outcome for the caller).
+    const failAnswer = () => {
+      if (fault?.status === 0) {
+        record.status = 0;
+        res.socket?.destroy();
+      } else if (fault) answer(fault.status, { message: `${fault.status}: injected by the fake`, code: 0 });
+    };
+    if (fault && !fault.afterEffect) return failAnswer();
 
     const problems = parsed.invalidJson
       ? [{ where: 'body', message: 'The request body contains invalid JSON.' }]
@@ -162,6 +171,7 @@ export async function startFakeDiscordApi(opts: { world?: DiscordWorld; token?: 
     const body = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
     const ctx: RouteContext = { world, params: op.params, query: url.searchParams, body, json, files: parsed.files };
     const reply = handler(ctx);
+    if (fault) return failAnswer();
     answer(reply.status, reply.body);
   });
   world.baseUrl = `http://127.0.0.1:${server.port}`;

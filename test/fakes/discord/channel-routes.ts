@@ -129,6 +129,8 @@ function react(add: boolean): RouteHandler {
   return (ctx) => {
     const msg = messageOf(ctx);
     if (!msg) return refuse.unknownMessage();
+    // "Archived threads: only deletes are allowed" (topics/threads.mdx): a new reaction is refused.
+    if (add && ctx.world.channels.get(msg.channel_id)?.thread_metadata?.archived) return refuse.archivedThread();
     const emoji = ctx.params.emoji_name!;
     const had = msg.reactions.has(emoji);
     if (add) msg.reactions.add(emoji);

@@ -1,0 +1,191 @@
+// The agent driver (agent-driver.ts) for Discord, on the e2e harness and the fake Discord: agents'
+// messages and button presses go in over the fake gateway, as Discord sends them, and what agents
+// see is read off the fake's world (posts, the card embed, reactions) and its request log (private
+// lines: ephemeral answers to an interaction), decoded from Discord Markdown (discord-reading.ts).
+import { discordCapabilities } from '../../bridges/discord/capabilities.js';
+import { upsertConnection } from '../../src/connections/repository.js';
+import { startFakeDiscord, type FakeDiscord } from '../fakes/discord-api.js';
+import { buttonClick, personMessage, type Person } from '../fakes/discord/event-builders.js';
+import type { FakeMessage } from '../fakes/discord/world.js';
+import type { AgentDriver, Control, Reading, SeenControl, SeenNotice, SeenPost, ThreadRef, TicketRef } from './agent-driver.js';
+import { readDiscordMarkdown, type AllowedMentions } from './discord-reading.js';
+import { PHONE_ID, startHarness, type Harness } from './harness.js';
+
+const EPHEMERAL = 1 << 6;
+const AGENTS: [Person, Person] = [
+  { id: '80351110224678913', username: 'maria', global_name: 'Maria Silva', nick: 'Maria', permissions: '0' },
+  { id: '80351110224678914', username: 'joao', global_name: 'João Souza', nick: 'João', permissions: '0' },
+];
+const ADMIN: Person = { id: '80351110224678915', username: 'ana', nick: 'Ana', permissions: '8' };
+
+/** The card's buttons (`ponte:<control>:<ticket>`, bridges/discord/ids.ts), read as what they do. */
+const CONTROL_OF: Record<string, Control | 'more'> = { accept: 'accept', transfer: 'transfer', resolve: 'resolve', templates: 'templates', more: 'more' };
+
+/** The environment that turns the Discord bridge on against `fake`. */
+export function discordEnv(fake: FakeDiscord): Record<string, string> {
+  return { DISCORD_BOT_TOKEN: fake.token, DISCORD_API_URL: fake.api.apiUrl, DISCORD_APPLICATION_ID: fake.world.applicationId, PONTE_ADMINS: `discord:${ADMIN.id}` };
+}
+
+const merge = (parts: Reading[]): Reading => ({
+  text: parts.map((p) => p.text).join('\n'),
+  mentions: parts.flatMap((p) => p.mentions),
+  links: parts.flatMap((p) => p.links),
+});
+
+type Embed = { title?: string; description?: string; fields?: { name: string; value: string }[]; footer?: { text: string } };
+type Row = { components?: { type: number; custom_id?: string; label?: string; options?: { label: string; value: string }[] }[] };
+
+/** A message's embeds as read (title, description, fields: Markdown; a footer is plain) and its buttons. */
+function readMessage(m: FakeMessage): { reading: Reading; controls: SeenControl[] } {
+  const allowed = m.allowed_mentions as AllowedMentions | undefined;
+  const read = (md: string) => readDiscordMarkdown(md, allowed);
+  const parts: Reading[] = [];
+  if (m.content) parts.push(read(m.content));
+  for (const e of m.embeds as Embed[]) {
+    // Embeds never ping anyone, whatever allowed_mentions says.
+    const quiet = (md: string) => ({ ...readDiscordMarkdown(md), mentions: [] });
+    if (e.title) parts.push(quiet(e.title));
+    if (e.description) parts.push(quiet(e.description));
+    for (const f of e.fields ?? []) parts.push(quiet(f.name), quiet(f.value));
+    if (e.footer) parts.push({ text: e.footer.text, mentions: [], links: [] });
+  }
+  const controls: SeenControl[] = [];
+  for (const row of m.components as Row[]) {
+    for (const c of row.components ?? []) {
+      const [, name] = /^ponte:([a-z]+):(.*)$/.exec(c.custom_id ?? '') ?? [];
+      const control = name ? CONTROL_OF[name] : undefined;
+      if (!control) continue;
+      // A Discord button has no "are you sure?" of its own.
+      const seen: SeenControl = { control, label: c.label ?? '', confirms: false };
+      if (c.options) seen.options = c.options.map((o) => ({ control: `more:${o.value.split(':')[0]}` as Control, label: o.label }));
+      controls.push(seen);
+    }
+  }
+  return { reading: merge(parts), controls };
+}
+
+const bare = (e: string) => e.replace(/[\uFE0E\uFE0F]/g, '');
+
+/** The Discord driver over a running harness whose Discord side is `discord`. */
+export function discordDriver(h: Harness, discord: FakeDiscord): AgentDriver {
+  const world = discord.world;
+  /** Who pressed: interaction id and token → the person, so private answers can be told apart. */
+  const pressedBy = new Map<string, { userId: string; threadId: string }>();
+
+  const reactionsOn = (id: string): string[] => {
+    const msg = world.messages.get(id.split(':')[1] ?? '');
+    return msg ? [...msg.reactions].map(bare) : [];
+  };
+  const seen = (m: FakeMessage): SeenPost => {
+    const { reading, controls } = readMessage(m);
+    return {
+      ...reading,
+      id: `${m.channel_id}:${m.id}`,
+      ...(m.webhook_id && m.webhook_id !== world.applicationId ? { author: m.author.username } : {}),
+      reactions: [...m.reactions].map(bare),
+      controls,
+      private: false,
+    };
+  };
+  const notice = (userId: string, threadId: string, md: string, allowed: unknown): SeenNotice => ({
+    ...readDiscordMarkdown(md, allowed as AllowedMentions | undefined),
+    userId,
+    thread: { containerId: world.channels.get(threadId)?.parent_id ?? '', threadId },
+    private: true,
+  });
+  const person = (id: string): Person => [...AGENTS, ADMIN].find((p) => p.id === id) ?? { id, username: id };
+
+  return {
+    name: 'Discord',
+    capabilities: discordCapabilities,
+    agents: [{ id: AGENTS[0].id, name: AGENTS[0].nick! }, { id: AGENTS[1].id, name: AGENTS[1].nick! }],
+    admin: ADMIN.id,
+    home: world.forumId,
+    core: { graph: h.graph, db: h.db, postMeta: (body) => h.postMeta(body), sweep: async () => void (await h.ponte.sweep()) },
+
+    async say(thread, userId, text) {
+      const event = personMessage(world, thread.threadId, person(userId), text);
+      discord.gateway.dispatch('MESSAGE_CREATE', event);
+      return { id: `${thread.threadId}:${String(event.id)}` };
+    },
+    async echoOwnPost(thread, text) {
+      // What the gateway sends for Ponte's own post (not stored: it is the echo of one already shown).
+      const id = world.snowflake();
+      discord.gateway.dispatch('MESSAGE_CREATE', {
+        id, channel_id: thread.threadId, guild_id: world.guildId, channel_type: 11, type: 0, content: text, author: world.bot,
+        timestamp: new Date().toISOString(), edited_timestamp: null, tts: false, mention_everyone: false, mentions: [], mention_roles: [],
+        attachments: [], embeds: [], components: [], pinned: false, flags: 0,
+      });
+    },
+    async press(control, ticket, userId, opts = {}) {
+      const where = (opts.on ?? ticket).thread;
+      if (control.startsWith('more:')) throw new Error(`Discord driver: the More menu (${control}) has no options on Discord yet`);
+      const click = buttonClick(world, { channelId: where.threadId, from: person(userId), messageId: where.threadId, customId: `ponte:${control}:${ticket.id}` });
+      pressedBy.set(String(click.id), { userId, threadId: where.threadId });
+      pressedBy.set(String(click.token), { userId, threadId: where.threadId });
+      discord.gateway.dispatch('INTERACTION_CREATE', click);
+      return {};
+    },
+    submit() {
+      throw new Error('Discord driver: forms (modals) are not built on Discord yet');
+    },
+    adminCommand() {
+      throw new Error('Discord driver: the /ponte slash command is not built on Discord yet');
+    },
+
+    posts(thread: ThreadRef) {
+      return world.history(thread.threadId).filter((m) => m.id !== thread.threadId).map(seen);
+    },
+    card(ticket: TicketRef) {
+      const root = world.messages.get(ticket.thread.threadId);
+      if (!root) throw new Error(`no card for ticket ${ticket.id}`);
+      const { reading, controls } = readMessage(root);
+      return { ...reading, controls };
+    },
+    notices(userId) {
+      const out: SeenNotice[] = [];
+      for (const r of discord.api.requests) {
+        if (r.status < 200 || r.status >= 300) continue;
+        const body = (r.body ?? {}) as { type?: number; content?: string; flags?: number; allowed_mentions?: unknown; data?: { content?: string; flags?: number; allowed_mentions?: unknown } };
+        if (r.route === 'POST /interactions/{interaction_id}/{interaction_token}/callback' && body.type === 4) {
+          const by = pressedBy.get(r.path.split('/')[2] ?? '');
+          if (by?.userId === userId && ((body.data?.flags ?? 0) & EPHEMERAL)) out.push(notice(userId, by.threadId, body.data?.content ?? '', body.data?.allowed_mentions));
+        }
+        if (r.route === 'POST /webhooks/{webhook_id}/{webhook_token}' && ((body.flags ?? 0) & EPHEMERAL)) {
+          const by = pressedBy.get(r.path.split('/')[3] ?? '');
+          if (by?.userId === userId) out.push(notice(userId, by.threadId, body.content ?? '', body.allowed_mentions));
+        }
+      }
+      return out;
+    },
+    reactionsOn,
+    async threadOf(ticketId) {
+      const [row] = await h.db.sql<{ container_id: string; thread_id: string }[]>`
+        SELECT container_id, thread_id FROM thread_links WHERE ticket_id = ${ticketId} AND platform = 'discord' AND is_current`;
+      return row ? { containerId: row.container_id, threadId: row.thread_id } : undefined;
+    },
+    async close() {
+      const { specViolations, unimplemented } = discord.api;
+      await h.close();
+      await discord.close();
+      // Every request the bridge made must fit Discord's OpenAPI description.
+      if (specViolations.length || unimplemented.length) throw new Error(`Discord requests off the spec: ${[...specViolations, ...unimplemented].join('; ')}`);
+    },
+  };
+}
+
+/** The whole service with Discord as its agent side, the test WhatsApp number connected to the forum. */
+export async function startDiscordHarness(env: Record<string, string> = {}): Promise<{ h: Harness; discord: FakeDiscord; driver: AgentDriver }> {
+  const discord = await startFakeDiscord({ gateway: { heartbeatInterval: 60_000 } });
+  const h = await startHarness({ ...discordEnv(discord), ...env }).catch(async (err: unknown) => {
+    await discord.close();
+    throw err;
+  });
+  // As `/ponte connect` records it (the slash command is another slice's).
+  await upsertConnection(h.ponte.sql, { channel: 'whatsapp', accountId: PHONE_ID, platform: 'discord', destination: discord.world.forumId, createdBy: `discord:${ADMIN.id}` });
+  return { h, discord, driver: discordDriver(h, discord) };
+}
+
+export async function startDiscordDriver(): Promise<AgentDriver> {
+  return (await startDiscordHarness()).driver;
+}
