@@ -58,10 +58,10 @@ async function run(from: Person, name: 'ponte' | 'ticket', options: unknown[], o
   return cb!;
 }
 
-/** Another Ponte (web role) on the same database and fake Discord: what a restart does. */
+/** Another Ponte (its gateway role) on the same database and fake Discord: what a restart does. */
 async function startAgain(env: Record<string, string>) {
   const ponte = await startPonte({
-    listen: false, role: 'web',
+    listen: false, role: 'gateway',
     env: { DATABASE_URL: h.db.url, REDIS_URL: inject('redisUrl'), PONTE_QUEUE_PREFIX: `pt${randomBytes(4).toString('hex')}`, LOG_LEVEL: 'silent', ...env },
   });
   await ponte.stop();

@@ -5,11 +5,11 @@
 import { discordCapabilities } from '../../bridges/discord/capabilities.js';
 import { upsertConnection } from '../../src/connections/repository.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord-api.js';
-import { buttonClick, personMessage, type Person } from '../fakes/discord/event-builders.js';
+import { buttonClick, modalSubmit, personMessage, selectChoice, type Person } from '../fakes/discord/event-builders.js';
 import type { FakeMessage } from '../fakes/discord/world.js';
 import type { AgentDriver, Control, Reading, SeenControl, SeenNotice, SeenPost, ThreadRef, TicketRef } from './agent-driver.js';
 import { readDiscordMarkdown, type AllowedMentions } from './discord-reading.js';
-import { PHONE_ID, startHarness, type Harness } from './harness.js';
+import { PHONE_ID, eventually, startHarness, type Harness } from './harness.js';
 
 const EPHEMERAL = 1 << 6;
 const AGENTS: [Person, Person] = [
@@ -55,8 +55,8 @@ function readMessage(m: FakeMessage): { reading: Reading; controls: SeenControl[
       const [, name] = /^ponte:([a-z]+):(.*)$/.exec(c.custom_id ?? '') ?? [];
       const control = name ? CONTROL_OF[name] : undefined;
       if (!control) continue;
-      // A Discord button has no "are you sure?" of its own.
-      const seen: SeenControl = { control, label: c.label ?? '', confirms: false };
+      // Resolve asks "are you sure?" with a private question (a Discord button has no confirm of its own).
+      const seen: SeenControl = { control, label: c.label ?? '', confirms: control === 'resolve' };
       if (c.options) seen.options = c.options.map((o) => ({ control: `more:${o.value.split(':')[0]}` as Control, label: o.label }));
       controls.push(seen);
     }
@@ -64,10 +64,21 @@ function readMessage(m: FakeMessage): { reading: Reading; controls: SeenControl[
   return { reading: merge(parts), controls };
 }
 
+/** An interaction callback as the fake stores it. */
+type Callback = { type: number; data?: { custom_id?: string; content?: string; components?: unknown[] } };
+
 const bare = (e: string) => e.replace(/[\uFE0E\uFE0F]/g, '');
 
 /** The Discord driver over a running harness whose Discord side is `discord`. */
 export function discordDriver(h: Harness, discord: FakeDiscord): AgentDriver {
+  /** Sends an interaction as `userId` in `threadId` and waits for Ponte's first answer to it. */
+  async function interact(userId: string, threadId: string, event: Record<string, unknown>): Promise<Callback> {
+    pressedBy.set(String(event.id), { userId, threadId });
+    pressedBy.set(String(event.token), { userId, threadId });
+    discord.gateway.dispatch('INTERACTION_CREATE', event);
+    const i = world.interactions.get(String(event.id))!;
+    return eventually('an answer to the interaction', () => (i.callbacks[0] as Callback | undefined));
+  }
   const world = discord.world;
   /** Who pressed: interaction id and token → the person, so private answers can be told apart. */
   const pressedBy = new Map<string, { userId: string; threadId: string }>();
@@ -119,15 +130,33 @@ export function discordDriver(h: Harness, discord: FakeDiscord): AgentDriver {
     },
     async press(control, ticket, userId, opts = {}) {
       const where = (opts.on ?? ticket).thread;
-      if (control.startsWith('more:')) throw new Error(`Discord driver: the More menu (${control}) has no options on Discord yet`);
-      const click = buttonClick(world, { channelId: where.threadId, from: person(userId), messageId: where.threadId, customId: `ponte:${control}:${ticket.id}` });
-      pressedBy.set(String(click.id), { userId, threadId: where.threadId });
-      pressedBy.set(String(click.token), { userId, threadId: where.threadId });
-      discord.gateway.dispatch('INTERACTION_CREATE', click);
+      const at = { channelId: where.threadId, from: person(userId), messageId: where.threadId };
+      const more = control.startsWith('more:');
+      const answer = await interact(userId, where.threadId, more
+        ? selectChoice(world, { ...at, customId: `ponte:more:${ticket.id}`, values: [control.slice('more:'.length)] })
+        : buttonClick(world, { ...at, customId: `ponte:${control}:${ticket.id}` }));
+      if (answer.type === 9) return { form: { kind: 'transfer', ticketId: ticket.id, userId, raw: { customId: answer.data?.custom_id, threadId: where.threadId } } };
+      // Resolve asks first, only to the presser (a Discord button has no confirm of its own): say yes.
+      const yes = `ponte:resolve-yes:${ticket.id}`;
+      if (control === 'resolve' && JSON.stringify(answer.data?.components ?? []).includes(yes)) {
+        await interact(userId, where.threadId, buttonClick(world, { ...at, customId: yes }));
+      }
       return {};
     },
-    submit() {
-      throw new Error('Discord driver: forms (modals) are not built on Discord yet');
+    async submit(form, values) {
+      const raw = form.raw as { customId: string; threadId: string };
+      const answer = await interact(form.userId, raw.threadId, modalSubmit(world, {
+        channelId: raw.threadId,
+        from: person(form.userId),
+        customId: raw.customId,
+        fields: {
+          ...(values.person ? { agent: { type: 5, values: [values.person] } } : {}),
+          ...(values.departmentId ? { department: { type: 3, values: [values.departmentId] } } : {}),
+          ...(values.reason ? { reason: values.reason } : {}),
+        },
+      }));
+      // A bad answer comes back as a private line (Discord modals have no per-field errors).
+      return answer.type === 4 ? { errors: { form: answer.data?.content ?? '' } } : {};
     },
     adminCommand() {
       throw new Error('Discord driver: the /ponte slash command is not built on Discord yet');
@@ -146,8 +175,10 @@ export function discordDriver(h: Harness, discord: FakeDiscord): AgentDriver {
       const out: SeenNotice[] = [];
       for (const r of discord.api.requests) {
         if (r.status < 200 || r.status >= 300) continue;
-        const body = (r.body ?? {}) as { type?: number; content?: string; flags?: number; allowed_mentions?: unknown; data?: { content?: string; flags?: number; allowed_mentions?: unknown } };
-        if (r.route === 'POST /interactions/{interaction_id}/{interaction_token}/callback' && body.type === 4) {
+        const body = (r.body ?? {}) as { type?: number; content?: string; flags?: number; allowed_mentions?: unknown; data?: { content?: string; flags?: number; allowed_mentions?: unknown; components?: unknown[] } };
+        // Resolve's private "are you sure?" (with its yes/no buttons) is a control, as Slack's confirm dialog is: not a notice.
+        const question = (body.data?.components?.length ?? 0) > 0;
+        if (r.route === 'POST /interactions/{interaction_id}/{interaction_token}/callback' && body.type === 4 && !question) {
           const by = pressedBy.get(r.path.split('/')[2] ?? '');
           if (by?.userId === userId && ((body.data?.flags ?? 0) & EPHEMERAL)) out.push(notice(userId, by.threadId, body.data?.content ?? '', body.data?.allowed_mentions));
         }
