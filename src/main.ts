@@ -196,6 +196,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
       sql, envAdmins: config.PONTE_ADMINS, lookupProfile, threadLink, timeZone: config.PONTE_TIMEZONE,
       kickLanes: (lanes: string[]) => queues.kicker.dispatch(lanes), secrets, capabilitiesOf: ingestDeps.capabilitiesOf,
     };
+    const discordSlash = { sql, forms: formSources(sql), runCommand: (ctx: Parameters<typeof runCommand>[1], tokens: Parameters<typeof runCommand>[2]) => runCommand(adminDeps, ctx, tokens) };
     let app: FastifyInstance | undefined;
     let url: string | undefined;
     if (role === 'all' || role === 'web') {
@@ -224,7 +225,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         plugins.push(slackRoutes({ ...slackDeps, signingSecret: config.SLACK_SIGNING_SECRET, metrics }));
       }
       if (discord && config.DISCORD_PUBLIC_KEY) {
-        plugins.push(discordHttpInteractions({ inbox, facts: discordFacts, locale: config.PONTE_LOCALE, forms: formSources(sql) }, { token: config.DISCORD_BOT_TOKEN!, apiUrl: config.DISCORD_API_URL, publicKey: config.DISCORD_PUBLIC_KEY, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, log }));
+        plugins.push(discordHttpInteractions({ inbox, facts: discordFacts, locale: config.PONTE_LOCALE, ...discordSlash }, { token: config.DISCORD_BOT_TOKEN!, apiUrl: config.DISCORD_API_URL, publicKey: config.DISCORD_PUBLIC_KEY, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, log }));
       }
       if (playground) plugins.push(playground.routes);
       app = await buildApp({ log, sql, redis, metrics, bodyLimit: config.PONTE_BODY_LIMIT, plugins, sources: { '/webhooks/meta': 'meta', '/slack': 'slack', '/discord': 'discord' } });
@@ -243,9 +244,8 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     }
     // One gateway connection per deployment: in the all-in-one process, or in its own role.
     if (discord && (role === 'all' || role === 'gateway')) {
-      const slash = { sql, forms: formSources(sql), runCommand: (ctx: Parameters<typeof runCommand>[1], tokens: Parameters<typeof runCommand>[2]) => runCommand(adminDeps, ctx, tokens) };
       const at = { applicationId: config.DISCORD_APPLICATION_ID, guildId: config.DISCORD_GUILD_ID };
-      const gateway = await startDiscordGateway({ inbox, facts: discordFacts, locale: config.PONTE_LOCALE, ...slash }, { token: config.DISCORD_BOT_TOKEN!, apiUrl: config.DISCORD_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, log, ...at });
+      const gateway = await startDiscordGateway({ inbox, facts: discordFacts, locale: config.PONTE_LOCALE, ...discordSlash }, { token: config.DISCORD_BOT_TOKEN!, apiUrl: config.DISCORD_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, log, ...at });
       stops.push(() => gateway.stop());
     }
 

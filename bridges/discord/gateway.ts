@@ -4,8 +4,8 @@ import { connectDiscord, createDiscordClient } from './client.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { registerIfChanged } from './commands/registration.js';
 import { listenDiscord, onInteraction, type DiscordInboundDeps } from './inbound.js';
-import { discordInteractionRoutes } from './routes.js';
-import { listenSlash, type SlashDeps } from './slash.js';
+import { discordInteractionRoutes, type InteractionHandler } from './routes.js';
+import { listenSlash, onSlash, type SlashDeps } from './slash.js';
 import { slashStore } from './slash-deps.js';
 
 /**
@@ -36,10 +36,14 @@ export async function startDiscordGateway(
  * INTERACTION_CREATE, with a client that never logs in (REST only, for a post's parent).
  */
 export function discordHttpInteractions(
-  deps: Omit<DiscordInboundDeps, 'log'>,
+  deps: Omit<DiscordInboundDeps, 'log'> & { sql: Sql; runCommand: SlashDeps['runCommand'] },
   opts: { token: string; apiUrl: string; publicKey: string; timeoutMs?: number; log: Logger },
 ): FastifyPluginAsync {
   const client = createDiscordClient({ apiUrl: opts.apiUrl, timeoutMs: opts.timeoutMs });
   client.rest.setToken(opts.token);
-  return discordInteractionRoutes({ publicKey: opts.publicKey, handle: (d, respond) => onInteraction(client, { ...deps, log: opts.log }, d, respond) });
+  const slash: SlashDeps = { ...deps, ...slashStore(deps.sql), log: opts.log };
+  // Discord sends every interaction here once the endpoint is set: commands, autocomplete, presses, forms.
+  const handle: InteractionHandler = (d, respond) =>
+    d.type === 2 || d.type === 4 ? onSlash(client, slash, d, respond) : onInteraction(client, { ...deps, log: opts.log }, d, respond);
+  return discordInteractionRoutes({ publicKey: opts.publicKey, handle });
 }

@@ -31,9 +31,16 @@ export function discordInteractionRoutes(deps: { publicKey: string; handle: Inte
         return reply.code(400).send({ error: 'unreadable body' });
       }
       if (d.type === 1) return reply.code(200).send({ type: 1 });
-      let answer: Record<string, unknown> | undefined;
-      await deps.handle(d, async (body) => {
-        answer = body;
+      // The first answer is the HTTP response; what the handler does after it (editing a
+      // deferred answer, follow-ups) goes on in the background, through the token.
+      const answer = await new Promise<Record<string, unknown> | undefined>((resolve) => {
+        deps.handle(d, async (body) => resolve(body)).then(
+          () => resolve(undefined),
+          (err: unknown) => {
+            req.log.error({ err }, 'discord: an interaction was not answered');
+            resolve(undefined);
+          },
+        );
       });
       // An interaction no part of Ponte answers (another kind of command): Discord shows it failed.
       return answer ? reply.code(200).send(answer) : reply.code(202).send();

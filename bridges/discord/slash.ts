@@ -50,14 +50,19 @@ export function listenSlash(client: Client, deps: SlashDeps): void {
   });
 }
 
-export async function onSlash(client: Client, deps: SlashDeps, d: CommandInteraction): Promise<void> {
+/**
+ * One command or autocomplete. The first answer goes through `respond` when given (HTTP
+ * interactions: it is the response), else to the callback route; later edits use the token.
+ */
+export async function onSlash(client: Client, deps: SlashDeps, d: CommandInteraction, respond?: Respond): Promise<void> {
   const rest = client.rest;
+  const callback = (body: Record<string, unknown>) => (respond ? respond(body) : callbackRoute(rest, d, body));
   const sub = subcommandOf(d.data?.options);
   if (d.type === 4) {
     const focused = focusedOption(d.data?.options);
     const values = focused ? await deps.suggest(focused.name, focused.value) : [];
     const choices = values.slice(0, MAX_CHOICES).map((v) => ({ name: v.slice(0, 100), value: v.slice(0, 100) }));
-    await callback(rest, d, { type: 8, data: { choices } });
+    await callback({ type: 8, data: { choices } });
     return;
   }
   const user = d.member?.user ?? d.user;
@@ -69,9 +74,9 @@ export async function onSlash(client: Client, deps: SlashDeps, d: CommandInterac
   if (d.data?.name === 'ponte') {
     const { tokens, text } = toCommand(sub.name, sub.options);
     const ctx: CommandContext = { platform: 'discord', userId: user.id, channelId: d.channel_id, locale, text, platformName: PLATFORM_NAME };
-    await answer(rest, d, deps.runCommand(ctx, tokens));
+    await answer(rest, d, deps.runCommand(ctx, tokens), callback);
   } else if (d.data?.name === 'ticket') {
-    await answer(rest, d, onTicket(client, deps, d, user.id, sub, locale));
+    await answer(rest, d, onTicket(client, deps, d, user.id, sub, locale), callback);
   }
 }
 
@@ -103,25 +108,28 @@ async function onTicket(client: Client, deps: SlashDeps, d: CommandInteraction, 
  * "thinking…" (type 5, ephemeral) and `@original` edited when done. Past 2000 characters the
  * rest follows as ephemeral follow-ups. Mentions never ping.
  */
-export async function answer(rest: REST, d: CommandInteraction, work: Promise<Rich>): Promise<void> {
+export async function answer(rest: REST, d: CommandInteraction, work: Promise<Rich>, callback: Respond = (body) => callbackRoute(rest, d, body)): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ANSWER_WITHIN_MS)));
   const first = await Promise.race([work, late]).finally(() => clearTimeout(timer));
   const deferred = first === 'late';
-  if (deferred) await callback(rest, d, { type: 5, data: { flags: EPHEMERAL } });
+  if (deferred) await callback({ type: 5, data: { flags: EPHEMERAL } });
   const [head = '…', ...more] = splitText(toMarkdown(deferred ? await work : first));
   if (deferred) {
     await rest.patch(Routes.webhookMessage(d.application_id, d.token, '@original'), { body: { content: head, allowed_mentions: noMentions }, auth: false });
   } else {
-    await callback(rest, d, { type: 4, data: { content: head, flags: EPHEMERAL, allowed_mentions: noMentions } });
+    await callback({ type: 4, data: { content: head, flags: EPHEMERAL, allowed_mentions: noMentions } });
   }
   for (const part of more) {
     await rest.post(Routes.webhook(d.application_id, d.token), { body: { content: part, flags: EPHEMERAL, allowed_mentions: noMentions }, auth: false });
   }
 }
 
-function callback(rest: REST, d: CommandInteraction, body: Record<string, unknown>): Promise<unknown> {
-  return rest.post(Routes.interactionCallback(d.id, d.token), { body, auth: false });
+/** How an interaction's first answer is given (see onSlash). */
+export type Respond = (body: Record<string, unknown>) => Promise<void>;
+
+async function callbackRoute(rest: REST, d: CommandInteraction, body: Record<string, unknown>): Promise<void> {
+  await rest.post(Routes.interactionCallback(d.id, d.token), { body, auth: false });
 }
 
 /** The forum or channel a thread belongs to, or undefined for a non-thread. */

@@ -7,7 +7,7 @@ import { customerWritesTo, type AgentDriver } from '../support/agent-driver.js';
 import { startDiscordHarness } from '../support/discord-driver.js';
 import { eventually, type Harness } from '../support/harness.js';
 import type { FakeDiscord } from '../fakes/discord-api.js';
-import { buttonClick } from '../fakes/discord/event-builders.js';
+import { buttonClick, slashCommand } from '../fakes/discord/event-builders.js';
 
 const { publicKey, privateKey } = generateKeyPairSync('ed25519');
 const publicHex = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
@@ -58,5 +58,15 @@ describe('POST /discord/interactions', () => {
     await eventually('the card open by Maria', () => d.card(ticket).text.includes('Maria'));
     // Answered in the HTTP response: the callback route was not used.
     expect(discord.world.interactions.get(String(click.id))!.callbacks).toEqual([]);
+  });
+
+  it('a slash command is answered inline too (Discord sends every interaction here once the endpoint is set)', async () => {
+    const cmd = slashCommand(discord.world, { channelId: discord.world.textChannelId, from: { id: '80351110224678914', username: 'rui', nick: 'Rui' }, name: 'ponte', options: [{ name: 'help', type: 1, options: [] }] });
+    const { raw, headers } = signed(cmd);
+    const res = await post(raw, headers);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ type: 4, data: { flags: 64, allowed_mentions: { parse: [] } } });
+    expect((res.body as { data: { content: string } }).data.content).toContain('/ponte');
+    expect(discord.world.interactions.get(String(cmd.id))!.callbacks).toEqual([]);
   });
 });
