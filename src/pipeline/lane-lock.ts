@@ -17,6 +17,52 @@ const DISPATCH_LOCK = 727_003;
  * the sweeper backs it up).
  */
 export async function withLaneLock(sql: Sql, lane: string, work: (held: () => boolean) => Promise<void>): Promise<boolean> {
+  const release = await slotsOf(sql).take();
+  try {
+    return await lockAndWork(sql, lane, work);
+  } finally {
+    release();
+  }
+}
+
+/**
+ * A holder keeps one pooled connection for its lock and needs a second for its work, so holders
+ * must never fill the pool: with every connection held by a lock waiting for another, nothing
+ * moves again. At most half the pool holds lanes at once (the ingest job's inline dispatch and the
+ * dispatch worker together could ask for more); the rest wait for a slot, before taking anything.
+ */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+  constructor(size: number) {
+    this.free = size;
+  }
+  async take(): Promise<() => void> {
+    if (this.free > 0) this.free -= 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next(); // the slot passes straight to the next in line
+      else this.free += 1;
+    };
+  }
+}
+
+const slots = new WeakMap<Sql, Slots>();
+
+function slotsOf(sql: Sql): Slots {
+  let s = slots.get(sql);
+  if (!s) {
+    s = new Slots(Math.max(1, Math.floor(Number(sql.options.max) / 2)));
+    slots.set(sql, s);
+  }
+  return s;
+}
+
+async function lockAndWork(sql: Sql, lane: string, work: (held: () => boolean) => Promise<void>): Promise<boolean> {
   let held = false;
   let running: Promise<void> | undefined;
   try {
