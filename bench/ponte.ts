@@ -1,9 +1,11 @@
 // Ponte under test: started through its composition root (startPonte) against the fakes, listening
-// on 127.0.0.1, and set up the way an admin would: a signed `/ponte connect whatsapp …` slash
-// command POSTed to /slack/events.
+// on 127.0.0.1, with one agent platform. Slack: set up the way an admin would, a signed
+// `/ponte connect whatsapp …` slash command POSTed to /slack/events. Discord (no Slack variables):
+// the connection is recorded as test/e2e/discord.test.ts does it, into the fake's forum.
 import { startPonte, type Ponte } from '../src/main.js';
+import { upsertConnection } from '../src/connections/repository.js';
 import { slackHeaders, slashCommandBody } from '../test/fixtures/slack.js';
-import { startWorkerProcess } from './children.js';
+import { startWorkerProcess, type AgentSide, type FakeDiscordInfo } from './children.js';
 
 import { ADMIN, CHANNEL, PHONE_ID, SECRETS, platformEnv } from '../test/support/platform-env.js';
 
@@ -23,12 +25,15 @@ export interface PonteUnderTest {
 export async function startPonteUnderTest(o: {
   databaseUrl: string; redisUrl: string; queuePrefix: string; dataDir: string;
   slackUrl: string; graphUrl: string; logLevel: string; workers: WorkerPlacement; profileDir?: string;
+  agent: AgentSide; discord?: FakeDiscordInfo; discordAdmin?: string;
 }): Promise<PonteUnderTest> {
+  const discord = o.agent === 'discord' ? o.discord : undefined;
+  if (o.agent === 'discord' && !discord) throw new Error('the Discord pass needs the fake Discord');
   const env = {
     PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: o.logLevel,
     DATABASE_URL: o.databaseUrl, REDIS_URL: o.redisUrl, PONTE_QUEUE_PREFIX: o.queuePrefix,
     PONTE_DATA_DIR: o.dataDir,
-    ...platformEnv({ graph: o.graphUrl, slack: o.slackUrl }),
+    ...(discord ? discordOnlyEnv(o.graphUrl, discord, o.discordAdmin ?? '1') : platformEnv({ graph: o.graphUrl, slack: o.slackUrl })),
     // Tuning knobs pass through, so their effect can be measured without editing the bench.
     ...(process.env.PONTE_WORKER_CONCURRENCY ? { PONTE_WORKER_CONCURRENCY: process.env.PONTE_WORKER_CONCURRENCY } : {}),
   };
@@ -46,12 +51,23 @@ export async function startPonteUnderTest(o: {
   };
   try {
     if (!ponte.url) throw new Error('Ponte did not report a URL');
-    await connectWhatsApp(ponte.url);
+    if (discord) await upsertConnection(ponte.sql, { channel: 'whatsapp', accountId: PHONE_ID, platform: 'discord', destination: discord.forumId, createdBy: `discord:${o.discordAdmin ?? '1'}` });
+    else await connectWhatsApp(ponte.url);
     return { ponte, url: ponte.url, workerPid: worker?.pid, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** The Meta platforms against the Graph fake and Discord as the only agent platform: no SLACK_* variable. */
+function discordOnlyEnv(graphUrl: string, d: FakeDiscordInfo, admin: string): Record<string, string> {
+  const meta = Object.entries(platformEnv({ graph: graphUrl, slack: '' })).filter(([k]) => !k.startsWith('SLACK_'));
+  return {
+    ...Object.fromEntries(meta),
+    PONTE_ADMINS: `discord:${admin}`,
+    DISCORD_BOT_TOKEN: d.token, DISCORD_API_URL: d.apiUrl, DISCORD_APPLICATION_ID: d.applicationId,
+  };
 }
 
 /** Connects the WhatsApp number to the channel the way an admin does it in Slack. */
