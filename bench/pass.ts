@@ -44,6 +44,10 @@ export interface PassResult {
   /** Acked messages (and replies) that never arrived within the drain time. */
   lost: number;
   repliesLost: number;
+  /** Sessions idle in a transaction holding a lane lock once the pass was over (0 when Ponte drained). */
+  stalledLanes: number;
+  /** Whether Ponte stopped within 30 s. */
+  stopped: boolean;
   cpu: Record<string, CpuShares | undefined>;
   /** `load`: per customer message (webhook → agent-side post); `replies`: per agent reply. */
   work: Record<string, Counters>;
@@ -113,10 +117,14 @@ export async function runPass(o: PassOptions): Promise<PassResult> {
     replies = analyzeReplies(sent, o.load.runId, o.sends);
   }
 
-  const metrics = parseServerMetrics(await serverMetrics(put.url));
-  const rows = await rowCounts(put.ponte);
-  await stopPonte();
+  const metrics = parseServerMetrics(await serverMetrics(put.url).catch((err: unknown) => `# /metrics did not answer: ${String(err)}`));
+  const rows = await rowCounts(o.databaseUrl);
+  const stalled = rows['sessions idle in transaction holding a lane lock'] ?? 0;
+  if (lost > 0 || repliesLost > 0) console.log(`      ${lost} messages and ${repliesLost} replies never arrived; outbox and lanes at the end: ${JSON.stringify(rows)}`);
+  // A stalled Ponte (e.g. every pooled connection held by a lane lock) may never finish stopping.
+  const stopped = await Promise.race([stopPonte().then(() => true), sleep(30_000).then(() => false)]);
+  if (!stopped) console.log(`      ponte (${o.agent}) did not stop within 30 s; left running until the bench exits`);
   // Counted once Ponte has closed its pools (Postgres publishes a backend's stats when it ends).
-  if (replies) work.replies = perMessage(afterLoad, await counters(), replies.expected);
-  return { agent: o.agent, url: put.url, ponte, e2e, replies, lost, repliesLost, cpu, work, metrics, rows };
+  if (replies && stopped) work.replies = perMessage(afterLoad, await counters(), replies.expected);
+  return { agent: o.agent, url: put.url, ponte, e2e, replies, lost, repliesLost, stalledLanes: stalled, stopped, cpu, work, metrics, rows };
 }

@@ -2,6 +2,7 @@
 // on 127.0.0.1, with one agent platform. Slack: set up the way an admin would, a signed
 // `/ponte connect whatsapp …` slash command POSTed to /slack/events. Discord (no Slack variables):
 // the connection is recorded as test/e2e/discord.test.ts does it, into the fake's forum.
+import postgres from 'postgres';
 import { startPonte, type Ponte } from '../src/main.js';
 import { upsertConnection } from '../src/connections/repository.js';
 import { slackHeaders, slashCommandBody } from '../test/fixtures/slack.js';
@@ -79,16 +80,28 @@ async function connectWhatsApp(url: string): Promise<void> {
   if (res.status !== 200 || !body.includes(PHONE_ID)) throw new Error(`/ponte connect answered ${res.status}: ${body}`);
 }
 
-/** Where the rows ended up: every inbound event done, every outbox row done, one ticket per contact. */
-export async function rowCounts(ponte: Ponte): Promise<Record<string, number>> {
-  const rows = await ponte.sql<{ k: string; n: number }[]>`
-    SELECT 'inbound_events.' || state AS k, count(*)::int AS n FROM inbound_events GROUP BY state
-    UNION ALL SELECT 'outbox.' || state, count(*)::int FROM outbox GROUP BY state
-    UNION ALL SELECT 'tickets', count(*)::int FROM tickets`;
-  return Object.fromEntries(rows.map((r) => [r.k, r.n]));
+/**
+ * Where the rows ended up: every inbound event done, every outbox row done, one ticket per contact;
+ * and how many sessions sit in a transaction holding a lane lock (a stalled pipeline shows here).
+ * Read on a connection of the bench's own, so a Ponte whose pool is exhausted can still be looked at.
+ */
+export async function rowCounts(databaseUrl: string): Promise<Record<string, number>> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql<{ k: string; n: number }[]>`
+      SELECT 'inbound_events.' || state AS k, count(*)::int AS n FROM inbound_events GROUP BY state
+      UNION ALL SELECT 'outbox.' || kind || '.' || state, count(*)::int FROM outbox GROUP BY kind, state
+      UNION ALL SELECT 'tickets', count(*)::int FROM tickets
+      UNION ALL SELECT 'sessions idle in transaction holding a lane lock', count(DISTINCT a.pid)::int
+        FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'advisory'
+        WHERE a.datname = current_database() AND a.state = 'idle in transaction'`;
+    return Object.fromEntries(rows.map((r) => [r.k, r.n]));
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
 }
 
 /** Ponte's own view (prom-client): server-side ack histogram, event-loop lag, GC, work counters. */
 export async function serverMetrics(url: string): Promise<string> {
-  return (await fetch(`${url}/metrics`)).text();
+  return (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
 }
