@@ -1,5 +1,5 @@
-// Turns a load phase's raw samples (and the fake Slack's arrival times) into the reported figures.
-import { textFor, type LoadResult } from './children.js';
+// Turns a load phase's raw samples (and the fakes' arrival times) into the reported figures.
+import { replyTextFor, textFor, type LoadResult, type RepliesSent } from './children.js';
 import { round, roundSummary, summarize, type Summary } from './stats.js';
 
 export interface SecondBucket { second: number; n: number; p50: number; p99: number; max: number }
@@ -25,12 +25,12 @@ export interface PhaseFigures {
 }
 
 export interface E2EFigures {
-  /** Measured messages acked 200: each should become one chat.postMessage. */
+  /** Measured messages acked 200: each should become one post on the agent side (or one WhatsApp send, for replies). */
   expected: number;
   arrived: number;
-  /** Webhook sent → fake Slack received the post with the same text, ms. */
+  /** Sent → the fake received the post (or send) with the same text, ms. */
   latency: Summary;
-  /** Posts per second that reached Slack, first measured send → last measured arrival. */
+  /** Arrivals per second, first measured send → last measured arrival. */
   postRate: number;
   /** Last arrival minus last send, ms: how long the pipeline needed to drain. */
   drainMs: number;
@@ -94,19 +94,38 @@ export function ackedTexts(r: LoadResult, runId: string): string[] {
 
 export function analyzeE2E(r: LoadResult, runId: string, arrivals: ReadonlyMap<string, number>): E2EFigures {
   const ok = measured(r).filter((i) => r.status[i] === 200);
+  return arrivalFigures(ok.map((i) => ({ key: textFor(runId, i), sentAt: r.sentAtMs[i]! })), arrivals);
+}
+
+export interface ReplyFigures extends E2EFigures {
+  /** Slack only: the Events API POST's send → response, ms (Discord's gateway has no acknowledgement). */
+  ack?: Summary;
+}
+
+/** Agent reply sent (Slack event POSTed / Discord gateway dispatch) → the fake Graph received the WhatsApp send. */
+export function analyzeReplies(sent: RepliesSent, runId: string, arrivals: ReadonlyMap<string, number>): ReplyFigures {
+  const seqs = sent.sentAtMs.map((_, i) => i).filter((i) => sent.sentAtMs[i]! >= 0);
+  const acks = seqs.map((i) => sent.ackMs[i]!).filter((v) => v >= 0);
+  return {
+    ...arrivalFigures(seqs.map((i) => ({ key: replyTextFor(runId, i), sentAt: sent.sentAtMs[i]! })), arrivals),
+    ...(acks.length ? { ack: roundSummary(summarize(acks)) } : {}),
+  };
+}
+
+function arrivalFigures(sent: { key: string; sentAt: number }[], arrivals: ReadonlyMap<string, number>): E2EFigures {
   const samples: { at: number; v: number }[] = [];
   let lastArrival = -Infinity;
-  for (const i of ok) {
-    const at = arrivals.get(textFor(runId, i));
+  for (const s of sent) {
+    const at = arrivals.get(s.key);
     if (at === undefined) continue;
-    samples.push({ at: r.sentAtMs[i]!, v: at - r.sentAtMs[i]! });
+    samples.push({ at: s.sentAt, v: at - s.sentAt });
     lastArrival = Math.max(lastArrival, at);
   }
-  const firstSend = minOf(ok.map((i) => r.sentAtMs[i]!));
-  const lastSend = maxOf(ok.map((i) => r.sentAtMs[i]!));
+  const firstSend = minOf(sent.map((s) => s.sentAt));
+  const lastSend = maxOf(sent.map((s) => s.sentAt));
   const windowS = (lastArrival - firstSend) / 1000;
   return {
-    expected: ok.length,
+    expected: sent.length,
     arrived: samples.length,
     latency: roundSummary(summarize(samples.map((s) => s.v)), 1),
     postRate: windowS > 0 ? round(samples.length / windowS, 1) : 0,

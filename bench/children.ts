@@ -1,5 +1,5 @@
 // The benchmark's helper processes, seen from the orchestrator: the load generator (bench/load.ts)
-// and the fake Slack + Graph servers (bench/fakes.ts). Both run in their own Node process so that
+// and the fake Slack, Discord and Graph servers (bench/fakes.ts, which also sends agent replies). Both run in their own Node process so that
 // neither the generator's timetable nor the fakes' body parsing runs on Ponte's event loop.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -39,8 +39,11 @@ export interface LoadResult {
   maxOutstandingSeen: number;
 }
 
-/** The text of message `seq`: unique, plain ASCII (no mrkdwn escaping on the way to Slack). */
+/** The text of message `seq`: unique, plain ASCII (no mrkdwn or Markdown escaping on the way to Slack or Discord). */
 export const textFor = (runId: string, seq: number): string => `bench ${runId} m${seq}`;
+/** The text of agent reply `seq`; REPLY_PATTERN finds it in what WhatsApp receives (after the agent's name). */
+export const replyTextFor = (runId: string, seq: number): string => `reply ${runId} r${seq}`;
+export const REPLY_PATTERN = /reply [0-9a-z]+ r\d+/;
 
 const childPath = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
 
@@ -96,30 +99,69 @@ export async function measuredLoad(s: LoadSpec, pids: () => [string, number | un
   return { run, cpu: cpuShares(before, after, [['generator', generator], ...pids()]), after };
 }
 
-export interface SlackPost { text: string; at: number }
+/** Which agent platform a pass measures. */
+export type AgentSide = 'slack' | 'discord';
+
+/** A customer's text as it appeared on the agent side: Slack chat.postMessage or Discord webhook post. */
+export interface AgentPost { side: AgentSide; text: string; at: number; thread: string; who: string }
+/** A WhatsApp text send carrying an agent reply (`key` = the reply's text, see REPLY_PATTERN). */
+export interface CustomerSend { key: string; at: number }
 
 export interface FakesSummary { calls: Record<string, number>; specViolations: number; firstViolations: string[] }
+
+export interface FakesStart { slackToken: string; graphToken: string; users: string[]; discord?: { token: string } }
+
+export interface FakeDiscordInfo { apiUrl: string; applicationId: string; forumId: string; token: string }
+
+/** One open-loop run of agent replies, sent by the fakes process. */
+export interface ReplyRun {
+  side: AgentSide;
+  runId: string;
+  rate: number;
+  seconds: number;
+  /** Slack: `channel/thread_ts`; Discord: the forum post's (thread's) id. Reply seq goes to threads[seq % n]. */
+  threads: string[];
+  ponteUrl: string;
+  slackSigningSecret: string;
+  slackAgent: string;
+}
+/** Per reply seq: Date.now() when sent, and (Slack only) the event's send → response in ms (-1 otherwise). */
+export interface RepliesSent { sentAtMs: number[]; ackMs: number[] }
 
 export interface FakesProcess {
   pid: number | undefined;
   slackUrl: string;
   graphUrl: string;
-  /** Called with every chat.postMessage the fake Slack received (its own Date.now() receipt time). */
-  onPosts(listener: (posts: SlackPost[]) => void): void;
+  discord?: FakeDiscordInfo;
+  /** Called with every customer text the agent side received (the fake's own Date.now() receipt time). */
+  onPosts(listener: (posts: AgentPost[]) => void): void;
+  /** Called with every WhatsApp text send that carries an agent reply. */
+  onSends(listener: (sends: CustomerSend[]) => void): void;
+  /** Sends agent replies open loop; resolves once all are sent (and, for Slack, acked). */
+  replies(run: ReplyRun): Promise<RepliesSent>;
   stop(): Promise<FakesSummary | undefined>;
 }
 
-export async function startFakes(opts: { slackToken: string; graphToken: string; users: string[] }): Promise<FakesProcess> {
+interface FakesMessage {
+  type: string; slackUrl?: string; graphUrl?: string; discord?: FakeDiscordInfo; posts?: AgentPost[]; sends?: CustomerSend[];
+  summary?: FakesSummary; sent?: RepliesSent; error?: string;
+}
+
+export async function startFakes(opts: FakesStart): Promise<FakesProcess> {
   const child = spawnChild('fakes.ts');
-  const listeners: ((posts: SlackPost[]) => void)[] = [];
+  const postListeners: ((posts: AgentPost[]) => void)[] = [];
+  const sendListeners: ((sends: CustomerSend[]) => void)[] = [];
   let summary: ((s: FakesSummary) => void) | undefined;
-  const ready = new Promise<{ slackUrl: string; graphUrl: string }>((resolve, reject) => {
+  let replied: ((m: FakesMessage) => void) | undefined;
+  const ready = new Promise<{ slackUrl: string; graphUrl: string; discord?: FakeDiscordInfo }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('fake servers did not start within 30 s')), 30_000);
-    child.on('message', (m: { type: string; slackUrl?: string; graphUrl?: string; posts?: SlackPost[]; summary?: FakesSummary }) => {
+    child.on('message', (m: FakesMessage) => {
       if (m.type === 'ready') {
         clearTimeout(timer);
-        resolve({ slackUrl: m.slackUrl!, graphUrl: m.graphUrl! });
-      } else if (m.type === 'posts') for (const l of listeners) l(m.posts!);
+        resolve({ slackUrl: m.slackUrl!, graphUrl: m.graphUrl!, discord: m.discord });
+      } else if (m.type === 'posts') for (const l of postListeners) l(m.posts!);
+      else if (m.type === 'sends') for (const l of sendListeners) l(m.sends!);
+      else if (m.type === 'replied') replied?.(m);
       else if (m.type === 'summary') summary?.(m.summary!);
     });
     child.once('exit', (code) => {
@@ -134,7 +176,13 @@ export async function startFakes(opts: { slackToken: string; graphToken: string;
     return {
       pid: child.pid,
       ...urls,
-      onPosts: (l) => void listeners.push(l),
+      onPosts: (l) => void postListeners.push(l),
+      onSends: (l) => void sendListeners.push(l),
+      replies: (run) =>
+        new Promise<RepliesSent>((resolve, reject) => {
+          replied = (m) => (m.sent ? resolve(m.sent) : reject(new Error(`agent replies failed: ${m.error}`)));
+          child.send({ type: 'replies', run });
+        }),
       stop: () =>
         new Promise<FakesSummary | undefined>((resolve) => {
           if (child.exitCode !== null) return resolve(undefined);

@@ -1,52 +1,91 @@
-// The fake Slack Web API and Graph API (test/fakes), run as a child process of the benchmark so
-// their request parsing and spec checks do not share Ponte's event loop. Every chat.postMessage
-// is reported to the parent with the fake's receipt time (`at`, Date.now()), in batches.
+// The fake Slack Web API, the fake Discord (REST + gateway) and the fake Graph API (test/fakes), run
+// as a child process of the benchmark so their request parsing and spec checks do not share Ponte's
+// event loop. Reported to the parent in 20 ms batches, each with the fake's receipt time (`at`,
+// Date.now()): every customer text posted on the agent side (Slack chat.postMessage in a thread, or
+// a Discord webhook post in a forum post) and every text Ponte sends to WhatsApp.
+// Agent replies are also sent from here (bench/replies.ts): Slack's as signed Events API POSTs to
+// Ponte, Discord's as gateway MESSAGE_CREATE dispatches, the way each platform delivers them.
 import { startFakeSlack, type FakeSlack } from '../test/fakes/slack-api.js';
 import { startFakeGraph, type FakeGraph } from '../test/fakes/graph-api.js';
-import type { FakesSummary, SlackPost } from './children.js';
+import { startFakeDiscord, type FakeDiscord } from '../test/fakes/discord-api.js';
+import { REPLY_PATTERN, type AgentPost, type CustomerSend, type FakesSummary, type FakesStart, type ReplyRun } from './children.js';
+import { sendReplies } from './replies.js';
 
 let slack: FakeSlack | undefined;
 let graph: FakeGraph | undefined;
-let cursor = 0;
+let discord: FakeDiscord | undefined;
+let slackCursor = 0;
+let graphCursor = 0;
+let discordPosts: AgentPost[] = [];
 let timer: ReturnType<typeof setInterval> | undefined;
 
-/** Sends the postMessage calls that arrived since the last flush. */
+/** Sends what arrived since the last flush. */
 function flush(): void {
-  if (!slack) return;
-  const posts: SlackPost[] = [];
-  for (; cursor < slack.calls.length; cursor++) {
-    const call = slack.calls[cursor]!;
-    if (call.method === 'chat.postMessage') posts.push({ text: typeof call.params.text === 'string' ? call.params.text : '', at: call.at });
+  const posts: AgentPost[] = discordPosts;
+  discordPosts = [];
+  for (; slack && slackCursor < slack.calls.length; slackCursor++) {
+    const call = slack.calls[slackCursor]!;
+    if (call.method !== 'chat.postMessage') continue;
+    const p = call.params;
+    posts.push({ side: 'slack', text: typeof p.text === 'string' ? p.text : '', at: call.at, thread: `${String(p.channel)}/${String(p.thread_ts ?? '')}`, who: String(p.username ?? '') });
   }
   if (posts.length) process.send?.({ type: 'posts', posts });
+  const sends: CustomerSend[] = [];
+  for (; graph && graphCursor < graph.calls.length; graphCursor++) {
+    const call = graph.calls[graphCursor]!;
+    const body = call.body as { type?: string; text?: { body?: string } } | undefined;
+    const key = call.method === 'POST' && body?.type === 'text' ? REPLY_PATTERN.exec(body.text?.body ?? '')?.[0] : undefined;
+    if (key) sends.push({ key, at: call.at });
+  }
+  if (sends.length) process.send?.({ type: 'sends', sends });
 }
 
-async function start(m: { slackToken: string; graphToken: string; users: string[] }): Promise<void> {
+async function start(m: FakesStart): Promise<void> {
   slack = await startFakeSlack({ token: m.slackToken });
   graph = await startFakeGraph({ token: m.graphToken });
   for (const id of m.users) slack.users.set(id, { name: id.toLowerCase(), real_name: `User ${id}` });
+  if (m.discord) {
+    discord = await startFakeDiscord({ token: m.discord.token, gateway: { heartbeatInterval: 60_000 } });
+    // Webhook posts are announced over the gateway as MESSAGE_CREATE with webhook_id: those are
+    // the customer's texts as agents see them.
+    discord.world.on('dispatch', (t: string, d: { webhook_id?: string; content?: string; channel_id?: string; author?: { username?: string } }) => {
+      if (t === 'MESSAGE_CREATE' && d.webhook_id) discordPosts.push({ side: 'discord', text: d.content ?? '', at: Date.now(), thread: String(d.channel_id), who: d.author?.username ?? '' });
+    });
+  }
   timer = setInterval(flush, 20);
-  process.send?.({ type: 'ready', slackUrl: slack.url, graphUrl: graph.url });
+  process.send?.({
+    type: 'ready', slackUrl: slack.url, graphUrl: graph.url,
+    discord: discord && { apiUrl: discord.api.apiUrl, applicationId: discord.world.applicationId, forumId: discord.world.forumId, token: discord.token },
+  });
+}
+
+async function replies(run: ReplyRun): Promise<void> {
+  const sent = await sendReplies(run, discord);
+  process.send?.({ type: 'replied', sent });
 }
 
 async function stop(): Promise<void> {
   if (timer) clearInterval(timer);
   flush();
   const calls: Record<string, number> = {};
-  for (const c of slack?.calls ?? []) calls[c.method] = (calls[c.method] ?? 0) + 1;
-  for (const c of graph?.calls ?? []) calls[`graph ${c.method} ${c.path}`] = (calls[`graph ${c.method} ${c.path}`] ?? 0) + 1;
-  const violations = slack?.specViolations ?? [];
+  const count = (k: string) => (calls[k] = (calls[k] ?? 0) + 1);
+  for (const c of slack?.calls ?? []) count(c.method);
+  for (const c of graph?.calls ?? []) count(`graph ${c.method} ${c.path}`);
+  for (const r of discord?.api.requests ?? []) count(`discord ${r.route ?? `${r.method} ${r.path}`}`);
+  const violations = [...(slack?.specViolations ?? []), ...(discord?.api.specViolations ?? []), ...(discord?.api.unimplemented ?? []).map((r) => `unimplemented ${r}`)];
   const summary: FakesSummary = { calls, specViolations: violations.length, firstViolations: violations.slice(0, 5) };
-  await Promise.allSettled([slack?.close(), graph?.close()]);
+  await Promise.allSettled([slack?.close(), graph?.close(), discord?.close()]);
   process.send?.({ type: 'summary', summary }, () => process.exit(0));
 }
 
-process.on('message', (m: { type: string; slackToken?: string; graphToken?: string; users?: string[] }) => {
+process.on('message', (m: { type: string } & Partial<FakesStart> & { run?: ReplyRun }) => {
   if (m.type === 'start') {
-    start({ slackToken: m.slackToken!, graphToken: m.graphToken!, users: m.users ?? [] }).catch((err: unknown) => {
+    start(m as FakesStart).catch((err: unknown) => {
       console.error('fake servers failed to start', err);
       process.exit(1);
     });
+  } else if (m.type === 'replies' && m.run) {
+    replies(m.run).catch((err: unknown) => process.send?.({ type: 'replied', error: String(err) }));
   } else if (m.type === 'stop') {
     void stop();
   }

@@ -1,9 +1,12 @@
 // Ponte under test: started through its composition root (startPonte) against the fakes, listening
-// on 127.0.0.1, and set up the way an admin would: a signed `/ponte connect whatsapp …` slash
-// command POSTed to /slack/events.
+// on 127.0.0.1, with one agent platform. Slack: set up the way an admin would, a signed
+// `/ponte connect whatsapp …` slash command POSTed to /slack/events. Discord (no Slack variables):
+// the connection is recorded as test/e2e/discord.test.ts does it, into the fake's forum.
+import postgres from 'postgres';
 import { startPonte, type Ponte } from '../src/main.js';
+import { upsertConnection } from '../src/connections/repository.js';
 import { slackHeaders, slashCommandBody } from '../test/fixtures/slack.js';
-import { startWorkerProcess } from './children.js';
+import { startWorkerProcess, type AgentSide, type FakeDiscordInfo } from './children.js';
 
 import { ADMIN, CHANNEL, PHONE_ID, SECRETS, platformEnv } from '../test/support/platform-env.js';
 
@@ -23,12 +26,15 @@ export interface PonteUnderTest {
 export async function startPonteUnderTest(o: {
   databaseUrl: string; redisUrl: string; queuePrefix: string; dataDir: string;
   slackUrl: string; graphUrl: string; logLevel: string; workers: WorkerPlacement; profileDir?: string;
+  agent: AgentSide; discord?: FakeDiscordInfo; discordAdmin?: string;
 }): Promise<PonteUnderTest> {
+  const discord = o.agent === 'discord' ? o.discord : undefined;
+  if (o.agent === 'discord' && !discord) throw new Error('the Discord pass needs the fake Discord');
   const env = {
     PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: o.logLevel,
     DATABASE_URL: o.databaseUrl, REDIS_URL: o.redisUrl, PONTE_QUEUE_PREFIX: o.queuePrefix,
     PONTE_DATA_DIR: o.dataDir,
-    ...platformEnv({ graph: o.graphUrl, slack: o.slackUrl }),
+    ...(discord ? discordOnlyEnv(o.graphUrl, discord, o.discordAdmin ?? '1') : platformEnv({ graph: o.graphUrl, slack: o.slackUrl })),
     // Tuning knobs pass through, so their effect can be measured without editing the bench.
     ...(process.env.PONTE_WORKER_CONCURRENCY ? { PONTE_WORKER_CONCURRENCY: process.env.PONTE_WORKER_CONCURRENCY } : {}),
   };
@@ -46,12 +52,23 @@ export async function startPonteUnderTest(o: {
   };
   try {
     if (!ponte.url) throw new Error('Ponte did not report a URL');
-    await connectWhatsApp(ponte.url);
+    if (discord) await upsertConnection(ponte.sql, { channel: 'whatsapp', accountId: PHONE_ID, platform: 'discord', destination: discord.forumId, createdBy: `discord:${o.discordAdmin ?? '1'}` });
+    else await connectWhatsApp(ponte.url);
     return { ponte, url: ponte.url, workerPid: worker?.pid, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** The Meta platforms against the Graph fake and Discord as the only agent platform: no SLACK_* variable. */
+function discordOnlyEnv(graphUrl: string, d: FakeDiscordInfo, admin: string): Record<string, string> {
+  const meta = Object.entries(platformEnv({ graph: graphUrl, slack: '' })).filter(([k]) => !k.startsWith('SLACK_'));
+  return {
+    ...Object.fromEntries(meta),
+    PONTE_ADMINS: `discord:${admin}`,
+    DISCORD_BOT_TOKEN: d.token, DISCORD_API_URL: d.apiUrl, DISCORD_APPLICATION_ID: d.applicationId,
+  };
 }
 
 /** Connects the WhatsApp number to the channel the way an admin does it in Slack. */
@@ -63,16 +80,28 @@ async function connectWhatsApp(url: string): Promise<void> {
   if (res.status !== 200 || !body.includes(PHONE_ID)) throw new Error(`/ponte connect answered ${res.status}: ${body}`);
 }
 
-/** Where the rows ended up: every inbound event done, every outbox row done, one ticket per contact. */
-export async function rowCounts(ponte: Ponte): Promise<Record<string, number>> {
-  const rows = await ponte.sql<{ k: string; n: number }[]>`
-    SELECT 'inbound_events.' || state AS k, count(*)::int AS n FROM inbound_events GROUP BY state
-    UNION ALL SELECT 'outbox.' || state, count(*)::int FROM outbox GROUP BY state
-    UNION ALL SELECT 'tickets', count(*)::int FROM tickets`;
-  return Object.fromEntries(rows.map((r) => [r.k, r.n]));
+/**
+ * Where the rows ended up: every inbound event done, every outbox row done, one ticket per contact;
+ * and how many sessions sit in a transaction holding a lane lock (a stalled pipeline shows here).
+ * Read on a connection of the bench's own, so a Ponte whose pool is exhausted can still be looked at.
+ */
+export async function rowCounts(databaseUrl: string): Promise<Record<string, number>> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql<{ k: string; n: number }[]>`
+      SELECT 'inbound_events.' || state AS k, count(*)::int AS n FROM inbound_events GROUP BY state
+      UNION ALL SELECT 'outbox.' || kind || '.' || state, count(*)::int FROM outbox GROUP BY kind, state
+      UNION ALL SELECT 'tickets', count(*)::int FROM tickets
+      UNION ALL SELECT 'sessions idle in transaction holding a lane lock', count(DISTINCT a.pid)::int
+        FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'advisory'
+        WHERE a.datname = current_database() AND a.state = 'idle in transaction'`;
+    return Object.fromEntries(rows.map((r) => [r.k, r.n]));
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
 }
 
 /** Ponte's own view (prom-client): server-side ack histogram, event-loop lag, GC, work counters. */
 export async function serverMetrics(url: string): Promise<string> {
-  return (await fetch(`${url}/metrics`)).text();
+  return (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
 }

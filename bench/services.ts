@@ -18,6 +18,8 @@ export interface BenchServices {
   settings: Record<string, string>;
   /** The local cluster's data directory (to find its processes); undefined for DATABASE_URL. */
   pgData?: string;
+  /** A second, fresh database on the same server and a queue prefix of its own (for another pass); cleaned up by stop(). */
+  freshPass(label: string): Promise<{ databaseUrl: string; queuePrefix: string }>;
   stop(): Promise<void>;
 }
 
@@ -114,7 +116,15 @@ export async function startServices(opts: { fast: boolean; root: string }): Prom
       redisWhere = `local Redis (${opts.fast ? 'no persistence' : 'AOF, fsync every second'})`;
     }
     const settings = await readSettings(databaseUrl);
-    return { databaseUrl, redisUrl, queuePrefix, postgres: pgWhere, redis: redisWhere, settings, pgData, stop };
+    const freshPass = async (label: string) => {
+      const db = await createDatabase(databaseUrl);
+      const prefix = `${queuePrefix}${label}`;
+      // A local server is thrown away whole; on the servers of DATABASE_URL / REDIS_URL, clean up.
+      if (process.env.DATABASE_URL) cleanups.push(db.drop);
+      if (process.env.REDIS_URL) cleanups.push(() => deleteKeys(redisUrl, prefix));
+      return { databaseUrl: db.url, queuePrefix: prefix };
+    };
+    return { databaseUrl, redisUrl, queuePrefix, postgres: pgWhere, redis: redisWhere, settings, pgData, freshPass, stop };
   } catch (err) {
     await stop().catch(() => {});
     throw err;

@@ -1,21 +1,22 @@
-// `npm run bench`: WhatsApp webhook → ack latency, throughput and webhook → Slack post latency,
-// against a bare fastify + INSERT ceiling on the same Postgres. See docs/performance.md.
-//
+// `npm run bench`: WhatsApp webhook → ack latency, throughput, webhook → agent-side post latency
+// and agent reply → WhatsApp latency, with Slack and then with Discord as the agent platform (each
+// pass on a fresh database), against a bare fastify + INSERT ceiling on the same Postgres.
+// See docs/performance.md.
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { measuredLoad, startFakes, type FakesSummary, type LoadSpec } from './children.js';
+import { measuredLoad, startFakes, type AgentPost, type AgentSide, type FakesSummary, type LoadSpec } from './children.js';
 import { childNamed, cpuShares, formatShares, postmasterPid, snapshot, type CpuShares } from './cpu.js';
 import { startServices } from './services.js';
 import { startCeiling } from './ceiling.js';
-import { ackedTexts, analyzeE2E, analyzeLoad, parseServerMetrics, type PhaseFigures } from './analyze.js';
-import { machine, notesFor, printReport, writeResult, type BenchResult } from './report.js';
+import { analyzeLoad, type PhaseFigures } from './analyze.js';
+import { machine, notesFor, printReport, writeResult, type BenchResult, type PassReport } from './report.js';
 import { round } from './stats.js';
-import { startProfile } from './profile.js';
 import { readCounters, perMessage, type Counters } from './counters.js';
-import { ADMIN, PHONE_ID, SECRETS, rowCounts, serverMetrics, startPonteUnderTest, type WorkerPlacement } from './ponte.js';
+import { ADMIN, PHONE_ID, SECRETS, type WorkerPlacement } from './ponte.js';
+import { runPass, SLACK_AGENT } from './pass.js';
 
 const USAGE = `usage: npm run bench -- [options]
   --rate N             webhooks per second, open loop (default 200)
@@ -27,7 +28,10 @@ const USAGE = `usage: npm run bench -- [options]
                        none: web role only; isolates the ack path (no end-to-end figures)
   --no-ceiling         skip the bare fastify + INSERT ceiling phase
   --max-outstanding N  in-flight cap; sends beyond it are dropped and counted (default 2000)
-  --drain-seconds N    how long to wait for Slack posts after the last send (default 60)
+  --agent SIDE         the agent platform(s) measured: slack, discord or both (default both: Slack, then Discord)
+  --reply-rate N       agent replies per second after the customer load, open loop (default 50)
+  --reply-seconds N    how long agent replies are sent (default 10; 0 skips them)
+  --drain-seconds N    how long to wait for posts (or WhatsApp sends) after the last send (default 60)
   --log-level L        Ponte's LOG_LEVEL (default warn)
   --profile DIR        write CPU profiles of Ponte during the load (summarise: bench/profile.ts)
 DATABASE_URL / REDIS_URL: use those servers (fresh database ponte_bench_*) instead of local ones.`;
@@ -41,6 +45,9 @@ const OPTIONS = {
   warmup: { type: 'string', default: '2' },
   'max-outstanding': { type: 'string', default: '2000' },
   'drain-seconds': { type: 'string', default: '60' },
+  agent: { type: 'string', default: 'both' },
+  'reply-rate': { type: 'string', default: '50' },
+  'reply-seconds': { type: 'string', default: '10' },
   'log-level': { type: 'string', default: 'warn' },
   fast: { type: 'boolean', default: false },
   'no-ceiling': { type: 'boolean', default: false },
@@ -74,6 +81,9 @@ const params = {
   warmupSeconds: num('warmup', 0),
   maxOutstanding: Math.floor(num('max-outstanding', 1)),
   drainSeconds: num('drain-seconds', 1),
+  agents: (args.agent === 'both' ? ['slack', 'discord'] : [String(args.agent)]) as AgentSide[],
+  replyRate: num('reply-rate', 1),
+  replySeconds: num('reply-seconds', 0),
   fast: args.fast,
   logLevel: String(args['log-level']),
   ceiling: !args['no-ceiling'],
@@ -81,7 +91,7 @@ const params = {
    *  none: web role only, nothing drains the inbox (isolates the ack path; no end-to-end figures). */
   workers: String(args.workers) as WorkerPlacement,
   generator: 'separate process (bench/load.ts), node:http Agent keepAlive, open loop',
-  fakes: 'separate process (bench/fakes.ts)',
+  fakes: 'separate process (bench/fakes.ts); it also sends the agent replies',
 };
 
 // Everything started is stopped in reverse order, also on Ctrl-C or a failure halfway.
@@ -103,6 +113,10 @@ if (!['inline', 'process', 'none'].includes(params.workers)) {
   console.error(`--workers must be inline, process or none\n\n${USAGE}`);
   process.exit(2);
 }
+if (!params.agents.every((a) => a === 'slack' || a === 'discord')) {
+  console.error(`--agent must be slack, discord or both\n\n${USAGE}`);
+  process.exit(2);
+}
 const ROLE_TEXT: Record<string, string> = { inline: 'all roles in one process', process: 'web role here, worker role in a child process', none: 'web role only, no workers' };
 
 const spec = (label: string, target: string, path: string, runId: string): LoadSpec => ({
@@ -112,6 +126,7 @@ const spec = (label: string, target: string, path: string, runId: string): LoadS
 });
 
 async function main(): Promise<number> {
+  const startedAt = Date.now();
   const runId = randomBytes(3).toString('hex');
   const m = machine();
   const loadBefore = os.loadavg().map((v) => round(v, 2));
@@ -120,7 +135,7 @@ async function main(): Promise<number> {
   const busyBefore = cpuShares(idleCheck, snapshot(), [])?.machineBusyPct;
   console.log(`Ponte webhook benchmark ${runId}: ${m.cpus}× ${m.cpuModel}, ${m.os}, Node ${m.node}`);
   if ((busyBefore ?? 0) > 15) console.log(`warning: the machine is not idle (${busyBefore}% busy over the last second); other work competes for the CPUs`);
-  console.log(`params: ${params.rate}/s open loop for ${params.seconds} s (+${params.warmupSeconds} s warm-up), ${params.contacts} contacts, max ${params.maxOutstanding} in flight`);
+  console.log(`params: ${params.rate}/s open loop for ${params.seconds} s (+${params.warmupSeconds} s warm-up), ${params.contacts} contacts, max ${params.maxOutstanding} in flight; agent side: ${params.agents.join(', then ')}; replies ${params.replySeconds > 0 ? `${params.replyRate}/s for ${params.replySeconds} s` : 'off'}`);
 
   const services = await startServices({ fast: params.fast, root: ROOT });
   const stopServices = track('postgres/redis', services.stop);
@@ -129,101 +144,91 @@ async function main(): Promise<number> {
   if (params.fast) console.log('mode: --fast (no fsync): NOT production-like durability');
   else console.log('mode: durable (fsync on): production-like durability; pass --fast for throwaway-speed servers');
 
-  const fakes = await startFakes({ slackToken: SECRETS.slackBot, graphToken: SECRETS.waToken, users: [ADMIN] });
+  const wantDiscord = params.agents.includes('discord');
+  const fakes = await startFakes({ slackToken: SECRETS.slackBot, graphToken: SECRETS.waToken, users: [ADMIN, SLACK_AGENT], ...(wantDiscord ? { discord: { token: 'bench-discord-bot-token' } } : {}) });
   const stopFakes = track('fake servers', fakes.stop);
-  const arrivals = new Map<string, number>();
+  const arrivals = new Map<string, AgentPost>();
   fakes.onPosts((posts) => {
-    for (const p of posts) if (!arrivals.has(p.text)) arrivals.set(p.text, p.at);
+    for (const p of posts) if (!arrivals.has(p.text)) arrivals.set(p.text, p);
+  });
+  const sends = new Map<string, number>();
+  fakes.onSends((list) => {
+    for (const s of list) if (!sends.has(s.key)) sends.set(s.key, s.at);
   });
 
   const first = snapshot();
-  const placed: { workerPid?: number } = {};
-  const pids = (): [string, number | undefined][] => [
+  const pids = (workerPid: number | undefined): [string, number | undefined][] => [
     ['fakes', fakes.pid],
-    ['ponte worker', placed.workerPid],
+    ['ponte worker', workerPid],
     ['redis', childNamed(first, process.pid, 'redis-server')],
     ['postgres', services.pgData ? postmasterPid(services.pgData) : undefined],
     ['bench process (ponte/ceiling)', process.pid],
   ];
-  const cpu: Record<string, CpuShares | undefined> = {};
-  const work: Record<string, Counters> = {};
+  const steps = params.agents.length + (params.ceiling ? 1 : 0);
 
   let ceiling: PhaseFigures | undefined;
+  let ceilingWork: Counters | undefined;
+  let ceilingCpu: CpuShares | undefined;
   if (params.ceiling) {
     const server = await startCeiling(services.databaseUrl);
     const stopCeiling = track('ceiling server', server.stop);
-    console.log(`\n[1/2] ceiling: ${server.url}${server.path} …`);
+    console.log(`\n[1/${steps}] ceiling: ${server.url}${server.path} …`);
     const before = await readCounters(services.databaseUrl, services.redisUrl);
-    const phase = await measuredLoad(spec('ceiling', server.url, server.path, `${runId}c`), pids);
+    const phase = await measuredLoad(spec('ceiling', server.url, server.path, `${runId}c`), () => pids(undefined));
     ceiling = analyzeLoad(phase.run, params.rate);
-    cpu.ceiling = phase.cpu;
+    ceilingCpu = phase.cpu;
     console.log(`      cpu: ${formatShares(phase.cpu)}`);
     await stopCeiling();
-    work.ceiling = perMessage(before, await readCounters(services.databaseUrl, services.redisUrl), phase.run.status.filter((c) => c === 200).length);
+    ceilingWork = perMessage(before, await readCounters(services.databaseUrl, services.redisUrl), phase.run.status.filter((c) => c === 200).length);
   }
 
-  const put = await startPonteUnderTest({
-    ...services, dataDir: `${ROOT}/.data/bench-${process.pid}`, slackUrl: fakes.slackUrl, graphUrl: fakes.graphUrl,
-    logLevel: params.logLevel, workers: params.workers, profileDir: args.profile,
-  });
-  placed.workerPid = put.workerPid;
-  const stopPonte = track('ponte', put.stop);
-  console.log(`[${params.ceiling ? 2 : 1}/${params.ceiling ? 2 : 1}] ponte (${ROLE_TEXT[params.workers]}): ${put.url}/webhooks/meta …`);
-  const before = await readCounters(services.databaseUrl, services.redisUrl);
-  const stopProfile = args.profile ? await startProfile() : undefined;
-  const phase = await measuredLoad(spec('ponte', put.url, '/webhooks/meta', runId), pids);
-  if (stopProfile) console.log(`      profile of this process during the load: ${await stopProfile(`${args.profile}/ponte-${params.workers}-${runId}.cpuprofile`)}`);
-  const ponteRun = phase.run;
-  cpu.ponte = phase.cpu;
-  console.log(`      cpu: ${formatShares(phase.cpu)}`);
-  const ponteFigures = analyzeLoad(ponteRun, params.rate);
-
-  // Every acked message (warm-up too) must reach Slack; wait for the pipeline to drain, bounded.
-  const lastSend = ponteRun.sentAtMs.reduce((a, b) => Math.max(a, b), 0);
-  const waiting = new Set(params.workers === 'none' ? [] : ackedTexts(ponteRun, runId));
-  const deadline = lastSend + params.drainSeconds * 1000;
-  for (;;) {
-    for (const t of waiting) if (arrivals.has(t)) waiting.delete(t);
-    if (waiting.size === 0 || Date.now() > deadline) break;
-    await sleep(100);
+  const passes: PassReport[] = [];
+  for (const [i, agent] of params.agents.entries()) {
+    // The first pass uses the run's database; a later one gets a fresh database and queue prefix.
+    const where = i === 0 ? { databaseUrl: services.databaseUrl, queuePrefix: services.queuePrefix } : await services.freshPass(agent);
+    const passRunId = i === 0 ? runId : `${runId}${agent[0]}`;
+    console.log(`\n[${steps - params.agents.length + i + 1}/${steps}] ponte with ${agent} (${ROLE_TEXT[params.workers]}): POST /webhooks/meta …`);
+    const result = await runPass({
+      agent, runId: passRunId, load: spec(`ponte-${agent}`, '', '/webhooks/meta', passRunId),
+      ...where, redisUrl: services.redisUrl, dataDir: `${ROOT}/.data/bench-${process.pid}`,
+      fakes, arrivals, sends, workers: params.workers, logLevel: params.logLevel, drainSeconds: params.drainSeconds,
+      replies: { rate: params.replyRate, seconds: params.replySeconds }, profileDir: args.profile, pids,
+      track: (stop) => track(`ponte (${agent})`, stop),
+    });
+    const { url: _url, ...figures } = result;
+    const p = figures.ponte;
+    passes.push({
+      ...figures,
+      ratios: ceiling ? { ackP99: round(p.ack.p99 / ceiling.ack.p99, 2), ackP50: round(p.ack.p50 / ceiling.ack.p50, 2), throughput: round(p.throughput / ceiling.throughput, 3) } : undefined,
+      target: { ackP99Ms: TARGET_P99_MS, met: p.ack.p99 < TARGET_P99_MS && p.dropped === 0 },
+    });
   }
-  await sleep(50); // the fakes report in 20 ms batches
-  cpu.drain = cpuShares(phase.after, snapshot(), pids()); // after the last ack, until every post arrived
-  const e2e = params.workers === 'none' ? undefined : analyzeE2E(ponteRun, runId, arrivals);
-  const metrics = parseServerMetrics(await serverMetrics(put.url));
-  const rows = await rowCounts(put.ponte);
-  await stopPonte();
-  // Counted once Ponte has closed its pools (Postgres publishes a backend's stats when it ends).
-  work.ponte = perMessage(before, await readCounters(services.databaseUrl, services.redisUrl), ponteRun.status.filter((c) => c === 200).length);
   const fakeSummary: FakesSummary | undefined = await stopFakes();
   await stopServices();
 
-  const notes = notesFor({ fast: params.fast, cpus: m.cpus, lost: waiting.size, drainSeconds: params.drainSeconds, dropped: ponteFigures.dropped + (ceiling?.dropped ?? 0), fakes: fakeSummary });
+  const lost = passes.reduce((n, p) => n + p.lost, 0);
+  const repliesLost = passes.reduce((n, p) => n + p.repliesLost, 0);
+  const dropped = passes.reduce((n, p) => n + p.ponte.dropped, 0) + (ceiling?.dropped ?? 0);
+  const notes = notesFor({ fast: params.fast, cpus: m.cpus, lost, repliesLost, drainSeconds: params.drainSeconds, dropped, fakes: fakeSummary });
   const result: BenchResult = {
     date: new Date().toISOString(),
     machine: m,
     params,
     loadAverageBefore: loadBefore,
     machineBusyBeforePct: busyBefore,
-    cpu,
-    workPerMessage: work,
-    services: { postgres: services.postgres, redis: services.redis, postgresSettings: services.settings },
-    ponte: ponteFigures,
-    e2e,
+    wallSeconds: round((Date.now() - startedAt) / 1000, 1),
     ceiling,
-    ratios: ceiling ? {
-      ackP99: round(ponteFigures.ack.p99 / ceiling.ack.p99, 2),
-      ackP50: round(ponteFigures.ack.p50 / ceiling.ack.p50, 2),
-      throughput: round(ponteFigures.throughput / ceiling.throughput, 3),
-    } : undefined,
-    target: { ackP99Ms: TARGET_P99_MS, met: ponteFigures.ack.p99 < TARGET_P99_MS && ponteFigures.dropped === 0 },
-    server: { metrics, rows, fakeSlackCalls: fakeSummary?.calls ?? {}, specViolations: fakeSummary?.specViolations ?? 0 },
+    ceilingCpu,
+    ceilingWork,
+    services: { postgres: services.postgres, redis: services.redis, postgresSettings: services.settings },
+    passes,
+    fakes: { calls: fakeSummary?.calls ?? {}, specViolations: fakeSummary?.specViolations ?? 0 },
     notes,
   };
   printReport(result);
   console.log(`\nresults written to ${await writeResult(ROOT, result)}`);
-  const healthy = ponteFigures.failed === 0 && waiting.size === 0 && (ceiling?.failed ?? 0) === 0;
-  if (!healthy) console.error('bench: some requests failed or some messages never reached Slack (see above)');
+  const healthy = passes.every((p) => p.ponte.failed === 0) && lost === 0 && repliesLost === 0 && (ceiling?.failed ?? 0) === 0 && !fakeSummary?.specViolations;
+  if (!healthy) console.error('bench: some requests failed, some messages or replies never arrived, or the fakes saw spec violations (see above)');
   return healthy ? 0 : 1;
 }
 
