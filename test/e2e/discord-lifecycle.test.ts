@@ -54,6 +54,12 @@ describe('Discord post lifecycle', () => {
     expect(touching.at(-1)).toMatchObject({ route: 'PATCH /channels/{channel_id}', body: { archived: true } });
     expect(d.reactionsOn(reply.id)).toContain('✔');
     expect(archived).toBe(true);
+    // The farewell went out; a second Resolve (a stale card, a double click) is refused in words, only to the presser.
+    await eventually('the farewell on WhatsApp', () => h.textsSentTo(phone).some((t) => t.includes('Obrigado pelo contato!')));
+    await d.press('resolve', ticket, d.agents[1].id);
+    const refusal = await eventually('the second Resolve refused', () => d.notices(d.agents[1].id).find((n) => n.text.startsWith('Nothing changed: this ticket is already resolved')));
+    expect(refusal.private).toBe(true);
+    expect(await h.db.sql`SELECT 1 FROM tickets WHERE id = ${ticket.id} AND status = 'resolved'`).toHaveLength(1);
 
     await h.postMetaText(phone, 'Lia', 'voltei');
     const next = await eventually('a new ticket with its post', async () => {
@@ -67,17 +73,17 @@ describe('Discord post lifecycle', () => {
     expect(thread(ticket.thread.threadId).thread_metadata!.archived).toBe(true);
   });
 
-  it('a 429 on a burst keeps its order, is not retried before its Retry-After, and costs one invalid request', async () => {
+  it('a burst of 20 customer messages under 429s arrives complete and in order, each 429 waited out once', async () => {
     const phone = nextPhone();
     const ticket = await customerWritesTo(d, phone, 'Rui', 'início');
     const before429 = discord.api.requests.filter((r) => r.status === 429).length;
-    discord.api.failNext(WEBHOOK, { status: 429, retryAfter: 1 });
-    const burst = Array.from({ length: 6 }, (_, i) => `parte ${i + 1}`);
+    discord.api.failNext(WEBHOOK, { status: 429, retryAfter: 1 }, 2);
+    const burst = Array.from({ length: 20 }, (_, i) => `parte ${i + 1}`);
     for (const text of burst) await h.postMetaText(phone, 'Rui', text);
     await eventually('the whole burst', () => d.posts(ticket.thread).filter((p) => p.author === 'Rui').length === 1 + burst.length, 15_000);
     await drained();
     expect(d.posts(ticket.thread).filter((p) => p.author === 'Rui').map((p) => p.text)).toEqual(['início', ...burst]);
-    expect(discord.api.requests.filter((r) => r.status === 429).length - before429).toBe(1);
+    expect(discord.api.requests.filter((r) => r.status === 429).length - before429).toBe(2);
   });
 
   it('a 429 on one thread’s line leaves another thread free', async () => {
