@@ -47,32 +47,41 @@ interface ListedThread { id: string; parent_id?: string | null; name: string; ow
  * remembered here when it begins (where, as whom, its first part's text, the time): the post is
  * the one of ours, with that text, in that thread, created after the attempt began. The thread's
  * lane is ordered, so an earlier post with the same words was settled before this attempt began.
- * An attempt begun by another process (this one restarted) is found by its nonce only; a
- * customer's webhook post then goes again (the rare duplicate DESIGN §7 allows for a crash).
+ * Attempts are remembered in Redis (`AttemptStore`), so a restarted or another process finds
+ * them; only if Redis lost them too does a customer's webhook post go again.
  */
-export class PostFinder {
-  private readonly begun = new Map<PostKey, Begun & { at: number }>();
+/**
+ * Where attempts are remembered: shared by every process of the deployment (Redis, beside the
+ * gateway's facts), so a worker that restarted, or another worker retrying the row, finds them.
+ */
+export interface AttemptStore {
+  rememberAttempt(key: string, value: string, ttlMs: number): Promise<void>;
+  attempt(key: string): Promise<string | undefined>;
+  forgetAttempt(key: string): Promise<void>;
+}
 
+export class PostFinder {
   constructor(
     private readonly rest: REST,
     private readonly botId: () => string | undefined,
+    private readonly store: AttemptStore,
   ) {}
 
   /** Remembers an attempt as it begins (only keyed posts can be looked for); kept until it settles. */
-  begin(key: PostKey | undefined, what: Omit<Begun, 'after'>): void {
+  async begin(key: PostKey | undefined, what: Omit<Begun, 'after'>): Promise<void> {
     if (!key) return;
-    const now = Date.now();
-    for (const [k, v] of this.begun) if (now - v.at > REMEMBER_MS) this.begun.delete(k);
-    this.begun.set(key, { ...what, after: snowflakeAt(now - SKEW_MS), at: now });
+    const begun: Begun = { ...what, after: snowflakeAt(Date.now() - SKEW_MS) };
+    await this.store.rememberAttempt(key, JSON.stringify(begun), REMEMBER_MS);
   }
 
   /** The attempt settled (its answer came): it will not be looked for, so it is not kept. */
-  forget(key: PostKey | undefined): void {
-    if (key) this.begun.delete(key);
+  async forget(key: PostKey | undefined): Promise<void> {
+    if (key) await this.store.forgetAttempt(key);
   }
 
   async findPost(req: { where: PostPlace; key: PostKey; since: Date }): Promise<FoundPost | undefined> {
-    const begun = this.begun.get(req.key);
+    const raw = await this.store.attempt(req.key);
+    const begun = raw ? (JSON.parse(raw) as Begun) : undefined;
     if (begun?.postName) return this.findForumPost(begun);
     const channelId = 'thread' in req.where ? req.where.thread.threadId : req.where.destination;
     const after = begun?.after ?? snowflakeAt(req.since.getTime());

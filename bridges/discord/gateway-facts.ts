@@ -36,6 +36,19 @@ export class GatewayFacts {
     return raw ? (JSON.parse(raw) as { applicationId: string; token: string }) : undefined;
   }
 
+  /** An outbound attempt as it begins (find-post.ts), until it settles or `ttlMs` passes. */
+  async rememberAttempt(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.redis.set(this.key('attempt', key), value, 'PX', ttlMs);
+  }
+
+  async attempt(key: string): Promise<string | undefined> {
+    return (await this.redis.get(this.key('attempt', key))) ?? undefined;
+  }
+
+  async forgetAttempt(key: string): Promise<void> {
+    await this.redis.del(this.key('attempt', key));
+  }
+
   async rememberProfile(userId: string, profile: AgentProfile): Promise<void> {
     await this.redis.set(this.key('member', userId), JSON.stringify(profile), 'PX', PROFILE_TTL_MS);
   }

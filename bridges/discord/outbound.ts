@@ -66,13 +66,13 @@ export class DiscordBridge implements AgentBridge, FormSurface {
     this.threads = new TicketThreads(this.rest, this.channels, this.tags);
     this.webhooks = new ChannelWebhooks(this.rest, () => this.applicationId);
     // A bot user's id is its application's id.
-    this.finder = new PostFinder(this.rest, () => this.applicationId);
+    this.finder = new PostFinder(this.rest, () => this.applicationId, opts.facts);
   }
 
   async openThread(req: { destination: string; card: TicketCard; key?: PostKey }): Promise<ThreadRef> {
-    this.finder.begin(req.key, { channelId: req.destination, content: '', postName: postName(req.card) });
+    await this.finder.begin(req.key, { channelId: req.destination, content: '', postName: postName(req.card) });
     const opened = await this.call(() => this.threads.open(req));
-    this.finder.forget(req.key);
+    await this.finder.forget(req.key);
     return opened;
   }
 
@@ -114,7 +114,7 @@ export class DiscordBridge implements AgentBridge, FormSurface {
         : await this.asBot(req.thread.threadId, { content, ...offer }, partNonce(req.key, i), undefined, key);
       ids.push(sent.id);
     }
-    this.finder.forget(req.key);
+    await this.finder.forget(req.key);
     await this.threads.afterPost(req.thread.threadId);
     return { externalId: messageId(req.thread.threadId, ids[0]!) };
   }
@@ -162,13 +162,13 @@ export class DiscordBridge implements AgentBridge, FormSurface {
     const content = splitText(toMarkdown(req.text))[0]!;
     if (await this.call(() => this.channels.isForum(req.destination))) {
       const name = plain(req.text).split('\n')[0]!.replace(/\s+/g, ' ').trim().slice(0, 100) || 'Ponte';
-      this.finder.begin(req.key, { channelId: req.destination, content, postName: name });
+      await this.finder.begin(req.key, { channelId: req.destination, content, postName: name });
       const post = (await this.call(() => this.rest.post(Routes.threads(req.destination), { body: { name, message: { content, allowed_mentions: noMentions } } }))) as Message;
-      this.finder.forget(req.key);
+      await this.finder.forget(req.key);
       return { externalId: messageId(post.id, post.id) };
     }
     const sent = await this.asBot(req.destination, { content }, partNonce(req.key, 0), undefined, req.key);
-    this.finder.forget(req.key);
+    await this.finder.forget(req.key);
     return { externalId: messageId(req.destination, sent.id) };
   }
 
@@ -226,8 +226,8 @@ export class DiscordBridge implements AgentBridge, FormSurface {
   private asCustomer(thread: ThreadRef, body: Record<string, unknown>, files?: { name: string; data: Buffer; contentType: string }[], key?: PostKey): Promise<Message> {
     return this.call(async () => {
       await this.learnApplication();
-      return this.webhooks.run(thread.containerId, (hook) => {
-        this.finder.begin(key, { channelId: thread.threadId, webhookId: hook.id, content: String(body.content ?? '') });
+      return this.webhooks.run(thread.containerId, async (hook) => {
+        await this.finder.begin(key, { channelId: thread.threadId, webhookId: hook.id, content: String(body.content ?? '') });
         return this.rest.post(Routes.webhook(hook.id, hook.token), {
           body: { ...body, allowed_mentions: noMentions },
           query: new URLSearchParams({ wait: 'true', thread_id: thread.threadId }),
@@ -238,8 +238,8 @@ export class DiscordBridge implements AgentBridge, FormSurface {
     });
   }
 
-  private asBot(channelId: string, body: Record<string, unknown>, nonce?: string, files?: { name: string; data: Buffer; contentType: string }[], key?: PostKey): Promise<Message> {
-    this.finder.begin(key, { channelId, content: String(body.content ?? '') });
+  private async asBot(channelId: string, body: Record<string, unknown>, nonce?: string, files?: { name: string; data: Buffer; contentType: string }[], key?: PostKey): Promise<Message> {
+    await this.finder.begin(key, { channelId, content: String(body.content ?? '') });
     return this.call(
       () =>
         this.rest.post(Routes.channelMessages(channelId), {

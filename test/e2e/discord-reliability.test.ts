@@ -6,6 +6,9 @@ import { startDiscordHarness } from '../support/discord-driver.js';
 import { eventually, type Harness } from '../support/harness.js';
 import { waMessageOfType } from '../fixtures/meta.js';
 import type { FakeDiscord } from '../fakes/discord-api.js';
+import { Redis } from 'ioredis';
+import { DiscordBridge } from '../../bridges/discord/outbound.js';
+import { GatewayFacts } from '../../bridges/discord/gateway-facts.js';
 
 let h: Harness;
 let discord: FakeDiscord;
@@ -50,6 +53,24 @@ describe('Discord: an attempt whose outcome is unknown looks before posting agai
       expect(shown.map((p) => p.id)).toEqual([link]);
     });
   }
+
+  it('a webhook post begun by one process is found by another (a restart, or another worker retrying the row)', async () => {
+    const ticket = await customerWritesTo(d, nextPhone(), 'Duda', 'oi');
+    const redis = new Redis(h.ponte.config.REDIS_URL!, { maxRetriesPerRequest: 1 });
+    const bridge = () => new DiscordBridge({ token: discord.token, apiUrl: discord.api.apiUrl, applicationId: discord.world.applicationId, facts: new GatewayFacts(redis, h.ponte.config.PONTE_QUEUE_PREFIX) });
+    try {
+      const since = new Date(Date.now() - 1000);
+      discord.api.failNext(WEBHOOK, { status: 500, afterEffect: true });
+      await expect(bridge().post({ thread: ticket.thread, text: 'só uma vez, por favor', style: 'customer', authorName: 'Duda', key: 'ponte-restart-1' })).rejects.toThrow();
+      const made = d.posts(ticket.thread).filter((p) => p.text === 'só uma vez, por favor');
+      expect(made).toHaveLength(1);
+      // A process that never saw the attempt (a fresh bridge: nothing in its memory) finds the post.
+      const found = await bridge().findPost({ where: { thread: ticket.thread }, key: 'ponte-restart-1', since });
+      expect(found?.externalId).toBe(made[0]!.id);
+    } finally {
+      redis.disconnect();
+    }
+  });
 
   it('a notice (bot message): a 500 after posting → one post', async () => {
     const ticket = await customerWritesTo(d, nextPhone(), 'Caio', 'oi');
