@@ -23,7 +23,9 @@ export function renderAttachments(list: Attachment[]): RenderedAttachments {
   const out: RenderedAttachments = { lines: [], media: [] };
   const kept = list.filter((a) => !list.some((b) => SUPERSEDES[b.type] === a.type && sameItem(a, b)));
   for (const a of kept) {
-    const url = str(a.payload?.url);
+    // A link shared without a preview (`fallback`) may carry its title and URL on the attachment
+    // itself, with `payload: null` (Meta's reference writes the key `URL`).
+    const url = str(a.payload?.url) ?? str(a.url) ?? str(a.URL);
     const base = MEDIA[a.type];
     if (base && url) {
       // Before the `sticker` type, a sticker was an image carrying its sticker_id.
@@ -48,7 +50,7 @@ function sameItem(a: Attachment, b: Attachment): boolean {
 /** Shares, links, reels, templates and anything newer: the title and the link, never silence. */
 function describe(a: Attachment, url: string | undefined): string {
   const p = a.payload ?? {};
-  const title = str(p.title) ?? str(p.name);
+  const title = str(p.title) ?? str(p.name) ?? str(a.title);
   switch (a.type) {
     case 'fallback':
       return url || title ? ['[link]', title, url].filter(Boolean).join(' ') : '[shared content that Meta does not pass on]';

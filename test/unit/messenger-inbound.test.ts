@@ -143,6 +143,8 @@ describe('parseMessenger: messages', () => {
   it.each([
     ['fallback link', { type: 'fallback', payload: { url: 'https://example.com/p', title: 'A page' } }, '[link] A page https://example.com/p'],
     ['fallback without payload', { type: 'fallback', payload: null }, '[shared content that Meta does not pass on]'],
+    ['fallback with its title and URL on the attachment (payload null)', { type: 'fallback', payload: null, title: 'Preços de verão', URL: 'https://example.com/precos' }, '[link] Preços de verão https://example.com/precos'],
+    ['fallback with a lower-case url on the attachment', { type: 'fallback', payload: null, title: 'A page', url: 'https://example.com/p2' }, '[link] A page https://example.com/p2'],
     ['share', { type: 'share', payload: { url: 'https://www.instagram.com/p/XYZ/' } }, '[shared post] https://www.instagram.com/p/XYZ/'],
     ['ig_reel', { type: 'ig_reel', payload: { url: 'https://lookaside.fbsbx.com/reel', title: 'Dance', reel_video_id: '123' } }, '[reel] Dance https://lookaside.fbsbx.com/reel'],
     ['reel', { type: 'reel', payload: { url: 'https://www.facebook.com/reel/1' } }, '[reel] https://www.facebook.com/reel/1'],
