@@ -93,7 +93,8 @@ function readValue(value: WaValue, wabaId: string, out: ParsedDelivery): void {
       accountId,
       externalId: s.id,
       contactExternalId: s.recipient_id,
-      status: s.status,
+      // A played voice message shows as read: the furthest mark the agent side has.
+      status: s.status === 'played' ? 'read' : s.status,
       occurredAt: isoFromUnixSeconds(s.timestamp),
       error: first
         ? { code: String(first.code), title: first.title ?? first.message ?? 'error', detail: first.error_data?.details, errorClass: classifyWhatsAppCode(first.code) }

@@ -61,7 +61,8 @@ export const waMessage = z
 
 export const waStatus = z.object({
   id: z.string(),
-  status: z.enum(['sent', 'delivered', 'read', 'failed']),
+  // `played`: a voice message the customer played (it was read, and more).
+  status: z.enum(['sent', 'delivered', 'read', 'played', 'failed']),
   timestamp: z.union([z.string(), z.number()]),
   recipient_id: z.string(),
   errors: z.array(waError).optional(),

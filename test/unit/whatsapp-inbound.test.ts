@@ -106,6 +106,18 @@ describe('parseWhatsApp: statuses', () => {
     expect(new Set(keys).size).toBe(3);
   });
 
+  it('played (a voice message the customer played) is understood as read, and kept apart from read', () => {
+    const out = parsed(wire(waBatch(
+      waStatus({ phoneNumberId: PN, id: 'wamid.VOICE', status: 'read', recipientId: FROM, timestamp: 1700000000 }),
+      waStatus({ phoneNumberId: PN, id: 'wamid.VOICE', status: 'played', recipientId: FROM, timestamp: 1700000005 }),
+    )));
+    expect(out.problems).toEqual([]);
+    expect(out.records.map((r) => [(r.event as CustomerStatusEvent).status, r.dedupeKey])).toEqual([
+      ['read', 'wa:s:wamid.VOICE:read'],
+      ['read', 'wa:s:wamid.VOICE:played'],
+    ]);
+  });
+
   it('a failed status carries the error code, title and details', () => {
     const out = parsed(wire(waStatus({ phoneNumberId: PN, id: 'wamid.OUT3', status: 'failed', recipientId: FROM, errors: [WA_ERROR_WINDOW_CLOSED], timestamp: 1700000000 })));
     const event = out.records[0]!.event as CustomerStatusEvent;
