@@ -72,8 +72,11 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
   const attempts = row.attempts + 1;
   // The in-flight mark tells a crash apart from a first try. A customer send so marked is never
   // repeated (above); an agent-side post so marked, or retried, looks for its earlier post first.
-  if (CUSTOMER_SENDS.has(op.kind)) await deps.sql`UPDATE outbox SET state = 'sending', attempts = ${attempts} WHERE id = ${row.id}`;
-  else if (AGENT_POSTS.has(op.kind)) await markAgentPostInFlight(deps.sql, row.id, attempts);
+  // The mark is also the row's claim: it holds only if the row is still as this worker read it.
+  // A worker whose lane lock died with its connection (a database restart) may be mid-step
+  // while another takes the lane; only one of them gets to perform the row.
+  const marks = CUSTOMER_SENDS.has(op.kind) || AGENT_POSTS.has(op.kind);
+  if (marks && !(await claimRow(deps.sql, row, attempts, { durable: CUSTOMER_SENDS.has(op.kind) }))) return undefined;
   try {
     const effect = await perform(deps, op, { outboxId: row.id, unsure: row.state === 'sending' || row.attempts > 0 });
     const next = await settle(deps, row, 'done', null, attempts, effect.link);
@@ -106,17 +109,22 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
 }
 
 /**
- * The in-flight mark of an agent-side post, committed without waiting for the disk: it guards
- * against a worker dying mid-post, which it does as soon as it is committed (other sessions see
- * it at once). Only a crash of Postgres itself within the post's few hundred milliseconds could
- * lose it, and then the post's own settle was lost too: the retry posts without looking first.
- * That rare window buys one fsync less per post (docs/performance.md). A customer send's mark
- * stays durable: a customer must never see a duplicate.
+ * Marks a row in flight (`sending`, one more attempt) if it is still as `row` was read (same
+ * state, same attempts); false when another worker got there first. A customer send's mark is
+ * durable: a customer must never see a duplicate. An agent-side post's mark is committed without
+ * waiting for the disk: it guards against a worker dying mid-post, which it does as soon as it
+ * is committed (other sessions see it at once). Only a crash of Postgres itself within the
+ * post's few hundred milliseconds could lose it, and then the post's own settle was lost too:
+ * the retry posts without looking first. That rare window buys one fsync less per post
+ * (docs/performance.md).
  */
-async function markAgentPostInFlight(sql: DispatchDeps['sql'], id: string, attempts: number): Promise<void> {
-  await sql.begin(async (tx) => {
-    await tx`SET LOCAL synchronous_commit = off`;
-    await tx`UPDATE outbox SET state = 'sending', attempts = ${attempts} WHERE id = ${id}`;
+export async function claimRow(sql: DispatchDeps['sql'], row: Pick<OutboxRow, 'id' | 'state' | 'attempts'>, attempts: number, opts: { durable: boolean }): Promise<boolean> {
+  return sql.begin(async (tx) => {
+    if (!opts.durable) await tx`SET LOCAL synchronous_commit = off`;
+    const claimed = await tx`
+      UPDATE outbox SET state = 'sending', attempts = ${attempts}
+      WHERE id = ${row.id} AND state = ${row.state} AND attempts = ${row.attempts} RETURNING id`;
+    return claimed.length === 1;
   });
 }
 
