@@ -77,11 +77,9 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
   // while another takes the lane; only one of them gets to perform the row.
   const marks = CUSTOMER_SENDS.has(op.kind) || AGENT_POSTS.has(op.kind);
   if (marks && !(await claimRow(deps.sql, row, attempts, { durable: CUSTOMER_SENDS.has(op.kind) }))) return undefined;
+  let effect: Awaited<ReturnType<typeof perform>>;
   try {
-    const effect = await perform(deps, op, { outboxId: row.id, unsure: row.state === 'sending' || row.attempts > 0 });
-    const next = await settle(deps, row, 'done', null, attempts, effect.link);
-    await wake(deps, effect.lanes);
-    return next;
+    effect = await perform(deps, op, { outboxId: row.id, unsure: row.state === 'sending' || row.attempts > 0 });
   } catch (err) {
     const e = err instanceof DeliveryError ? err : new DeliveryError('transient', errorText(err), { cause: err });
     if (e.uncertain && CUSTOMER_SENDS.has(op.kind)) {
@@ -106,6 +104,12 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
     await wake(deps, await explainFailure(deps, op, 'delivery.failed', reason, e.errorClass));
     return next;
   }
+  // Performed. Bookkeeping that fails now (the database went away) is not a failed delivery: it
+  // throws, and the row stays in flight, so the next attempt never repeats it (a customer send
+  // turns uncertain; an agent-side post looks for itself first).
+  const next = await settle(deps, row, 'done', null, attempts, effect.link);
+  await wake(deps, effect.lanes);
+  return next;
 }
 
 /**
