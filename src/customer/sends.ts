@@ -45,10 +45,13 @@ export async function sendToCustomer(deps: OperationDeps, op: CustomerSendOp): P
     if (!channel.sendTemplate) throw new DeliveryError('unknown', t(deps.locale, 'template.not_supported', { channel: m.channel }));
     sent = await channel.sendTemplate({ ...auth, to, template: op.template });
   }
-  if (m.connectionAlerted) await connectionRecovered(deps.sql, m.connectionId);
   const first = op.part === 0 && m.agentLink;
-  if (first) await enqueue(deps.sql, agentLane(m.ticketId), { kind: 'reaction.add', messageId: m.messageId, name: DELIVERY_MARK.sent! });
-  return { lanes: first ? [agentLane(m.ticketId)] : [], link: { messageId: m.messageId, platform: m.channel, externalId: sent.externalId, markSent: true, part: op.part } };
+  // Sent: what follows is bookkeeping, run by dispatch where its failure cannot cause a resend.
+  const after = async () => {
+    if (m.connectionAlerted) await connectionRecovered(deps.sql, m.connectionId);
+    if (first) await enqueue(deps.sql, agentLane(m.ticketId), { kind: 'reaction.add', messageId: m.messageId, name: DELIVERY_MARK.sent! });
+  };
+  return { lanes: first ? [agentLane(m.ticketId)] : [], link: { messageId: m.messageId, platform: m.channel, externalId: sent.externalId, markSent: true, part: op.part }, after };
 }
 
 /** An agent's attachment, read from their platform within the customer channel's limit for its kind. */

@@ -107,6 +107,7 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
   // Performed. Bookkeeping that fails now (the database went away) is not a failed delivery: it
   // throws, and the row stays in flight, so the next attempt never repeats it (a customer send
   // turns uncertain; an agent-side post looks for itself first).
+  await effect.after?.();
   const next = await settle(deps, row, 'done', null, attempts, effect.link);
   await wake(deps, effect.lanes);
   return next;

@@ -20,6 +20,12 @@ export interface OperationDeps {
 export interface Effect {
   lanes: string[];
   link?: { messageId: string; platform: string; externalId: string; markSent: boolean; part?: number };
+  /**
+   * Bookkeeping of a delivery that already went out (marks, health). Dispatch runs it after the
+   * operation, outside its error handling: if it fails (the database went away), the row stays in
+   * flight and is never performed again, instead of passing for a failed delivery.
+   */
+  after?: () => Promise<void>;
 }
 
 export const NOTHING: Effect = { lanes: [] };
