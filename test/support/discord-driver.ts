@@ -5,7 +5,8 @@
 import { discordCapabilities } from '../../bridges/discord/capabilities.js';
 import { upsertConnection } from '../../src/connections/repository.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord-api.js';
-import { buttonClick, modalSubmit, personMessage, selectChoice, type Person } from '../fakes/discord/event-builders.js';
+import { buttonClick, modalSubmit, personMessage, selectChoice, slashCommand, type Person } from '../fakes/discord/event-builders.js';
+import { ponteCommand } from '../../bridges/discord/commands/ponte.js';
 import type { FakeMessage } from '../fakes/discord/world.js';
 import type { AgentDriver, Control, Reading, SeenControl, SeenNotice, SeenPost, ThreadRef, TicketRef } from './agent-driver.js';
 import { readDiscordMarkdown, type AllowedMentions } from './discord-reading.js';
@@ -158,8 +159,15 @@ export function discordDriver(h: Harness, discord: FakeDiscord): AgentDriver {
       // A bad answer comes back as a private line (Discord modals have no per-field errors).
       return answer.type === 4 ? { errors: { form: answer.data?.content ?? '' } } : {};
     },
-    adminCommand() {
-      throw new Error('Discord driver: the /ponte slash command is not built on Discord yet');
+    async adminCommand(userId, text) {
+      const cmd = slashCommand(world, { channelId: world.textChannelId, from: person(userId), name: 'ponte', options: ponteOptions(text) });
+      const answer = await interact(userId, world.textChannelId, cmd);
+      const i = world.interactions.get(String(cmd.id))!;
+      // A slow answer is deferred (type 5) and `@original` edited once the work is done.
+      const content = answer.type === 5
+        ? await eventually('the deferred answer', () => (i.original_id ? world.messages.get(i.original_id)?.content || undefined : undefined))
+        : (answer.data?.content ?? '');
+      return readDiscordMarkdown(content).text;
     },
 
     posts(thread: ThreadRef) {
@@ -219,4 +227,31 @@ export async function startDiscordHarness(env: Record<string, string> = {}): Pro
 
 export async function startDiscordDriver(): Promise<AgentDriver> {
   return (await startDiscordHarness()).driver;
+}
+
+type OptionDef = { name: string; type: number; options?: OptionDef[] };
+
+/**
+ * What a person types after `/ponte` (`search @flor`, `agent add <@id> Vendas`) as Discord's typed
+ * options of that subcommand (bridges/discord/commands/ponte.ts): one word per option in order, a
+ * person or channel mention as its id, and the last text option takes the rest of the words.
+ */
+function ponteOptions(text: string): unknown[] {
+  const [name = 'help', ...words] = text.trim().split(/\s+/).filter(Boolean);
+  const def = (ponteCommand.options as OptionDef[]).find((o) => o.name === name);
+  if (!def) throw new Error(`Discord driver: /ponte has no subcommand ${name}`);
+  const defs = def.options ?? [];
+  const lastText = defs.map((o) => o.type).lastIndexOf(3);
+  const options: { name: string; type: number; value: string | boolean }[] = [];
+  for (const [i, o] of defs.entries()) {
+    if (!words.length) break;
+    if (o.type === 5) {
+      if (words[0] === o.name) options.push({ name: o.name, type: 5, value: Boolean(words.shift()) });
+      continue;
+    }
+    const word = i === lastText ? words.splice(0).join(' ') : words.shift()!;
+    const id = /^<[@#][!&]?(\d+)>$/.exec(word)?.[1];
+    options.push({ name: o.name, type: o.type, value: (o.type === 6 || o.type === 7) && id ? id : word });
+  }
+  return [{ name, type: 1, options }];
 }
