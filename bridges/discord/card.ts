@@ -31,6 +31,7 @@ export function ticketCard(card: TicketCard): CardMessage {
   ];
   const phone = maskPhone(card.customerPhone);
   if (phone) fields.push(field(t(locale, 'card.phone'), phone));
+  if (card.customerHandle) fields.push(field(t(locale, 'card.username'), renderText(`@${card.customerHandle}`)));
   if (card.windowClosesAt && card.status !== 'resolved') fields.push(field(t(locale, 'card.window'), windowState(card.windowClosesAt, locale)));
   if (card.tags.length) fields.push(field(t(locale, 'card.tags'), card.tags.map((g) => `\`${g.replace(/`/g, '')}\``).join(' ')));
   if (card.referral) fields.push(field(t(locale, 'card.referral'), renderText(card.referral), false));

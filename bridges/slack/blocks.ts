@@ -25,6 +25,7 @@ export function ticketCardBlocks(card: TicketCard): { text: string; blocks: unkn
   ];
   const phone = maskPhone(card.customerPhone);
   if (phone) fields.push([t(locale, 'card.phone'), phone]);
+  if (card.customerHandle) fields.push([t(locale, 'card.username'), escapeForSlack(`@${card.customerHandle}`)]);
   if (card.windowClosesAt && card.status !== 'resolved') fields.push([t(locale, 'card.window'), windowState(card.windowClosesAt, locale)]);
   if (card.tags.length) fields.push([t(locale, 'card.tags'), card.tags.map((g) => `\`${g}\``).join(' ')]);
   if (card.referral) fields.push([t(locale, 'card.referral'), escapeForSlack(card.referral)]);

@@ -17,6 +17,7 @@ import {
 } from './ids.js';
 import { messageKind, messageText, reactionEmoji, renderAttachments, toReferral } from './render.js';
 import { envelope, message as messageSchema, messagingEvent, type MessagingEvent } from './schema.js';
+import { schemaIssue } from '../meta/schema-issue.js';
 
 export interface ParsedDelivery {
   records: InboundRecord[];
@@ -72,7 +73,7 @@ function readEvent(raw: unknown, ctx: Context): void {
   const { kind, out } = ctx;
   const parsed = messagingEvent.safeParse(raw);
   if (!parsed.success) {
-    out.problems.push(`unreadable event in entry ${ctx.entryId}: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+    out.problems.push(`event in entry ${ctx.entryId} not read: ${schemaIssue(parsed.error)}`);
     return;
   }
   const ev = parsed.data;
@@ -150,7 +151,7 @@ function messageEvent(at: At, externalId: string, kind: string, text: string): C
 function readMessage(raw: unknown, at: At, out: ParsedDelivery): void {
   const parsed = messageSchema.safeParse(raw);
   if (!parsed.success) {
-    out.problems.push(`message without a readable mid/body: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+    out.problems.push(`message not read: ${schemaIssue(parsed.error, 'message')}`);
     return;
   }
   const m = parsed.data;

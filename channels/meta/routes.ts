@@ -65,7 +65,8 @@ export function metaRoutes(deps: MetaRoutesDeps): FastifyPluginAsync {
         await deps.inbox.reject('meta', parsed.error, text);
         return reply.code(200).send({ ok: true });
       }
-      if (parsed.problems.length) await deps.inbox.reject('meta', parsed.problems.join('; '), text);
+      // One line for the whole delivery, naming each part not read; every other part goes on.
+      if (parsed.problems.length) await deps.inbox.reject('meta', parsed.problems.join('; '), text, { partial: true });
       await deps.inbox.accept('meta', parsed.records, parsed.ignored);
       deps.metrics.webhookRequests.inc({ source: 'meta', outcome: 'accepted' });
       deps.metrics.ackSeconds.observe({ source: 'meta' }, Number(process.hrtime.bigint() - started) / 1e9);

@@ -36,7 +36,23 @@ const BY_CODE: Record<number, DeliveryErrorClass> = {
   131000: 'transient',
   131047: 'window_closed',
   131026: 'invalid_recipient',
+  // This kind of message cannot go to a business-scoped user id (some authentication templates).
+  131062: 'unknown',
 };
+
+/**
+ * Codes whose words from Meta do not say what to do, explained for the agent who reads the
+ * thread (the code stays beside them).
+ */
+const EXPLAINED: Record<number, string> = {
+  131062:
+    'WhatsApp does not deliver this kind of message to a customer known only by their username (business-scoped user id); send it as a normal reply or another template, or ask the customer for their phone number',
+};
+
+/** The explanation for a code, when Meta's own title is not enough to act on. */
+export function explainWhatsAppCode(code: number): string | undefined {
+  return EXPLAINED[code];
+}
 
 /** The class of an error code in a status webhook (a failed delivery reported later). */
 export function classifyWhatsAppCode(code: number): DeliveryErrorClass {
@@ -51,7 +67,8 @@ export function classifyWhatsAppError(err: unknown): DeliveryError {
   // Without a code we know, the HTTP status is all there is: 429 waits, 5xx may pass next time.
   const cls: DeliveryErrorClass = byCode ?? (err.status === 429 ? 'rate_limited' : err.status >= 500 ? 'transient' : 'unknown');
   const detail = err.error.error_data?.details;
-  const message = `${err.error.message ?? 'WhatsApp error'}${detail ? `: ${detail}` : ''} (code ${code ?? err.status})`;
+  const words = (code !== undefined ? EXPLAINED[code] : undefined) ?? `${err.error.message ?? 'WhatsApp error'}${detail ? `: ${detail}` : ''}`;
+  const message = `${words} (code ${code ?? err.status})`;
   return new DeliveryError(cls, message, { code: code !== undefined ? String(code) : undefined, retryAfterSeconds: err.retryAfterSeconds, cause: err });
 }
 

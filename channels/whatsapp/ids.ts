@@ -13,3 +13,12 @@ export function isoFromUnixSeconds(ts: string | number | undefined): string {
   const n = Number(ts);
   return Number.isFinite(n) && n > 0 ? new Date(n * 1000).toISOString() : new Date().toISOString();
 }
+
+/**
+ * A business-scoped user id (BSUID): a two-letter country code, a dot, up to 128 alphanumerics
+ * (`BR.1502576394655843`), or a parent BSUID with `ENT` in between (`US.ENT.1181…`). A phone
+ * number (wa_id) is digits only, so the two never look alike.
+ */
+export function isBusinessScopedId(id: string): boolean {
+  return /^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$/.test(id);
+}

@@ -1,9 +1,10 @@
-import type { CustomerMessageEvent, CustomerStatusEvent, MediaKind, MediaRef } from '../../src/core/events.js';
+import type { ContactIdentity, CustomerMessageEvent, CustomerStatusEvent, MediaKind, MediaRef } from '../../src/core/events.js';
 import type { IgnoredRecord, InboundRecord } from '../../src/core/inbound-record.js';
 import { isoFromUnixSeconds, messageDedupeKey, orderingKey, statusDedupeKey } from './ids.js';
 import { renderMessage } from './render.js';
-import { classifyWhatsAppCode } from './errors.js';
-import { waError, waEnvelope, waMessage, waStatus, waValue, type WaMessage } from './schema.js';
+import { classifyWhatsAppCode, explainWhatsAppCode } from './errors.js';
+import { waContact, waError, waEnvelope, waMessage, waStatus, waValue, type WaContact, type WaMessage } from './schema.js';
+import { schemaIssue } from '../meta/schema-issue.js';
 
 export interface ParsedDelivery {
   records: InboundRecord[];
@@ -32,7 +33,7 @@ export function parseWhatsApp(body: unknown): ParsedDelivery | { error: string }
       }
       const value = waValue.safeParse(change.value);
       if (!value.success) {
-        out.problems.push(`change without metadata in entry ${entry.id}`);
+        out.problems.push(`change in entry ${entry.id} not read: ${schemaIssue(value.error, 'value')}`);
         continue;
       }
       readValue(value.data, entry.id, out);
@@ -47,16 +48,16 @@ type WaValue = ReturnType<typeof waValue.parse>;
 
 function readValue(value: WaValue, wabaId: string, out: ParsedDelivery): void {
   const accountId = value.metadata.phone_number_id;
-  const names = new Map((value.contacts ?? []).map((c) => [c.wa_id, c.profile?.name]));
+  const contacts = readContacts(value.contacts ?? [], out);
   for (const raw of value.errors ?? []) {
     const e = waError.safeParse(raw);
     // Codes and titles only: details can quote what the customer sent.
     out.problems.push(e.success ? `WhatsApp reported error ${e.data.code}${e.data.title ? ` (${e.data.title})` : ''} for number ${accountId}` : 'unreadable webhook error');
   }
-  for (const raw of value.messages ?? []) {
+  for (const [i, raw] of (value.messages ?? []).entries()) {
     const parsed = waMessage.safeParse(raw);
     if (!parsed.success) {
-      out.problems.push('message without from/id/timestamp/type');
+      out.problems.push(`message not read: ${schemaIssue(parsed.error, `messages.${i}`)}`);
       continue;
     }
     const m = parsed.data;
@@ -65,46 +66,112 @@ function readValue(value: WaValue, wabaId: string, out: ParsedDelivery): void {
       out.ignored.push({ dedupeKey: messageDedupeKey(m.id), kind: 'whatsapp.request_welcome', reason: 'request_welcome' });
       continue;
     }
+    const move = identityMove(m);
+    const contact = move?.from ?? identityOf(m, contacts);
+    if (!contact) {
+      out.problems.push(`message not read: messages.${i} (type ${m.type}) has no from, from_user_id or contacts[] entry`);
+      continue;
+    }
     const event: CustomerMessageEvent = {
       type: 'customer.message',
       channel: 'whatsapp',
       accountId,
       businessAccountId: wabaId,
       externalId: m.id,
-      contact: { externalId: m.from, name: names.get(m.from), phone: m.from },
+      contact,
       occurredAt: isoFromUnixSeconds(m.timestamp),
       kind: m.type,
       text: renderMessage(m),
       ...messageExtras(m),
+      ...(move ? { moved: move.to } : {}),
     };
-    out.records.push({ event, dedupeKey: messageDedupeKey(m.id), orderingKey: orderingKey(accountId, m.from) });
+    out.records.push({ event, dedupeKey: messageDedupeKey(m.id), orderingKey: orderingKey(accountId, contact.externalId) });
   }
-  for (const raw of value.statuses ?? []) {
+  for (const [i, raw] of (value.statuses ?? []).entries()) {
     const parsed = waStatus.safeParse(raw);
     if (!parsed.success) {
-      out.problems.push('status without id/status/recipient');
+      out.problems.push(`status not read: ${schemaIssue(parsed.error, `statuses.${i}`)}`);
       continue;
     }
     const s = parsed.data;
+    // Sent to a BSUID, a status may carry no phone; sent to a phone and failed, no BSUID.
+    const recipient = s.recipient_user_id ?? s.recipient_id;
+    if (!recipient) {
+      out.problems.push(`status not read: statuses.${i} (${s.status}) has neither recipient_id nor recipient_user_id`);
+      continue;
+    }
     const first = s.errors?.[0];
     const event: CustomerStatusEvent = {
       type: 'customer.status',
       channel: 'whatsapp',
       accountId,
       externalId: s.id,
-      contactExternalId: s.recipient_id,
+      contactExternalId: recipient,
       // A played voice message shows as read: the furthest mark the agent side has.
       status: s.status === 'played' ? 'read' : s.status,
       occurredAt: isoFromUnixSeconds(s.timestamp),
       error: first
-        ? { code: String(first.code), title: first.title ?? first.message ?? 'error', detail: first.error_data?.details, errorClass: classifyWhatsAppCode(first.code) }
+        ? { code: String(first.code), title: explainWhatsAppCode(first.code) ?? first.title ?? first.message ?? 'error', detail: first.error_data?.details, errorClass: classifyWhatsAppCode(first.code) }
         : undefined,
     };
-    out.records.push({ event, dedupeKey: statusDedupeKey(s.id, s.status), orderingKey: orderingKey(accountId, s.recipient_id) });
+    out.records.push({ event, dedupeKey: statusDedupeKey(s.id, s.status), orderingKey: orderingKey(accountId, recipient) });
   }
 }
 
-type Extras = Pick<CustomerMessageEvent, 'media' | 'replyTo' | 'reaction' | 'newExternalId' | 'referral'>;
+/** `contacts[]`, each read on its own: one we cannot read is a problem, not a lost batch. */
+function readContacts(list: unknown[], out: ParsedDelivery): WaContact[] {
+  const read: WaContact[] = [];
+  for (const [i, raw] of list.entries()) {
+    const c = waContact.safeParse(raw);
+    if (c.success) read.push(c.data);
+    else out.problems.push(`contact not read: ${schemaIssue(c.error, `contacts.${i}`)}`);
+  }
+  return read;
+}
+
+const nonBlank = (v: string | undefined): string | undefined => (v && v.trim() ? v.trim() : undefined);
+
+/**
+ * Who sent `m`: the BSUID and the phone from the message (`from_user_id`, `from`) and its entry
+ * in `contacts[]` (matched by either; a lone entry is the sender's), with the profile name and
+ * username. Keyed by the BSUID when there is one: it is there in every message since April 2026,
+ * while the phone may be withheld.
+ */
+function identityOf(m: WaMessage, contacts: WaContact[]): ContactIdentity | undefined {
+  const c = contacts.find((x) => (m.from && x.wa_id === m.from) || (m.from_user_id && x.user_id === m.from_user_id)) ?? (contacts.length === 1 ? contacts[0] : undefined);
+  const phone = nonBlank(m.from) ?? nonBlank(c?.wa_id);
+  const userId = nonBlank(m.from_user_id) ?? nonBlank(c?.user_id);
+  const externalId = userId ?? phone;
+  if (!externalId) return undefined;
+  const name = nonBlank(c?.profile?.name);
+  const username = nonBlank(c?.profile?.username);
+  return { externalId, ...(name ? { name } : {}), ...(phone ? { phone } : {}), ...(userId ? { userId } : {}), ...(username ? { username } : {}) };
+}
+
+/**
+ * A `system` message that moves the customer to new ids: `user_changed_number` (new phone in
+ * `wa_id`, older payloads `new_wa_id`; the new BSUID in `user_id`) and `user_changed_user_id`
+ * (a new BSUID only). The old ids are `from` and `previous_user_id`. System messages carry no
+ * `contacts[]`.
+ */
+function identityMove(m: WaMessage): { from: ContactIdentity; to: NonNullable<CustomerMessageEvent['moved']> } | undefined {
+  if (m.type !== 'system') return undefined;
+  const body = (m as Loose).system as Loose | undefined;
+  const kind = body?.type;
+  if (kind !== 'user_changed_number' && kind !== 'user_changed_user_id') return undefined;
+  const oldPhone = nonEmpty(m.from);
+  const oldUserId = nonEmpty(body?.previous_user_id) ?? nonEmpty(m.from_user_id);
+  const newPhone = kind === 'user_changed_number' ? (nonEmpty(body?.new_wa_id) ?? nonEmpty(body?.wa_id)) : undefined;
+  const newUserId = nonEmpty(body?.user_id);
+  const externalId = oldUserId ?? oldPhone;
+  if (!externalId || (!newPhone && !newUserId)) return undefined;
+  return {
+    from: { externalId, ...(oldPhone ? { phone: oldPhone } : {}), ...(oldUserId ? { userId: oldUserId } : {}) },
+    to: { ...(newPhone ? { phone: newPhone } : {}), ...(newUserId ? { userId: newUserId } : {}) },
+  };
+}
+
+type Extras = Pick<CustomerMessageEvent, 'media' | 'replyTo' | 'reaction' | 'referral'>;
 type Loose = Record<string, unknown>;
 const MEDIA_KINDS: readonly string[] = ['image', 'video', 'audio', 'document', 'sticker'] satisfies MediaKind[];
 const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -122,11 +189,6 @@ function messageExtras(m: WaMessage): Extras {
   if (m.type === 'reaction' && typeof body?.message_id === 'string') {
     // Meta omits the emoji (or sends "") when the customer takes their reaction back.
     extras.reaction = { targetExternalId: body.message_id, emoji: nonEmpty(body.emoji) ?? null };
-  }
-  if (m.type === 'system' && body?.type === 'user_changed_number') {
-    // Documented today as `wa_id`; older payloads used `new_wa_id`.
-    const next = nonEmpty(body.new_wa_id) ?? nonEmpty(body.wa_id);
-    if (next) extras.newExternalId = next;
   }
   if (m.context?.id) extras.replyTo = m.context.id;
   if (m.referral) {

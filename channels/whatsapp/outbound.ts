@@ -4,6 +4,7 @@ import { DeliveryError } from '../../src/core/errors.js';
 import type { GraphClient } from '../meta/graph-client.js';
 import { whatsappCapabilities } from './capabilities.js';
 import { classifyWhatsAppError } from './errors.js';
+import { isBusinessScopedId } from './ids.js';
 import { fetchMediaFile, uploadMedia } from './files.js';
 import { CAPTIONED, sendableKind, sizeLabel } from './media-rules.js';
 import { listApprovedTemplates, templatePayload } from './templates.js';
@@ -101,9 +102,13 @@ export class WhatsAppChannel implements CustomerChannel {
     }
   }
 
-  /** A message to one customer; resolves with its wamid. */
+  /**
+   * A message to one customer; resolves with its wamid. A customer known only by their BSUID
+   * (a username without a shared phone) is addressed by `recipient`; a phone by `to`.
+   */
   private async message(auth: AccountAuth, to: string, content: Record<string, unknown>): Promise<{ externalId: string }> {
-    const answer = await this.post<SendAnswer>(auth, { messaging_product: 'whatsapp', recipient_type: 'individual', to, ...content });
+    const address = isBusinessScopedId(to) ? { recipient: to } : { to };
+    const answer = await this.post<SendAnswer>(auth, { messaging_product: 'whatsapp', recipient_type: 'individual', ...address, ...content });
     const id = answer.messages?.[0]?.id;
     // A 200 without an id: it was accepted, but we cannot track it. Never resend it.
     if (!id) throw new DeliveryError('unknown', 'WhatsApp accepted the message without an id', { uncertain: true });

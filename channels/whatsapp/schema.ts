@@ -21,7 +21,8 @@ export const waError = z.object({
 
 export const waValue = z.object({
   metadata: z.object({ phone_number_id: z.string(), display_phone_number: z.string().optional() }),
-  contacts: z.array(z.object({ wa_id: z.string(), profile: z.object({ name: z.string().optional() }).optional() })).optional(),
+  // Read one by one (`waContact`): a contact we cannot read spoils none of the messages.
+  contacts: z.array(z.unknown()).optional(),
   messages: z.array(z.unknown()).optional(),
   statuses: z.array(z.unknown()).optional(),
   // Webhook-level errors (e.g. 131000) come with no message; parsed leniently, one by one.
@@ -29,12 +30,27 @@ export const waValue = z.object({
 });
 
 /**
+ * Who wrote: since 2026 a business-scoped user id (`user_id`) always, the phone (`wa_id`) only
+ * when WhatsApp shares it, and `profile.username` when the customer has one.
+ */
+export const waContact = z
+  .object({
+    wa_id: z.string().optional(),
+    user_id: z.string().optional(),
+    profile: z.object({ name: z.string().optional(), username: z.string().optional() }).passthrough().optional(),
+  })
+  .passthrough();
+
+/**
  * One message. Only what every type has is required; the body under the type's key is read
  * by the renderer, which tolerates missing fields (Meta adds fields and types over time).
  */
 export const waMessage = z
   .object({
-    from: z.string(),
+    // Either may be missing (a customer with a username may come with no phone): the contact's
+    // ids are read from the message and `contacts[]` together (inbound.ts `identityOf`).
+    from: z.string().optional(),
+    from_user_id: z.string().optional(),
     id: z.string(),
     timestamp: z.union([z.string(), z.number()]),
     type: z.string(),
@@ -64,9 +80,12 @@ export const waStatus = z.object({
   // `played`: a voice message the customer played (it was read, and more).
   status: z.enum(['sent', 'delivered', 'read', 'played', 'failed']),
   timestamp: z.union([z.string(), z.number()]),
-  recipient_id: z.string(),
+  // One of the two is there: the phone only when the message went to a phone (or WhatsApp shares it).
+  recipient_id: z.string().optional(),
+  recipient_user_id: z.string().optional(),
   errors: z.array(waError).optional(),
 });
 
 export type WaMessage = z.infer<typeof waMessage>;
 export type WaError = z.infer<typeof waError>;
+export type WaContact = z.infer<typeof waContact>;

@@ -30,6 +30,20 @@ export interface MediaRef {
   filename?: string;
 }
 
+/**
+ * Who wrote, as the channel identifies them. `externalId` is the id the event is keyed by (a
+ * PSID, an IGSID; on WhatsApp the business-scoped user id when there is one, else the phone).
+ * WhatsApp may give a BSUID (`userId`), a phone, or both, and a username (`@handle`): the core
+ * finds the contact by any of them and links them (src/contacts/repository.ts).
+ */
+export interface ContactIdentity {
+  externalId: string;
+  name?: string;
+  phone?: string;
+  userId?: string;
+  username?: string;
+}
+
 /** A customer's message, one per platform message (a batch yields many). */
 export interface CustomerMessageEvent {
   type: 'customer.message';
@@ -38,7 +52,7 @@ export interface CustomerMessageEvent {
   accountId: string;
   /** The platform's id of this message (wamid, mid): the dedupe key. */
   externalId: string;
-  contact: { externalId: string; name?: string; phone?: string };
+  contact: ContactIdentity;
   occurredAt: string;
   /** 'text', or the platform type shown as a placeholder until the channel renders it. */
   kind: string;
@@ -52,8 +66,11 @@ export interface CustomerMessageEvent {
   replyTo?: string;
   /** A reaction to one of the ticket's messages (emoji null: the reaction was removed). */
   reaction?: { targetExternalId: string; emoji: string | null };
-  /** The customer moved to a new platform id (WhatsApp `system` user_changed_number). */
-  newExternalId?: string;
+  /**
+   * The customer (`contact`, by their old ids) now has new ones: WhatsApp's `user_changed_number`
+   * (a new phone, and a new BSUID) and `user_changed_user_id` (a new BSUID only).
+   */
+  moved?: { phone?: string; userId?: string };
   /** How the customer arrived (click-to-WhatsApp ad, Messenger referral): shown on the card. */
   referral?: { source: string; headline?: string; url?: string };
   /**

@@ -20,6 +20,11 @@ export interface IgnoredRecord {
 export interface InboxPort {
   /** Durably records the events (one statement) and wakes the ingest worker. */
   accept(source: string, records: InboundRecord[], ignored?: IgnoredRecord[]): Promise<{ fresh: number; duplicates: number }>;
-  /** Records a well-signed delivery that could not be understood (answered 200 by the route). */
-  reject(source: string, reason: string, raw: string): Promise<void>;
+  /**
+   * Records a well-signed delivery that could not be understood (answered 200 by the route), or
+   * with `partial`, the parts of one that could not be read while the rest was accepted. The
+   * reason names the field and what was wrong, never the content; the raw body is kept in the
+   * database for diagnosis, never logged.
+   */
+  reject(source: string, reason: string, raw: string, opts?: { partial?: boolean }): Promise<void>;
 }

@@ -36,7 +36,7 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ct
     await tx`UPDATE connections SET business_account_id = ${ev.businessAccountId}, updated_at = now() WHERE id = ${connection.id}`;
   }
   if (ev.noticeOnly) return announce(tx, connection, ev, ctx);
-  if (ev.newExternalId) return numberChanged(tx, connection, ev, ev.newExternalId, ctx);
+  if (ev.moved) return identityChanged(tx, connection, ev, ev.moved, ctx);
 
   const contact = await upsertContactOnInbound(tx, ev.channel, ev.contact, ev.occurredAt);
   if (contact.blocked) return ignored('blocked_contact');
@@ -58,11 +58,12 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ct
   let ticket = await findActiveTicket(tx, contact.id, connection.id);
   if (ticket) {
     await cancelCloseOnReply(tx, ticket, ctx.locale, lanes);
-    // The card shows the reply window; refresh it only when this message reopens one that was
-    // closing or closed (a card update per message would spend Slack's rate limit).
+    // The card shows the reply window and the customer's phone and username; refresh it only when
+    // this message reopens a window that was closing or closed, or changes those (a card update
+    // per message would spend the agent platform's rate limit).
     const hours = ctx.capabilitiesOf(ev.channel)?.windowHours;
     const prev = contact.previous_inbound_at;
-    if (hours && prev && Date.parse(ev.occurredAt) - prev.getTime() > (hours - 2) * 3_600_000) {
+    if (contact.handles_changed || (hours && prev && Date.parse(ev.occurredAt) - prev.getTime() > (hours - 2) * 3_600_000)) {
       await lanes.add(agentLane(ticket.id), { kind: 'card.update', ticketId: ticket.id });
     }
   }
@@ -110,16 +111,20 @@ async function announce(tx: Tx, connection: Connection, ev: CustomerMessageEvent
   return { state: 'done', lanes: lanes.list() };
 }
 
-/** WhatsApp `user_changed_number`: the contact (and their tickets) moves to the new id; the thread is told. */
-async function numberChanged(tx: Tx, connection: Connection, ev: CustomerMessageEvent, newId: string, ctx: Ctx): Promise<Outcome> {
-  const moved = await moveContact(tx, ev.channel, ev.contact.externalId, newId);
+/**
+ * WhatsApp `user_changed_number` / `user_changed_user_id`: the contact (and their tickets) moves
+ * to the new ids; the thread is told when the phone changed (a new BSUID alone changes nothing an
+ * agent sees).
+ */
+async function identityChanged(tx: Tx, connection: Connection, ev: CustomerMessageEvent, to: NonNullable<CustomerMessageEvent['moved']>, ctx: Ctx): Promise<Outcome> {
+  const moved = await moveContact(tx, ev.channel, ev.contact, to);
   if (!moved) return ignored('unknown_contact');
   const lanes = new LaneSet(tx);
-  const ticket = await findActiveTicket(tx, moved.id, connection.id);
-  if (ticket) {
+  const ticket = to.phone ? await findActiveTicket(tx, moved.id, connection.id) : undefined;
+  if (ticket && to.phone) {
     // The whole channel reads the thread: the new number is masked as on the card (WhatsApp's own
     // text, in ev.text, spells out both numbers).
-    const id = await insertNotice(tx, ticket.id, say(ctx.locale, 'contact.number_changed', { text: maskPhone(newId) ?? '' }));
+    const id = await insertNotice(tx, ticket.id, say(ctx.locale, 'contact.number_changed', { text: maskPhone(to.phone) ?? '' }));
     await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: id });
     await lanes.add(agentLane(ticket.id), { kind: 'card.update', ticketId: ticket.id });
   }

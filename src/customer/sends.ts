@@ -31,7 +31,7 @@ export function customerSide(deps: OperationDeps, m: Pick<MessageContext, 'chann
 export async function sendToCustomer(deps: OperationDeps, op: CustomerSendOp): Promise<Effect> {
   const m = await loadMessageContext(deps.sql, op.messageId);
   const { channel, auth } = customerSide(deps, m);
-  const to = m.contactExternalId;
+  const to = m.contactAddress;
   let sent: { externalId: string };
   if (op.kind === 'customer.send') {
     sent = await channel.send({ ...auth, to, text: op.text, humanAgent: op.humanAgent });
@@ -77,7 +77,7 @@ export async function reactToCustomer(deps: OperationDeps, messageId: string, em
   const m = await loadMessageContext(deps.sql, messageId);
   const { channel, auth } = customerSide(deps, m);
   if (!channel.react || !m.channelLink) return;
-  await channel.react({ ...auth, to: m.contactExternalId, externalId: m.channelLink, emoji });
+  await channel.react({ ...auth, to: m.contactAddress, externalId: m.channelLink, emoji });
 }
 
 /** Tells the customer their message (and those before it) was read. */
@@ -85,13 +85,13 @@ export async function markCustomerRead(deps: OperationDeps, messageId: string): 
   const m = await loadMessageContext(deps.sql, messageId);
   const { channel, auth } = customerSide(deps, m);
   if (!channel.markRead || !m.channelLink) return;
-  await channel.markRead({ ...auth, to: m.contactExternalId, externalId: m.channelLink });
+  await channel.markRead({ ...auth, to: m.contactAddress, externalId: m.channelLink });
 }
 
 /** Blocks or unblocks the ticket's customer on their platform; Ponte's own flag is already set. */
 export async function setBlocked(deps: OperationDeps, ticketId: string, blocked: boolean): Promise<Effect> {
   const [c] = await deps.sql<{ channel: MessageContext['channel']; account_id: string; token_encrypted: string | null; external_id: string }[]>`
-    SELECT c.channel, c.account_id, c.token_encrypted, ct.external_id
+    SELECT c.channel, c.account_id, c.token_encrypted, COALESCE(ct.phone, ct.external_id) AS external_id
     FROM tickets t JOIN connections c ON c.id = t.connection_id JOIN contacts ct ON ct.id = t.contact_id
     WHERE t.id = ${ticketId}`;
   if (!c) throw new Error(`ticket ${ticketId} not found`);

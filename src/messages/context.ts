@@ -26,6 +26,10 @@ export interface MessageContext {
   tokenEncrypted: string | null;
   agentPlatform: AgentPlatform;
   contactExternalId: string;
+  /** Where the channel sends to reach them: their phone when known, else their platform id (a BSUID, PSID, IGSID). */
+  contactAddress: string;
+  /** Their handle on the channel (a WhatsApp username), if they have one. */
+  contactUsername: string | null;
   contactName: string | null;
   contactPhone: string | null;
   /** The ticket's current thread on the agent platform, if it has one yet. */
@@ -52,6 +56,8 @@ interface Row {
   token_encrypted: string | null;
   agent_platform: AgentPlatform;
   contact_external_id: string;
+  contact_address: string;
+  contact_username: string | null;
   contact_name: string | null;
   contact_phone: string | null;
   container_id: string | null;
@@ -64,15 +70,17 @@ interface Row {
  * The name a customer's posts show under in the thread: their profile name, else their phone
  * masked as on the card (the whole channel reads the thread), else the platform id.
  */
-export function customerLabel(m: Pick<MessageContext, 'contactName' | 'contactPhone' | 'contactExternalId'>): string {
-  return m.contactName ?? maskPhone(m.contactPhone) ?? m.contactExternalId;
+export function customerLabel(m: Pick<MessageContext, 'contactName' | 'contactPhone' | 'contactExternalId' | 'contactUsername'>): string {
+  return m.contactName ?? (m.contactUsername ? `@${m.contactUsername.replace(/^@/, '')}` : undefined) ?? maskPhone(m.contactPhone) ?? m.contactExternalId;
 }
 
 export async function loadMessageContext(db: Db, messageId: string): Promise<MessageContext> {
   const [r] = await db<Row[]>`
     SELECT m.id AS message_id, m.ticket_id, m.direction, m.kind, m.body, m.rich, m.attachments, m.quote,
            c.channel, c.id AS connection_id, c.alerted_at IS NOT NULL AS connection_alerted, c.account_id, c.token_encrypted, COALESCE(tl.platform, c.agent_platform) AS agent_platform,
-           ct.external_id AS contact_external_id, ct.name AS contact_name, ct.phone AS contact_phone,
+           ct.external_id AS contact_external_id, ct.name AS contact_name, ct.phone AS contact_phone, ct.username AS contact_username,
+           -- Where sends go: the phone when one is known (WhatsApp's \`to\`, which wins over a BSUID), else the id.
+           COALESCE(ct.phone, ct.external_id) AS contact_address,
            tl.container_id, tl.thread_id,
            (SELECT l.external_id FROM message_links l
              WHERE l.message_id = m.id AND l.platform = COALESCE(tl.platform, c.agent_platform) LIMIT 1) AS agent_link,
@@ -103,6 +111,8 @@ export async function loadMessageContext(db: Db, messageId: string): Promise<Mes
     tokenEncrypted: r.token_encrypted,
     agentPlatform: r.agent_platform,
     contactExternalId: r.contact_external_id,
+    contactAddress: r.contact_address,
+    contactUsername: r.contact_username,
     contactName: r.contact_name,
     contactPhone: r.contact_phone,
     thread: r.container_id && r.thread_id ? { containerId: r.container_id, threadId: r.thread_id } : null,

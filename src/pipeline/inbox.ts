@@ -82,12 +82,12 @@ export class Inbox implements InboxPort {
     return { fresh: fresh.length, duplicates };
   }
 
-  async reject(source: string, reason: string, raw: string) {
+  async reject(source: string, reason: string, raw: string, opts: { partial?: boolean } = {}) {
     await this.sql`
       INSERT INTO inbound_events (source, kind, state, reason, raw)
       VALUES (${source}, 'rejected', 'rejected', ${cleanText(reason)}, ${cleanText(raw.slice(0, RAW_KEEP))})`;
     this.metrics.webhookRequests.inc({ source, outcome: 'rejected' });
-    this.log.warn({ source, reason }, 'well-signed delivery rejected');
+    this.log.warn({ source, reason }, opts.partial ? 'parts of a well-signed delivery not read; the rest was accepted' : 'well-signed delivery rejected');
   }
 }
 

@@ -48,8 +48,8 @@ export async function contactCommand(ctx: ActionContext, args: string): Promise<
     return notice(ctx, say(ctx.locale, 'contact.noted'));
   }
   if (args.trim()) return ctx.refuse(say(ctx.locale, 'contact.usage'));
-  const [c] = await ctx.tx<{ name: string | null; phone: string | null; external_id: string; channel: string; blocked: boolean; email: string | null; custom_fields: Record<string, string> }[]>`
-    SELECT name, phone, external_id, channel, blocked, email, custom_fields FROM contacts WHERE id = ${ctx.ticket.contact_id}`;
+  const [c] = await ctx.tx<{ name: string | null; phone: string | null; username: string | null; external_id: string; channel: string; blocked: boolean; email: string | null; custom_fields: Record<string, string> }[]>`
+    SELECT name, phone, username, external_id, channel, blocked, email, custom_fields FROM contacts WHERE id = ${ctx.ticket.contact_id}`;
   if (!c) return;
   const notes = await contactNotes(ctx.tx, ctx.ticket.contact_id);
   await notice(
@@ -60,6 +60,7 @@ export async function contactCommand(ctx: ActionContext, args: string): Promise<
       channel: c.channel,
       blocked: c.blocked ? say(ctx.locale, 'contact.blocked') : '',
       details: [
+        c.username ? `@${c.username.replace(/^@/, '')}` : '',
         c.email ? `e-mail: ${c.email}` : '',
         ...Object.entries(c.custom_fields).map(([k, v]) => `${k}: ${v}`),
         ...(await tagsOf(ctx.tx, { contactId: ctx.ticket.contact_id })).map((g) => `#${g}`),

@@ -12,6 +12,7 @@ interface CardRow {
   contact_name: string | null;
   contact_phone: string | null;
   contact_external_id: string;
+  contact_username: string | null;
   department: string;
   assignee: string | null;
   previous_protocol: string | null;
@@ -38,7 +39,7 @@ export async function loadCard(
   capsOf?: (channel: ChannelKind) => ChannelCapabilities | undefined,
 ): Promise<{ card: TicketCard; destination: string; platform: string }> {
   const [row] = await db<CardRow[]>`
-    SELECT t.id, t.protocol, t.status, c.channel, ct.name AS contact_name, ct.phone AS contact_phone,
+    SELECT t.id, t.protocol, t.status, c.channel, ct.name AS contact_name, ct.phone AS contact_phone, ct.username AS contact_username,
            ct.external_id AS contact_external_id, d.name AS department, a.display_name AS assignee,
            p.protocol AS previous_protocol, t.department_id,
            c.agent_destination, c.agent_platform, t.scheduled_close_at, t.scheduled_close_keep, ct.last_inbound_at, t.referral,
@@ -64,8 +65,9 @@ export async function loadCard(
       protocol: row.protocol,
       status: row.status,
       channel: row.channel,
-      customerName: row.contact_name ?? row.contact_phone ?? row.contact_external_id,
+      customerName: row.contact_name ?? handle(row.contact_username) ?? row.contact_phone ?? row.contact_external_id,
       customerPhone: row.contact_phone,
+      customerHandle: row.contact_username?.replace(/^@/, '') || null,
       department: row.department,
       assignee: row.assignee,
       previousProtocol: row.previous_protocol,
@@ -88,4 +90,9 @@ function windowClose(lastInbound: Date | null, hours: number | undefined): strin
   // A customer who never wrote (a conversation Ponte started) is outside the window.
   if (!lastInbound) return new Date(0).toISOString();
   return new Date(lastInbound.getTime() + hours * 3_600_000).toISOString();
+}
+
+/** A username as people write it: `@maria.s`. */
+function handle(username: string | null): string | undefined {
+  return username ? `@${username.replace(/^@/, '')}` : undefined;
 }

@@ -38,7 +38,7 @@ type Row = Omit<FoundTicket, 'thread'> & { containerId: string | null; threadId:
 export async function findTickets(db: Db, q: TicketQuery): Promise<FoundTicket[]> {
   const digits = q.text?.replace(/\D/g, '') ?? '';
   const rows = await db<Row[]>`
-    SELECT t.id, t.protocol, t.status, c.channel, COALESCE(ct.name, ct.phone, ct.external_id) AS customer, ct.phone,
+    SELECT t.id, t.protocol, t.status, c.channel, COALESCE(ct.name, '@' || ct.username, ct.phone, ct.external_id) AS customer, ct.phone,
            d.name AS department, a.display_name AS assignee, t.last_message_at AS "lastMessageAt",
            tl.container_id AS "containerId", tl.thread_id AS "threadId"
     FROM tickets t
@@ -57,10 +57,16 @@ export async function findTickets(db: Db, q: TicketQuery): Promise<FoundTicket[]
       ${q.channel ? db`AND c.channel = ${q.channel}` : db``}
       ${q.tag ? db`AND (EXISTS (SELECT 1 FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id AND g.name = ${q.tag})
                    OR EXISTS (SELECT 1 FROM contact_tags xt JOIN tags g ON g.id = xt.tag_id WHERE xt.contact_id = t.contact_id AND g.name = ${q.tag}))` : db``}
-      ${q.text ? db`AND (t.protocol = ${q.text.trim()} OR ct.name ILIKE ${`%${q.text.trim().replace(/[%_\\]/g, '\\$&')}%`}
+      ${q.text ? db`AND (t.protocol = ${q.text.trim()} OR ct.name ILIKE ${like(q.text)}
+                   OR ct.username ILIKE ${like(q.text.trim().replace(/^@/, ''))} OR ct.user_id = ${q.text.trim()}
                    ${digits.length >= 4 ? db`OR ct.phone LIKE ${`%${digits}%`} OR ct.external_id LIKE ${`%${digits}%`}` : db``})` : db``}
     ORDER BY ${q.text ? db`(t.status <> 'resolved') DESC,` : db``}
       ${q.sort === 'oldest' ? db`t.opened_at ASC` : db`t.last_message_at DESC NULLS LAST`}, t.id DESC
     LIMIT ${q.limit}`;
   return rows.map(({ containerId, threadId, ...r }) => ({ ...r, thread: containerId && threadId ? { containerId, threadId } : null }));
+}
+
+/** `%text%` for ILIKE, with the pattern characters the person typed taken literally. */
+function like(text: string): string {
+  return `%${text.trim().replace(/[%_\\]/g, '\\$&')}%`;
 }

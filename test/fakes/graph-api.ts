@@ -121,7 +121,9 @@ function invalidSend(body: unknown): string | undefined {
   if (!isObject(body)) return 'The request body must be a JSON object.';
   if (body.messaging_product !== 'whatsapp') return "The parameter messaging_product is required and must be 'whatsapp'.";
   if (body.status === 'read') return typeof body.message_id === 'string' ? undefined : 'The parameter message_id is required.';
-  if (typeof body.to !== 'string' || body.to === '') return 'The parameter to is required.';
+  // A phone in `to`, or (since 2026) a business-scoped user id in `recipient`; `to` wins when both are given.
+  const bsuid = typeof body.recipient === 'string' && /^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$/.test(body.recipient);
+  if ((typeof body.to !== 'string' || body.to === '') && !bsuid) return 'The parameter to is required.';
   const type = typeof body.type === 'string' ? body.type : 'text'; // Graph defaults type to text
   const check = SEND_TYPES[type];
   if (!check) return `Unsupported message type: ${type}`;
@@ -197,10 +199,13 @@ export async function startFakeGraph(opts: { token: string; version?: string; me
     const body = call.body as Record<string, unknown>;
     if (body.status === 'read') return sendJson(res, 200, { success: true });
     wamidCounter += 1;
-    const to = String(body.to);
+    const to = typeof body.to === 'string' && body.to !== '' ? body.to : undefined;
+    const address = to ?? String(body.recipient);
     // Real wamids are opaque base64; uniqueness is what matters to callers (dedupe, status mapping).
-    const id = `wamid.FAKE${Buffer.from(`${to}:${wamidCounter}:${randomBytes(4).toString('hex')}`).toString('base64url')}`;
-    sendJson(res, 200, { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id }] });
+    const id = `wamid.FAKE${Buffer.from(`${address}:${wamidCounter}:${randomBytes(4).toString('hex')}`).toString('base64url')}`;
+    // Sent to a BSUID, the answer's contact carries `user_id` instead of `wa_id`.
+    const contact = to ? { input: to, wa_id: to } : { input: address, user_id: address };
+    sendJson(res, 200, { messaging_product: 'whatsapp', contacts: [contact], messages: [{ id }] });
   }
 
   function answerUpload(call: GraphCall, phoneNumberId: string, res: ServerResponse): void {
@@ -349,4 +354,4 @@ async function readBody(req: IncomingMessage, raw: Buffer): Promise<unknown> {
 
 /** A message to a customer (text, media, template, reaction), not a read receipt. */
 export const isMessageSend = (c: GraphCall): boolean =>
-  c.method === 'POST' && /\/messages$/.test(c.path) && typeof c.body === 'object' && c.body !== null && 'to' in c.body;
+  c.method === 'POST' && /\/messages$/.test(c.path) && typeof c.body === 'object' && c.body !== null && ('to' in c.body || typeof (c.body as { recipient?: unknown }).recipient === 'string');

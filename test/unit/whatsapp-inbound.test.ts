@@ -174,7 +174,7 @@ describe('parseWhatsApp: each message type', () => {
   it('text: the body itself, nothing else', () => {
     const e = one(waMessageOfType('text', { body: 'Oi, tudo bem?' }));
     expect(e).toMatchObject({ kind: 'text', text: 'Oi, tudo bem?' });
-    for (const key of ['media', 'replyTo', 'reaction', 'newExternalId', 'referral'] as const) expect(e).not.toHaveProperty(key);
+    for (const key of ['media', 'replyTo', 'reaction', 'moved', 'referral'] as const) expect(e).not.toHaveProperty(key);
   });
 
   it.each([
@@ -278,9 +278,9 @@ describe('parseWhatsApp: each message type', () => {
     expect(audio.media).toHaveLength(1);
   });
 
-  it('system user_changed_number (documented: the new id in wa_id): newExternalId and the body', () => {
+  it('system user_changed_number (documented: the new id in wa_id): the move and the body', () => {
     const e = one(waMessageOfType('system'));
-    expect(e.newExternalId).toBe('5511999990000');
+    expect(e.moved).toEqual({ phone: '5511999990000' });
     expect(e.text).toBe('[system] User Maria Silva changed from 5511987654321 to 5511999990000');
     // No contacts array in system webhooks: the contact has no name, and that is fine.
     expect(e.contact).toEqual({ externalId: FROM, name: undefined, phone: FROM });
@@ -288,14 +288,14 @@ describe('parseWhatsApp: each message type', () => {
 
   it('system user_changed_number with the older new_wa_id; without a body, a readable line', () => {
     const e = one(waMessageOfType('system', { body: undefined, wa_id: undefined, new_wa_id: '5511977776666' }));
-    expect(e.newExternalId).toBe('5511977776666');
+    expect(e.moved).toEqual({ phone: '5511977776666' });
     expect(e.text).toBe('[system] The customer changed their WhatsApp number.');
   });
 
   it('another system type: its body, and no new id', () => {
     const e = one(waMessageOfType('system', { type: 'customer_identity_changed', body: 'User identity changed', wa_id: undefined, identity: 'abc' }));
     expect(e.text).toBe('[system] User identity changed');
-    expect(e).not.toHaveProperty('newExternalId');
+    expect(e).not.toHaveProperty('moved');
   });
 
   it('unsupported (131051): a notice naming the type, saying WhatsApp\'s API does not support it and what to resend', () => {

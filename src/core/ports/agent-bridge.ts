@@ -19,6 +19,8 @@ export interface TicketCard {
   channel: ChannelKind;
   customerName: string;
   customerPhone: string | null;
+  /** The customer's handle on their channel (a WhatsApp username), without the `@`, if they have one. */
+  customerHandle?: string | null;
   department: string;
   assignee: string | null;
   previousProtocol: string | null;

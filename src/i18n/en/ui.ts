@@ -9,6 +9,7 @@ export const ui = {
   'card.department': 'Department',
   'card.assignee': 'Assignee',
   'card.phone': 'Phone',
+  'card.username': 'Username',
   'card.unassigned': 'Unassigned',
   'card.previous': 'Previous ticket: {protocol}',
   'card.fallback': 'Ticket {protocol}: {customer} on {channel} ({status})',

@@ -11,6 +11,7 @@ export const ui: Record<keyof typeof en, string> = {
   'card.department': 'Setor',
   'card.assignee': 'Atendente',
   'card.phone': 'Telefone',
+  'card.username': 'Nome de usuário',
   'card.unassigned': 'Sem atendente',
   'card.previous': 'Ticket anterior: {protocol}',
   'card.fallback': 'Ticket {protocol}: {customer} no {channel} ({status})',
