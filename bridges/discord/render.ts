@@ -33,6 +33,24 @@ export function renderText(text: string): string {
 export const noMentions = { parse: [] as string[] };
 
 /**
+ * A thread notice pings exactly the people its `user` spans name (the core mentions an assignee
+ * on purpose: routing, a transfer, a customer back after a quiet while); nothing else pings.
+ */
+export function pingsIn(value: Rich | string): { parse: string[]; users?: string[] } {
+  const users = new Set<string>();
+  const walk = (spans: Span[]) => {
+    for (const s of spans) {
+      if ('user' in s) users.add(s.user);
+      else if ('strong' in s) walk(s.strong);
+      else if ('em' in s) walk(s.em);
+      else if ('quote' in s) walk(s.quote);
+    }
+  };
+  walk(asRich(value));
+  return users.size ? { parse: [], users: [...users].slice(0, 100) } : noMentions;
+}
+
+/**
  * Splits content into parts of at most `max` characters, in order, preferring a line break or
  * a space near the end of each part and never cutting an escape (`\*`) in two.
  */
