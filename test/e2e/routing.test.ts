@@ -140,3 +140,32 @@ for (const [name, start] of [['Slack', startSlackDriver], ['Discord', startDisco
     });
   });
 }
+
+// The commands are the core's (src/admin/); the Discord driver has no /ponte yet, so they are
+// typed on Slack here, and Discord's option order is covered in test/unit/routing-setting.test.ts.
+describe('Slack: /ponte department … routing|quiet and /ponte away', () => {
+  let d: AgentDriver;
+  beforeAll(async () => {
+    d = await startSlackDriver();
+  });
+  afterAll(async () => d?.close());
+
+  it('admins set a rule and a quiet period, shown in the list; agents mark themselves away, shown in the agent list', async () => {
+    const [maria] = d.agents;
+    expect(await d.adminCommand(maria.id, 'department General routing round-robin')).toContain(t('en', 'admin.refused').slice(0, 20));
+    expect(await d.adminCommand(d.admin, 'department General routing round-robin')).toContain('round-robin');
+    expect(await d.adminCommand(d.admin, 'department General quiet 45')).toContain('45');
+    expect(await d.adminCommand(d.admin, 'department General routing sometimes')).toContain('/ponte department');
+    const list = await d.adminCommand(maria.id, 'department list');
+    expect(list).toContain('routing: round-robin; quiet: 45 min');
+    await d.core.db.sql`
+      WITH a AS (INSERT INTO agents (platform, platform_user_id) VALUES ('slack', ${maria.id}) ON CONFLICT (platform, platform_user_id) DO UPDATE SET away = false RETURNING id)
+      INSERT INTO agent_departments (agent_id, department_id) SELECT a.id, d.id FROM a, departments d WHERE d.is_default ON CONFLICT DO NOTHING`;
+    expect(await d.adminCommand(maria.id, 'away on')).toContain(lead('away.on').slice(0, 12));
+    expect(await d.adminCommand(maria.id, 'agent list')).toContain(`(${t('en', 'away.status')})`);
+    const [row] = await d.core.db.sql<{ away: boolean }[]>`SELECT away FROM agents WHERE platform = 'slack' AND platform_user_id = ${maria.id}`;
+    expect(row!.away).toBe(true);
+    await d.adminCommand(maria.id, 'away off');
+    expect(await d.adminCommand(maria.id, 'agent list')).not.toContain(`(${t('en', 'away.status')})`);
+  });
+});
