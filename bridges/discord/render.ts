@@ -4,7 +4,8 @@ import { asRich, type Rich, type Span } from '../../src/core/rich-text.js';
  * The core's neutral rich text → Discord Markdown. Every word (a template's text or a value a
  * customer controls) is escaped, so nobody's text can format, quote, spoiler, list, mask a link
  * or head a line; mentions, channels and links are built only here. Mentions render as names
- * but never ping: every post carries `allowed_mentions: {parse: []}` (noMentions). A string (a
+ * and ping nobody (`allowed_mentions: {parse: []}`, noMentions), except the people a thread
+ * notice names on purpose (pingsIn: an assignee being told). A string (a
  * row queued before rich text) is shown as plain words.
  */
 export function toMarkdown(value: Rich | string): string {
