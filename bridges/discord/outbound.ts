@@ -14,7 +14,7 @@ import { messageId, parseMessageId, partNonce } from './ids.js';
 import { formResponse } from './render-form.js';
 import { templateOfferRows } from './render-controls.js';
 import type { Locale } from '../../src/i18n/catalog.js';
-import { noMentions, renderText, splitText, toMarkdown } from './render.js';
+import { noMentions, pingsIn, renderText, splitText, toMarkdown } from './render.js';
 import { link, plain, type Span } from '../../src/core/rich-text.js';
 import { postName, TicketThreads } from './threads.js';
 import { TokenRefusals } from './refusals.js';
@@ -111,7 +111,7 @@ export class DiscordBridge implements AgentBridge, FormSurface {
       const key = i === 0 ? req.key : undefined;
       const sent = req.style === 'customer'
         ? await this.asCustomer(req.thread, { content, username: webhookUsername(req.authorName) }, undefined, key)
-        : await this.asBot(req.thread.threadId, { content, ...offer }, partNonce(req.key, i), undefined, key);
+        : await this.asBot(req.thread.threadId, { content, ...offer, allowed_mentions: pingsIn(req.text) }, partNonce(req.key, i), undefined, key);
       ids.push(sent.id);
     }
     await this.finder.forget(req.key);
@@ -243,7 +243,7 @@ export class DiscordBridge implements AgentBridge, FormSurface {
     return this.call(
       () =>
         this.rest.post(Routes.channelMessages(channelId), {
-          body: { ...body, allowed_mentions: noMentions, ...(nonce ? { nonce, enforce_nonce: true } : {}) },
+          body: { ...body, allowed_mentions: body.allowed_mentions ?? noMentions, ...(nonce ? { nonce, enforce_nonce: true } : {}) },
           ...(files ? { files } : {}),
         }) as Promise<Message>,
     );

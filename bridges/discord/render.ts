@@ -4,7 +4,8 @@ import { asRich, type Rich, type Span } from '../../src/core/rich-text.js';
  * The core's neutral rich text → Discord Markdown. Every word (a template's text or a value a
  * customer controls) is escaped, so nobody's text can format, quote, spoiler, list, mask a link
  * or head a line; mentions, channels and links are built only here. Mentions render as names
- * but never ping: every post carries `allowed_mentions: {parse: []}` (noMentions). A string (a
+ * and ping nobody (`allowed_mentions: {parse: []}`, noMentions), except the people a thread
+ * notice names on purpose (pingsIn: an assignee being told). A string (a
  * row queued before rich text) is shown as plain words.
  */
 export function toMarkdown(value: Rich | string): string {
@@ -31,6 +32,24 @@ export function renderText(text: string): string {
 
 /** On every message Ponte sends: nothing in it pings anyone. */
 export const noMentions = { parse: [] as string[] };
+
+/**
+ * A thread notice pings exactly the people its `user` spans name (the core mentions an assignee
+ * on purpose: routing, a transfer, a customer back after a quiet while); nothing else pings.
+ */
+export function pingsIn(value: Rich | string): { parse: string[]; users?: string[] } {
+  const users = new Set<string>();
+  const walk = (spans: Span[]) => {
+    for (const s of spans) {
+      if ('user' in s) users.add(s.user);
+      else if ('strong' in s) walk(s.strong);
+      else if ('em' in s) walk(s.em);
+      else if ('quote' in s) walk(s.quote);
+    }
+  };
+  walk(asRich(value));
+  return users.size ? { parse: [], users: [...users].slice(0, 100) } : noMentions;
+}
 
 /**
  * Splits content into parts of at most `max` characters, in order, preferring a line break or

@@ -3,7 +3,7 @@ import * as audit from '../audit/repository.js';
 import type { Sql } from '../db/connect.js';
 import type { AgentPlatform } from '../core/events.js';
 import { findDefaultDepartment, findDepartmentByChannel, findDepartmentByName, type Department } from '../departments/repository.js';
-import { say, type Locale } from '../i18n/catalog.js';
+import { say, t, type Locale } from '../i18n/catalog.js';
 import type { CommandToken } from './tokens.js';
 
 /**
@@ -18,12 +18,12 @@ export async function agentCommand(
 ): Promise<Rich> {
   const verb = args[0]?.type === 'word' ? args[0].value.toLowerCase() : 'list';
   if (verb === 'list') {
-    const rows = await sql<{ user_id: string; departments: string[] }[]>`
-      SELECT a.platform_user_id AS user_id, array_agg(d.name ORDER BY d.name) AS departments
+    const rows = await sql<{ user_id: string; away: boolean; departments: string[] }[]>`
+      SELECT a.platform_user_id AS user_id, a.away, array_agg(d.name ORDER BY d.name) AS departments
       FROM agent_departments ad JOIN agents a ON a.id = ad.agent_id JOIN departments d ON d.id = ad.department_id
-      WHERE a.platform = ${ctx.platform} GROUP BY a.platform_user_id ORDER BY a.platform_user_id`;
+      WHERE a.platform = ${ctx.platform} GROUP BY a.platform_user_id, a.away ORDER BY a.platform_user_id`;
     if (rows.length === 0) return say(ctx.locale, 'agents.none');
-    return joinRich([say(ctx.locale, 'agents.title'), ...rows.map((r) => rich('• ', mention(r.user_id), `: ${r.departments.join(', ')}`))], '\n');
+    return joinRich([say(ctx.locale, 'agents.title'), ...rows.map((r) => rich('• ', mention(r.user_id), `: ${r.departments.join(', ')}`, r.away ? ` (${t(ctx.locale, 'away.status')})` : ''))], '\n');
   }
   if (verb !== 'add' && verb !== 'remove') return say(ctx.locale, 'agents.usage');
   if (!canEdit) return say(ctx.locale, 'admin.refused');

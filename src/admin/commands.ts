@@ -15,6 +15,7 @@ import { adminCommand, modeCommand } from './roles.js';
 import { retryCommand } from './retry.js';
 import { agentCommand } from './agents.js';
 import { farewellCommand } from './farewell.js';
+import { awayCommand } from './away.js';
 import { searchCommand, ticketsCommand } from './tickets.js';
 import { wordAt, type CommandToken } from './tokens.js';
 
@@ -74,8 +75,10 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       return ticketsCommand(deps.sql, ctx, tokens.slice(1), deps.threadLink);
     case 'search':
       return searchCommand(deps.sql, ctx, ctx.text.replace(/^\s*\S+/, ''), deps.threadLink);
+    case 'away':
+      return awayCommand(deps.sql, ctx, wordAt(tokens, 1));
     case 'department': {
-      const editing = /^\s*\S+\s+(add|remove)\b/i.test(ctx.text);
+      const editing = /^\s*\S+\s+(add|remove|routing|quiet)\b/i.test(ctx.text) || /\s(routing|quiet)\s+\S+\s*$/i.test(ctx.text);
       const canEdit = editing && (await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile));
       return departmentCommand(deps.sql, ctx, tokens.slice(1), canEdit);
     }

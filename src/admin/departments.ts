@@ -5,6 +5,7 @@ import type { AgentPlatform } from '../core/events.js';
 import { listDepartments, removeDepartment, saveDepartment } from '../departments/repository.js';
 import { say, t, type Locale } from '../i18n/catalog.js';
 import type { CommandToken } from './tokens.js';
+import { parseRoutingSetting, setDepartmentRouting } from './department-routing.js';
 
 /**
  * `/ponte department add <name> [#channel] | remove <name> | list`. A department's tickets
@@ -21,10 +22,13 @@ export async function departmentCommand(
     const all = await listDepartments(sql);
     const line = (d: (typeof all)[number]) => {
       const where = d.destinations[ctx.platform];
-      return rich('• ', strong(d.name), ...(where ? [' → ', channelSpan(where)] : []), ...(d.is_default ? [` (${t(ctx.locale, 'department.default')})`] : []));
+      const routing = t(ctx.locale, 'department.routing_line', { rule: t(ctx.locale, `routing.rule.${d.routing}`), minutes: d.quiet_minutes });
+      return rich('• ', strong(d.name), ...(where ? [' → ', channelSpan(where)] : []), ...(d.is_default ? [` (${t(ctx.locale, 'department.default')})`] : []), ` · ${routing}`);
     };
     return joinRich([say(ctx.locale, 'department.title'), ...all.map(line)], '\n');
   }
+  const setting = verb !== 'add' && verb !== 'remove' ? parseRoutingSetting(args.filter((a) => a.type === 'word').map((a) => (a as { value: string }).value)) : undefined;
+  if (setting) return canEdit ? setDepartmentRouting(sql, { actor: `${ctx.platform}:${ctx.userId}`, locale: ctx.locale }, setting) : say(ctx.locale, 'admin.refused');
   if (verb !== 'add' && verb !== 'remove') return say(ctx.locale, 'department.usage');
   if (!canEdit) return say(ctx.locale, 'admin.refused');
   const words = args.slice(1).filter((a) => a.type === 'word').map((a) => (a as { value: string }).value);

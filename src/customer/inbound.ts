@@ -11,6 +11,7 @@ import { ignored, type Outcome } from '../pipeline/outcome.js';
 import { queueWelcome } from '../tickets/auto-messages.js';
 import { postContactNotes } from '../tickets/annotations.js';
 import { cancelCloseOnReply } from '../timers/scheduled-close.js';
+import { tellAssignee } from '../tickets/being-told.js';
 import type { AgentInboundContext } from '../agent/inbound.js';
 
 type Ctx = Pick<AgentInboundContext, 'capabilitiesOf' | 'locale'>;
@@ -56,6 +57,7 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ct
   }
 
   let ticket = await findActiveTicket(tx, contact.id, connection.id);
+  let isNew = false;
   if (ticket) {
     await cancelCloseOnReply(tx, ticket, ctx.locale, lanes);
     // The card shows the reply window and the customer's phone and username; refresh it only when
@@ -71,6 +73,7 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ct
     const opened = await openTicket(tx, { contactId: contact.id, connectionId: connection.id, departmentId: connection.department_id });
     ticket = opened.ticket;
     if (opened.created) {
+      isNew = true;
       if (ev.referral) await tx`UPDATE tickets SET referral = ${tx.json(ev.referral)} WHERE id = ${ticket.id}`;
       if (!contact.name) await lanes.add(agentLane(ticket.id), { kind: 'contact.profile', ticketId: ticket.id });
       await lanes.add(agentLane(ticket.id), { kind: 'thread.open', ticketId: ticket.id });
@@ -99,6 +102,7 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ct
     quote: quoted ? quoted.body : null,
   });
   lanes.touched(agentLane(ticket.id));
+  await tellAssignee(tx, ticket, { isNew, messageId, at: ev.occurredAt, locale: ctx.locale, lanes });
   for (const index of media.keys()) await lanes.add(agentLane(ticket.id), { kind: 'media.mirror', messageId, index });
   return { state: 'done', lanes: lanes.list() };
 }

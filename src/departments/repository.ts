@@ -10,10 +10,14 @@ export interface Department {
   name: string;
   destinations: Partial<Record<AgentPlatform, string>>;
   is_default: boolean;
+  /** How its new tickets find an agent (src/tickets/routing.ts). */
+  routing: 'none' | 'round-robin' | 'last' | 'random';
+  /** Minutes without a customer message after which the next one mentions the assignee. */
+  quiet_minutes: number;
 }
 
 /** The department columns plus its destinations as one `{ platform: container }` object. */
-const SELECT = `SELECT d.id, d.name, d.is_default,
+const SELECT = `SELECT d.id, d.name, d.is_default, d.routing, d.quiet_minutes,
   (SELECT COALESCE(jsonb_object_agg(dd.platform, dd.container_id), '{}'::jsonb)
      FROM department_destinations dd WHERE dd.department_id = d.id) AS destinations
   FROM departments d`;

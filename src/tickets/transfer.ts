@@ -8,6 +8,8 @@ import { say, t } from '../i18n/catalog.js';
 import { queueAutoMessage } from './auto-messages.js';
 import { agentLane } from '../pipeline/outbox.js';
 import type { ActionContext } from './transitions.js';
+import { mention } from '../core/rich-text.js';
+import { routeNewTicket } from './routing.js';
 
 const nameOf = (a: Pick<Agent, 'display_name' | 'platform_user_id'>) => a.display_name ?? a.platform_user_id;
 
@@ -39,6 +41,8 @@ export async function transferToDepartment(ctx: ActionContext, dept: Department,
     return refuseRejected(ctx, err);
   }
   ticket.status = 'pending';
+  ticket.assignee_id = null;
+  ticket.department_id = dept.id;
   const why = reason ? say(locale, 'transfer.reason', { reason }) : '';
   const [old] = await tx<{ container_id: string; thread_id: string; platform: string }[]>`
     UPDATE thread_links SET is_current = false WHERE ticket_id = ${ticket.id} AND is_current RETURNING container_id, thread_id, platform`;
@@ -49,6 +53,8 @@ export async function transferToDepartment(ctx: ActionContext, dept: Department,
   await lanes.add(agentLane(ticket.id), { kind: 'thread.open', ticketId: ticket.id });
   const arrivedId = await insertNotice(tx, ticket.id, say(locale, 'transfer.arrived', { department: from?.name ?? '?', agent: nameOf(agent), why }));
   await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: arrivedId });
+  // The department's routing rule picks someone there, as for a ticket that opens in it.
+  await routeNewTicket(tx, ticket, { locale, lanes });
   if (ctx.caps) await queueAutoMessage(tx, { ticketId: ticket.id, kind: 'transfer', agentId: agent.id, agentName: nameOf(agent), caps: ctx.caps, lanes });
   return true;
 }
@@ -78,5 +84,10 @@ export async function transferToAgent(ctx: ActionContext, target: Agent, confirm
   await lanes.add(agentLane(ticket.id), { kind: 'card.update', ticketId: ticket.id });
   const noticeId = await insertNotice(tx, ticket.id, say(locale, 'transfer.to_agent', { agent: nameOf(agent), target: nameOf(target) }));
   await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: noticeId });
+  // The one line that pings: whoever now holds the ticket is told (not someone who took it themselves).
+  if (target.id !== agent.id) {
+    const toldId = await insertNotice(tx, ticket.id, say(locale, 'routing.yours', { agent: mention(target.platform_user_id) }));
+    await lanes.add(agentLane(ticket.id), { kind: 'thread.post', messageId: toldId });
+  }
   return true;
 }

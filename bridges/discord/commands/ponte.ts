@@ -47,11 +47,13 @@ export const ponteCommand: RESTPostAPIChatInputApplicationCommandsJSONBody = {
       suggested('shortcut', 'The shortcut'),
       text('text', 'What it sends (add)'),
     ]),
-    sub('department', 'Departments and their forums (admins change them)', [
-      choice('action', 'What to do', ['list', 'add', 'remove'], true),
+    sub('department', 'Departments, their forums, routing and quiet period (admins change them)', [
+      choice('action', 'What to do', ['list', 'add', 'remove', 'routing', 'quiet'], true),
       suggested('department', 'The department’s name'),
       destination('channel', 'Where its tickets open (add; default: here)'),
+      text('value', 'routing: none, round-robin, last or random; quiet: minutes', false, 20),
     ]),
+    sub('away', 'Away or back: automatic routing skips agents who are away', [choice('state', 'Away (on) or back (off)', ['on', 'off'], true)]),
     sub('agent', 'Who works in which department (admins change it)', [
       choice('action', 'What to do', ['list', 'add', 'remove'], true),
       person('person', 'The agent'),

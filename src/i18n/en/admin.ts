@@ -11,7 +11,8 @@ export const admin = {
     '`/ponte message <greeting|away|accept|transfer|farewell> <text|off>`: what customers get when a ticket opens, is accepted, transferred or resolved (admins)\n' +
     '`/ponte hours <days> <HH:MM-HH:MM> [Time/Zone]`: business hours for the away message (admins)\n' +
     '`/ponte quickreply add|remove|list`: quick replies, sent with `!!shortcut` in a thread (add/remove: admins)\n' +
-    '`/ponte department add|remove|list`: departments and their channels (add/remove: admins)\n' +
+    '`/ponte department add|remove|list`: departments and their channels (add/remove: admins); `/ponte department <name> routing none|round-robin|last|random` and `quiet <minutes>`: automatic routing and the mention after a quiet period (admins)\n' +
+    '`/ponte away on|off`: away or back (automatic routing skips agents who are away)\n' +
     '`/ponte status`: connections, queues and unrouted traffic; `/ponte retry`: re-queue failed deliveries to {platform} (admins)\n' +
     '`/ponte tickets [pending|mine|open|all] [#department] [@agent] [oldest]`: find work\n' +
     '`/ponte search <name|phone|protocol>`: find a ticket\n' +
@@ -117,4 +118,12 @@ export const admin = {
   'new.unknown_agent': 'Ponte could not read your profile; try again in a moment.',
   'new.already_open': 'This customer already has an open conversation on this number (ticket {protocol}): reply in its thread.',
   'new.started': 'Conversation started: ticket {protocol}, template `{name}` on its way. Its thread opens in the number’s channel.',
+  'department.routing_usage': 'Usage: `/ponte department <name> routing none|round-robin|last|random` or `/ponte department <name> quiet <minutes>` (1 to 10080).',
+  'department.routing_saved': 'Department **{name}** now routes new tickets: {rule}.',
+  'department.quiet_saved': 'Department **{name}**: a customer who writes after {minutes} minutes of quiet mentions the ticket’s agent.',
+  'department.routing_line': 'routing: {rule}; quiet: {minutes} min',
+  'away.on': 'You are away: automatic routing skips you until `/ponte away off`.',
+  'away.off': 'You are back: automatic routing includes you again.',
+  'away.usage': 'Usage: `/ponte away on` or `/ponte away off` (about yourself).',
+  'away.status': 'away',
 } as const;

@@ -88,4 +88,11 @@ export const thread = {
   'bridge.not_ready': 'Ponte is still starting (it does not know its {platform} workspace yet). Try again in a few seconds.',
   'action.wrong_place': 'Nothing changed: this control is not on this ticket’s card or in its thread. Use the buttons in the ticket’s own thread.',
   'action.home_refused': 'Nothing changed: from the App Home, only agents of **{department}** (and admins) act on its tickets. An admin can add you: `/ponte agent add @you {department}`.',
+  'routing.assigned': '{agent}, this ticket is yours: assigned automatically ({rule}).',
+  'routing.yours': '{agent}, this ticket is yours now.',
+  'routing.customer_back': '{agent}, the customer wrote again after a quiet while.',
+  'routing.rule.none': 'none',
+  'routing.rule.round-robin': 'round-robin',
+  'routing.rule.last': 'the last agent who served this contact',
+  'routing.rule.random': 'random',
 } as const;

@@ -13,7 +13,8 @@ export const admin: Record<keyof typeof en, string> = {
     '`/ponte message <greeting|away|accept|transfer|farewell> <texto|off>`: o que o cliente recebe quando o ticket abre, é aceito, transferido ou resolvido (administradores)\n' +
     '`/ponte hours <dias> <HH:MM-HH:MM> [Fuso/Horário]`: horário de atendimento para a mensagem de ausência (administradores)\n' +
     '`/ponte quickreply add|remove|list`: respostas rápidas, enviadas com `!!atalho` na thread (add/remove: administradores)\n' +
-    '`/ponte department add|remove|list`: setores e seus canais (add/remove: administradores)\n' +
+    '`/ponte department add|remove|list`: setores e seus canais (add/remove: administradores); `/ponte department <setor> routing none|round-robin|last|random` e `quiet <minutos>`: distribuição automática e aviso após silêncio (administradores)\n' +
+    '`/ponte away on|off`: ausente ou não (a distribuição automática pula quem está ausente)\n' +
     '`/ponte status`: conexões, filas e tráfego sem destino; `/ponte retry`: reenfileira entregas com falha para o {platform} (administradores)\n' +
     '`/ponte tickets [pending|mine|open|all] [#setor] [@atendente] [oldest]`: encontrar trabalho\n' +
     '`/ponte search <nome|telefone|protocolo>`: encontrar um ticket\n' +
@@ -119,4 +120,12 @@ export const admin: Record<keyof typeof en, string> = {
   'new.unknown_agent': 'O Ponte não conseguiu ler seu perfil; tente de novo em instantes.',
   'new.already_open': 'Este cliente já tem uma conversa aberta neste número (ticket {protocol}): responda na thread dela.',
   'new.started': 'Conversa iniciada: ticket {protocol}, modelo `{name}` a caminho. A thread abre no canal do número.',
+  'department.routing_usage': 'Uso: `/ponte department <setor> routing none|round-robin|last|random` ou `/ponte department <setor> quiet <minutos>` (de 1 a 10080).',
+  'department.routing_saved': 'O setor **{name}** agora distribui os novos tickets assim: {rule}.',
+  'department.quiet_saved': 'Setor **{name}**: um cliente que escrever depois de {minutes} minutos de silêncio menciona o atendente do ticket.',
+  'department.routing_line': 'distribuição: {rule}; silêncio: {minutes} min',
+  'away.on': 'Você está ausente: a distribuição automática pula você até `/ponte away off`.',
+  'away.off': 'Você voltou: a distribuição automática inclui você de novo.',
+  'away.usage': 'Uso: `/ponte away on` ou `/ponte away off` (sobre você mesmo).',
+  'away.status': 'ausente',
 };

@@ -90,4 +90,11 @@ export const thread: Record<keyof typeof en, string> = {
   'bridge.not_ready': 'O Ponte ainda está iniciando (ainda não sabe qual é o seu workspace do {platform}). Tente de novo em alguns segundos.',
   'action.wrong_place': 'Nada mudou: este controle não está no cartão deste ticket nem na conversa dele. Use os botões na própria conversa do ticket.',
   'action.home_refused': 'Nada mudou: pela App Home, só atendentes de **{department}** (e administradores) agem nos tickets desse departamento. Um administrador pode adicionar você: `/ponte agent add @você {department}`.',
+  'routing.assigned': '{agent}, este ticket é seu: atribuído automaticamente ({rule}).',
+  'routing.yours': '{agent}, este ticket agora é seu.',
+  'routing.customer_back': '{agent}, o cliente voltou a escrever depois de um tempo em silêncio.',
+  'routing.rule.none': 'nenhuma',
+  'routing.rule.round-robin': 'rodízio',
+  'routing.rule.last': 'o último atendente deste contato',
+  'routing.rule.random': 'sorteio',
 };
