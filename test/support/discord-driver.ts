@@ -5,7 +5,8 @@
 import { discordCapabilities } from '../../bridges/discord/capabilities.js';
 import { upsertConnection } from '../../src/connections/repository.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord-api.js';
-import { buttonClick, modalSubmit, personMessage, selectChoice, type Person } from '../fakes/discord/event-builders.js';
+import { buttonClick, modalSubmit, personMessage, selectChoice, slashCommand, type Person } from '../fakes/discord/event-builders.js';
+import { ponteCommand } from '../../bridges/discord/commands/ponte.js';
 import type { FakeMessage } from '../fakes/discord/world.js';
 import type { AgentDriver, Control, Reading, SeenControl, SeenNotice, SeenPost, ThreadRef, TicketRef } from './agent-driver.js';
 import { readDiscordMarkdown, type AllowedMentions } from './discord-reading.js';
@@ -158,8 +159,19 @@ export function discordDriver(h: Harness, discord: FakeDiscord): AgentDriver {
       // A bad answer comes back as a private line (Discord modals have no per-field errors).
       return answer.type === 4 ? { errors: { form: answer.data?.content ?? '' } } : {};
     },
-    adminCommand() {
-      throw new Error('Discord driver: the /ponte slash command is not built on Discord yet');
+    async adminCommand(userId, text) {
+      // `/ponte <sub>` with its typed options filled in order from the words, the last text
+      // option taking the rest (Ponte reads the options back as one line, as Slack passes it).
+      const [name = 'help', ...words] = text.trim().split(/\s+/);
+      const declared = ponteCommand.options?.find((o) => o.name === name) as { options?: { name: string; type: number }[] } | undefined;
+      const defs = declared?.options ?? [];
+      const options = defs.flatMap((o, i) => {
+        const value = i === defs.length - 1 ? words.splice(0).join(' ') : words.shift();
+        return value ? [{ name: o.name, type: o.type, value }] : [];
+      });
+      const event = slashCommand(world, { channelId: world.forumId, from: person(userId), name: 'ponte', options: [{ name, type: 1, options }] });
+      const answer = await interact(userId, world.forumId, event);
+      return readDiscordMarkdown(answer.data?.content ?? '').text;
     },
 
     posts(thread: ThreadRef) {
