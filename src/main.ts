@@ -171,6 +171,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
       armClose: (ticketId: string, at: Date) => queues.kicker.closeAt(ticketId, at),
       armMessage: (scheduledId: string, at: Date) => queues.kicker.messageAt(scheduledId, at),
       envAdmins: config.PONTE_ADMINS,
+      timeZone: config.PONTE_TIMEZONE,
     };
 
     if (role === 'all' || role === 'worker') {
@@ -195,6 +196,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     const adminDeps = {
       sql, envAdmins: config.PONTE_ADMINS, lookupProfile, threadLink, timeZone: config.PONTE_TIMEZONE,
       kickLanes: (lanes: string[]) => queues.kicker.dispatch(lanes), secrets, capabilitiesOf: ingestDeps.capabilitiesOf,
+      armMessage: ingestDeps.armMessage,
     };
     const discordSlash = { sql, forms: formSources(sql), runCommand: (ctx: Parameters<typeof runCommand>[1], tokens: Parameters<typeof runCommand>[2]) => runCommand(adminDeps, ctx, tokens) };
     let app: FastifyInstance | undefined;

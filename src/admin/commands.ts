@@ -18,6 +18,7 @@ import { farewellCommand } from './farewell.js';
 import { awayCommand } from './away.js';
 import { searchCommand, ticketsCommand } from './tickets.js';
 import { wordAt, type CommandToken } from './tokens.js';
+import { scheduleToContact, scheduledCommand, timezoneCommand } from './schedule.js';
 
 export type { AdminDeps, CommandContext } from './context.js';
 
@@ -44,6 +45,12 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       return templatesCommand(deps, ctx, tokens.slice(1));
     case 'new':
       return newConversationCommand(deps, ctx, ctx.text.replace(/^\s*\S+/, ''));
+    case 'schedule':
+      return scheduleToContact(deps, ctx, ctx.text.replace(/^\s*\S+/, ''));
+    case 'scheduled':
+      return scheduledCommand(deps, ctx, ctx.text.replace(/^\s*\S+/, ''));
+    case 'timezone':
+      return timezoneCommand(deps, ctx, ctx.text.replace(/^\s*\S+/, ''));
     case 'message':
       return messageCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, ctx.text.replace(/^\s*\S+/, ''));
     case 'hours': {

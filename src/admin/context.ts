@@ -5,6 +5,7 @@ import type { SecretBox } from '../crypto/secrets.js';
 import type { Locale } from '../i18n/catalog.js';
 import type { ProfileLookup } from './permissions.js';
 import type { ThreadLinker } from './tickets.js';
+import type { ArmMessage } from '../timers/scheduled-messages.js';
 
 export interface CommandContext {
   platform: AgentPlatform;
@@ -33,5 +34,7 @@ export interface AdminDeps {
   secrets?: SecretBox;
   /** What each customer channel can do (templates, the reply window), for `new`. */
   capabilitiesOf?: (channel: string) => ChannelCapabilities | undefined;
+  /** Arms a scheduled message's wake-up (absent: the sweeper arms it). */
+  armMessage?: ArmMessage;
 }
 

@@ -8,7 +8,8 @@ import { setContactBlocked } from '../tickets/blocking.js';
 import { contactCommand, tagCommand } from '../tickets/annotations.js';
 import { parseTemplateArgs, sendTemplate } from '../tickets/template-send.js';
 import { cancelClose, scheduleClose, type ArmClose } from '../timers/scheduled-close.js';
-import { scheduleCommand, type ArmMessage } from '../timers/scheduled-messages.js';
+import type { ArmMessage } from '../timers/scheduled-messages.js';
+import { scheduleCommand } from '../timers/schedule-command.js';
 import { parseResolveArgs } from './resolve-args.js';
 
 /** One `!command` in a ticket thread: who, on which ticket, with what words after the name. */
@@ -18,6 +19,9 @@ export interface CommandCall {
   args: string;
   armClose?: ArmClose;
   armMessage?: ArmMessage;
+  /** The workspace's time zone (PONTE_TIMEZONE), for times agents type and read. */
+  timeZone?: string;
+  envAdmins?: readonly string[];
 }
 
 type Command = (call: CommandCall) => Promise<void>;
@@ -31,7 +35,7 @@ const COMMANDS = new Map<string, Command>([
   ['accept', async ({ actx }) => void (await runTicketCommand(actx, { action: 'accept' }))],
   ['return', async ({ actx }) => void (await runTicketCommand(actx, { action: 'return' }))],
   ['resolve', resolve],
-  ['schedule', ({ actx, args, armMessage }) => scheduleCommand(actx, args, armMessage)],
+  ['schedule', ({ actx, args, armMessage, timeZone, envAdmins }) => scheduleCommand(actx, args, { arm: armMessage, timeZone, envAdmins })],
   ['tag', ({ actx, args }) => tagCommand(actx, args, true)],
   ['untag', ({ actx, args }) => tagCommand(actx, args, false)],
   ['contact', ({ actx, args }) => contactCommand(actx, args)],

@@ -32,6 +32,8 @@ export interface AgentInboundContext {
   armMessage?: ArmMessage;
   /** PONTE_ADMINS, for what only admins or a department's agents may see. */
   envAdmins?: readonly string[];
+  /** The workspace's time zone (PONTE_TIMEZONE), for `!schedule` times. */
+  timeZone?: string;
 }
 
 
@@ -101,7 +103,7 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
     replyText = parsed.args ? `${filled}\n${parsed.args}` : filled;
   } else if (parsed.type === 'command') {
     await record('note', ev.text, 'command');
-    await runThreadCommand(parsed.name, { actx, ev, args: parsed.args, armClose: ctx.armClose, armMessage: ctx.armMessage });
+    await runThreadCommand(parsed.name, { actx, ev, args: parsed.args, armClose: ctx.armClose, armMessage: ctx.armMessage, timeZone: ctx.timeZone, envAdmins: ctx.envAdmins });
     return { state: 'done', lanes: lanes.list() };
   }
 

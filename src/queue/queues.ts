@@ -14,7 +14,7 @@ export interface Kicker {
   dispatchAt(lane: string, at: Date, dedupeId: string): Promise<void>;
   /** A ticket's scheduled resolve: wake at `at` (re-arming the same deadline is a no-op). */
   closeAt(ticketId: string, at: Date): Promise<void>;
-  /** A scheduled message: wake at `at` (re-arming is a no-op). */
+  /** A scheduled message: wake at `at` (re-arming the same time is a no-op; an edited time is a new job). */
   messageAt(scheduledId: string, at: Date): Promise<void>;
 }
 
@@ -67,7 +67,7 @@ export function createQueues(connection: Redis, prefix: string): Queues {
       await timers.add('close', { ticketId }, { delay: Math.max(0, at.getTime() - Date.now()), jobId: `close-${ticketId}-${at.getTime()}` });
     },
     async messageAt(scheduledId, at) {
-      await timers.add('message', { scheduledId }, { delay: Math.max(0, at.getTime() - Date.now()), jobId: `message-${scheduledId}` });
+      await timers.add('message', { scheduledId }, { delay: Math.max(0, at.getTime() - Date.now()), jobId: `message-${scheduledId}-${at.getTime()}` });
     },
   };
   return {

@@ -103,8 +103,9 @@ describe('!schedule', () => {
     await eventually('the list', () => h.thread(ts).find((t) => t.startsWith('🕒 Scheduled messages:') && t.includes('lembrete um')));
     await say(ts, '!schedule cancel');
     await eventually('cancelled', () => h.thread(ts).find((t) => t.startsWith('🕒 Cancelled:')));
+    // The list keeps it, with its status (issue 13: pending / sent / failed / cancelled).
     await say(ts, '!schedule list');
-    await eventually('none', () => h.thread(ts).includes('No messages are scheduled for this ticket.'));
+    await eventually('listed cancelled', () => h.thread(ts).some((t) => t.startsWith('🕒 Scheduled messages:') && t.includes('cancelled') && t.includes('lembrete um')));
     await say(ts, '!schedule amanhã cedo');
     await eventually('usage', () => h.thread(ts).find((t) => t.startsWith('Usage: `!schedule in 2h')));
 

@@ -37,6 +37,17 @@ export const ponteCommand: RESTPostAPIChatInputApplicationCommandsJSONBody = {
       suggested('template', 'An approved template', true),
       text('params', 'The template’s parameters, in order'),
     ]),
+    sub('schedule', 'Schedule a message to a contact, with or without an open ticket', [
+      text('contact', 'Their phone with country code, or their name', true),
+      text('when', 'e.g. in 2h, tomorrow 9:00, mon 9:00, 24/12 10:00', true),
+      text('text', 'The message, or: template <name> [params]', true),
+    ]),
+    sub('scheduled', 'Scheduled messages: list (yours or all), edit or cancel one', [
+      choice('action', 'What to do', ['mine', 'all', 'edit', 'cancel']),
+      text('number', 'The message’s number (edit, cancel)', false, 20),
+      text('change', 'edit: text <new text> | time <when> | template <name> [params] | to <phone|name>'),
+    ]),
+    sub('timezone', 'The time zone your scheduled times are read and shown in', [text('zone', 'e.g. America/Sao_Paulo, or default')]),
     sub('message', 'What customers get when a ticket opens, is accepted, transferred or resolved (admins)', [
       choice('kind', 'Which message', ['greeting', 'away', 'accept', 'transfer', 'farewell'], true),
       text('text', 'The text, or off, or default'),

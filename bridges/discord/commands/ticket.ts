@@ -30,7 +30,7 @@ export const ticketCommand: RESTPostAPIChatInputApplicationCommandsJSONBody = {
     ]),
     sub('note', 'An internal note (never sent to the customer)', [text('text', 'The note', true)]),
     sub('tag', 'Tag the ticket, or remove a tag', [text('tags', 'One or more tags', true), flag('remove', 'Remove these tags')]),
-    sub('schedule', 'Send a message to the customer later', [text('in', 'When: e.g. 2h, 1d', true), text('text', 'The message', true)]),
+    sub('schedule', 'Send a message to the customer later', [text('in', 'When: e.g. 2h, tomorrow 9:00, 24/12 10:00', true), text('text', 'The message, or: template <name> [params]', true)]),
     sub('template', 'Send an approved template (the reply window has closed)', [suggested('template', 'The template', true), text('params', 'Its parameters, in order')]),
     sub('contact', 'The customer’s contact details; or change them', [text('change', 'e.g. name Carla Dias, email c@example.com, note VIP, tag vip')]),
   ],

@@ -78,7 +78,8 @@ export function toThreadCommand(sub: string, options: RawOption[]): { text: stri
       text = words(on('remove') ? '!untag' : '!tag', str('tags'));
       break;
     case 'schedule':
-      text = words('!schedule', `in ${str('in')}`, str('text'));
+      // A bare delay (`2h`) is `in 2h`; a date or time (`tomorrow 9:00`, `24/12 10:00`) as written.
+      text = words('!schedule', /^\d+[smhd]$/i.test(str('in')) ? `in ${str('in')}` : str('in'), str('text'));
       break;
     case 'template':
       text = words('!template', str('template'), str('params'));

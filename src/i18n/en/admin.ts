@@ -20,8 +20,9 @@ export const admin = {
     '`/ponte farewell <text|off>`: your own farewell message when you resolve\n' +
     '`/ponte admin add|remove|list @person`, `/ponte mode explicit|open`: admins and the reply mode (admins)\n' +
     '`/ponte agent add|remove|list @person [department…]`: who works in which department (admins)\n' +
+    '`/ponte schedule <phone|name> <when> <text>`: a message for later, with or without an open ticket; `/ponte scheduled [mine|all]`: list, edit, cancel; `/ponte timezone <Area/City>`: your time zone\n' +
     '`/ponte help`: this list\n' +
-    '**In a ticket thread**: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule in 2h <text>`; `!template <name> [params…]`; `!!shortcut`. Files you attach are sent too; your emoji on a customer’s message reaches them as a reaction.',
+    '**In a ticket thread**: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule <in 2h|tomorrow 9:00|24/12 10:00> <text>` (`list`, `edit`, `cancel`); `!template <name> [params…]`; `!!shortcut`. Files you attach are sent too; your emoji on a customer’s message reaches them as a reaction.',
   'connect.usage': 'Usage: `/ponte connect <whatsapp|messenger|instagram> <account id> [#channel] [waba=<id>] [token=<token>]`: the WhatsApp phone number id, the Facebook page id or the Instagram account id.',
   'connect.bad_kind': '`{kind}` is not a channel Ponte can connect. Available: whatsapp, messenger, instagram.',
   'connect.bad_account': '`{account}` does not look like a {channel} account id (digits only, from Meta’s WhatsApp Manager or the page’s / account’s settings).',
@@ -126,4 +127,12 @@ export const admin = {
   'away.off': 'You are back: automatic routing includes you again.',
   'away.usage': 'Usage: `/ponte away on` or `/ponte away off` (about yourself).',
   'away.status': 'away',
+  'scheduled.set_for': '🕒 Scheduled #{id}: to {contact} at {when}{how}. `/ponte scheduled` lists yours; `/ponte scheduled edit {id} text|time|template|to …` or `/ponte scheduled cancel {id}` while it waits.',
+  'ponte_schedule.usage': 'Usage: `/ponte schedule <phone|name> <when> <text>`, or `… <when> template <name> [params…]` for a customer whose reply window is closed. When: `in 2h`, `tomorrow 9:00`, `mon 9:00`, `2026-12-24 10:00`, `24/12 10:00` (your time zone: `/ponte timezone`). A name with spaces goes in quotes.',
+  'ponte_scheduled.usage': 'Usage: `/ponte scheduled [mine|all]`, `/ponte scheduled edit <n> text|time|template|to …`, `/ponte scheduled cancel <n>`.',
+  'ponte_scheduled.list': '🕒 Scheduled messages (waiting, and the last week’s):\n{lines}',
+  'ponte_scheduled.none': 'No scheduled messages here.',
+  'timezone.show': 'Your times are read and shown in {zone}. Change it with `/ponte timezone <Area/City>` (e.g. America/Sao_Paulo), or `default` for the workspace’s.',
+  'timezone.set': 'Your times are now read and shown in {zone}.',
+  'timezone.bad': 'Nothing changed: `{zone}` is not a time zone name (use one like America/Sao_Paulo or Europe/Lisbon).',
 } as const;

@@ -22,8 +22,9 @@ export const admin: Record<keyof typeof en, string> = {
     '`/ponte farewell <texto|off>`: sua própria mensagem de despedida ao resolver\n' +
     '`/ponte admin add|remove|list @pessoa`, `/ponte mode explicit|open`: administradores e o modo de resposta (administradores)\n' +
     '`/ponte agent add|remove|list @pessoa [setor…]`: quem atende em qual setor (administradores)\n' +
+    '`/ponte schedule <telefone|nome> <quando> <texto>`: uma mensagem para depois, com ou sem ticket aberto; `/ponte scheduled [mine|all]`: listar, editar, cancelar; `/ponte timezone <Região/Cidade>`: seu fuso horário\n' +
     '`/ponte help`: esta lista\n' +
-    '**Na thread de um ticket**: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule in 2h <text>`; `!template <nome> [parâmetros…]`; `!!shortcut`. Arquivos anexados também são enviados; seu emoji na mensagem de um cliente chega a ele como reação.',
+    '**Na thread de um ticket**: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule <in 2h|amanhã 9:00|24/12 10:00> <texto>` (`list`, `edit`, `cancel`); `!template <nome> [parâmetros…]`; `!!shortcut`. Arquivos anexados também são enviados; seu emoji na mensagem de um cliente chega a ele como reação.',
   'connect.usage': 'Uso: `/ponte connect <whatsapp|messenger|instagram> <id da conta> [#canal] [waba=<id>] [token=<token>]`: o phone number id do WhatsApp, o id da página do Facebook ou o id da conta do Instagram.',
   'connect.bad_kind': '`{kind}` não é um canal que o Ponte conecta. Disponíveis: whatsapp, messenger, instagram.',
   'connect.bad_account': '`{account}` não parece um id de conta de {channel} (só dígitos, do WhatsApp Manager da Meta ou das configurações da página / conta).',
@@ -128,4 +129,12 @@ export const admin: Record<keyof typeof en, string> = {
   'away.off': 'Você voltou: a distribuição automática inclui você de novo.',
   'away.usage': 'Uso: `/ponte away on` ou `/ponte away off` (sobre você mesmo).',
   'away.status': 'ausente',
+  'scheduled.set_for': '🕒 Agendada #{id}: para {contact} em {when}{how}. `/ponte scheduled` lista as suas; `/ponte scheduled edit {id} text|time|template|to …` ou `/ponte scheduled cancel {id}` enquanto espera.',
+  'ponte_schedule.usage': 'Uso: `/ponte schedule <telefone|nome> <quando> <texto>`, ou `… <quando> template <nome> [parâmetros…]` para um cliente com a janela de resposta fechada. Quando: `em 2h`, `amanhã 9:00`, `seg 9:00`, `2026-12-24 10:00`, `24/12 10:00` (seu fuso horário: `/ponte timezone`). Um nome com espaços vai entre aspas.',
+  'ponte_scheduled.usage': 'Uso: `/ponte scheduled [mine|all]`, `/ponte scheduled edit <n> text|time|template|to …`, `/ponte scheduled cancel <n>`.',
+  'ponte_scheduled.list': '🕒 Mensagens agendadas (as que esperam, e as da última semana):\n{lines}',
+  'ponte_scheduled.none': 'Nenhuma mensagem agendada aqui.',
+  'timezone.show': 'Seus horários são lidos e mostrados em {zone}. Mude com `/ponte timezone <Região/Cidade>` (ex.: America/Sao_Paulo), ou `default` para o do workspace.',
+  'timezone.set': 'Seus horários agora são lidos e mostrados em {zone}.',
+  'timezone.bad': 'Nada mudou: `{zone}` não é um nome de fuso horário (use um como America/Sao_Paulo ou Europe/Lisbon).',
 };
