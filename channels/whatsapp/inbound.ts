@@ -1,6 +1,6 @@
 import type { CustomerMessageEvent, CustomerStatusEvent, MediaKind, MediaRef } from '../../src/core/events.js';
 import type { IgnoredRecord, InboundRecord } from '../../src/core/inbound-record.js';
-import { isoFromUnixSeconds, messageDedupeKey, orderingKey, statusDedupeKey } from './ids.js';
+import { isoFromUnixSeconds, messageDedupeKey, orderingKey, revisionId, statusDedupeKey } from './ids.js';
 import { renderMessage } from './render.js';
 import { classifyWhatsAppCode } from './errors.js';
 import { waError, waEnvelope, waMessage, waStatus, waValue, type WaMessage } from './schema.js';
@@ -65,19 +65,23 @@ function readValue(value: WaValue, wabaId: string, out: ParsedDelivery): void {
       out.ignored.push({ dedupeKey: messageDedupeKey(m.id), kind: 'whatsapp.request_welcome', reason: 'request_welcome' });
       continue;
     }
+    const extras = messageExtras(m);
+    // An edit or revoke has a wamid of its own; should one ever echo the original's, it still
+    // must not fall out as that message's duplicate.
+    const externalId = extras.revision?.targetExternalId === m.id ? revisionId(m.id, m.type) : m.id;
     const event: CustomerMessageEvent = {
       type: 'customer.message',
       channel: 'whatsapp',
       accountId,
       businessAccountId: wabaId,
-      externalId: m.id,
+      externalId,
       contact: { externalId: m.from, name: names.get(m.from), phone: m.from },
       occurredAt: isoFromUnixSeconds(m.timestamp),
       kind: m.type,
       text: renderMessage(m),
-      ...messageExtras(m),
+      ...extras,
     };
-    out.records.push({ event, dedupeKey: messageDedupeKey(m.id), orderingKey: orderingKey(accountId, m.from) });
+    out.records.push({ event, dedupeKey: messageDedupeKey(externalId), orderingKey: orderingKey(accountId, m.from) });
   }
   for (const raw of value.statuses ?? []) {
     const parsed = waStatus.safeParse(raw);
@@ -104,7 +108,7 @@ function readValue(value: WaValue, wabaId: string, out: ParsedDelivery): void {
   }
 }
 
-type Extras = Pick<CustomerMessageEvent, 'media' | 'replyTo' | 'reaction' | 'newExternalId' | 'referral'>;
+type Extras = Pick<CustomerMessageEvent, 'media' | 'replyTo' | 'reaction' | 'newExternalId' | 'referral' | 'revision'>;
 type Loose = Record<string, unknown>;
 const MEDIA_KINDS: readonly string[] = ['image', 'video', 'audio', 'document', 'sticker'] satisfies MediaKind[];
 const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -122,6 +126,12 @@ function messageExtras(m: WaMessage): Extras {
   if (m.type === 'reaction' && typeof body?.message_id === 'string') {
     // Meta omits the emoji (or sends "") when the customer takes their reaction back.
     extras.reaction = { targetExternalId: body.message_id, emoji: nonEmpty(body.emoji) ?? null };
+  }
+  if ((m.type === 'edit' || m.type === 'revoke') && nonEmpty(body?.original_message_id)) {
+    // The customer changed (within 15 minutes) or deleted (within 2 days) an earlier message. An
+    // edit's new content is rendered as its text; its file, if any, is the one already mirrored.
+    extras.revision = { action: m.type === 'edit' ? 'edit' : 'delete', targetExternalId: body!.original_message_id as string };
+    return extras;
   }
   if (m.type === 'system' && body?.type === 'user_changed_number') {
     // Documented today as `wa_id`; older payloads used `new_wa_id`.

@@ -52,6 +52,12 @@ export interface CustomerMessageEvent {
   replyTo?: string;
   /** A reaction to one of the ticket's messages (emoji null: the reaction was removed). */
   reaction?: { targetExternalId: string; emoji: string | null };
+  /**
+   * The customer edited or deleted (unsent, revoked) one of their earlier messages, named by its
+   * platform id. An edit's `text` is the new content; a deletion's `text` only says what happened.
+   * Shown in the target's thread; never opens a ticket.
+   */
+  revision?: { action: 'edit' | 'delete'; targetExternalId: string };
   /** The customer moved to a new platform id (WhatsApp `system` user_changed_number). */
   newExternalId?: string;
   /** How the customer arrived (click-to-WhatsApp ad, Messenger referral): shown on the card. */

@@ -80,6 +80,8 @@ export const thread: Record<keyof typeof en, string> = {
   'template.param_count': 'O modelo `{name}` recebe {count} parâmetro(s) e foram dados {given}. O texto dele: >{body}',
   'template.usage': 'Uso: `!template <nome> [parâmetros…]` (ponha entre aspas um parâmetro com espaços, ou separe-os com `|`). `/ponte templates list` mostra os modelos.',
   'template.posted': '📋 Modelo enviado: {text}',
+  'customer.edited': '✏️ _editada:_ {text}',
+  'customer.deleted': '🗑️ _apagou esta mensagem_',
   'story.mention': '📣 {name} mencionou vocês no story do Instagram: {text}',
   'contact.number_changed': '📱 O cliente trocou de número: {text}. Este ticket agora segue o número novo.',
   'scheduled.window_closed': '⏰ Mensagem agendada não enviada: a janela de resposta do cliente está fechada. Era: {text}',
