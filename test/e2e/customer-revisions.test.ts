@@ -89,6 +89,15 @@ for (const [name, start] of [['Slack', startSlackDriver], ['Discord', startDisco
       await marked(post, DELETED);
       expect(d.posts(ticket.thread).find((p) => p.id === post.id)!.text).toBe(post.text);
       noResend(ticket);
+      // The agent's answer marks the customer's own message read, not the deletion (an id WhatsApp has no message for).
+      await d.say(ticket.thread, d.agents[0].id, 'Tudo bem, apaguei daqui também.');
+      const readMarks = () => d.core.graph.sends().map((c) => c.body as { to?: string; status?: string; message_id?: string; text?: { body: string } });
+      await eventually('the answer sent', () => readMarks().some((b) => b.to === phone && b.text?.body.includes('apaguei daqui')));
+      expect(readMarks().filter((b) => b.status === 'read').map((b) => b.message_id)).toContain(original);
+      const [revoke] = await d.core.db.sql<{ external_id: string }[]>`
+        SELECT l.external_id FROM message_links l JOIN messages m ON m.id = l.message_id
+        WHERE m.ticket_id = ${ticket.id} AND m.kind = 'deleted' AND l.platform = 'whatsapp'`;
+      expect(readMarks().filter((b) => b.status === 'read').map((b) => b.message_id)).not.toContain(revoke!.external_id);
     });
 
     it('WhatsApp: a revoke after the ticket was resolved opens no ticket; it shows in the resolved thread', async () => {
