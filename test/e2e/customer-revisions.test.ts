@@ -68,7 +68,8 @@ for (const [name, start] of [['Slack', startSlackDriver], ['Discord', startDisco
       const original = newWamid();
       await deliver(waTextMessage({ phoneNumberId: PHONE_ID, from: phone, name: 'Renata', text: 'Quero 2 unidades do modelo azul', id: original }));
       const { ticket, post } = await postIn('whatsapp', phone, 'Quero 2 unidades do modelo azul');
-      await deliver(waEdit({ phoneNumberId: PHONE_ID, from: phone, name: 'Renata', original, text: 'Quero 3 unidades do modelo azul' }));
+      const editId = newWamid();
+      await deliver(waEdit({ phoneNumberId: PHONE_ID, from: phone, name: 'Renata', original, text: 'Quero 3 unidades do modelo azul', id: editId }));
       const edit = await find(ticket, 'the edit', (p) => p.text.includes(shown('customer.edited', { text: 'Quero 3 unidades do modelo azul' })));
       expect(edit.text).toContain('Quero 2 unidades do modelo azul'); // the quote of the original
       expect(edit.author).toBe(post.author);
@@ -76,6 +77,21 @@ for (const [name, start] of [['Slack', startSlackDriver], ['Discord', startDisco
       expect(d.posts(ticket.thread).find((p) => p.id === post.id)!.text).toBe(post.text);
       noResend(ticket);
       expect(await ticketsOf('whatsapp', phone)).toBe(1);
+
+      // An agent's emoji on the edit's line stays in the team's chat; on the original it reaches the customer.
+      // (The agent has written in the thread first: Discord learns who a person is from their messages.)
+      await d.say(ticket.thread, d.agents[0].id, '!note conferindo o pedido');
+      await eventually('the note kept', async () => (await d.core.db.sql`SELECT 1 FROM messages WHERE ticket_id = ${ticket.id} AND direction = 'note'`).length === 1);
+      const reactionsSent = () => d.core.graph.sends().map((c) => c.body as { type?: string; reaction?: { message_id: string } }).filter((b) => b.type === 'reaction').map((b) => b.reaction!.message_id);
+      await d.react(edit.id, d.agents[0].id, '👍');
+      await eventually('the reaction on the edit handled', async () => {
+        const [r] = await d.core.db.sql<{ reason: string | null }[]>`
+          SELECT reason FROM inbound_events WHERE payload->>'type' = 'agent.reaction' AND payload->>'messageExternalId' = ${edit.id} AND state <> 'pending'`;
+        return r?.reason === 'not_a_customer_message';
+      });
+      await d.react(post.id, d.agents[0].id, '👍');
+      await eventually('the reaction on the original sent', () => reactionsSent().includes(original));
+      expect(reactionsSent()).not.toContain(editId);
     });
 
     it('WhatsApp: a revoke marks the original 🗑️ and says it was deleted, the original still readable', async () => {
