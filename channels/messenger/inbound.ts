@@ -5,6 +5,8 @@ import {
   deletionDedupeKey,
   deletionId,
   echoDedupeKey,
+  editDedupeKey,
+  editId,
   isoFromMs,
   messageDedupeKey,
   msFromTimestamp,
@@ -99,6 +101,8 @@ function readEvent(raw: unknown, ctx: Context): void {
       return readMessage(ev.message, at, out);
     case 'reaction':
       return readReaction(ev, at, out);
+    case 'message_edit':
+      return readEdit(ev, at, out);
     case 'delivery':
     case 'read':
       return readStatus(ev, what, at, out);
@@ -112,7 +116,7 @@ function readEvent(raw: unknown, ctx: Context): void {
       return;
     }
     default:
-      // A referral in an open thread, optins, edits, handovers…: recorded, not relayed.
+      // A referral in an open thread, optins, handovers…: recorded, not relayed.
       out.ignored.push({ dedupeKey: null, kind: `${kind}.${what}`, reason: what === 'referral' ? 'referral_without_message' : 'unsupported_event' });
   }
 }
@@ -126,7 +130,7 @@ interface At {
   ordering: string;
 }
 
-const KNOWN = ['message', 'reaction', 'delivery', 'read', 'postback', 'referral'] as const;
+const KNOWN = ['message', 'message_edit', 'reaction', 'delivery', 'read', 'postback', 'referral'] as const;
 const IGNORE_KEYS = new Set(['sender', 'recipient', 'timestamp']);
 
 /** Which event this is: a known field, else the first unknown one (for the audit trail). */
@@ -159,6 +163,7 @@ function readMessage(raw: unknown, at: At, out: ParsedDelivery): void {
     // The deleted message's own mid comes back: the notice needs its own id, and points at it.
     const event = messageEvent(at, deletionId(m.mid), 'deleted', '[the customer deleted a message]');
     event.replyTo = m.mid;
+    event.revision = { action: 'delete', targetExternalId: m.mid };
     out.records.push({ event, dedupeKey: deletionDedupeKey(at.kind, m.mid), orderingKey: at.ordering });
     return;
   }
@@ -180,6 +185,15 @@ function readMessage(raw: unknown, at: At, out: ParsedDelivery): void {
   const referral = toReferral(m.referral);
   if (referral) event.referral = referral;
   out.records.push({ event, dedupeKey: messageDedupeKey(at.kind, m.mid), orderingKey: at.ordering });
+}
+
+/** `message_edit{mid, text, num_edit}`: the customer changed a message; each edit is its own event. */
+function readEdit(ev: MessagingEvent, at: At, out: ParsedDelivery): void {
+  const e = ev.message_edit!;
+  const id = editId(e.mid, e.num_edit, at.ms ?? 0);
+  const event = messageEvent(at, id, 'text', e.text?.trim() ? e.text : '[edited message]');
+  event.revision = { action: 'edit', targetExternalId: e.mid };
+  out.records.push({ event, dedupeKey: editDedupeKey(at.kind, id), orderingKey: at.ordering });
 }
 
 function readReaction(ev: MessagingEvent, at: At, out: ParsedDelivery): void {

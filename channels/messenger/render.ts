@@ -47,20 +47,39 @@ function sameItem(a: Attachment, b: Attachment): boolean {
   return (url !== undefined && url === str(b.payload?.url)) || (sticker !== undefined && sticker === b.payload?.sticker_id);
 }
 
-/** Shares, links, reels, templates and anything newer: the title and the link, never silence. */
+/**
+ * An Instagram share may carry only the shared item's id (no link, no title): the id is shown,
+ * so the agent can say which item it was. The key names the kind of item.
+ */
+const SHARED_ID_KEYS = ['story_media_id', 'reel_video_id', 'ig_post_media_id', 'media_id', 'id'] as const;
+
+function sharedId(p: Record<string, unknown>): string | undefined {
+  for (const key of SHARED_ID_KEYS) {
+    const v = p[key];
+    if (typeof v === 'number' || str(v)) return String(v).trim();
+  }
+  return undefined;
+}
+
+/** Shares, links, reels, stories, templates and anything newer: what it is, its title and its link, never silence. */
 function describe(a: Attachment, url: string | undefined): string {
   const p = a.payload ?? {};
   const title = str(p.title) ?? str(p.name) ?? str(a.title);
+  // Without a link, the shared item's id stands in (`story_media_id` 1789…).
+  const shared = (label: string) => [label, title, url ?? (sharedId(p) ? `(id ${sharedId(p)})` : undefined)].filter(Boolean).join(' ');
   switch (a.type) {
     case 'fallback':
       return url || title ? ['[link]', title, url].filter(Boolean).join(' ') : '[shared content that Meta does not pass on]';
     case 'share':
     case 'ig_post':
     case 'post':
-      return ['[shared post]', title, url].filter(Boolean).join(' ');
+      return shared('[shared post]');
     case 'reel':
     case 'ig_reel':
-      return ['[reel]', title, url].filter(Boolean).join(' ');
+      return shared('[reel]');
+    case 'ig_story':
+    case 'story':
+      return shared('[shared story]');
     case 'template':
       return ['[template]', title ?? str((p.elements as { title?: unknown }[] | undefined)?.[0]?.title), url].filter(Boolean).join(' ');
     case 'location': {

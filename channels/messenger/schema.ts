@@ -74,6 +74,8 @@ export const messagingEvent = z
       .passthrough()
       .optional(),
     referral: referral.optional(),
+    // The customer edited a message they sent (webhook field `message_edits`): its mid, the new text, the edit's number.
+    message_edit: z.object({ mid: z.string().min(1), text: z.string().optional(), num_edit: z.number().optional() }).passthrough().optional(),
   })
   .passthrough();
 

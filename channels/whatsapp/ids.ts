@@ -5,6 +5,9 @@
 export const messageDedupeKey = (wamid: string) => `wa:m:${wamid}`;
 export const statusDedupeKey = (wamid: string, status: string) => `wa:s:${wamid}:${status}`;
 
+/** An edit's or revoke's own id when it would otherwise be the same as its target's. */
+export const revisionId = (wamid: string, type: string) => `${wamid}:${type}`;
+
 /** One customer on one business number: events with this key are handled one at a time, in order. */
 export const orderingKey = (phoneNumberId: string, waId: string) => `wa:${phoneNumberId}:${waId}`;
 

@@ -1,6 +1,6 @@
 import type { ContactIdentity, CustomerMessageEvent, CustomerStatusEvent, MediaKind, MediaRef } from '../../src/core/events.js';
 import type { IgnoredRecord, InboundRecord } from '../../src/core/inbound-record.js';
-import { isoFromUnixSeconds, messageDedupeKey, orderingKey, statusDedupeKey } from './ids.js';
+import { isoFromUnixSeconds, messageDedupeKey, orderingKey, revisionId, statusDedupeKey } from './ids.js';
 import { renderMessage } from './render.js';
 import { classifyWhatsAppCode, explainWhatsAppCode } from './errors.js';
 import { waContact, waError, waEnvelope, waMessage, waStatus, waValue, type WaContact, type WaMessage } from './schema.js';
@@ -72,20 +72,24 @@ function readValue(value: WaValue, wabaId: string, out: ParsedDelivery): void {
       out.problems.push(`message not read: messages.${i} (type ${m.type}) has no from, from_user_id or contacts[] entry`);
       continue;
     }
+    const extras = messageExtras(m);
+    // An edit or revoke has a wamid of its own; should one ever echo the original's, it still
+    // must not fall out as that message's duplicate.
+    const externalId = extras.revision?.targetExternalId === m.id ? revisionId(m.id, m.type) : m.id;
     const event: CustomerMessageEvent = {
       type: 'customer.message',
       channel: 'whatsapp',
       accountId,
       businessAccountId: wabaId,
-      externalId: m.id,
+      externalId,
       contact,
       occurredAt: isoFromUnixSeconds(m.timestamp),
       kind: m.type,
       text: renderMessage(m),
-      ...messageExtras(m),
+      ...extras,
       ...(move ? { moved: move.to } : {}),
     };
-    out.records.push({ event, dedupeKey: messageDedupeKey(m.id), orderingKey: orderingKey(accountId, contact.externalId) });
+    out.records.push({ event, dedupeKey: messageDedupeKey(externalId), orderingKey: orderingKey(accountId, contact.externalId) });
   }
   for (const [i, raw] of (value.statuses ?? []).entries()) {
     const parsed = waStatus.safeParse(raw);
@@ -171,7 +175,7 @@ function identityMove(m: WaMessage): { from: ContactIdentity; to: NonNullable<Cu
   };
 }
 
-type Extras = Pick<CustomerMessageEvent, 'media' | 'replyTo' | 'reaction' | 'referral'>;
+type Extras = Pick<CustomerMessageEvent, 'media' | 'replyTo' | 'reaction' | 'referral' | 'revision'>;
 type Loose = Record<string, unknown>;
 const MEDIA_KINDS: readonly string[] = ['image', 'video', 'audio', 'document', 'sticker'] satisfies MediaKind[];
 const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -189,6 +193,12 @@ function messageExtras(m: WaMessage): Extras {
   if (m.type === 'reaction' && typeof body?.message_id === 'string') {
     // Meta omits the emoji (or sends "") when the customer takes their reaction back.
     extras.reaction = { targetExternalId: body.message_id, emoji: nonEmpty(body.emoji) ?? null };
+  }
+  if ((m.type === 'edit' || m.type === 'revoke') && nonEmpty(body?.original_message_id)) {
+    // The customer changed (within 15 minutes) or deleted (within 2 days) an earlier message. An
+    // edit's new content is rendered as its text; its file, if any, is the one already mirrored.
+    extras.revision = { action: m.type === 'edit' ? 'edit' : 'delete', targetExternalId: body!.original_message_id as string };
+    return extras;
   }
   if (m.context?.id) extras.replyTo = m.context.id;
   if (m.referral) {

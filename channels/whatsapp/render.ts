@@ -45,9 +45,20 @@ function renderBody(m: WaMessage): string {
       return `[system] ${str(body?.body) ?? (body?.type === 'user_changed_number' ? 'The customer changed their WhatsApp number.' : String(body?.type ?? 'update'))}`;
     case 'order':
       return renderOrder(body);
+    case 'edit':
+      return renderEdit(m, obj(body?.message));
+    case 'revoke':
+      return '[the customer deleted a message]';
     default:
       return renderUnsupported(m, body);
   }
+}
+
+/** An edit's new content, rendered like any message (a text, or a file's new caption). */
+function renderEdit(m: WaMessage, inner: Loose | undefined): string {
+  const type = str(inner?.type);
+  if (!inner || !type || type === 'edit' || type === 'revoke') return '[edited message]';
+  return renderMessage({ ...inner, from: m.from, id: m.id, timestamp: m.timestamp, type } as WaMessage);
 }
 
 function renderMedia(type: string, body: Loose | undefined): string {

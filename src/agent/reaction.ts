@@ -3,6 +3,7 @@ import type { AgentReactionEvent } from '../core/events.js';
 import type { Agent } from '../agents/repository.js';
 import { LaneSet, customerLane } from '../pipeline/outbox.js';
 import { ignored, type Outcome } from '../pipeline/outcome.js';
+import { REVISION_KIND } from '../customer/revisions.js';
 
 /**
  * An agent's emoji on a customer's message in the thread reaches the customer as a reaction
@@ -15,7 +16,9 @@ export async function handleAgentReaction(tx: Tx, ev: AgentReactionEvent, agent:
     FROM message_links l JOIN messages m ON m.id = l.message_id JOIN tickets t ON t.id = m.ticket_id
     WHERE l.platform = ${ev.platform} AND l.external_id = ${ev.messageExternalId}`;
   if (!target) return ignored('not_a_ticket_message');
-  if (target.direction !== 'inbound' || target.kind === 'reaction') return ignored('not_a_customer_message');
+  // An edit's or deletion's line is Ponte's account of a change, not a message the customer's platform could be reacted on.
+  const aboutAnother = target.kind === 'reaction' || target.kind === REVISION_KIND.edit || target.kind === REVISION_KIND.delete;
+  if (target.direction !== 'inbound' || aboutAnother) return ignored('not_a_customer_message');
   if (!agent) return { profile: ev };
   const lanes = new LaneSet(tx);
   await lanes.add(customerLane(target.ticket_id), { kind: 'customer.react', messageId: target.id, emoji: ev.removed ? null : ev.emoji });

@@ -56,6 +56,18 @@ export async function upsertContactOnInbound(db: Db, channel: ChannelKind, c: Co
   return row!;
 }
 
+/** The contact these ids name (the same matching as `upsertContactOnInbound`), without recording anything. */
+export async function findContact(db: Db, channel: ChannelKind, c: ContactIdentity): Promise<{ id: string; blocked: boolean } | undefined> {
+  const [row] = await db<{ id: string; blocked: boolean }[]>`
+    SELECT id, blocked FROM contacts
+    WHERE channel = ${channel}
+      AND (external_id = ${c.externalId} OR user_id = ${c.userId ?? null}
+           OR (phone = ${c.phone ?? null} AND (user_id IS NULL OR user_id = ${c.userId ?? null})))
+    ORDER BY (user_id = ${c.userId ?? null}) IS TRUE DESC, (external_id = ${c.externalId}) DESC, id
+    LIMIT 1`;
+  return row;
+}
+
 /** The details an agent can edit, for a ticket's contact (prefills the contact form). */
 export async function contactDetailsForTicket(db: Db, ticketId: string): Promise<{ name: string | null; email: string | null; fields: Record<string, string> } | undefined> {
   const [row] = await db<{ name: string | null; email: string | null; fields: Record<string, string> }[]>`

@@ -71,6 +71,12 @@ export interface CustomerMessageEvent {
    * (a new phone, and a new BSUID) and `user_changed_user_id` (a new BSUID only).
    */
   moved?: { phone?: string; userId?: string };
+  /**
+   * The customer edited or deleted (unsent, revoked) one of their earlier messages, named by its
+   * platform id. An edit's `text` is the new content; a deletion's `text` only says what happened.
+   * Shown in the target's thread; never opens a ticket.
+   */
+  revision?: { action: 'edit' | 'delete'; targetExternalId: string };
   /** How the customer arrived (click-to-WhatsApp ad, Messenger referral): shown on the card. */
   referral?: { source: string; headline?: string; url?: string };
   /**

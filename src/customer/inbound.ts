@@ -12,6 +12,7 @@ import { queueWelcome } from '../tickets/auto-messages.js';
 import { postContactNotes } from '../tickets/annotations.js';
 import { cancelCloseOnReply } from '../timers/scheduled-close.js';
 import { tellAssignee } from '../tickets/being-told.js';
+import { handleRevision } from './revisions.js';
 import type { AgentInboundContext } from '../agent/inbound.js';
 
 type Ctx = Pick<AgentInboundContext, 'capabilitiesOf' | 'locale'>;
@@ -21,7 +22,8 @@ type Ctx = Pick<AgentInboundContext, 'capabilitiesOf' | 'locale'>;
  *  1. route on the business account (unknown accounts are recorded, not mirrored), learning
  *     its parent account (the WABA, for templates) on the way;
  *  2. a story mention is announced in the connection's channel, without a ticket; a number
- *     change moves the contact;
+ *     change moves the contact; an edit or deletion of an earlier message goes to that
+ *     message's thread (revisions.ts);
  *  3. find or create the contact, noting the time of their last message (the reply window);
  *  4. drop blocked contacts and redeliveries (the platform id is already linked);
  *  5. a reaction to a message we know shows as a reaction on its copy in the thread;
@@ -38,6 +40,7 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ct
   }
   if (ev.noticeOnly) return announce(tx, connection, ev, ctx);
   if (ev.moved) return identityChanged(tx, connection, ev, ev.moved, ctx);
+  if (ev.revision) return handleRevision(tx, connection, ev, ev.revision);
 
   const contact = await upsertContactOnInbound(tx, ev.channel, ev.contact, ev.occurredAt);
   if (contact.blocked) return ignored('blocked_contact');

@@ -1,5 +1,6 @@
 import type { Tx } from '../db/connect.js';
 import { customerLane, type LaneSet } from '../pipeline/outbox.js';
+import { REVISION_KIND } from './revisions.js';
 
 /**
  * When an agent accepts or replies, the customer sees their messages as read (WhatsApp blue
@@ -12,7 +13,8 @@ export async function queueMarkRead(tx: Tx, ticketId: string, lanes: LaneSet): P
   const [row] = await tx<{ id: string }[]>`
     WITH newest AS (
       SELECT m.id FROM messages m
-      WHERE m.ticket_id = ${ticketId} AND m.direction = 'inbound' AND m.kind <> 'reaction'
+      -- A reaction, an edit or a deletion is about an earlier message, not a message to mark read.
+      WHERE m.ticket_id = ${ticketId} AND m.direction = 'inbound' AND m.kind NOT IN ('reaction', ${REVISION_KIND.edit}, ${REVISION_KIND.delete})
       ORDER BY m.id DESC LIMIT 1)
     UPDATE tickets t SET read_marked_id = newest.id FROM newest
     WHERE t.id = ${ticketId} AND (t.read_marked_id IS NULL OR t.read_marked_id < newest.id)

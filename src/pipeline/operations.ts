@@ -12,6 +12,8 @@ import { markCustomerRead, reactToCustomer, sendToCustomer, setBlocked } from '.
 import { mirrorMedia } from '../customer/media-mirror.js';
 import { lookupContactName } from '../customer/contact-profile.js';
 import { syncTemplates } from '../customer/template-sync.js';
+import { REVISION_KIND } from '../customer/revisions.js';
+import type { Rich } from '../core/rich-text.js';
 import { explainNoThread, explainNotShown, explainSendFailure } from './failure-notice.js';
 import { NOTHING, bridgeFor, currentThread, type Effect, type OperationDeps } from './operation-deps.js';
 import { earlierPost, keyOf, type Attempt } from './reconcile.js';
@@ -164,7 +166,7 @@ async function postToThread(
   const customer = m.direction === 'inbound';
   const posted = await bridge.post({
     thread,
-    text: m.kind === 'template' ? say(deps.locale, 'template.posted', { text: m.body }) : (m.rich ?? m.body),
+    text: wordedLine(deps.locale, m),
     style: customer ? 'customer' : 'notice',
     authorName: customer ? customerLabel(m) : undefined,
     ...(m.quote ? { quote: m.quote } : {}),
@@ -172,6 +174,14 @@ async function postToThread(
     ...keyOf(attempt),
   });
   return { lanes: [], link: { messageId, platform, externalId: posted.externalId, markSent: false } };
+}
+
+/** A message's line as posted: a template, an edit and a deletion say what they are around the words. */
+function wordedLine(locale: OperationDeps['locale'], m: { kind: string; body: string; rich?: Rich | null }): Rich | string {
+  if (m.kind === 'template') return say(locale, 'template.posted', { text: m.body });
+  if (m.kind === REVISION_KIND.edit) return say(locale, 'customer.edited', { text: m.body });
+  if (m.kind === REVISION_KIND.delete) return say(locale, 'customer.deleted');
+  return m.rich ?? m.body;
 }
 
 async function linkOn(sql: OperationDeps['sql'], messageId: string, platform: string): Promise<boolean> {

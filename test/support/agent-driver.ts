@@ -103,6 +103,8 @@ export interface AgentDriver {
 
   /** An agent writes `text` (as they typed it) in a thread; resolves with the message's id. */
   say(thread: ThreadRef, userId: string, text: string): Promise<{ id: string }>;
+  /** An agent puts a unicode `emoji` on a post in a thread (`post` is a SeenPost's id). */
+  react(post: string, userId: string, emoji: string): Promise<void>;
   /** Our own post delivered back to us by the platform (as Slack's Events API does). */
   echoOwnPost(thread: ThreadRef, text: string): Promise<void>;
   /**

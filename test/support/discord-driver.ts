@@ -120,6 +120,10 @@ export function discordDriver(h: Harness, discord: FakeDiscord): AgentDriver {
       discord.gateway.dispatch('MESSAGE_CREATE', event);
       return { id: `${thread.threadId}:${String(event.id)}` };
     },
+    async react(post, userId, emoji) {
+      const [channelId, messageId] = post.split(':') as [string, string];
+      discord.gateway.dispatch('MESSAGE_REACTION_ADD', { user_id: userId, channel_id: channelId, message_id: messageId, guild_id: world.guildId, emoji: { id: null, name: emoji } });
+    },
     async echoOwnPost(thread, text) {
       // What the gateway sends for Ponte's own post (not stored: it is the echo of one already shown).
       const id = world.snowflake();

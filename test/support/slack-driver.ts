@@ -1,10 +1,10 @@
 // The agent driver (agent-driver.ts) for Slack, on the e2e harness and the fake Slack: agents'
 // messages and presses go in as signed Events API / interactivity requests, and what agents see
 // is read off the fake's recorded posts and decoded from mrkdwn the way Slack renders it.
-import { get as emojiByName } from 'node-emoji';
+import { get as emojiByName, which as nameOfEmoji } from 'node-emoji';
 import { slackCapabilities } from '../../bridges/slack/capabilities.js';
 import type { FakeSlackMessage, SlackCall } from '../fakes/slack-api.js';
-import { blockActionsPayload, interactionBody, viewSubmissionPayload } from '../fixtures/slack.js';
+import { blockActionsPayload, interactionBody, slackReactionEvent, viewSubmissionPayload } from '../fixtures/slack.js';
 import type { AgentDriver, Control, FormHandle, Reading, SeenControl, SeenNotice, SeenPost, ThreadRef, TicketRef } from './agent-driver.js';
 import { ADMIN, CHANNEL, nextAgentTs, startConnectedHarness, type Harness } from './harness.js';
 
@@ -161,6 +161,13 @@ export function slackDriver(h: Harness): AgentDriver {
       const res = await h.agentSays({ channel: thread.containerId, user: userId, text: typed(text), threadTs: thread.threadId, ts });
       if (res.statusCode !== 200) throw new Error(`Slack event answered ${res.statusCode}`);
       return { id: messageId(thread.containerId, ts) };
+    },
+    async react(post, userId, emoji) {
+      const [channel, ts] = post.split(':') as [string, string];
+      const reaction = nameOfEmoji(emoji);
+      if (!reaction) throw new Error(`Slack driver: no Slack name for ${emoji}`);
+      const res = await h.postSlack(JSON.stringify(slackReactionEvent({ user: userId, reaction, channel, ts, eventTs: `${Date.now() / 1000}` })), 'application/json');
+      if (res.statusCode !== 200) throw new Error(`Slack event answered ${res.statusCode}`);
     },
     async echoOwnPost(thread, text) {
       await h.agentSays({ channel: thread.containerId, user: BOT_USER, botId: BOT_ID, subtype: 'bot_message', text: typed(text), threadTs: thread.threadId });

@@ -104,6 +104,8 @@ export const thread = {
   'template.param_count': 'Template `{name}` takes {count} parameter(s) and {given} were given. Its text: >{body}',
   'template.usage': 'Usage: `!template <name> [params…]` (quote a parameter with spaces, or separate them with `|`). `/ponte templates list` shows the templates.',
   'template.posted': '📋 Template sent: {text}',
+  'customer.edited': '✏️ _edited:_ {text}',
+  'customer.deleted': '🗑️ _deleted this message_',
   'story.mention': '📣 {name} mentioned you in their Instagram story: {text}',
   'contact.number_changed': '📱 The customer changed their number: {text}. This ticket now follows the new number.',
   'health.auth': 'the access token was refused ({reason}). Renew it: `/ponte connect <channel> <account> token=<new token>`, or the environment’s token and a restart',

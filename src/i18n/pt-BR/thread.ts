@@ -106,6 +106,8 @@ export const thread: Record<keyof typeof en, string> = {
   'template.param_count': 'O modelo `{name}` recebe {count} parâmetro(s) e foram dados {given}. O texto dele: >{body}',
   'template.usage': 'Uso: `!template <nome> [parâmetros…]` (ponha entre aspas um parâmetro com espaços, ou separe-os com `|`). `/ponte templates list` mostra os modelos.',
   'template.posted': '📋 Modelo enviado: {text}',
+  'customer.edited': '✏️ _editada:_ {text}',
+  'customer.deleted': '🗑️ _apagou esta mensagem_',
   'story.mention': '📣 {name} mencionou vocês no story do Instagram: {text}',
   'contact.number_changed': '📱 O cliente trocou de número: {text}. Este ticket agora segue o número novo.',
   'health.auth': 'o token de acesso foi recusado ({reason}). Renove-o: `/ponte connect <canal> <conta> token=<novo token>`, ou o token do ambiente e um reinício',
