@@ -104,7 +104,7 @@ function readValue(value: WaValue, wabaId: string, out: ParsedDelivery): void {
   }
 }
 
-type Extras = Pick<CustomerMessageEvent, 'media' | 'replyTo' | 'reaction' | 'newExternalId' | 'referral'>;
+type Extras = Pick<CustomerMessageEvent, 'media' | 'replyTo' | 'reaction' | 'newExternalId' | 'referral' | 'choiceId'>;
 type Loose = Record<string, unknown>;
 const MEDIA_KINDS: readonly string[] = ['image', 'video', 'audio', 'document', 'sticker'] satisfies MediaKind[];
 const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -129,6 +129,10 @@ function messageExtras(m: WaMessage): Extras {
     if (next) extras.newExternalId = next;
   }
   if (m.context?.id) extras.replyTo = m.context.id;
+  if (m.type === 'interactive') {
+    const picked = (body?.list_reply ?? body?.button_reply) as Loose | undefined;
+    if (nonEmpty(picked?.id)) extras.choiceId = picked!.id as string;
+  }
   if (m.referral) {
     extras.referral = { source: nonEmpty(m.referral.source_type) ?? 'ad' };
     if (nonEmpty(m.referral.headline)) extras.referral.headline = m.referral.headline;

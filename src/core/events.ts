@@ -50,6 +50,8 @@ export interface CustomerMessageEvent {
   media?: MediaRef[];
   /** Platform id of the message this one quotes or replies to (shown as a quote when we know it). */
   replyTo?: string;
+  /** The id of the choice the customer picked from one we offered (a list row, a reply button). */
+  choiceId?: string;
   /** A reaction to one of the ticket's messages (emoji null: the reaction was removed). */
   reaction?: { targetExternalId: string; emoji: string | null };
   /** The customer moved to a new platform id (WhatsApp `system` user_changed_number). */

@@ -11,6 +11,7 @@ import { ignored, type Outcome } from '../pipeline/outcome.js';
 import { queueWelcome } from '../tickets/auto-messages.js';
 import { postContactNotes } from '../tickets/annotations.js';
 import { cancelCloseOnReply } from '../timers/scheduled-close.js';
+import { takeSurveyAnswer } from '../tickets/survey.js';
 import type { AgentInboundContext } from '../agent/inbound.js';
 
 type Ctx = Pick<AgentInboundContext, 'capabilitiesOf' | 'locale'>;
@@ -55,6 +56,8 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ct
     // A reaction to something we never mirrored: it is shown as its text line instead.
   }
 
+  const surveyAnswer = await takeSurveyAnswer(tx, ev, contact, connection.id, ctx);
+  if (surveyAnswer) return surveyAnswer;
   let ticket = await findActiveTicket(tx, contact.id, connection.id);
   if (ticket) {
     await cancelCloseOnReply(tx, ticket, ctx.locale, lanes);

@@ -88,4 +88,8 @@ export const thread = {
   'bridge.not_ready': 'Ponte is still starting (it does not know its {platform} workspace yet). Try again in a few seconds.',
   'action.wrong_place': 'Nothing changed: this control is not on this ticket’s card or in its thread. Use the buttons in the ticket’s own thread.',
   'action.home_refused': 'Nothing changed: from the App Home, only agents of **{department}** (and admins) act on its tickets. An admin can add you: `/ponte agent add @you {department}`.',
+  'close.reason_needed': 'Not resolved yet: this department asks for a close reason. Write `!resolve <reason>` with one of {reasons} (its number or its words), or type another.',
+  'close.fields_needed': 'Not resolved yet: fill in {fields} first. Write `!resolve {example}` (a value with spaces goes in quotes), or set it with `!contact set <field> <value>`.',
+  'close.resolved_with_reason': 'Ticket {protocol} resolved by {agent}. Reason: “{reason}”. The next message from this customer opens a new ticket.',
+  'survey.answered': '⭐ {customer} rated this conversation {score}.',
 } as const;

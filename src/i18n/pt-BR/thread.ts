@@ -90,4 +90,8 @@ export const thread: Record<keyof typeof en, string> = {
   'bridge.not_ready': 'O Ponte ainda está iniciando (ainda não sabe qual é o seu workspace do {platform}). Tente de novo em alguns segundos.',
   'action.wrong_place': 'Nada mudou: este controle não está no cartão deste ticket nem na conversa dele. Use os botões na própria conversa do ticket.',
   'action.home_refused': 'Nada mudou: pela App Home, só atendentes de **{department}** (e administradores) agem nos tickets desse departamento. Um administrador pode adicionar você: `/ponte agent add @você {department}`.',
+  'close.reason_needed': 'Ainda não resolvido: este setor pede um motivo de encerramento. Escreva `!resolve <motivo>` com um destes: {reasons} (o número ou as palavras), ou digite outro.',
+  'close.fields_needed': 'Ainda não resolvido: preencha antes {fields}. Escreva `!resolve {example}` (um valor com espaços vai entre aspas), ou defina com `!contact set <campo> <valor>`.',
+  'close.resolved_with_reason': 'Ticket {protocol} resolvido por {agent}. Motivo: “{reason}”. A próxima mensagem deste cliente abre um novo ticket.',
+  'survey.answered': '⭐ {customer} avaliou esta conversa com {score}.',
 };
