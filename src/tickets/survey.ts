@@ -47,7 +47,7 @@ export function scoreOf(ev: Pick<CustomerMessageEvent, 'choiceId' | 'text' | 'ki
     return n >= 1 && n <= 5 ? n : undefined;
   }
   if (ev.kind !== 'text') return undefined;
-  const m = /^\s*([1-5])\s*[.!)⭐️*]*\s*$/u.exec(ev.text);
+  const m = /^\s*([1-5])\s*(?:[.!)*]|⭐\uFE0F?)*\s*$/u.exec(ev.text);
   return m ? Number(m[1]) : undefined;
 }
 
