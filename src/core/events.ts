@@ -155,6 +155,8 @@ export interface AgentActionEvent {
   tags?: string;
   /** For `template`: the approved template chosen in the picker and its body parameters, in order. */
   template?: { name: string; language?: string; params: string[] };
+  /** For `resolve` from the close form: contact fields asked at close (null: cleared). */
+  closeFields?: Record<string, string | null>;
   /** For `contact_edit`: the contact's details as the form left them. */
   contact?: { name: string | null; email: string | null; fields: Record<string, string> };
   /** Where the control was, so a refusal can be shown to the person who used it. */

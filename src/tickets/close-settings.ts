@@ -52,3 +52,13 @@ export async function setSurvey(db: Db, s: SurveySetting, by: string): Promise<v
     INSERT INTO settings (key, value, updated_by) VALUES ('survey', ${db.json({ on: s.on, ...(s.text ? { text: s.text } : {}) })}, ${by})
     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by, updated_at = now()`;
 }
+
+/** What resolving a ticket asks for (its department's reasons, the close fields with the contact's values); undefined: nothing. */
+export async function closeAsksFor(db: Db, ticketId: string): Promise<{ reasons: string[]; fields: { name: string; required: boolean; value: string | null }[] } | undefined> {
+  const [ticket] = await db<{ department_id: string; custom_fields: Record<string, string> }[]>`
+    SELECT t.department_id, c.custom_fields FROM tickets t JOIN contacts c ON c.id = t.contact_id WHERE t.id = ${ticketId}`;
+  if (!ticket) return undefined;
+  const reasons = await closeReasonsOf(db, ticket.department_id);
+  const fields = (await closeFields(db)).map((f) => ({ ...f, value: ticket.custom_fields[f.name] ?? null }));
+  return reasons.length || fields.length ? { reasons, fields } : undefined;
+}

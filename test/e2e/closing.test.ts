@@ -46,8 +46,6 @@ for (const [name, start] of [['Slack', startSlackDriver], ['Discord', startDisco
 
       await d.say(ticket.thread, maria.id, '!resolve');
       await eventually('the reason is asked for', () => texts(ticket).some((x) => x.includes('asks for a close reason') && x.includes('1. Billing question')));
-      await d.press('resolve', ticket, maria.id);
-      await eventually('the button is refused privately', () => d.notices(maria.id).some((n) => n.text.includes('asks for a close reason')));
 
       await d.say(ticket.thread, maria.id, '!resolve 1');
       await eventually('the required field is named', () => texts(ticket).some((x) => x.includes('fill in plan first')));
@@ -60,6 +58,26 @@ for (const [name, start] of [['Slack', startSlackDriver], ['Discord', startDisco
       expect(row).toMatchObject({ status: 'resolved', close_reason: 'Billing question' });
       const [contact] = await d.core.db.sql<{ custom_fields: Record<string, string> }[]>`SELECT custom_fields FROM contacts WHERE external_id = ${phone}`;
       expect(contact!.custom_fields.plan).toBe('gold');
+
+    });
+
+    it('Resolve opens the close form: a required field left empty is refused under it, then the ticket resolves with the picked reason', async () => {
+      const joao = d.agents[1];
+      const phone = nextPhone();
+      const ticket = await customerWritesTo(d, phone, 'Fabi Form', 'all sorted, thank you');
+      await d.core.db.sql`UPDATE contacts SET custom_fields = '{"plan": "gold"}' WHERE external_id = ${phone}`;
+      const { form } = await d.press('resolve', ticket, joao.id);
+      expect(form?.kind).toBe('close');
+
+      const refused = await d.submit(form!, { pickedReason: 'Billing question', fields: { plan: { value: '', required: true } } });
+      expect(Object.values(refused.errors ?? {}).join(' ')).toContain('Fill in plan');
+      expect((await ticketsOf(phone))[0]!.status).not.toBe('resolved');
+
+      expect(await d.submit(form!, { pickedReason: 'Billing question', fields: { plan: { value: 'silver', required: true } } })).toEqual({});
+      await eventually('resolved with the picked reason', () => texts(ticket).some((x) => x.includes('Reason: “Billing question”')));
+      await eventually('the card shows the reason', () => d.card(ticket).text.includes('Billing question'));
+      const [contact] = await d.core.db.sql<{ custom_fields: Record<string, string> }[]>`SELECT custom_fields FROM contacts WHERE external_id = ${phone}`;
+      expect(contact!.custom_fields.plan).toBe('silver');
 
       await admin('close field plan off');
       await admin('close reason remove Billing question');

@@ -111,4 +111,10 @@ export const ui = {
   'report.period_7d': 'the last 7 days',
   'report.period_30d': 'the last 30 days',
   'report.period_month': 'this month',
+  'modal.close_title': 'Resolve ticket',
+  'modal.close_submit': 'Resolve',
+  'modal.close_reason': 'Close reason',
+  'modal.close_reason_other': 'Or another reason',
+  'modal.close_field_hint': 'Empty it to clear the value.',
+  'modal.close_field_required': 'Fill in {field}: it is required to resolve.',
 } as const;

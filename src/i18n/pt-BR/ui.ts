@@ -113,4 +113,10 @@ export const ui: Record<keyof typeof en, string> = {
   'report.period_7d': 'os últimos 7 dias',
   'report.period_30d': 'os últimos 30 dias',
   'report.period_month': 'este mês',
+  'modal.close_title': 'Resolver ticket',
+  'modal.close_submit': 'Resolver',
+  'modal.close_reason': 'Motivo do encerramento',
+  'modal.close_reason_other': 'Ou outro motivo',
+  'modal.close_field_hint': 'Apague para limpar o valor.',
+  'modal.close_field_required': 'Preencha {field}: é obrigatório para resolver.',
 };
