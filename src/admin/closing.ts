@@ -61,7 +61,7 @@ export async function surveyCommand(sql: Sql, locale: Locale, actor: string, tex
   const m = /^\s*(on|off)\b\s*([\s\S]*)$/i.exec(text);
   if (!m) return say(locale, (await getSurvey(sql)).on ? 'survey.is_on' : 'survey.is_off');
   const on = m[1]!.toLowerCase() === 'on';
-  const question = m[2]!.trim().slice(0, 900) || null;
+  const question = m[2]!.trim().slice(0, 500) || null;
   await setSurvey(sql, { on, text: on ? question : null }, actor);
   await audit.record(sql, actor, 'survey', { on, text: question });
   return say(locale, on ? 'survey.turned_on' : 'survey.turned_off');
