@@ -29,6 +29,7 @@ import { parseInstagram, parseMessenger } from '../channels/messenger/inbound.js
 import { MessengerChannel } from '../channels/messenger/outbound.js';
 import { templatesForTicket } from './templates/repository.js';
 import { formSources } from './agent-ui/form-for.js';
+import { closeAsksFor } from './tickets/close-settings.js';
 import { WhatsAppChannel } from '../channels/whatsapp/outbound.js';
 import { SlackBridge } from '../bridges/slack/outbound.js';
 import { slackRoutes } from '../bridges/slack/routes.js';
@@ -217,6 +218,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         ticketForThread: async (channelId, threadTs) => (await findTicketByThread(sql, 'slack', channelId, threadTs))?.id,
         contactForTicket: (ticketId) => contactDetailsForTicket(sql, ticketId),
         templatesForTicket: (ticketId) => templatesForTicket(sql, ticketId),
+        closeAsksFor: (ticketId) => closeAsksFor(sql, ticketId),
         farewellFor: async (userId) => (await findAgent(sql, 'slack', userId))?.closing_message ?? (await getMessageText(sql, 'farewell')) ?? null,
       };
       const plugins: FastifyPluginAsync[] = [];

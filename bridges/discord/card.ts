@@ -35,6 +35,8 @@ export function ticketCard(card: TicketCard): CardMessage {
   if (card.windowClosesAt && card.status !== 'resolved') fields.push(field(t(locale, 'card.window'), windowState(card.windowClosesAt, locale)));
   if (card.tags.length) fields.push(field(t(locale, 'card.tags'), card.tags.map((g) => `\`${g.replace(/`/g, '')}\``).join(' ')));
   if (card.referral) fields.push(field(t(locale, 'card.referral'), renderText(card.referral), false));
+  if (card.closeReason) fields.push(field(t(locale, 'card.close_reason'), renderText(card.closeReason), false));
+  if (card.csat) fields.push(field(t(locale, 'card.csat'), t(locale, 'card.csat_value', { score: card.csat })));
   if (card.contactNotes) fields.push(field(t(locale, 'card.notes'), t(locale, 'card.notes_count', { count: card.contactNotes })));
   if (card.scheduledClose) {
     const when = `<t:${Math.floor(Date.parse(card.scheduledClose.at) / 1000)}:f>`;

@@ -51,9 +51,10 @@ export async function answerControl(rest: REST, deps: ControlDeps, d: RawInterac
     return;
   }
   const opens = CORE_CONTROLS.includes(press.control) ? formOpenedBy(press.control as ControlId, press.option) : undefined;
-  if (opens) {
-    const from = press.threadId ? { kind: 'thread' as const, containerId: press.containerId, threadId: press.threadId } : undefined;
-    const form = deps.forms ? await formFor(deps.forms, { form: opens, ticketId: press.ticketId, from, locale }) : undefined;
+  const from = press.threadId ? { kind: 'thread' as const, containerId: press.containerId, threadId: press.threadId } : undefined;
+  const form = opens && deps.forms ? await formFor(deps.forms, { form: opens, ticketId: press.ticketId, from, locale }) : undefined;
+  // Resolve opens the close form only when resolving asks for something; else it asks "are you sure?".
+  if (opens && (form || opens !== 'close')) {
     await answer(form ? formResponse(form) : { type: 6 });
     await deps.remember(d);
     await deps.inbox.accept('discord', [], [{ dedupeKey: null, kind: 'discord.interaction', reason: form ? `opened_${opens}_modal` : `no_${opens}_form` }]);

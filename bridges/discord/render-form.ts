@@ -18,7 +18,7 @@ export type FormAnswer =
   | { type: 9; data: { custom_id: string; title: string; components: Record<string, unknown>[] } }
   | { type: 4; data: { content: string; flags: 64; allowed_mentions: typeof noMentions } };
 
-export const FORM_KINDS: readonly FormKind[] = ['transfer', 'actions', 'contact', 'template'];
+export const FORM_KINDS: readonly FormKind[] = ['transfer', 'actions', 'contact', 'template', 'close'];
 export const isFormKind = (k: string): k is FormKind => (FORM_KINDS as readonly string[]).includes(k);
 
 /**

@@ -29,6 +29,8 @@ export function ticketCardBlocks(card: TicketCard): { text: string; blocks: unkn
   if (card.windowClosesAt && card.status !== 'resolved') fields.push([t(locale, 'card.window'), windowState(card.windowClosesAt, locale)]);
   if (card.tags.length) fields.push([t(locale, 'card.tags'), card.tags.map((g) => `\`${g}\``).join(' ')]);
   if (card.referral) fields.push([t(locale, 'card.referral'), escapeForSlack(card.referral)]);
+  if (card.closeReason) fields.push([t(locale, 'card.close_reason'), escapeForSlack(card.closeReason)]);
+  if (card.csat) fields.push([t(locale, 'card.csat'), t(locale, 'card.csat_value', { score: card.csat })]);
   if (card.contactNotes) fields.push([t(locale, 'card.notes'), t(locale, 'card.notes_count', { count: card.contactNotes })]);
   const blocks: unknown[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `*${t(locale, 'card.title', { customer, channel })}*` } },

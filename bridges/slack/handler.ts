@@ -11,6 +11,7 @@ import { parseFormSubmission } from './form-submission.js';
 import { actionsForm } from '../../src/agent-ui/actions-form.js';
 import { contactForm } from '../../src/agent-ui/contact-form.js';
 import { templateForm } from '../../src/agent-ui/template-form.js';
+import { closeForm, type CloseAsks } from '../../src/agent-ui/close-form.js';
 import { transferForm } from '../../src/agent-ui/transfer-form.js';
 import { say, t } from '../../src/i18n/catalog.js';
 import { PLATFORM_NAME } from './capabilities.js';
@@ -50,6 +51,8 @@ export interface SlackHandlerDeps {
    * template picker. Read while a trigger_id ticks (3 s): a local read, never a platform call.
    */
   templatesForTicket?: (ticketId: string) => Promise<MessageTemplate[]>;
+  /** What resolving a ticket asks for (reasons, close fields); undefined: nothing, Resolve acts. */
+  closeAsksFor?: (ticketId: string) => Promise<CloseAsks | undefined>;
 }
 
 /** One Slack delivery, whichever way it came (HTTP or Socket Mode). */
@@ -138,9 +141,12 @@ async function act(deps: SlackHandlerDeps, d: SlackDelivery): Promise<SlackAck> 
       const choice = formChoice(d.body);
       if (choice && (deps.openView || choice.form === 'template')) {
         const form = deps.openView ? await formFor(deps, choice) : undefined;
-        if (form) await deps.openView!(choice.triggerId, form);
-        await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.block_actions', reason: `opened_${choice.form}_modal` }]);
-        return undefined;
+        // Resolve without anything to ask at close acts at once, recorded below.
+        if (form || choice.form !== 'close') {
+          if (form) await deps.openView!(choice.triggerId, form);
+          await deps.inbox.accept('slack', [], [{ dedupeKey: null, kind: 'slack.block_actions', reason: `opened_${choice.form}_modal` }]);
+          return undefined;
+        }
       }
       const submitted = parseFormSubmission(d.body, deps.locale);
       if (submitted && 'errors' in submitted) return { response_action: 'errors', errors: submitted.errors };
@@ -185,6 +191,10 @@ async function formFor(deps: SlackHandlerDeps, choice: FormChoice): Promise<Agen
     case 'contact': {
       const contact = await deps.contactForTicket?.(ticketId);
       return contact ? contactForm({ ticketId, from, contact, locale }) : undefined;
+    }
+    case 'close': {
+      const asks = await deps.closeAsksFor?.(ticketId);
+      return asks ? closeForm({ ticketId, from, asks, locale }) : undefined;
     }
     case 'actions':
       return undefined; // opened by the message shortcut, never by a control

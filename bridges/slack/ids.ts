@@ -66,6 +66,8 @@ export const FORM_VIEWS: Record<FormKind, string> = {
   contact: 'ponte.contact',
   /** The template picker (option values `name|language|params`). */
   template: 'ponte.template',
+  /** Resolve's close form (a reason, contact fields), when resolving asks for them. */
+  close: 'ponte.close',
 };
 
 /** The "Ticket actions" message shortcut. */

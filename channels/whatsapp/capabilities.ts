@@ -18,4 +18,6 @@ export const whatsappCapabilities: ChannelCapabilities = {
   maxMediaBytes: { image: 5 * MB, video: 16 * MB, audio: 16 * MB, document: 100 * MB, sticker: 500 * 1024 },
   // Image, video and document captions: up to 1024 characters.
   captionMaxLength: 1024,
+  // Interactive list messages: up to 10 rows, row titles up to 24 characters.
+  choices: { maxOptions: 10, maxTitleLength: 24 },
 };

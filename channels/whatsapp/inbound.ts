@@ -175,7 +175,7 @@ function identityMove(m: WaMessage): { from: ContactIdentity; to: NonNullable<Cu
   };
 }
 
-type Extras = Pick<CustomerMessageEvent, 'media' | 'replyTo' | 'reaction' | 'referral' | 'revision'>;
+type Extras = Pick<CustomerMessageEvent, 'media' | 'replyTo' | 'reaction' | 'referral' | 'revision' | 'choiceId'>;
 type Loose = Record<string, unknown>;
 const MEDIA_KINDS: readonly string[] = ['image', 'video', 'audio', 'document', 'sticker'] satisfies MediaKind[];
 const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -201,6 +201,10 @@ function messageExtras(m: WaMessage): Extras {
     return extras;
   }
   if (m.context?.id) extras.replyTo = m.context.id;
+  if (m.type === 'interactive') {
+    const picked = (body?.list_reply ?? body?.button_reply) as Loose | undefined;
+    if (nonEmpty(picked?.id)) extras.choiceId = picked!.id as string;
+  }
   if (m.referral) {
     extras.referral = { source: nonEmpty(m.referral.source_type) ?? 'ad' };
     if (nonEmpty(m.referral.headline)) extras.referral.headline = m.referral.headline;

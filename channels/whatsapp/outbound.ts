@@ -30,7 +30,13 @@ export class WhatsAppChannel implements CustomerChannel {
     private readonly opts: { mediaHosts?: readonly string[] } = {},
   ) {}
 
+  /** Text; with choices, an interactive list whose rows come back as `list_reply` ids. */
   async send(req: CustomerSend): Promise<{ externalId: string }> {
+    if (req.choices) {
+      const rows = req.choices.options.map((o) => ({ id: o.id, title: o.title }));
+      const action = { button: req.choices.button.slice(0, 20), sections: [{ rows }] };
+      return this.message(req, req.to, { type: 'interactive', interactive: { type: 'list', body: { text: req.text }, action } });
+    }
     return this.message(req, req.to, { type: 'text', text: { body: req.text, preview_url: false } });
   }
 

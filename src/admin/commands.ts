@@ -19,11 +19,13 @@ import { awayCommand } from './away.js';
 import { searchCommand, ticketsCommand } from './tickets.js';
 import { wordAt, type CommandToken } from './tokens.js';
 import { scheduleToContact, scheduledCommand, timezoneCommand } from './schedule.js';
+import { closeCommand, surveyCommand } from './closing.js';
+import { reportCommand } from './csat-report.js';
 
 export type { AdminDeps, CommandContext } from './context.js';
 
 /** Subcommands that change configuration: only admins may run them. */
-const ADMIN_ONLY = new Set(['connect', 'message', 'admin', 'retry']);
+const ADMIN_ONLY = new Set(['connect', 'message', 'admin', 'retry', 'close', 'survey', 'report']);
 
 /**
  * `/ponte <subcommand> …`, platform-neutral. Returns the reply text (shown only to the
@@ -72,6 +74,12 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       if (changing && !(await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile))) return say(ctx.locale, 'admin.refused');
       return modeCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, tokens.slice(1));
     }
+    case 'close':
+      return closeCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, ctx.text.replace(/^\s*\S+/, ''));
+    case 'survey':
+      return surveyCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, ctx.text.replace(/^\s*\S+/, ''));
+    case 'report':
+      return reportCommand(deps.sql, ctx.locale, ctx.text.replace(/^\s*\S+/, ''));
     case 'farewell':
       return farewellCommand(deps.sql, ctx, ctx.text.replace(/^\s*\S+/, ''));
     case 'signature':

@@ -20,10 +20,13 @@ export function isMoreAction(option: string): option is (typeof MORE_ACTIONS)[nu
 /**
  * The form a control opens (it must open while the interaction's handle lives, so the bridge
  * opens it at once instead of recording an action): Transfer, "Send a template" (under a notice
- * or in More), and More's "Edit contact details". Undefined: the control acts.
+ * or in More), and More's "Edit contact details". Undefined: the control acts. Resolve opens the
+ * close form only when resolving asks for something (`formFor` gives none otherwise): when it
+ * gives none, Resolve acts as before.
  */
 export function formOpenedBy(control: ControlId, option?: string): FormKind | undefined {
   if (control === 'transfer') return 'transfer';
+  if (control === 'resolve') return 'close';
   if (control === 'templates') return 'template';
   if (control === 'more' && option === MORE_FORMS.template) return 'template';
   if (control === 'more' && option === MORE_FORMS.editContact) return 'contact';

@@ -8,6 +8,8 @@ import { templatesForTicket } from '../templates/repository.js';
 import { contactForm, type ContactDetails } from './contact-form.js';
 import { templateForm } from './template-form.js';
 import { transferForm } from './transfer-form.js';
+import { closeForm, type CloseAsks } from './close-form.js';
+import { closeAsksFor } from '../tickets/close-settings.js';
 
 /**
  * What the forms a control opens are built from: reads that are local and quick, made while the
@@ -18,6 +20,8 @@ export interface FormSources {
   contactForTicket(ticketId: string): Promise<ContactDetails | undefined>;
   /** The approved templates a ticket can be sent (those of its business account). */
   templatesForTicket(ticketId: string): Promise<MessageTemplate[]>;
+  /** What resolving the ticket asks for; undefined when nothing (Resolve then acts at once). */
+  closeAsksFor(ticketId: string): Promise<CloseAsks | undefined>;
 }
 
 /** The sources, read from the database. */
@@ -26,13 +30,15 @@ export function formSources(db: Db): FormSources {
     listDepartments: () => listDepartments(db),
     contactForTicket: (ticketId) => contactDetailsForTicket(db, ticketId),
     templatesForTicket: (ticketId) => templatesForTicket(db, ticketId),
+    closeAsksFor: (ticketId) => closeAsksFor(db, ticketId),
   };
 }
 
 /**
  * The form a control opens (`formOpenedBy`), for a ticket, remembering where it was opened.
- * Undefined when there is nothing to edit (a ticket without a contact), and for the "Ticket
- * actions" form, which no control opens.
+ * Undefined when there is nothing to edit (a ticket without a contact), when resolving asks for
+ * nothing (the close form: Resolve acts as before), and for the "Ticket actions" form, which no
+ * control opens.
  */
 export async function formFor(sources: FormSources, req: { form: FormKind; ticketId: string; from?: ActionOrigin; locale: Locale }): Promise<AgentForm | undefined> {
   const { ticketId, from, locale } = req;
@@ -44,6 +50,10 @@ export async function formFor(sources: FormSources, req: { form: FormKind; ticke
     case 'contact': {
       const contact = await sources.contactForTicket(ticketId);
       return contact ? contactForm({ ticketId, from, contact, locale }) : undefined;
+    }
+    case 'close': {
+      const asks = await sources.closeAsksFor(ticketId);
+      return asks ? closeForm({ ticketId, from, asks, locale }) : undefined;
     }
     case 'actions':
       return undefined;

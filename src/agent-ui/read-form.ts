@@ -4,12 +4,14 @@ import { readActions } from './actions-form.js';
 import { readContact } from './contact-form.js';
 import { readTemplate } from './template-form.js';
 import { readTransfer } from './transfer-form.js';
+import { readClose } from './close-form.js';
 
 const READERS: Record<FormKind, (values: FormValues, locale: Locale) => FormResult> = {
   transfer: readTransfer,
   actions: readActions,
   contact: readContact,
   template: readTemplate,
+  close: readClose,
 };
 
 /**

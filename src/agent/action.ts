@@ -78,7 +78,7 @@ export async function handleAgentAction(tx: Tx, ev: AgentActionEvent, agent: Age
     await runTicketCommand(actx, { action: 'return' });
     return { state: 'done', lanes: lanes.list() };
   }
-  const cmd = ev.action === 'accept' ? ({ action: 'accept' } as const) : ({ action: 'resolve', silent: ev.silent ?? false, reason: ev.reason, farewell: ev.farewell } as const);
+  const cmd = ev.action === 'accept' ? ({ action: 'accept' } as const) : ({ action: 'resolve', silent: ev.silent ?? false, reason: ev.reason, farewell: ev.farewell, fields: ev.closeFields } as const);
   await runTicketCommand(actx, cmd);
   return { state: 'done', lanes: lanes.list() };
 }

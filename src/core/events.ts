@@ -64,6 +64,8 @@ export interface CustomerMessageEvent {
   media?: MediaRef[];
   /** Platform id of the message this one quotes or replies to (shown as a quote when we know it). */
   replyTo?: string;
+  /** The id of the choice the customer picked from one we offered (a list row, a reply button). */
+  choiceId?: string;
   /** A reaction to one of the ticket's messages (emoji null: the reaction was removed). */
   reaction?: { targetExternalId: string; emoji: string | null };
   /**
@@ -176,6 +178,8 @@ export interface AgentActionEvent {
   tags?: string;
   /** For `template`: the approved template chosen in the picker and its body parameters, in order. */
   template?: { name: string; language?: string; params: string[] };
+  /** For `resolve` from the close form: contact fields asked at close (null: cleared). */
+  closeFields?: Record<string, string | null>;
   /** For `contact_edit`: the contact's details as the form left them. */
   contact?: { name: string | null; email: string | null; fields: Record<string, string> };
   /** Where the control was, so a refusal can be shown to the person who used it. */

@@ -13,6 +13,7 @@ import { postContactNotes } from '../tickets/annotations.js';
 import { cancelCloseOnReply } from '../timers/scheduled-close.js';
 import { tellAssignee } from '../tickets/being-told.js';
 import { handleRevision } from './revisions.js';
+import { takeSurveyAnswer } from '../tickets/survey.js';
 import type { AgentInboundContext } from '../agent/inbound.js';
 
 type Ctx = Pick<AgentInboundContext, 'capabilitiesOf' | 'locale'>;
@@ -59,6 +60,8 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ct
     // A reaction to something we never mirrored: it is shown as its text line instead.
   }
 
+  const surveyAnswer = await takeSurveyAnswer(tx, ev, contact, connection.id, ctx);
+  if (surveyAnswer) return surveyAnswer;
   let ticket = await findActiveTicket(tx, contact.id, connection.id);
   let isNew = false;
   if (ticket) {

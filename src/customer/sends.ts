@@ -34,7 +34,7 @@ export async function sendToCustomer(deps: OperationDeps, op: CustomerSendOp): P
   const to = m.contactAddress;
   let sent: { externalId: string };
   if (op.kind === 'customer.send') {
-    sent = await channel.send({ ...auth, to, text: op.text, humanAgent: op.humanAgent });
+    sent = await channel.send({ ...auth, to, text: op.text, humanAgent: op.humanAgent, ...(op.choices ? { choices: op.choices } : {}) });
   } else if (op.kind === 'customer.media') {
     const kind = mediaKindOf(op.file.mimeType);
     const file = await fetchAgentFile(deps, m.agentPlatform, op.file, channel.capabilities.maxMediaBytes[kind]);

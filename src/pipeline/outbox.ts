@@ -24,7 +24,7 @@ export type OutboxOp =
   /** Pulls the approved templates of every WhatsApp connection and reports in `destination`. */
   | { kind: 'templates.sync'; platform: string; destination: string }
   /** `humanAgent`: a person's reply past the standard window (Messenger/Instagram HUMAN_AGENT tag). */
-  | { kind: 'customer.send'; messageId: string; part: number; text: string; humanAgent?: boolean }
+  | { kind: 'customer.send'; messageId: string; part: number; text: string; humanAgent?: boolean; choices?: { button: string; options: { id: string; title: string }[] } }
   | { kind: 'customer.media'; messageId: string; part: number; file: AgentFileRef; humanAgent?: boolean; caption?: string }
   | { kind: 'customer.template'; messageId: string; part: number; template: { name: string; language: string; params: string[] } }
   /** Our reaction on a customer's message (`messageId`), or its removal (emoji null). */

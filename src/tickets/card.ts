@@ -26,6 +26,8 @@ interface CardRow {
   scheduled_close_keep: boolean;
   last_inbound_at: Date | null;
   referral: { source: string; headline?: string; url?: string } | null;
+  close_reason: string | null;
+  csat: number | null;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function loadCard(
     SELECT t.id, t.protocol, t.status, c.channel, ct.name AS contact_name, ct.phone AS contact_phone, ct.username AS contact_username,
            ct.external_id AS contact_external_id, d.name AS department, a.display_name AS assignee,
            p.protocol AS previous_protocol, t.department_id,
-           c.agent_destination, c.agent_platform, t.scheduled_close_at, t.scheduled_close_keep, ct.last_inbound_at, t.referral,
+           c.agent_destination, c.agent_platform, t.scheduled_close_at, t.scheduled_close_keep, ct.last_inbound_at, t.referral, t.close_reason, t.csat,
            ARRAY(SELECT g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id ORDER BY g.name)
              || ARRAY(SELECT '👤' || g.name FROM contact_tags xt JOIN tags g ON g.id = xt.tag_id WHERE xt.contact_id = t.contact_id ORDER BY g.name) AS tags,
            (SELECT count(*)::int FROM contact_notes n WHERE n.contact_id = t.contact_id) AS contact_notes,
@@ -77,6 +79,8 @@ export async function loadCard(
       windowClosesAt: windowClose(row.last_inbound_at, caps?.windowHours),
       templates: caps?.templates ?? false,
       referral: row.referral ? [row.referral.headline, row.referral.url].filter(Boolean).join(' — ') || row.referral.source : null,
+      closeReason: row.status === 'resolved' ? row.close_reason : null,
+      csat: row.csat,
       locale,
     },
     // A department's own channel wins over the connection's destination (transfers move tickets).

@@ -77,7 +77,7 @@ export async function fireScheduledClose(
   const caps = o.capabilitiesOf((await getConnection(tx, ticket.connection_id)).channel);
   await runTicketCommand(
     { tx, ticket, agent, locale: o.locale, caps, lanes, refuse: (text) => notice(tx, ticketId, lanes, text) },
-    { action: 'resolve', silent: due.silent },
+    { action: 'resolve', silent: due.silent, reason: due.reason ?? undefined },
   );
   return lanes.list();
 }

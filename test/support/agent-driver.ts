@@ -65,7 +65,7 @@ export interface TicketRef {
 
 /** A form a press opened, to be submitted by the person who opened it. */
 export interface FormHandle {
-  kind: 'transfer';
+  kind: 'transfer' | 'close';
   ticketId: string;
   userId: string;
   /** The platform's own description of the opened form (Slack: the view). */
@@ -77,6 +77,16 @@ export interface TransferValues {
   person?: string;
   departmentId?: string;
   reason?: string;
+}
+
+/** What the close form (Resolve, when resolving asks for something) takes: a picked or typed reason, contact fields by name. */
+export interface CloseValues {
+  /** A reason from the department's list (the select). */
+  pickedReason?: string;
+  /** Another reason, typed. */
+  otherReason?: string;
+  /** Close fields by name, as the agent left them ('' empties one); each names whether it is required. */
+  fields?: Record<string, { value: string; required: boolean }>;
 }
 
 /** The customer side and the store: the same for every bridge (WhatsApp through Meta's webhook). */
@@ -113,7 +123,7 @@ export interface AgentDriver {
    */
   press(control: Control, ticket: TicketRef, userId: string, opts?: { on?: TicketRef }): Promise<{ form?: FormHandle }>;
   /** Submits a form a press opened; `errors` when the platform keeps it open with errors. */
-  submit(form: FormHandle, values: TransferValues): Promise<{ errors?: Record<string, string> }>;
+  submit(form: FormHandle, values: TransferValues & CloseValues): Promise<{ errors?: Record<string, string> }>;
   /** An admin command (Slack's /ponte), answered to the person who ran it. */
   adminCommand(userId: string, text: string): Promise<string>;
 

@@ -140,7 +140,7 @@ export function discordDriver(h: Harness, discord: FakeDiscord): AgentDriver {
       const answer = await interact(userId, where.threadId, more
         ? selectChoice(world, { ...at, customId: `ponte:more:${ticket.id}`, values: [control.slice('more:'.length)] })
         : buttonClick(world, { ...at, customId: `ponte:${control}:${ticket.id}` }));
-      if (answer.type === 9) return { form: { kind: 'transfer', ticketId: ticket.id, userId, raw: { customId: answer.data?.custom_id, threadId: where.threadId } } };
+      if (answer.type === 9) return { form: { kind: control === 'resolve' ? 'close' : 'transfer', ticketId: ticket.id, userId, raw: { customId: answer.data?.custom_id, threadId: where.threadId } } };
       // Resolve asks first, only to the presser (a Discord button has no confirm of its own): say yes.
       const yes = `ponte:resolve-yes:${ticket.id}`;
       if (control === 'resolve' && JSON.stringify(answer.data?.components ?? []).includes(yes)) {
@@ -154,7 +154,11 @@ export function discordDriver(h: Harness, discord: FakeDiscord): AgentDriver {
         channelId: raw.threadId,
         from: person(form.userId),
         customId: raw.customId,
-        fields: {
+        fields: form.kind === 'close' ? {
+          ...(values.pickedReason ? { reason: { type: 3, values: [values.pickedReason] } } : {}),
+          ...(values.otherReason ? { reason_other: values.otherReason } : {}),
+          ...Object.fromEntries(Object.entries(values.fields ?? {}).map(([name, f]) => [`cf:${f.required ? 'r' : 'o'}:${name}`, f.value])),
+        } : {
           ...(values.person ? { agent: { type: 5, values: [values.person] } } : {}),
           ...(values.departmentId ? { department: { type: 3, values: [values.departmentId] } } : {}),
           ...(values.reason ? { reason: values.reason } : {}),

@@ -5,7 +5,7 @@ import { get as emojiByName, which as nameOfEmoji } from 'node-emoji';
 import { slackCapabilities } from '../../bridges/slack/capabilities.js';
 import type { FakeSlackMessage, SlackCall } from '../fakes/slack-api.js';
 import { blockActionsPayload, interactionBody, slackReactionEvent, viewSubmissionPayload } from '../fixtures/slack.js';
-import type { AgentDriver, Control, FormHandle, Reading, SeenControl, SeenNotice, SeenPost, ThreadRef, TicketRef } from './agent-driver.js';
+import type { AgentDriver, CloseValues, Control, FormHandle, Reading, SeenControl, SeenNotice, SeenPost, ThreadRef, TicketRef } from './agent-driver.js';
 import { ADMIN, CHANNEL, nextAgentTs, startConnectedHarness, type Harness } from './harness.js';
 
 const BOT_USER = 'UPONTEBOT';
@@ -187,7 +187,8 @@ export function slackDriver(h: Harness): AgentDriver {
       if (!actionId) throw new Error(`the Slack card has no control ${control}`);
       await interact(blockActionsPayload({ actionId, value: ticket.id, userId, channelId: where.containerId, messageTs: where.threadId, blockId: 'ponte_ticket', triggerId }));
       const opened = h.slack.callsTo('views.open').find((c) => c.params.trigger_id === triggerId);
-      return opened && control === 'transfer' ? { form: { kind: 'transfer', ticketId: ticket.id, userId, raw: opened.params.view } satisfies FormHandle } : {};
+      const kind = control === 'transfer' ? 'transfer' : control === 'resolve' ? 'close' : undefined;
+      return opened && kind ? { form: { kind, ticketId: ticket.id, userId, raw: opened.params.view } satisfies FormHandle } : {};
     },
     async submit(form, values) {
       const view = form.raw as { callback_id: string; private_metadata: string };
@@ -196,7 +197,7 @@ export function slackDriver(h: Harness): AgentDriver {
         userId: form.userId,
         privateMetadata: view.private_metadata,
         viewId: `VDRIVER${String((views += 1)).padStart(4, '0')}`,
-        values: {
+        values: form.kind === 'close' ? closeViewValues(values) : {
           agent: { value: { type: 'users_select', selected_user: values.person ?? null } },
           ...(values.departmentId ? { department: { value: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: values.departmentId }, value: values.departmentId } } } } : {}),
           reason: { value: { type: 'plain_text_input', value: values.reason ?? null } },
@@ -233,4 +234,14 @@ export function slackDriver(h: Harness): AgentDriver {
 /** The whole service with Slack as its agent side, the test WhatsApp number connected. */
 export async function startSlackDriver(): Promise<AgentDriver> {
   return slackDriver(await startConnectedHarness());
+}
+
+/** The close form's state as Slack submits it: the picked reason, the typed one, each field's text. */
+function closeViewValues(values: CloseValues): Record<string, Record<string, unknown>> {
+  const picked = values.pickedReason;
+  return {
+    reason: { value: { type: 'static_select', selected_option: picked ? { text: { type: 'plain_text', text: picked }, value: picked } : null } },
+    reason_other: { value: { type: 'plain_text_input', value: values.otherReason ?? null } },
+    ...Object.fromEntries(Object.entries(values.fields ?? {}).map(([name, f]) => [`cf:${f.required ? 'r' : 'o'}:${name}`, { value: { type: 'plain_text_input', value: f.value || null } }])),
+  };
 }

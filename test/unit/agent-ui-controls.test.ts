@@ -55,7 +55,8 @@ describe('formOpenedBy', () => {
     ['more', 'edit_contact', 'contact'],
     ['more', 'block', undefined],
     ['accept', undefined, undefined],
-    ['resolve', undefined, undefined],
+    // Resolve opens the close form when resolving asks for something (formFor gives none otherwise, and it acts)
+    ['resolve', undefined, 'close'],
   ] as const)('%s %s opens %s', (control, option, form) => {
     expect(formOpenedBy(control, option)).toBe(form);
   });

@@ -78,5 +78,12 @@ export const ponteCommand: RESTPostAPIChatInputApplicationCommandsJSONBody = {
     ]),
     sub('farewell', 'Your own farewell message when you resolve', [text('text', 'The text, or off', true)]),
     sub('retry', 'Re-queue failed deliveries to Discord (admins)'),
+    sub('close', 'What resolving a ticket asks for: close reasons and contact fields (admins)', [
+      choice('what', 'Reasons or fields (empty: show them)', ['reason', 'field']),
+      text('action', 'reason: add or remove; field: the contact field’s name'),
+      text('value', 'reason: [department:] the reason; field: required, optional or off'),
+    ]),
+    sub('survey', 'The satisfaction survey sent when a ticket is resolved (admins)', [choice('state', 'On or off (empty: show it)', ['on', 'off']), text('question', 'Your own question (on)')]),
+    sub('report', 'Customer satisfaction (admins)', [choice('report', 'Which report', ['csat'], true), choice('period', 'The period (default 7d)', ['7d', '30d', 'month'])]),
   ],
 };

@@ -35,6 +35,10 @@ export interface TicketCard {
   templates?: boolean;
   /** Where the customer came from (an ad's headline and link), when they arrived through one. */
   referral?: string | null;
+  /** Why the ticket was resolved (the reason chosen or typed at close). */
+  closeReason?: string | null;
+  /** The customer's satisfaction answer, 1–5, once given. */
+  csat?: number | null;
   locale: string;
 }
 

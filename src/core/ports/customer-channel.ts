@@ -35,6 +35,11 @@ export interface ChannelCapabilities {
    * when files carry none (the agent's words then go as their own message before the file).
    */
   captionMaxLength?: number | null;
+  /**
+   * A question can offer choices the customer taps (WhatsApp: an interactive list of up to 10
+   * rows, titles up to 24 characters); absent: the core writes the choices as numbered text.
+   */
+  choices?: { maxOptions: number; maxTitleLength: number };
 }
 
 /** Who sends: the business account and its token (the connection's own, else the environment's). */
@@ -66,6 +71,11 @@ export interface CustomerSend extends AccountAuth {
    * (Messenger/Instagram: `messaging_type: MESSAGE_TAG`, `tag: HUMAN_AGENT`).
    */
   humanAgent?: boolean;
+  /**
+   * Choices to offer with the text (only when `capabilities.choices`): `button` opens them, each
+   * option's `id` comes back as the answer's `choiceId`.
+   */
+  choices?: { button: string; options: { id: string; title: string }[] };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { ActionOrigin, AgentActionEvent } from '../events.js';
  * Texts are already in the agent's language; limits a platform has (option counts, label
  * lengths) are the bridge's to apply.
  */
-export type FormKind = 'transfer' | 'actions' | 'contact' | 'template';
+export type FormKind = 'transfer' | 'actions' | 'contact' | 'template' | 'close';
 
 export interface FormOption {
   value: string;

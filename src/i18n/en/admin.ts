@@ -21,6 +21,8 @@ export const admin = {
     '`/ponte admin add|remove|list @person`, `/ponte mode explicit|open`: admins and the reply mode (admins)\n' +
     '`/ponte agent add|remove|list @person [department…]`: who works in which department (admins)\n' +
     '`/ponte schedule <phone|name> <when> <text>`: a message for later, with or without an open ticket; `/ponte scheduled [mine|all]`: list, edit, cancel; `/ponte timezone <Area/City>`: your time zone\n' +
+    '`/ponte close reason add|remove [<department>:] <reason>`, `/ponte close field <name> required|optional|off`, `/ponte survey on|off [question]`: what resolving asks for, and the satisfaction survey (admins)\n' +
+    '`/ponte report csat [7d|30d|month]`: customer satisfaction (admins)\n' +
     '`/ponte help`: this list\n' +
     '**In a ticket thread**: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule <in 2h|tomorrow 9:00|24/12 10:00> <text>` (`list`, `edit`, `cancel`); `!template <name> [params…]`; `!!shortcut`. Files you attach are sent too; your emoji on a customer’s message reaches them as a reaction.',
   'connect.usage': 'Usage: `/ponte connect <whatsapp|messenger|instagram> <account id> [#channel] [waba=<id>] [token=<token>]`: the WhatsApp phone number id, the Facebook page id or the Instagram account id.',
@@ -135,4 +137,24 @@ export const admin = {
   'timezone.show': 'Your times are read and shown in {zone}. Change it with `/ponte timezone <Area/City>` (e.g. America/Sao_Paulo), or `default` for the workspace’s.',
   'timezone.set': 'Your times are now read and shown in {zone}.',
   'timezone.bad': 'Nothing changed: `{zone}` is not a time zone name (use one like America/Sao_Paulo or Europe/Lisbon).',
+  'close.usage': 'Usage: `/ponte close` shows what closing asks for; `/ponte close reason add|remove [<department>:] <reason>` (the default department when none is named); `/ponte close field <name> required|optional|off` (a contact field asked for at close).',
+  'close.unknown_department': 'There is no department called “{name}”. `/ponte department list` shows them.',
+  'close.reason_unknown': '**{department}** has no close reason “{reason}”; nothing changed.',
+  'close.reason_added': 'Close reason “{reason}” added to **{department}**: resolving its tickets now asks for a reason.',
+  'close.reason_removed': 'Close reason “{reason}” removed from **{department}**.',
+  'close.field_required': 'The contact field `{field}` is now required at close: a ticket resolves only once it has a value.',
+  'close.field_optional': 'The contact field `{field}` is now optional at close: agents may fill it in with `!resolve {field}=<value>`.',
+  'close.field_off': 'The contact field `{field}` is no longer asked for at close.',
+  'close.title': '**What closing a ticket asks for** (close reasons per department):',
+  'close.fields_now': 'Contact fields at close: {fields}',
+  'survey.is_on': 'The satisfaction survey is on: customers are asked to rate the conversation (1–5) when their ticket is resolved. `/ponte survey off` stops it.',
+  'survey.is_off': 'The satisfaction survey is off. `/ponte survey on [question]` turns it on for every department.',
+  'survey.turned_on': 'Satisfaction survey on: when a ticket is resolved (not silently), the customer is asked to rate it from 1 to 5, before the farewell.',
+  'survey.turned_off': 'Satisfaction survey off.',
+  'report.usage': 'Usage: `/ponte report csat [7d|30d|month]` (the last 7 days by default).',
+  'report.csat_none': 'No satisfaction answers in {period}.',
+  'report.csat_title': '**Customer satisfaction, {period}**',
+  'report.csat_total': '{count} answer(s), average {average} of 5',
+  'report.by_department': '**By department** (average, answers):',
+  'report.by_agent': '**By agent who resolved** (average, answers):',
 } as const;

@@ -122,4 +122,8 @@ export const thread = {
   'routing.rule.round-robin': 'round-robin',
   'routing.rule.last': 'the last agent who served this contact',
   'routing.rule.random': 'random',
+  'close.reason_needed': 'Not resolved yet: this department asks for a close reason. Write `!resolve <reason>` with one of {reasons} (its number or its words), or type another.',
+  'close.fields_needed': 'Not resolved yet: fill in {fields} first. Write `!resolve {example}` (a value with spaces goes in quotes), or set it with `!contact set <field> <value>`.',
+  'close.resolved_with_reason': 'Ticket {protocol} resolved by {agent}. Reason: “{reason}”. The next message from this customer opens a new ticket.',
+  'survey.answered': '⭐ {customer} rated this conversation {score}.',
 } as const;

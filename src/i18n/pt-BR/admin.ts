@@ -23,6 +23,8 @@ export const admin: Record<keyof typeof en, string> = {
     '`/ponte admin add|remove|list @pessoa`, `/ponte mode explicit|open`: administradores e o modo de resposta (administradores)\n' +
     '`/ponte agent add|remove|list @pessoa [setor…]`: quem atende em qual setor (administradores)\n' +
     '`/ponte schedule <telefone|nome> <quando> <texto>`: uma mensagem para depois, com ou sem ticket aberto; `/ponte scheduled [mine|all]`: listar, editar, cancelar; `/ponte timezone <Região/Cidade>`: seu fuso horário\n' +
+    '`/ponte close reason add|remove [<setor>:] <motivo>`, `/ponte close field <nome> required|optional|off`, `/ponte survey on|off [pergunta]`: o que resolver um ticket pede, e a pesquisa de satisfação (administradores)\n' +
+    '`/ponte report csat [7d|30d|month]`: satisfação dos clientes (administradores)\n' +
     '`/ponte help`: esta lista\n' +
     '**Na thread de um ticket**: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule <in 2h|amanhã 9:00|24/12 10:00> <texto>` (`list`, `edit`, `cancel`); `!template <nome> [parâmetros…]`; `!!shortcut`. Arquivos anexados também são enviados; seu emoji na mensagem de um cliente chega a ele como reação.',
   'connect.usage': 'Uso: `/ponte connect <whatsapp|messenger|instagram> <id da conta> [#canal] [waba=<id>] [token=<token>]`: o phone number id do WhatsApp, o id da página do Facebook ou o id da conta do Instagram.',
@@ -137,4 +139,24 @@ export const admin: Record<keyof typeof en, string> = {
   'timezone.show': 'Seus horários são lidos e mostrados em {zone}. Mude com `/ponte timezone <Região/Cidade>` (ex.: America/Sao_Paulo), ou `default` para o do workspace.',
   'timezone.set': 'Seus horários agora são lidos e mostrados em {zone}.',
   'timezone.bad': 'Nada mudou: `{zone}` não é um nome de fuso horário (use um como America/Sao_Paulo ou Europe/Lisbon).',
+  'close.usage': 'Uso: `/ponte close` mostra o que o encerramento pede; `/ponte close reason add|remove [<setor>:] <motivo>` (o setor padrão quando nenhum é informado); `/ponte close field <nome> required|optional|off` (um campo do contato pedido no encerramento).',
+  'close.unknown_department': 'Não existe setor chamado “{name}”. `/ponte department list` mostra os setores.',
+  'close.reason_unknown': '**{department}** não tem o motivo de encerramento “{reason}”; nada mudou.',
+  'close.reason_added': 'Motivo de encerramento “{reason}” adicionado a **{department}**: resolver os tickets dele agora pede um motivo.',
+  'close.reason_removed': 'Motivo de encerramento “{reason}” removido de **{department}**.',
+  'close.field_required': 'O campo do contato `{field}` agora é obrigatório no encerramento: um ticket só é resolvido quando ele tem valor.',
+  'close.field_optional': 'O campo do contato `{field}` agora é opcional no encerramento: os atendentes podem preenchê-lo com `!resolve {field}=<valor>`.',
+  'close.field_off': 'O campo do contato `{field}` não é mais pedido no encerramento.',
+  'close.title': '**O que o encerramento de um ticket pede** (motivos por setor):',
+  'close.fields_now': 'Campos do contato no encerramento: {fields}',
+  'survey.is_on': 'A pesquisa de satisfação está ligada: os clientes avaliam a conversa (de 1 a 5) quando o ticket é resolvido. `/ponte survey off` desliga.',
+  'survey.is_off': 'A pesquisa de satisfação está desligada. `/ponte survey on [pergunta]` liga para todos os setores.',
+  'survey.turned_on': 'Pesquisa de satisfação ligada: quando um ticket é resolvido (sem ser em silêncio), o cliente avalia de 1 a 5, antes da mensagem de despedida.',
+  'survey.turned_off': 'Pesquisa de satisfação desligada.',
+  'report.usage': 'Uso: `/ponte report csat [7d|30d|month]` (os últimos 7 dias por padrão).',
+  'report.csat_none': 'Nenhuma resposta de satisfação em {period}.',
+  'report.csat_title': '**Satisfação dos clientes, {period}**',
+  'report.csat_total': '{count} resposta(s), média {average} de 5',
+  'report.by_department': '**Por setor** (média, respostas):',
+  'report.by_agent': '**Por atendente que resolveu** (média, respostas):',
 };

@@ -124,4 +124,8 @@ export const thread: Record<keyof typeof en, string> = {
   'routing.rule.round-robin': 'rodízio',
   'routing.rule.last': 'o último atendente deste contato',
   'routing.rule.random': 'sorteio',
+  'close.reason_needed': 'Ainda não resolvido: este setor pede um motivo de encerramento. Escreva `!resolve <motivo>` com um destes: {reasons} (o número ou as palavras), ou digite outro.',
+  'close.fields_needed': 'Ainda não resolvido: preencha antes {fields}. Escreva `!resolve {example}` (um valor com espaços vai entre aspas), ou defina com `!contact set <campo> <valor>`.',
+  'close.resolved_with_reason': 'Ticket {protocol} resolvido por {agent}. Motivo: “{reason}”. A próxima mensagem deste cliente abre um novo ticket.',
+  'survey.answered': '⭐ {customer} avaliou esta conversa com {score}.',
 };
