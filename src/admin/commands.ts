@@ -16,12 +16,13 @@ import { retryCommand } from './retry.js';
 import { agentCommand } from './agents.js';
 import { farewellCommand } from './farewell.js';
 import { searchCommand, ticketsCommand } from './tickets.js';
+import { transcriptSettingCommand } from './transcript.js';
 import { wordAt, type CommandToken } from './tokens.js';
 
 export type { AdminDeps, CommandContext } from './context.js';
 
 /** Subcommands that change configuration: only admins may run them. */
-const ADMIN_ONLY = new Set(['connect', 'message', 'admin', 'retry']);
+const ADMIN_ONLY = new Set(['connect', 'message', 'admin', 'retry', 'transcript']);
 
 /**
  * `/ponte <subcommand> …`, platform-neutral. Returns the reply text (shown only to the
@@ -72,6 +73,8 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       );
     case 'tickets':
       return ticketsCommand(deps.sql, ctx, tokens.slice(1), deps.threadLink);
+    case 'transcript':
+      return transcriptSettingCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, tokens.slice(1));
     case 'search':
       return searchCommand(deps.sql, ctx, ctx.text.replace(/^\s*\S+/, ''), deps.threadLink);
     case 'department': {

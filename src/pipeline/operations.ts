@@ -15,6 +15,8 @@ import { syncTemplates } from '../customer/template-sync.js';
 import { explainNoThread, explainNotShown, explainSendFailure } from './failure-notice.js';
 import { NOTHING, bridgeFor, currentThread, type Effect, type OperationDeps } from './operation-deps.js';
 import { earlierPost, keyOf, type Attempt } from './reconcile.js';
+import { postHistory } from '../tickets/history-post.js';
+import { postTranscript } from '../tickets/transcript.js';
 
 export type { Effect, OperationDeps } from './operation-deps.js';
 
@@ -84,6 +86,10 @@ export async function perform(deps: OperationDeps, op: OutboxOp, attempt?: Attem
     case 'customer.block':
       await setBlocked(deps, op.ticketId, op.blocked);
       return NOTHING;
+    case 'contact.history':
+      return postHistory(deps, op.ticketId, op.thread);
+    case 'ticket.transcript':
+      return postTranscript(deps, op, attempt);
   }
 }
 

@@ -11,6 +11,7 @@ import type { LaneSet} from '../pipeline/outbox.js';
 import { agentLane } from '../pipeline/outbox.js';
 import { queueMarkRead } from '../customer/mark-read.js';
 import { lastInboundOf, replyWindow } from '../customer/reply-window.js';
+import { queueTranscriptOnResolve } from './history-commands.js';
 
 /** `farewell`: a text typed for this resolve; else the agent's own, else the workspace's. */
 export type TicketCommand = { action: 'accept' } | { action: 'return' } | { action: 'resolve'; silent: boolean; reason?: string; farewell?: string };
@@ -60,5 +61,6 @@ export async function runTicketCommand(ctx: ActionContext, cmd: TicketCommand): 
   const kind = cmd.action === 'accept' ? 'accept' : cmd.action === 'resolve' && !cmd.silent ? 'farewell' : undefined;
   const override = cmd.action === 'resolve' ? cmd.farewell || agent.closing_message : undefined;
   if (kind && ctx.caps) await queueAutoMessage(tx, { ticketId: ticket.id, kind, agentId: agent.id, agentName: name, caps: ctx.caps, lanes, override });
+  if (cmd.action === 'resolve') await queueTranscriptOnResolve(tx, ticket.id, lanes);
   return true;
 }

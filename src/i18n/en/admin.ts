@@ -13,7 +13,8 @@ export const admin = {
     '`/ponte quickreply add|remove|list`: quick replies, sent with `!!shortcut` in a thread (add/remove: admins)\n' +
     '`/ponte department add|remove|list`: departments and their channels (add/remove: admins)\n' +
     '`/ponte status`: connections, queues and unrouted traffic; `/ponte retry`: re-queue failed deliveries to {platform} (admins)\n' +
-    '`/ponte tickets [pending|mine|open|all] [#department] [@agent] [oldest]`: find work\n' +
+    '`/ponte tickets [pending|inbox|open|mine|all] [latest|earliest|newest|oldest] [#department] [@agent] [whatsapp|…] [number:<id>] [tag:<tag>] [campaign:<ad>] [page N]`: find work\n' +
+    '`/ponte transcript on [html]|off`: post a ticket’s transcript in its thread when it is resolved (admins)\n' +
     '`/ponte search <name|phone|protocol>`: find a ticket\n' +
     '`/ponte signature on|off`: sign your replies or not; admins: `signature format|lock`\n' +
     '`/ponte farewell <text|off>`: your own farewell message when you resolve\n' +
@@ -49,7 +50,7 @@ export const admin = {
   'department.busy': 'Department **{name}** has tickets or connections; it stays.',
   'tickets.title': '**Tickets** ({count}):',
   'tickets.none': 'No tickets match.',
-  'tickets.unknown_filter': '`{filter}` is not a filter I know. Use pending, mine, open or all; a department (its #channel or name); an @agent; tag:<tag>; whatsapp; oldest.',
+  'tickets.unknown_filter': '`{filter}` is not a filter I know. Views: pending, inbox, open, mine, all. Sorts: latest, earliest (by message), newest, oldest (by opening). Filters: a department (its #channel or name); an @agent; whatsapp, messenger or instagram; number:<account id>; tag:<tag>; campaign:<ad>. Pages: page 2.',
   'search.usage': 'Usage: `/ponte search <name | phone | protocol>`',
   'search.title': '**Tickets matching “{query}”** ({count}):',
   'search.none': 'No ticket matches “{query}”.',
@@ -117,4 +118,10 @@ export const admin = {
   'new.unknown_agent': 'Ponte could not read your profile; try again in a moment.',
   'new.already_open': 'This customer already has an open conversation on this number (ticket {protocol}): reply in its thread.',
   'new.started': 'Conversation started: ticket {protocol}, template `{name}` on its way. Its thread opens in the number’s channel.',
+  'tickets.page': 'Page {page} of {pages}.{next}',
+  'tickets.next': ' Add `page {page}` for the next.',
+  'tickets.past_end': 'There is no page {page}: the list has {pages}.',
+  'transcript.setting_on': 'When a ticket is resolved, its transcript ({format}) is now posted in its thread.',
+  'transcript.setting_off': 'Resolved tickets no longer get a transcript in their thread. `!transcript` still makes one on request.',
+  'transcript.setting_usage': 'Usage: `/ponte transcript on [html]` or `/ponte transcript off` (admins). Now: {now}.',
 } as const;

@@ -96,4 +96,10 @@ export const ui = {
   'card.more': 'More',
   'modal.not_sent': 'Nothing changed: {problem} Open the form again to correct it.',
   'card.confirm_cancelled': 'Nothing changed.',
+  'card.more_history': 'Contact history',
+  'card.more_transcript': 'Transcript (file)',
+  'transcript.title': 'Transcript of ticket {protocol} with {customer}',
+  'transcript.span': 'Opened {opened}; resolved {resolved}. Customer and agent messages only (internal notes are not included).',
+  'transcript.agent': '{name} (agent)',
+  'transcript.file': 'file',
 } as const;

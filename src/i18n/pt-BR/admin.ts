@@ -15,7 +15,8 @@ export const admin: Record<keyof typeof en, string> = {
     '`/ponte quickreply add|remove|list`: respostas rápidas, enviadas com `!!atalho` na thread (add/remove: administradores)\n' +
     '`/ponte department add|remove|list`: setores e seus canais (add/remove: administradores)\n' +
     '`/ponte status`: conexões, filas e tráfego sem destino; `/ponte retry`: reenfileira entregas com falha para o {platform} (administradores)\n' +
-    '`/ponte tickets [pending|mine|open|all] [#setor] [@atendente] [oldest]`: encontrar trabalho\n' +
+    '`/ponte tickets [pending|inbox|open|mine|all] [latest|earliest|newest|oldest] [#setor] [@atendente] [whatsapp|…] [number:<id>] [tag:<etiqueta>] [campaign:<anúncio>] [page N]`: encontrar trabalho\n' +
+    '`/ponte transcript on [html]|off`: postar a transcrição do ticket na thread dele quando for resolvido (administradores)\n' +
     '`/ponte search <nome|telefone|protocolo>`: encontrar um ticket\n' +
     '`/ponte signature on|off`: assinar suas respostas ou não; administradores: `signature format|lock`\n' +
     '`/ponte farewell <texto|off>`: sua própria mensagem de despedida ao resolver\n' +
@@ -51,7 +52,7 @@ export const admin: Record<keyof typeof en, string> = {
   'department.busy': 'O setor **{name}** tem tickets ou conexões; ele fica.',
   'tickets.title': '**Tickets** ({count}):',
   'tickets.none': 'Nenhum ticket encontrado.',
-  'tickets.unknown_filter': '`{filter}` não é um filtro conhecido. Use pending, mine, open ou all; um setor (seu #canal ou nome); um @atendente; tag:<etiqueta>; whatsapp; oldest.',
+  'tickets.unknown_filter': '`{filter}` não é um filtro conhecido. Visões: pending, inbox, open, mine, all. Ordens: latest, earliest (pela mensagem), newest, oldest (pela abertura). Filtros: um setor (seu #canal ou nome); um @atendente; whatsapp, messenger ou instagram; number:<id da conta>; tag:<etiqueta>; campaign:<anúncio>. Páginas: page 2.',
   'search.usage': 'Uso: `/ponte search <nome | telefone | protocolo>`',
   'search.title': '**Tickets que batem com “{query}”** ({count}):',
   'search.none': 'Nenhum ticket bate com “{query}”.',
@@ -119,4 +120,10 @@ export const admin: Record<keyof typeof en, string> = {
   'new.unknown_agent': 'O Ponte não conseguiu ler seu perfil; tente de novo em instantes.',
   'new.already_open': 'Este cliente já tem uma conversa aberta neste número (ticket {protocol}): responda na thread dela.',
   'new.started': 'Conversa iniciada: ticket {protocol}, modelo `{name}` a caminho. A thread abre no canal do número.',
+  'tickets.page': 'Página {page} de {pages}.{next}',
+  'tickets.next': ' Acrescente `page {page}` para a próxima.',
+  'tickets.past_end': 'Não existe a página {page}: a lista tem {pages}.',
+  'transcript.setting_on': 'Quando um ticket for resolvido, a transcrição dele ({format}) agora é postada na thread.',
+  'transcript.setting_off': 'Tickets resolvidos não recebem mais a transcrição na thread. `!transcript` ainda gera uma quando pedida.',
+  'transcript.setting_usage': 'Uso: `/ponte transcript on [html]` ou `/ponte transcript off` (administradores). Agora: {now}.',
 };

@@ -98,4 +98,10 @@ export const ui: Record<keyof typeof en, string> = {
   'card.more': 'Mais',
   'modal.not_sent': 'Nada mudou: {problem} Abra o formulário de novo para corrigir.',
   'card.confirm_cancelled': 'Nada mudou.',
+  'card.more_history': 'Histórico do contato',
+  'card.more_transcript': 'Transcrição (arquivo)',
+  'transcript.title': 'Transcrição do ticket {protocol} com {customer}',
+  'transcript.span': 'Aberto em {opened}; resolvido em {resolved}. Só mensagens do cliente e dos atendentes (notas internas não entram).',
+  'transcript.agent': '{name} (atendente)',
+  'transcript.file': 'arquivo',
 };
