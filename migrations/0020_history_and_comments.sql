@@ -18,4 +18,5 @@ CREATE INDEX tickets_department_last ON tickets (department_id, last_message_at 
 CREATE INDEX tickets_assignee_last ON tickets (assignee_id, last_message_at DESC) WHERE assignee_id IS NOT NULL;
 CREATE INDEX tickets_connection_last ON tickets (connection_id, last_message_at DESC);
 CREATE INDEX tickets_opened ON tickets (opened_at DESC);
-CREATE INDEX tickets_referral_source ON tickets ((referral ->> 'source')) WHERE referral IS NOT NULL;
+-- `campaign:` reads only the tickets that came from an ad (referral), newest first.
+CREATE INDEX tickets_from_ads ON tickets (opened_at DESC) WHERE referral IS NOT NULL;

@@ -32,7 +32,7 @@ export interface TicketQuery {
   tag?: string;
   /** The connection's account (a WhatsApp phone number id, a page id). */
   account?: string;
-  /** How the customer arrived: the ad's source id, or words of its headline. */
+  /** How the customer arrived (an ad): its source type, its URL, or words of its headline. */
   campaign?: string;
   /** Free text: a protocol, a phone number (digits), or part of a name. */
   text?: string;
@@ -75,7 +75,7 @@ export async function findTicketPage(db: Db, q: TicketQuery): Promise<{ found: F
                    WHERE me.platform = ${q.platform} AND me.platform_user_id = ${q.userId}))` : db``}
       ${q.departmentId ? db`AND t.department_id = ${q.departmentId}` : db``}
       ${q.account ? db`AND c.account_id = ${q.account}` : db``}
-      ${q.campaign ? db`AND (t.referral ->> 'source' = ${q.campaign} OR t.referral ->> 'headline' ILIKE ${like(q.campaign)})` : db``}
+      ${q.campaign ? db`AND t.referral IS NOT NULL AND (t.referral ->> 'source' = ${q.campaign} OR t.referral ->> 'url' = ${q.campaign} OR t.referral ->> 'headline' ILIKE ${like(q.campaign)})` : db``}
       ${q.assigneeUserId ? db`AND a.platform = ${q.platform} AND a.platform_user_id = ${q.assigneeUserId}` : db``}
       ${q.channel ? db`AND c.channel = ${q.channel}` : db``}
       ${q.tag ? db`AND (EXISTS (SELECT 1 FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id AND g.name = ${q.tag})

@@ -5,7 +5,8 @@
 import { discordCapabilities } from '../../bridges/discord/capabilities.js';
 import { upsertConnection } from '../../src/connections/repository.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord-api.js';
-import { buttonClick, modalSubmit, personMessage, selectChoice, type Person } from '../fakes/discord/event-builders.js';
+import { buttonClick, modalSubmit, personMessage, selectChoice, slashCommand, type Person } from '../fakes/discord/event-builders.js';
+import { ponteCommand } from '../../bridges/discord/commands/ponte.js';
 import type { FakeMessage } from '../fakes/discord/world.js';
 import type { AgentDriver, Control, Reading, SeenControl, SeenNotice, SeenPost, ThreadRef, TicketRef } from './agent-driver.js';
 import { readDiscordMarkdown, type AllowedMentions } from './discord-reading.js';
@@ -62,6 +63,36 @@ function readMessage(m: FakeMessage): { reading: Reading; controls: SeenControl[
     }
   }
   return { reading: merge(parts), controls };
+}
+
+type OptionDef = { name: string; type: number; choices?: { value: string }[]; autocomplete?: boolean };
+
+/**
+ * `/ponte` typed words → the subcommand's typed options, as a person fills them in Discord: a
+ * word that is one of an option's choices sets it; `name:value` (or `name value` for `page`) sets
+ * that option; a flag's name sets it; what is left goes to the first free-text option.
+ */
+function asOptions(text: string): { name: string; type: 1; options: { name: string; type: number; value: string | number | boolean }[] } {
+  const [name = 'help', ...words] = text.trim().split(/\s+/).filter(Boolean);
+  const defs = ((ponteCommand.options ?? []).find((o) => o.name === name) as { options?: OptionDef[] } | undefined)?.options ?? [];
+  const options: { name: string; type: number; value: string | number | boolean }[] = [];
+  const set = (def: OptionDef, value: string | boolean) => options.push({ name: def.name, type: def.type, value: def.type === 4 ? Number(value) : value });
+  const rest: string[] = [];
+  for (let i = 0; i < words.length; i += 1) {
+    const w = words[i]!;
+    const keyed = /^(\w+)[:=](.+)$/.exec(w);
+    const byChoice = defs.find((d) => d.choices?.some((c) => c.value === w.toLowerCase()) && !options.some((o) => o.name === d.name));
+    const byKey = keyed ? defs.find((d) => d.name === keyed[1]) : undefined;
+    const byName = defs.find((d) => d.name === w.toLowerCase());
+    if (byChoice) set(byChoice, w.toLowerCase());
+    else if (byKey) set(byKey, keyed![2]!);
+    else if (byName?.type === 5) set(byName, true);
+    else if (byName && words[i + 1] !== undefined) set(byName, words[(i += 1)]!);
+    else rest.push(w);
+  }
+  const free = defs.find((d) => d.type === 3 && !d.choices && !options.some((o) => o.name === d.name));
+  if (rest.length && free) set(free, rest.join(' '));
+  return { name, type: 1, options };
 }
 
 /** An interaction callback as the fake stores it. */
@@ -158,8 +189,18 @@ export function discordDriver(h: Harness, discord: FakeDiscord): AgentDriver {
       // A bad answer comes back as a private line (Discord modals have no per-field errors).
       return answer.type === 4 ? { errors: { form: answer.data?.content ?? '' } } : {};
     },
-    adminCommand() {
-      throw new Error('Discord driver: the /ponte slash command is not built on Discord yet');
+    async adminCommand(userId, text) {
+      const event = slashCommand(world, { channelId: world.textChannelId, from: person(userId), name: 'ponte', options: [asOptions(text)] });
+      discord.gateway.dispatch('INTERACTION_CREATE', event);
+      const i = world.interactions.get(String(event.id))!;
+      const [first] = await eventually('an answer to /ponte', () => i.callbacks.length > 0 && (i.callbacks as Callback[]));
+      if (first!.type === 4) return first!.data?.content ?? '';
+      // Deferred ("thinking…"): the answer is the edit of @original.
+      const token = String(event.token);
+      return eventually('the deferred /ponte answer', () => {
+        const edit = discord.api.requests.find((r) => r.method === 'PATCH' && r.path.includes(token));
+        return edit ? String((edit.body as { content?: string }).content ?? '') : undefined;
+      });
     },
 
     posts(thread: ThreadRef) {
@@ -189,6 +230,8 @@ export function discordDriver(h: Harness, discord: FakeDiscord): AgentDriver {
       }
       return out;
     },
+    files: (thread) =>
+      world.history(thread.threadId).flatMap((m) => m.attachments).map((a) => ({ filename: a.filename, text: a.bytes.toString('utf8') })),
     reactionsOn,
     async threadOf(ticketId) {
       const [row] = await h.db.sql<{ container_id: string; thread_id: string }[]>`
