@@ -16,7 +16,8 @@ interface Line {
 
 /**
  * A ticket's conversation as a file: what the customer and the agents said to each other, in
- * order, each line with its time and who said it (agents by name). Internal notes, commands and
+ * order, each line with its time and who said it (agents by name; an agent's words as the customer
+ * got them, signature included). Internal notes, commands and
  * Ponte's own notices are left out, so a transcript never holds anything the customer should not
  * read, whoever it is later handed to. Text or HTML (every value escaped).
  */
@@ -36,7 +37,8 @@ export async function buildTranscript(db: Db, ticketId: string, format: Transcri
   const span = t(locale, 'transcript.span', { opened: when(ticket.opened_at), resolved: ticket.resolved_at ? when(ticket.resolved_at) : '—' });
   const filename = `transcript-${ticket.protocol.replace(/[^\w-]/g, '_')}.${format}`;
   if (format === 'txt') {
-    const text = [title, span, '', ...lines.map((l) => `[${when(l.occurred_at)}] ${who(l)}: ${said(l)}`)].join('\n');
+    // A message of several lines keeps them, indented under its first.
+    const text = [title, span, '', ...lines.map((l) => `[${when(l.occurred_at)}] ${who(l)}: ${said(l).replace(/\n/g, '\n    ')}`)].join('\n');
     return { bytes: Buffer.from(`${text}\n`, 'utf8'), mimeType: 'text/plain', filename };
   }
   const rows = lines.map((l) => `<p class="${l.direction}"><time>${esc(when(l.occurred_at))}</time> <b>${esc(who(l))}</b>: ${esc(said(l)).replace(/\n/g, '<br>')}</p>`);
