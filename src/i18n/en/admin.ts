@@ -13,15 +13,14 @@ export const admin = {
     '`/ponte quickreply add|remove|list`: quick replies, sent with `!!shortcut` in a thread (add/remove: admins)\n' +
     '`/ponte department add|remove|list`: departments and their channels (add/remove: admins)\n' +
     '`/ponte status`: connections, queues and unrouted traffic; `/ponte retry`: re-queue failed deliveries to {platform} (admins)\n' +
-    '`/ponte tickets [pending|inbox|open|mine|all] [latest|earliest|newest|oldest] [#department] [@agent] [whatsapp|…] [number:<id>] [tag:<tag>] [campaign:<ad>] [page N]`: find work\n' +
-    '`/ponte transcript on [html]|off`: post a ticket’s transcript in its thread when it is resolved (admins)\n' +
+    '`/ponte tickets [view] [sort] [filters…] [page N]`: find work; `/ponte transcript on|off`: transcripts on resolve (admins)\n' +
     '`/ponte search <name|phone|protocol>`: find a ticket\n' +
     '`/ponte signature on|off`: sign your replies or not; admins: `signature format|lock`\n' +
     '`/ponte farewell <text|off>`: your own farewell message when you resolve\n' +
     '`/ponte admin add|remove|list @person`, `/ponte mode explicit|open`: admins and the reply mode (admins)\n' +
     '`/ponte agent add|remove|list @person [department…]`: who works in which department (admins)\n' +
     '`/ponte help`: this list\n' +
-    '**In a ticket thread**: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule in 2h <text>`; `!template <name> [params…]`; `!!shortcut`. Files you attach are sent too; your emoji on a customer’s message reaches them as a reaction.',
+    '**In a ticket thread**: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact`; `!comment`; `!history`; `!transcript`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule in 2h <text>`; `!template <name> [params…]`; `!!shortcut`. Files you attach are sent too; your emoji on a customer’s message reaches them as a reaction.',
   'connect.usage': 'Usage: `/ponte connect <whatsapp|messenger|instagram> <account id> [#channel] [waba=<id>] [token=<token>]`: the WhatsApp phone number id, the Facebook page id or the Instagram account id.',
   'connect.bad_kind': '`{kind}` is not a channel Ponte can connect. Available: whatsapp, messenger, instagram.',
   'connect.bad_account': '`{account}` does not look like a {channel} account id (digits only, from Meta’s WhatsApp Manager or the page’s / account’s settings).',

@@ -15,15 +15,14 @@ export const admin: Record<keyof typeof en, string> = {
     '`/ponte quickreply add|remove|list`: respostas rápidas, enviadas com `!!atalho` na thread (add/remove: administradores)\n' +
     '`/ponte department add|remove|list`: setores e seus canais (add/remove: administradores)\n' +
     '`/ponte status`: conexões, filas e tráfego sem destino; `/ponte retry`: reenfileira entregas com falha para o {platform} (administradores)\n' +
-    '`/ponte tickets [pending|inbox|open|mine|all] [latest|earliest|newest|oldest] [#setor] [@atendente] [whatsapp|…] [number:<id>] [tag:<etiqueta>] [campaign:<anúncio>] [page N]`: encontrar trabalho\n' +
-    '`/ponte transcript on [html]|off`: postar a transcrição do ticket na thread dele quando for resolvido (administradores)\n' +
+    '`/ponte tickets [visão] [ordem] [filtros…] [page N]`: encontrar trabalho; `/ponte transcript on|off`: transcrição ao resolver (administradores)\n' +
     '`/ponte search <nome|telefone|protocolo>`: encontrar um ticket\n' +
     '`/ponte signature on|off`: assinar suas respostas ou não; administradores: `signature format|lock`\n' +
     '`/ponte farewell <texto|off>`: sua própria mensagem de despedida ao resolver\n' +
     '`/ponte admin add|remove|list @pessoa`, `/ponte mode explicit|open`: administradores e o modo de resposta (administradores)\n' +
     '`/ponte agent add|remove|list @pessoa [setor…]`: quem atende em qual setor (administradores)\n' +
     '`/ponte help`: esta lista\n' +
-    '**Na thread de um ticket**: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule in 2h <text>`; `!template <nome> [parâmetros…]`; `!!shortcut`. Arquivos anexados também são enviados; seu emoji na mensagem de um cliente chega a ele como reação.',
+    '**Na thread de um ticket**: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact`; `!comment`; `!history`; `!transcript`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule in 2h <text>`; `!template <nome> [parâmetros…]`; `!!shortcut`. Arquivos anexados também são enviados; seu emoji na mensagem de um cliente chega a ele como reação.',
   'connect.usage': 'Uso: `/ponte connect <whatsapp|messenger|instagram> <id da conta> [#canal] [waba=<id>] [token=<token>]`: o phone number id do WhatsApp, o id da página do Facebook ou o id da conta do Instagram.',
   'connect.bad_kind': '`{kind}` não é um canal que o Ponte conecta. Disponíveis: whatsapp, messenger, instagram.',
   'connect.bad_account': '`{account}` não parece um id de conta de {channel} (só dígitos, do WhatsApp Manager da Meta ou das configurações da página / conta).',
