@@ -87,7 +87,7 @@ export async function perform(deps: OperationDeps, op: OutboxOp, attempt?: Attem
       await setBlocked(deps, op.ticketId, op.blocked);
       return NOTHING;
     case 'contact.history':
-      return postHistory(deps, op.ticketId, op.thread);
+      return postHistory(deps, op, attempt);
     case 'ticket.transcript':
       return postTranscript(deps, op, attempt);
   }

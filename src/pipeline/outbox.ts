@@ -34,7 +34,7 @@ export type OutboxOp =
   | { kind: 'customer.block'; ticketId: string; blocked: boolean }
   | { kind: 'home.publish'; platform: string; userId: string }
   /** `!history`: the contact's earlier tickets, linked, built for `thread`'s platform and posted there. */
-  | { kind: 'contact.history'; ticketId: string; thread: { containerId: string; threadId: string; platform: string } }
+  | { kind: 'contact.history'; ticketId: string; thread: { containerId: string; threadId: string; platform: string }; noticeId?: string }
   /** A file of `ofTicketId`'s conversation (tickets/transcript.ts), posted in `thread`, a thread of `ticketId`. */
   | { kind: 'ticket.transcript'; ticketId: string; ofTicketId: string; format: 'txt' | 'html'; thread: { containerId: string; threadId: string; platform: string } };
 

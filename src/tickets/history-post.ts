@@ -5,6 +5,7 @@ import { enqueue, agentLane } from '../pipeline/outbox.js';
 import { bridgeFor, type Effect, type OperationDeps } from '../pipeline/operation-deps.js';
 import { contactHistory, type PastTicket } from './history.js';
 import type { ThreadRef } from '../core/ports.js';
+import type { Attempt } from '../pipeline/reconcile.js';
 
 /** How many earlier tickets `!history` lists; the rest are counted ("and N more"). */
 export const HISTORY_LIMIT = 10;
@@ -16,7 +17,10 @@ const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '—');
  * its thread, which only the bridge can make (a permalink). The notice is built with the links of
  * the platform of `thread` (the ticket's thread there) and queued for it, after this row.
  */
-export async function postHistory(deps: OperationDeps, ticketId: string, thread: ThreadRef & { platform: string }): Promise<Effect> {
+export async function postHistory(deps: OperationDeps, op: { ticketId: string; thread: ThreadRef & { platform: string }; noticeId?: string }, attempt?: Attempt): Promise<Effect> {
+  const { ticketId, thread } = op;
+  // An earlier attempt queued the notice already (its row did not settle): once is enough.
+  if (op.noticeId) return { lanes: [agentLane(ticketId)] };
   const [ticket] = await deps.sql<{ contact_id: string }[]>`SELECT contact_id FROM tickets WHERE id = ${ticketId}`;
   if (!ticket) return { lanes: [] };
   const { tickets, total } = await contactHistory(deps.sql, { contactId: ticket.contact_id, exceptTicketId: ticketId, platform: thread.platform, limit: HISTORY_LIMIT });
@@ -27,6 +31,7 @@ export async function postHistory(deps: OperationDeps, ticketId: string, thread:
   await deps.sql.begin(async (tx) => {
     const id = await insertNotice(tx, ticketId, text);
     await enqueue(tx, agentLane(ticketId), { kind: 'thread.post', messageId: id, thread });
+    if (attempt) await tx`UPDATE outbox SET payload = payload || jsonb_build_object('noticeId', ${id}::text) WHERE id = ${attempt.outboxId}`;
   });
   return { lanes: [agentLane(ticketId)] };
 }

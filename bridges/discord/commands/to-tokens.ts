@@ -86,6 +86,12 @@ export function toThreadCommand(sub: string, options: RawOption[]): { text: stri
     case 'contact':
       text = words('!contact', str('change'));
       break;
+    case 'comment':
+      text = words('!comment', str('text'));
+      break;
+    case 'transcript':
+      text = words('!transcript', str('protocol'), on('html') ? 'html' : '');
+      break;
     default:
       text = `!${sub}`;
   }
