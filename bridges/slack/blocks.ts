@@ -57,7 +57,7 @@ function truncate(text: string, max: number): string {
 
 /** The core's controls for this card (src/agent-ui/card-controls.ts) as Block Kit elements. */
 function cardButtons(card: TicketCard, locale: Locale): unknown[] {
-  return cardControls(card, locale).map((c) => controlElement(c, card.ticketId));
+  return cardControls(card, locale).map((c) => controlElement(c, card.ticketId, { moreLabel: t(locale, 'card.more') }));
 }
 
 /** The reply window: open (until when), closing soon (under 2 h left), or closed (templates only). */

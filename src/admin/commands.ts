@@ -17,6 +17,7 @@ import { agentCommand } from './agents.js';
 import { farewellCommand } from './farewell.js';
 import { awayCommand } from './away.js';
 import { searchCommand, ticketsCommand } from './tickets.js';
+import { transcriptSettingCommand } from './transcript.js';
 import { wordAt, type CommandToken } from './tokens.js';
 import { scheduleToContact, scheduledCommand, timezoneCommand } from './schedule.js';
 import { closeCommand, surveyCommand } from './closing.js';
@@ -25,7 +26,7 @@ import { reportCommand } from './csat-report.js';
 export type { AdminDeps, CommandContext } from './context.js';
 
 /** Subcommands that change configuration: only admins may run them. */
-const ADMIN_ONLY = new Set(['connect', 'message', 'admin', 'retry', 'close', 'survey', 'report']);
+const ADMIN_ONLY = new Set(['connect', 'message', 'admin', 'retry', 'close', 'survey', 'report', 'transcript']);
 
 /**
  * `/ponte <subcommand> …`, platform-neutral. Returns the reply text (shown only to the
@@ -88,6 +89,8 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       );
     case 'tickets':
       return ticketsCommand(deps.sql, ctx, tokens.slice(1), deps.threadLink);
+    case 'transcript':
+      return transcriptSettingCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, tokens.slice(1));
     case 'search':
       return searchCommand(deps.sql, ctx, ctx.text.replace(/^\s*\S+/, ''), deps.threadLink);
     case 'away':

@@ -4,7 +4,7 @@ import type { AgentPlatform } from '../core/events.js';
 import type { ThreadRef } from '../core/ports.js';
 import { maskPhone } from '../contacts/mask.js';
 import { findDepartmentByChannel, findDepartmentByName } from '../departments/repository.js';
-import { findTickets, type FoundTicket, type TicketQuery } from '../tickets/finder.js';
+import { findTicketPage, findTickets, type FoundTicket, type TicketQuery } from '../tickets/finder.js';
 import { say, t, type Locale } from '../i18n/catalog.js';
 import type { CommandToken } from './tokens.js';
 
@@ -18,16 +18,26 @@ interface Ctx {
 }
 
 const LIMIT = 15;
-const SCOPES = new Set(['pending', 'open', 'mine', 'all']);
+/** `/ponte tickets` shows this many per page ("page N of M"). */
+export const PAGE_SIZE = 10;
+/** Views: `inbox` (nobody's, or my departments'), `open`/`serving` (an agent has it), `mine`, `pending`, `all`. */
+const VIEWS: Record<string, TicketQuery['scope']> = { pending: 'pending', open: 'open', serving: 'open', mine: 'mine', all: 'all', inbox: 'inbox' };
+const SORTS = new Set(['latest', 'earliest', 'newest', 'oldest']);
 const CHANNELS = new Set(['whatsapp', 'messenger', 'instagram']);
+/** `name:value` (or `name=value`, as Discord's typed options arrive) filters. */
+const KEYED = /^(tag|number|campaign|page|sort|view)[:=](.+)$/i;
 
 /**
- * `/ponte tickets [pending|mine|open|all] [#department|department] [@agent] [whatsapp|…] [oldest]`:
- * the queue, newest activity first (or oldest opening first), each with a link to its thread.
+ * `/ponte tickets [view] [sort] [filters…] [page N]`: a view (pending, inbox, open, mine, all), a
+ * sort (latest or earliest message, newest or oldest opening), and filters (a department by
+ * #channel or name, an @agent, a customer channel, `number:<account>`, `tag:<tag>`,
+ * `campaign:<ad>`), ten a page, each ticket with a link to its thread.
  */
 export async function ticketsCommand(sql: Sql, ctx: Ctx, args: CommandToken[], link: ThreadLinker | undefined): Promise<Rich> {
-  const q: TicketQuery = { scope: 'pending', platform: ctx.platform, userId: ctx.userId, sort: 'latest', limit: LIMIT };
-  for (const arg of args) {
+  const q: TicketQuery = { scope: 'pending', platform: ctx.platform, userId: ctx.userId, sort: 'latest', limit: PAGE_SIZE };
+  let page = 1;
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
     if (arg.type === 'channel') {
       const dept = await findDepartmentByChannel(sql, ctx.platform, arg.id);
       if (!dept) return say(ctx.locale, 'tickets.unknown_filter', { filter: channel(arg.id) });
@@ -37,10 +47,24 @@ export async function ticketsCommand(sql: Sql, ctx: Ctx, args: CommandToken[], l
       if (q.scope === 'pending') q.scope = 'active';
     } else if (arg.type === 'word') {
       const w = arg.value.toLowerCase();
-      if (SCOPES.has(w)) q.scope = w === 'all' ? 'all' : (w as TicketQuery['scope']);
+      const keyed = KEYED.exec(arg.value);
+      const next = args[i + 1];
+      if (w === 'page' && next?.type === 'word' && /^\d+$/.test(next.value)) {
+        page = Number(next.value);
+        i += 1;
+      } else if (keyed) {
+        const [, key, value] = keyed as unknown as [string, string, string];
+        const k = key.toLowerCase();
+        if (k === 'tag') q.tag = value.toLowerCase();
+        else if (k === 'number') q.account = value;
+        else if (k === 'campaign') q.campaign = value;
+        else if (k === 'page' && /^\d+$/.test(value)) page = Number(value);
+        else if (k === 'sort' && SORTS.has(value.toLowerCase())) q.sort = value.toLowerCase() as TicketQuery['sort'];
+        else if (k === 'view' && VIEWS[value.toLowerCase()]) q.scope = VIEWS[value.toLowerCase()]!;
+        else return say(ctx.locale, 'tickets.unknown_filter', { filter: arg.value });
+      } else if (VIEWS[w]) q.scope = VIEWS[w];
       else if (CHANNELS.has(w)) q.channel = w;
-      else if (w === 'oldest' || w === 'latest') q.sort = w;
-      else if (w.startsWith('tag:') && w.length > 4) q.tag = w.slice(4);
+      else if (SORTS.has(w)) q.sort = w as TicketQuery['sort'];
       else {
         const dept = await findDepartmentByName(sql, arg.value);
         if (!dept) return say(ctx.locale, 'tickets.unknown_filter', { filter: arg.value });
@@ -50,9 +74,12 @@ export async function ticketsCommand(sql: Sql, ctx: Ctx, args: CommandToken[], l
       return say(ctx.locale, 'tickets.unknown_filter', { filter: arg.raw });
     }
   }
-  const found = await findTickets(sql, q);
-  if (found.length === 0) return say(ctx.locale, 'tickets.none');
-  return joinRich([say(ctx.locale, 'tickets.title', { count: found.length }), ...(await lines(found, ctx, link))], '\n');
+  page = Math.max(1, page);
+  const { found, total } = await findTicketPage(sql, { ...q, offset: (page - 1) * PAGE_SIZE });
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  if (found.length === 0) return total > 0 ? say(ctx.locale, 'tickets.past_end', { page, pages }) : say(ctx.locale, 'tickets.none');
+  const footer = pages > 1 ? [say(ctx.locale, 'tickets.page', { page, pages, next: page < pages ? say(ctx.locale, 'tickets.next', { page: page + 1 }) : '' })] : [];
+  return joinRich([say(ctx.locale, 'tickets.title', { count: total }), ...(await lines(found, ctx, link)), ...footer], '\n');
 }
 
 /** `/ponte search <name | phone | protocol>`: active tickets first, then the most recent. */

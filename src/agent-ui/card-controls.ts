@@ -43,6 +43,8 @@ export function cardControls(card: TicketCard, locale: Locale, now = Date.now())
     ...(card.status === 'open' ? [{ id: 'return' as const, label: t(locale, 'card.more_return') }] : []),
     { id: 'contact', label: t(locale, 'card.more_contact') },
     { id: MORE_FORMS.editContact, label: t(locale, 'card.more_edit_contact') },
+    { id: 'history', label: t(locale, 'card.more_history') },
+    { id: 'transcript', label: t(locale, 'card.more_transcript') },
     ...(card.customerPhone ? [{ id: 'phone' as const, label: t(locale, 'card.more_phone') }] : []),
     { id: 'block', label: t(locale, 'card.more_block') },
     { id: 'unblock', label: t(locale, 'card.more_unblock') },

@@ -18,6 +18,7 @@ import { insertMessage, insertNotice } from '../messages/repository.js';
 import { scheduleClose } from '../timers/scheduled-close.js';
 import { sendTemplate } from '../tickets/template-send.js';
 import { actionOriginRefusal } from './action-origin.js';
+import { historyCommand, transcriptCommand } from '../tickets/history-commands.js';
 
 /**
  * A card button: the same guarded action as the `!` command, but a refusal ("already open by
@@ -68,6 +69,10 @@ export async function handleAgentAction(tx: Tx, ev: AgentActionEvent, agent: Age
   }
   if (ev.action === 'contact_edit' && ev.contact) {
     await saveContactDetails(actx, ev.contact);
+    return { state: 'done', lanes: lanes.list() };
+  }
+  if (ev.action === 'history' || ev.action === 'transcript') {
+    await (ev.action === 'history' ? historyCommand(actx) : transcriptCommand(actx, ''));
     return { state: 'done', lanes: lanes.list() };
   }
   if (ev.action === 'phone') {

@@ -6,6 +6,8 @@ import { runTicketCommand, type ActionContext } from '../tickets/transitions.js'
 import { transferToAgent, transferToDepartment } from '../tickets/transfer.js';
 import { setContactBlocked } from '../tickets/blocking.js';
 import { contactCommand, tagCommand } from '../tickets/annotations.js';
+import { commentCommand } from '../tickets/comments.js';
+import { historyCommand, transcriptCommand } from '../tickets/history-commands.js';
 import { parseTemplateArgs, sendTemplate } from '../tickets/template-send.js';
 import { cancelClose, scheduleClose, type ArmClose } from '../timers/scheduled-close.js';
 import type { ArmMessage } from '../timers/scheduled-messages.js';
@@ -39,6 +41,10 @@ const COMMANDS = new Map<string, Command>([
   ['tag', ({ actx, args }) => tagCommand(actx, args, true)],
   ['untag', ({ actx, args }) => tagCommand(actx, args, false)],
   ['contact', ({ actx, args }) => contactCommand(actx, args)],
+  ['comment', ({ actx, args }) => commentCommand(actx, args)],
+  ['comments', ({ actx }) => commentCommand(actx, '')],
+  ['history', ({ actx }) => historyCommand(actx)],
+  ['transcript', ({ actx, args }) => transcriptCommand(actx, args)],
   ['template', template],
   ['block', ({ actx }) => setContactBlocked(actx, true)],
   ['unblock', ({ actx }) => setContactBlocked(actx, false)],

@@ -17,6 +17,8 @@ import type { Rich } from '../core/rich-text.js';
 import { explainNoThread, explainNotShown, explainSendFailure } from './failure-notice.js';
 import { NOTHING, bridgeFor, currentThread, type Effect, type OperationDeps } from './operation-deps.js';
 import { earlierPost, keyOf, type Attempt } from './reconcile.js';
+import { postHistory } from '../tickets/history-post.js';
+import { postTranscript } from '../tickets/transcript.js';
 
 export type { Effect, OperationDeps } from './operation-deps.js';
 
@@ -86,6 +88,10 @@ export async function perform(deps: OperationDeps, op: OutboxOp, attempt?: Attem
     case 'customer.block':
       await setBlocked(deps, op.ticketId, op.blocked);
       return NOTHING;
+    case 'contact.history':
+      return postHistory(deps, op, attempt);
+    case 'ticket.transcript':
+      return postTranscript(deps, op, attempt);
   }
 }
 

@@ -32,7 +32,11 @@ export type OutboxOp =
   /** Marks the customer's message `messageId` (and so everything before it) as read. */
   | { kind: 'customer.read'; messageId: string }
   | { kind: 'customer.block'; ticketId: string; blocked: boolean }
-  | { kind: 'home.publish'; platform: string; userId: string };
+  | { kind: 'home.publish'; platform: string; userId: string }
+  /** `!history`: the contact's earlier tickets, linked, built for `thread`'s platform and posted there. */
+  | { kind: 'contact.history'; ticketId: string; thread: { containerId: string; threadId: string; platform: string }; noticeId?: string }
+  /** A file of `ofTicketId`'s conversation (tickets/transcript.ts), posted in `thread`, a thread of `ticketId`. */
+  | { kind: 'ticket.transcript'; ticketId: string; ofTicketId: string; format: 'txt' | 'html'; thread: { containerId: string; threadId: string; platform: string } };
 
 export type OutboxKind = OutboxOp['kind'];
 

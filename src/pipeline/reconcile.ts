@@ -11,7 +11,7 @@ import type { OutboxKind } from './outbox.js';
  * (guarantee 2). A file (media.mirror) cannot carry a key: its upload remembers the platform's
  * file id in the row instead, and the next attempt asks whether that file was shared (earlierFile).
  */
-export const AGENT_POSTS: ReadonlySet<OutboxKind> = new Set(['thread.open', 'thread.post', 'channel.announce', 'media.mirror']);
+export const AGENT_POSTS: ReadonlySet<OutboxKind> = new Set(['thread.open', 'thread.post', 'channel.announce', 'media.mirror', 'ticket.transcript']);
 
 /** What the dispatch worker knows about the row being performed. */
 export interface Attempt {

@@ -1,7 +1,8 @@
 import { code, joinRich, type Rich } from '../core/rich-text.js';
 import type { Tx } from '../db/connect.js';
 import { maskPhone } from '../contacts/mask.js';
-import { addContactNote, contactNotes, type ContactNote } from '../contacts/notes.js';
+import { addContactNote, contactNotes } from '../contacts/notes.js';
+import { formatComments } from './comments.js';
 import { insertNotice } from '../messages/repository.js';
 import { addTags, normaliseTags, removeTags, tagsOf, type Tagged } from '../tags/repository.js';
 import { say, type Locale } from '../i18n/catalog.js';
@@ -51,7 +52,7 @@ export async function contactCommand(ctx: ActionContext, args: string): Promise<
   const [c] = await ctx.tx<{ name: string | null; phone: string | null; username: string | null; external_id: string; channel: string; blocked: boolean; email: string | null; custom_fields: Record<string, string> }[]>`
     SELECT name, phone, username, external_id, channel, blocked, email, custom_fields FROM contacts WHERE id = ${ctx.ticket.contact_id}`;
   if (!c) return;
-  const notes = await contactNotes(ctx.tx, ctx.ticket.contact_id);
+  const notes = await contactNotes(ctx.tx, ctx.ticket.contact_id, ctx.ticket.id);
   await notice(
     ctx,
     say(ctx.locale, 'contact.summary', {
@@ -68,20 +69,16 @@ export async function contactCommand(ctx: ActionContext, args: string): Promise<
         .filter(Boolean)
         .map((l) => `\n${l}`)
         .join(''),
-      notes: notes.length ? formatNotes(notes) : say(ctx.locale, 'contact.no_notes'),
+      notes: notes.length ? formatComments(notes, ctx.locale) : say(ctx.locale, 'contact.no_notes'),
     }),
   );
 }
 
-function formatNotes(notes: ContactNote[]): string {
-  return notes.map((n) => `• ${n.body} (${n.author ?? '?'}, ${n.created_at.toISOString().slice(0, 10)})`).join('\n');
-}
-
-/** On a contact's new ticket: their notes, posted in the new thread right under the card. */
+/** On a contact's new ticket: their general comments, highlighted, right under the card. */
 export async function postContactNotes(tx: Tx, o: { ticketId: string; contactId: string; locale: Locale; lanes: LaneSet }): Promise<void> {
-  const notes = await contactNotes(tx, o.contactId);
+  const notes = await contactNotes(tx, o.contactId, o.ticketId);
   if (notes.length === 0) return;
-  const id = await insertNotice(tx, o.ticketId, joinRich([say(o.locale, 'contact.notes_header'), formatNotes(notes)], '\n'));
+  const id = await insertNotice(tx, o.ticketId, joinRich([say(o.locale, 'contact.notes_header'), formatComments(notes, o.locale)], '\n'));
   await o.lanes.add(agentLane(o.ticketId), { kind: 'thread.post', messageId: id });
 }
 

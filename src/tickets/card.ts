@@ -47,7 +47,8 @@ export async function loadCard(
            c.agent_destination, c.agent_platform, t.scheduled_close_at, t.scheduled_close_keep, ct.last_inbound_at, t.referral, t.close_reason, t.csat,
            ARRAY(SELECT g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id ORDER BY g.name)
              || ARRAY(SELECT '👤' || g.name FROM contact_tags xt JOIN tags g ON g.id = xt.tag_id WHERE xt.contact_id = t.contact_id ORDER BY g.name) AS tags,
-           (SELECT count(*)::int FROM contact_notes n WHERE n.contact_id = t.contact_id) AS contact_notes,
+           (SELECT count(*)::int FROM contact_notes n WHERE n.contact_id = t.contact_id AND n.deleted_at IS NULL
+              AND (n.scope = 'general' OR n.ticket_id = t.id)) AS contact_notes,
            (SELECT l.platform FROM thread_links l WHERE l.ticket_id = t.id AND l.is_current ORDER BY l.created_at DESC LIMIT 1) AS current_platform
     FROM tickets t
     JOIN connections c ON c.id = t.connection_id

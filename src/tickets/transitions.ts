@@ -13,6 +13,7 @@ import { queueMarkRead } from '../customer/mark-read.js';
 import { lastInboundOf, replyWindow } from '../customer/reply-window.js';
 import { checkClose, saveCloseFields } from './close-requirements.js';
 import { queueSurvey } from './survey.js';
+import { queueTranscriptOnResolve } from './history-commands.js';
 
 /**
  * `farewell`: a text typed for this resolve; else the agent's own, else the workspace's.
@@ -85,5 +86,6 @@ export async function runTicketCommand(ctx: ActionContext, cmd: TicketCommand): 
   if (cmd.action === 'resolve' && !cmd.silent && ctx.caps) await queueSurvey(tx, { ticketId: ticket.id, caps: ctx.caps, lanes, locale });
   const override = cmd.action === 'resolve' ? cmd.farewell || agent.closing_message : undefined;
   if (kind && ctx.caps) await queueAutoMessage(tx, { ticketId: ticket.id, kind, agentId: agent.id, agentName: name, caps: ctx.caps, lanes, override });
+  if (cmd.action === 'resolve') await queueTranscriptOnResolve(tx, ticket.id, lanes);
   return true;
 }

@@ -35,7 +35,8 @@ describe('contact notes', () => {
     await say(ts, '!contact');
     const summary = await eventually('the summary', () => h.thread(ts).find((t) => t.startsWith('*Dona Lurdes*')));
     expect(summary).toContain('•••• 0002 · whatsapp');
-    expect(summary).toContain('• prefere ligação depois das 14h (Maria, ');
+    // A contact comment, highlighted (quoted), with its number, author and date.
+    expect(summary).toMatch(/\n>📌 `#\d+` prefere ligação depois das 14h — Maria, \d{4}-\d\d-\d\d/);
     expect(summary).not.toContain(wa);
 
     await say(ts, '!resolve silent');

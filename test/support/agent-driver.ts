@@ -124,7 +124,10 @@ export interface AgentDriver {
   press(control: Control, ticket: TicketRef, userId: string, opts?: { on?: TicketRef }): Promise<{ form?: FormHandle }>;
   /** Submits a form a press opened; `errors` when the platform keeps it open with errors. */
   submit(form: FormHandle, values: TransferValues & CloseValues): Promise<{ errors?: Record<string, string> }>;
-  /** An admin command (Slack's /ponte), answered to the person who ran it. */
+  /**
+   * An admin command (`/ponte`), answered to the person who ran it: Slack's typed text, or on
+   * Discord the same words given as the subcommand's typed options.
+   */
   adminCommand(userId: string, text: string): Promise<string>;
 
   /** Everything everyone sees in a thread, in order (the card itself excluded). */
@@ -133,6 +136,8 @@ export interface AgentDriver {
   card(ticket: TicketRef): SeenCard;
   /** The lines only `userId` was shown, in order. */
   notices(userId: string): SeenNotice[];
+  /** The files posted in a thread (by Ponte or anyone), in order, with their contents as UTF-8 text. */
+  files(thread: ThreadRef): { filename: string; text: string }[];
   /** Reactions on any message (an agent's included), as unicode emoji. */
   reactionsOn(messageId: string): string[];
   /** The thread the core keeps for a ticket on this platform (its current one). */

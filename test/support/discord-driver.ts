@@ -65,6 +65,36 @@ function readMessage(m: FakeMessage): { reading: Reading; controls: SeenControl[
   return { reading: merge(parts), controls };
 }
 
+type OptionDef = { name: string; type: number; choices?: { value: string }[]; autocomplete?: boolean };
+
+/**
+ * `/ponte` typed words → the subcommand's typed options, as a person fills them in Discord: a
+ * word that is one of an option's choices sets it; `name:value` (or `name value` for `page`) sets
+ * that option; a flag's name sets it; what is left goes to the first free-text option.
+ */
+function asOptions(text: string): { name: string; type: 1; options: { name: string; type: number; value: string | number | boolean }[] } {
+  const [name = 'help', ...words] = text.trim().split(/\s+/).filter(Boolean);
+  const defs = ((ponteCommand.options ?? []).find((o) => o.name === name) as { options?: OptionDef[] } | undefined)?.options ?? [];
+  const options: { name: string; type: number; value: string | number | boolean }[] = [];
+  const set = (def: OptionDef, value: string | boolean) => options.push({ name: def.name, type: def.type, value: def.type === 4 ? Number(value) : value });
+  const rest: string[] = [];
+  for (let i = 0; i < words.length; i += 1) {
+    const w = words[i]!;
+    const keyed = /^(\w+)[:=](.+)$/.exec(w);
+    const byChoice = defs.find((d) => d.choices?.some((c) => c.value === w.toLowerCase()) && !options.some((o) => o.name === d.name));
+    const byKey = keyed ? defs.find((d) => d.name === keyed[1]) : undefined;
+    const byName = defs.find((d) => d.name === w.toLowerCase());
+    if (byChoice) set(byChoice, w.toLowerCase());
+    else if (byKey) set(byKey, keyed![2]!);
+    else if (byName?.type === 5) set(byName, true);
+    else if (byName && words[i + 1] !== undefined) set(byName, words[(i += 1)]!);
+    else rest.push(w);
+  }
+  const free = defs.find((d) => d.type === 3 && !d.choices && !options.some((o) => o.name === d.name));
+  if (rest.length && free) set(free, rest.join(' '));
+  return { name, type: 1, options };
+}
+
 /** An interaction callback as the fake stores it. */
 type Callback = { type: number; data?: { custom_id?: string; content?: string; components?: unknown[] } };
 
@@ -168,7 +198,7 @@ export function discordDriver(h: Harness, discord: FakeDiscord): AgentDriver {
       return answer.type === 4 ? { errors: { form: answer.data?.content ?? '' } } : {};
     },
     async adminCommand(userId, text) {
-      const cmd = slashCommand(world, { channelId: world.textChannelId, from: person(userId), name: 'ponte', options: ponteOptions(text) });
+      const cmd = slashCommand(world, { channelId: world.textChannelId, from: person(userId), name: 'ponte', options: [asOptions(text)] });
       const answer = await interact(userId, world.textChannelId, cmd);
       const i = world.interactions.get(String(cmd.id))!;
       // A slow answer is deferred (type 5) and `@original` edited once the work is done.
@@ -205,6 +235,8 @@ export function discordDriver(h: Harness, discord: FakeDiscord): AgentDriver {
       }
       return out;
     },
+    files: (thread) =>
+      world.history(thread.threadId).flatMap((m) => m.attachments).map((a) => ({ filename: a.filename, text: a.bytes.toString('utf8') })),
     reactionsOn,
     async threadOf(ticketId) {
       const [row] = await h.db.sql<{ container_id: string; thread_id: string }[]>`
@@ -237,29 +269,3 @@ export async function startDiscordDriver(): Promise<AgentDriver> {
   return (await startDiscordHarness()).driver;
 }
 
-type OptionDef = { name: string; type: number; options?: OptionDef[] };
-
-/**
- * What a person types after `/ponte` (`search @flor`, `agent add <@id> Vendas`) as Discord's typed
- * options of that subcommand (bridges/discord/commands/ponte.ts): one word per option in order, a
- * person or channel mention as its id, and the last text option takes the rest of the words.
- */
-function ponteOptions(text: string): unknown[] {
-  const [name = 'help', ...words] = text.trim().split(/\s+/).filter(Boolean);
-  const def = (ponteCommand.options as OptionDef[]).find((o) => o.name === name);
-  if (!def) throw new Error(`Discord driver: /ponte has no subcommand ${name}`);
-  const defs = def.options ?? [];
-  const lastText = defs.map((o) => o.type).lastIndexOf(3);
-  const options: { name: string; type: number; value: string | boolean }[] = [];
-  for (const [i, o] of defs.entries()) {
-    if (!words.length) break;
-    if (o.type === 5) {
-      if (words[0] === o.name) options.push({ name: o.name, type: 5, value: Boolean(words.shift()) });
-      continue;
-    }
-    const word = i === lastText ? words.splice(0).join(' ') : words.shift()!;
-    const id = /^<[@#][!&]?(\d+)>$/.exec(word)?.[1];
-    options.push({ name: o.name, type: o.type, value: (o.type === 6 || o.type === 7) && id ? id : word });
-  }
-  return [{ name, type: 1, options }];
-}

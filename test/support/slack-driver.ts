@@ -220,6 +220,10 @@ export function slackDriver(h: Harness): AgentDriver {
       const { reading, controls } = readBlocks(root.blocks);
       return { ...reading, controls };
     },
+    files: (thread) =>
+      [...h.slack.uploads.values()]
+        .filter((u) => u.bytes && u.completed?.channel_id === thread.containerId && u.completed.thread_ts === thread.threadId)
+        .map((u) => ({ filename: u.filename, text: u.bytes!.toString('utf8') })),
     notices: (userId) => h.slack.callsTo('chat.postEphemeral').filter((c) => c.params.user === userId).map(notice),
     reactionsOn,
     async threadOf(ticketId) {

@@ -29,8 +29,8 @@ describe('cardControls', () => {
   });
 
   it('lists More in order: return only while open, phone only when there is one', () => {
-    expect(more(card())).toEqual(['return', 'contact', 'edit_contact', 'phone', 'block', 'unblock']);
-    expect(more(card({ status: 'pending', customerPhone: null }))).toEqual(['contact', 'edit_contact', 'block', 'unblock']);
+    expect(more(card())).toEqual(['return', 'contact', 'edit_contact', 'history', 'transcript', 'phone', 'block', 'unblock']);
+    expect(more(card({ status: 'pending', customerPhone: null }))).toEqual(['contact', 'edit_contact', 'history', 'transcript', 'block', 'unblock']);
   });
 
   it('offers Send template first once the reply window has closed, on a channel with templates only', () => {

@@ -33,5 +33,8 @@ export const ticketCommand: RESTPostAPIChatInputApplicationCommandsJSONBody = {
     sub('schedule', 'Send a message to the customer later', [text('in', 'When: e.g. 2h, tomorrow 9:00, 24/12 10:00', true), text('text', 'The message, or: template <name> [params]', true)]),
     sub('template', 'Send an approved template (the reply window has closed)', [suggested('template', 'The template', true), text('params', 'Its parameters, in order')]),
     sub('contact', 'The customer’s contact details; or change them', [text('change', 'e.g. name Carla Dias, email c@example.com, note VIP, tag vip')]),
+    sub('comment', 'Comments on the customer: list them, or add, edit, delete', [text('text', 'e.g. VIP customer; here <text> (this conversation only); edit 3 <text>; delete 3')]),
+    sub('history', 'The customer’s earlier tickets, linked'),
+    sub('transcript', 'This conversation as a file', [text('protocol', 'An earlier ticket of this customer', false, 40), flag('html', 'As HTML (else text)')]),
   ],
 };

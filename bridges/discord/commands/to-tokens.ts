@@ -11,7 +11,7 @@ const CHANNEL = 7;
 /** Options whose whole value is one name (a department may have spaces); others are words. */
 const WHOLE = new Set(['department']);
 /** Options the core reads as `name=value`. */
-const KEYED = new Set(['waba', 'token']);
+const KEYED = new Set(['waba', 'token', 'number', 'tag', 'campaign', 'page']);
 
 /** The subcommand and its options, in the order the definition gives them. */
 export function subcommandOf(options: RawOption[] | undefined): { name: string; options: RawOption[] } | undefined {
@@ -86,6 +86,12 @@ export function toThreadCommand(sub: string, options: RawOption[]): { text: stri
       break;
     case 'contact':
       text = words('!contact', str('change'));
+      break;
+    case 'comment':
+      text = words('!comment', str('text'));
+      break;
+    case 'transcript':
+      text = words('!transcript', str('protocol'), on('html') ? 'html' : '');
       break;
     default:
       text = `!${sub}`;

@@ -14,7 +14,7 @@ export const admin = {
     '`/ponte department add|remove|list`: departments and their channels (add/remove: admins); `/ponte department <name> routing none|round-robin|last|random` and `quiet <minutes>`: automatic routing and the mention after a quiet period (admins)\n' +
     '`/ponte away on|off`: away or back (automatic routing skips agents who are away)\n' +
     '`/ponte status`: connections, queues and unrouted traffic; `/ponte retry`: re-queue failed deliveries to {platform} (admins)\n' +
-    '`/ponte tickets [pending|mine|open|all] [#department] [@agent] [oldest]`: find work\n' +
+    '`/ponte tickets [view] [sort] [filters…] [page N]`: find work; `/ponte transcript on|off`: transcripts on resolve (admins)\n' +
     '`/ponte search <name|phone|protocol>`: find a ticket\n' +
     '`/ponte signature on|off`: sign your replies or not; admins: `signature format|lock`\n' +
     '`/ponte farewell <text|off>`: your own farewell message when you resolve\n' +
@@ -24,7 +24,7 @@ export const admin = {
     '`/ponte close reason add|remove [<department>:] <reason>`, `/ponte close field <name> required|optional|off`, `/ponte survey on|off [question]`: what resolving asks for, and the satisfaction survey (admins)\n' +
     '`/ponte report csat [7d|30d|month]`: customer satisfaction (admins)\n' +
     '`/ponte help`: this list\n' +
-    '**In a ticket thread**: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule <in 2h|tomorrow 9:00|24/12 10:00> <text>` (`list`, `edit`, `cancel`); `!template <name> [params…]`; `!!shortcut`. Files you attach are sent too; your emoji on a customer’s message reaches them as a reaction.',
+    '**In a ticket thread**: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact`; `!comment`; `!history`; `!transcript`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule <in 2h|tomorrow 9:00|24/12 10:00> <text>` (`list`, `edit`, `cancel`); `!template <name> [params…]`; `!!shortcut`. Files you attach are sent too; your emoji on a customer’s message reaches them as a reaction.',
   'connect.usage': 'Usage: `/ponte connect <whatsapp|messenger|instagram> <account id> [#channel] [waba=<id>] [token=<token>]`: the WhatsApp phone number id, the Facebook page id or the Instagram account id.',
   'connect.bad_kind': '`{kind}` is not a channel Ponte can connect. Available: whatsapp, messenger, instagram.',
   'connect.bad_account': '`{account}` does not look like a {channel} account id (digits only, from Meta’s WhatsApp Manager or the page’s / account’s settings).',
@@ -53,7 +53,7 @@ export const admin = {
   'department.busy': 'Department **{name}** has tickets or connections; it stays.',
   'tickets.title': '**Tickets** ({count}):',
   'tickets.none': 'No tickets match.',
-  'tickets.unknown_filter': '`{filter}` is not a filter I know. Use pending, mine, open or all; a department (its #channel or name); an @agent; tag:<tag>; whatsapp; oldest.',
+  'tickets.unknown_filter': '`{filter}` is not a filter I know. Views: pending, inbox, open, mine, all. Sorts: latest, earliest (by message), newest, oldest (by opening). Filters: a department (its #channel or name); an @agent; whatsapp, messenger or instagram; number:<account id>; tag:<tag>; campaign:<ad>. Pages: page 2.',
   'search.usage': 'Usage: `/ponte search <name | phone | protocol>`',
   'search.title': '**Tickets matching “{query}”** ({count}):',
   'search.none': 'No ticket matches “{query}”.',
@@ -157,4 +157,10 @@ export const admin = {
   'report.csat_total': '{count} answer(s), average {average} of 5',
   'report.by_department': '**By department** (average, answers):',
   'report.by_agent': '**By agent who resolved** (average, answers):',
+  'tickets.page': 'Page {page} of {pages}.{next}',
+  'tickets.next': ' Add `page {page}` for the next.',
+  'tickets.past_end': 'There is no page {page}: the list has {pages}.',
+  'transcript.setting_on': 'When a ticket is resolved, its transcript ({format}) is now posted in its thread.',
+  'transcript.setting_off': 'Resolved tickets no longer get a transcript in their thread. `!transcript` still makes one on request.',
+  'transcript.setting_usage': 'Usage: `/ponte transcript on [html]` or `/ponte transcript off` (admins). Now: {now}.',
 } as const;

@@ -118,4 +118,10 @@ export const ui = {
   'modal.close_reason_other': 'Or another reason',
   'modal.close_field_hint': 'Empty it to clear the value.',
   'modal.close_field_required': 'Fill in {field}: it is required to resolve.',
+  'card.more_history': 'Contact history',
+  'card.more_transcript': 'Transcript (file)',
+  'transcript.title': 'Transcript of ticket {protocol} with {customer}',
+  'transcript.span': 'Opened {opened}; resolved {resolved}. Customer and agent messages only (internal notes are not included).',
+  'transcript.agent': '{name} (agent)',
+  'transcript.file': 'file',
 } as const;

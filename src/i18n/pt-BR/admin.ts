@@ -16,7 +16,7 @@ export const admin: Record<keyof typeof en, string> = {
     '`/ponte department add|remove|list`: setores e seus canais (add/remove: administradores); `/ponte department <setor> routing none|round-robin|last|random` e `quiet <minutos>`: distribuição automática e aviso após silêncio (administradores)\n' +
     '`/ponte away on|off`: ausente ou não (a distribuição automática pula quem está ausente)\n' +
     '`/ponte status`: conexões, filas e tráfego sem destino; `/ponte retry`: reenfileira entregas com falha para o {platform} (administradores)\n' +
-    '`/ponte tickets [pending|mine|open|all] [#setor] [@atendente] [oldest]`: encontrar trabalho\n' +
+    '`/ponte tickets [visão] [ordem] [filtros…] [page N]`: encontrar trabalho; `/ponte transcript on|off`: transcrição ao resolver (administradores)\n' +
     '`/ponte search <nome|telefone|protocolo>`: encontrar um ticket\n' +
     '`/ponte signature on|off`: assinar suas respostas ou não; administradores: `signature format|lock`\n' +
     '`/ponte farewell <texto|off>`: sua própria mensagem de despedida ao resolver\n' +
@@ -26,7 +26,7 @@ export const admin: Record<keyof typeof en, string> = {
     '`/ponte close reason add|remove [<setor>:] <motivo>`, `/ponte close field <nome> required|optional|off`, `/ponte survey on|off [pergunta]`: o que resolver um ticket pede, e a pesquisa de satisfação (administradores)\n' +
     '`/ponte report csat [7d|30d|month]`: satisfação dos clientes (administradores)\n' +
     '`/ponte help`: esta lista\n' +
-    '**Na thread de um ticket**: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact [note …]`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule <in 2h|amanhã 9:00|24/12 10:00> <texto>` (`list`, `edit`, `cancel`); `!template <nome> [parâmetros…]`; `!!shortcut`. Arquivos anexados também são enviados; seu emoji na mensagem de um cliente chega a ele como reação.',
+    '**Na thread de um ticket**: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact`; `!comment`; `!history`; `!transcript`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule <in 2h|amanhã 9:00|24/12 10:00> <texto>` (`list`, `edit`, `cancel`); `!template <nome> [parâmetros…]`; `!!shortcut`. Arquivos anexados também são enviados; seu emoji na mensagem de um cliente chega a ele como reação.',
   'connect.usage': 'Uso: `/ponte connect <whatsapp|messenger|instagram> <id da conta> [#canal] [waba=<id>] [token=<token>]`: o phone number id do WhatsApp, o id da página do Facebook ou o id da conta do Instagram.',
   'connect.bad_kind': '`{kind}` não é um canal que o Ponte conecta. Disponíveis: whatsapp, messenger, instagram.',
   'connect.bad_account': '`{account}` não parece um id de conta de {channel} (só dígitos, do WhatsApp Manager da Meta ou das configurações da página / conta).',
@@ -55,7 +55,7 @@ export const admin: Record<keyof typeof en, string> = {
   'department.busy': 'O setor **{name}** tem tickets ou conexões; ele fica.',
   'tickets.title': '**Tickets** ({count}):',
   'tickets.none': 'Nenhum ticket encontrado.',
-  'tickets.unknown_filter': '`{filter}` não é um filtro conhecido. Use pending, mine, open ou all; um setor (seu #canal ou nome); um @atendente; tag:<etiqueta>; whatsapp; oldest.',
+  'tickets.unknown_filter': '`{filter}` não é um filtro conhecido. Visões: pending, inbox, open, mine, all. Ordens: latest, earliest (pela mensagem), newest, oldest (pela abertura). Filtros: um setor (seu #canal ou nome); um @atendente; whatsapp, messenger ou instagram; number:<id da conta>; tag:<etiqueta>; campaign:<anúncio>. Páginas: page 2.',
   'search.usage': 'Uso: `/ponte search <nome | telefone | protocolo>`',
   'search.title': '**Tickets que batem com “{query}”** ({count}):',
   'search.none': 'Nenhum ticket bate com “{query}”.',
@@ -159,4 +159,10 @@ export const admin: Record<keyof typeof en, string> = {
   'report.csat_total': '{count} resposta(s), média {average} de 5',
   'report.by_department': '**Por setor** (média, respostas):',
   'report.by_agent': '**Por atendente que resolveu** (média, respostas):',
+  'tickets.page': 'Página {page} de {pages}.{next}',
+  'tickets.next': ' Acrescente `page {page}` para a próxima.',
+  'tickets.past_end': 'Não existe a página {page}: a lista tem {pages}.',
+  'transcript.setting_on': 'Quando um ticket for resolvido, a transcrição dele ({format}) agora é postada na thread.',
+  'transcript.setting_off': 'Tickets resolvidos não recebem mais a transcrição na thread. `!transcript` ainda gera uma quando pedida.',
+  'transcript.setting_usage': 'Uso: `/ponte transcript on [html]` ou `/ponte transcript off` (administradores). Agora: {now}.',
 };

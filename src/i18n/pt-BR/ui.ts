@@ -120,4 +120,10 @@ export const ui: Record<keyof typeof en, string> = {
   'modal.close_reason_other': 'Ou outro motivo',
   'modal.close_field_hint': 'Apague para limpar o valor.',
   'modal.close_field_required': 'Preencha {field}: é obrigatório para resolver.',
+  'card.more_history': 'Histórico do contato',
+  'card.more_transcript': 'Transcrição (arquivo)',
+  'transcript.title': 'Transcrição do ticket {protocol} com {customer}',
+  'transcript.span': 'Aberto em {opened}; resolvido em {resolved}. Só mensagens do cliente e dos atendentes (notas internas não entram).',
+  'transcript.agent': '{name} (atendente)',
+  'transcript.file': 'arquivo',
 };
