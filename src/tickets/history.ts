@@ -21,16 +21,15 @@ type Row = Omit<PastTicket, 'thread'> & { containerId: string | null; threadId: 
 /**
  * The contact's other tickets, newest first, at most `limit`, and how many there are in all.
  * The one place history reads a ticket's close reason and satisfaction score: `close_reason` is
- * the reason typed at resolve (`!resolve … <reason>`, the form, a scheduled resolve's reason).
- * TODO(migration 0019): read the CSAT column (`tickets.csat_score`) and the structured close
- * reason it adds here, instead of `NULL` and the free-text column.
+ * the reason given at resolve (chosen from the department's list or typed: `!resolve … <reason>`,
+ * the close form, a scheduled resolve's reason); `csat` the customer's 1–5 survey answer.
  */
 export async function contactHistory(db: Db, o: { contactId: string; exceptTicketId: string; platform: string; limit: number }): Promise<{ tickets: PastTicket[]; total: number }> {
   const rows = await db<Row[]>`
     SELECT t.id::text AS id, t.protocol, t.status, t.opened_at AS "openedAt", t.resolved_at AS "resolvedAt",
            COALESCE(a.display_name, r.display_name) AS "servedBy",
            t.close_reason AS "closeReason",
-           NULL::int AS csat,
+           t.csat::int AS csat,
            tl.container_id AS "containerId", tl.thread_id AS "threadId",
            count(*) OVER ()::int AS total
     FROM tickets t

@@ -49,8 +49,11 @@ for (const [name, start] of [['Slack', startSlackDriver], ['Discord', startDisco
       const third = await writesAgain(phone, 'Helena', 'mais uma', second);
       const [p1, p2, p3] = [await protocolOf(first), await protocolOf(second), await protocolOf(third)];
 
+      // The customer rated the first conversation (the survey's answer; docs/closing.md).
+      await d.core.db.sql`UPDATE tickets SET csat = 5, csat_at = now() WHERE id = ${first.id}`;
       await d.say(third.thread, joao().id, '!history');
       const history = await seen(third, 'the history', (p) => p.text.includes('Earlier tickets of this contact'));
+      expect(history.text).toContain('CSAT 5');
       expect(history.text).toContain('(2)');
       for (const [protocol, ticket] of [[p1, first], [p2, second]] as const) {
         const linked = history.links.find((l) => l.label === protocol);

@@ -69,29 +69,39 @@ type OptionDef = { name: string; type: number; choices?: { value: string }[]; au
 
 /**
  * `/ponte` typed words → the subcommand's typed options, as a person fills them in Discord: a
- * word that is one of an option's choices sets it; `name:value` (or `name value` for `page`) sets
- * that option; a flag's name sets it; what is left goes to the first free-text option.
+ * word that is one of an option's choices sets it; `name:value` (or `name value`) sets that
+ * option; a flag's name sets it; the words left fill the options still free, in the order they
+ * are declared, the last text option taking the rest (a person, a channel, by their mention's id).
  */
 function asOptions(text: string): { name: string; type: 1; options: { name: string; type: number; value: string | number | boolean }[] } {
   const [name = 'help', ...words] = text.trim().split(/\s+/).filter(Boolean);
   const defs = ((ponteCommand.options ?? []).find((o) => o.name === name) as { options?: OptionDef[] } | undefined)?.options ?? [];
-  const options: { name: string; type: number; value: string | number | boolean }[] = [];
-  const set = (def: OptionDef, value: string | boolean) => options.push({ name: def.name, type: def.type, value: def.type === 4 ? Number(value) : value });
+  const given = new Map<string, string | number | boolean>();
+  const set = (def: OptionDef, value: string | boolean) => {
+    const id = typeof value === 'string' ? /^<[@#][!&]?(\d+)>$/.exec(value)?.[1] : undefined;
+    given.set(def.name, def.type === 4 ? Number(value) : (def.type === 6 || def.type === 7) && id ? id : value);
+  };
   const rest: string[] = [];
   for (let i = 0; i < words.length; i += 1) {
     const w = words[i]!;
     const keyed = /^(\w+)[:=](.+)$/.exec(w);
-    const byChoice = defs.find((d) => d.choices?.some((c) => c.value === w.toLowerCase()) && !options.some((o) => o.name === d.name));
+    const byChoice = defs.find((d) => d.choices?.some((c) => c.value === w.toLowerCase()) && !given.has(d.name));
     const byKey = keyed ? defs.find((d) => d.name === keyed[1]) : undefined;
-    const byName = defs.find((d) => d.name === w.toLowerCase());
+    const byName = defs.find((d) => d.name === w.toLowerCase() && !given.has(d.name));
     if (byChoice) set(byChoice, w.toLowerCase());
     else if (byKey) set(byKey, keyed![2]!);
     else if (byName?.type === 5) set(byName, true);
-    else if (byName && words[i + 1] !== undefined) set(byName, words[(i += 1)]!);
+    else if (byName && !byName.choices && words[i + 1] !== undefined && rest.length === 0 && byName.type !== 3) set(byName, words[(i += 1)]!);
     else rest.push(w);
   }
-  const free = defs.find((d) => d.type === 3 && !d.choices && !options.some((o) => o.name === d.name));
-  if (rest.length && free) set(free, rest.join(' '));
+  const free = defs.filter((d) => !given.has(d.name) && d.type !== 5 && !d.choices);
+  const lastText = free.map((d) => d.type).lastIndexOf(3);
+  for (const [i, d] of free.entries()) {
+    if (!rest.length) break;
+    set(d, i === lastText || i === free.length - 1 ? rest.splice(0).join(' ') : rest.shift()!);
+  }
+  // Discord sends the options in the order they are declared.
+  const options = defs.filter((d) => given.has(d.name)).map((d) => ({ name: d.name, type: d.type, value: given.get(d.name)! }));
   return { name, type: 1, options };
 }
 

@@ -10,8 +10,14 @@ const CHANNEL = 7;
 
 /** Options whose whole value is one name (a department may have spaces); others are words. */
 const WHOLE = new Set(['department']);
-/** Options the core reads as `name=value`. */
-const KEYED = new Set(['waba', 'token', 'number', 'tag', 'campaign', 'page']);
+/**
+ * Options the core reads as `name=value`, by subcommand: `connect`'s account settings and
+ * `tickets`' filters (elsewhere an option of the same name is a plain word: `scheduled`'s number).
+ */
+const KEYED: Record<string, ReadonlySet<string>> = {
+  connect: new Set(['waba', 'token']),
+  tickets: new Set(['number', 'tag', 'campaign', 'page']),
+};
 
 /** The subcommand and its options, in the order the definition gives them. */
 export function subcommandOf(options: RawOption[] | undefined): { name: string; options: RawOption[] } | undefined {
@@ -41,7 +47,7 @@ export function toCommand(sub: string, options: RawOption[]): { tokens: CommandT
         tokens.push({ type: 'word', value: o.name });
         text.push(o.name);
       }
-    } else if (KEYED.has(o.name)) {
+    } else if (KEYED[sub]?.has(o.name)) {
       tokens.push({ type: 'word', value: `${o.name}=${String(v)}` });
       text.push(`${o.name}=${String(v)}`);
     } else if (WHOLE.has(o.name)) {
