@@ -1,7 +1,5 @@
-import type { Tx } from '../db/connect.js';
 import { say } from '../i18n/catalog.js';
-import { agentLane, type LaneSet } from '../pipeline/outbox.js';
-import { getTranscriptOnResolve } from '../settings/transcript.js';
+import { agentLane } from '../pipeline/outbox.js';
 import { currentThreads } from './history.js';
 import type { TranscriptFormat } from './transcript.js';
 import type { ActionContext } from './transitions.js';
@@ -39,13 +37,4 @@ export async function transcriptCommand(ctx: ActionContext, args: string): Promi
   const thread = (await currentThreads(ctx.tx, ctx.ticket.id)).find((t) => t.platform === ctx.agent.platform);
   if (!thread) return;
   await ctx.lanes.add(agentLane(ctx.ticket.id), { kind: 'ticket.transcript', ticketId: ctx.ticket.id, ofTicketId, format, thread });
-}
-
-/** On resolve, when `/ponte transcript on`: the ticket's transcript in each of its threads. */
-export async function queueTranscriptOnResolve(tx: Tx, ticketId: string, lanes: LaneSet): Promise<void> {
-  const format = await getTranscriptOnResolve(tx);
-  if (!format) return;
-  for (const thread of await currentThreads(tx, ticketId)) {
-    await lanes.add(agentLane(ticketId), { kind: 'ticket.transcript', ticketId, ofTicketId: ticketId, format, thread });
-  }
 }

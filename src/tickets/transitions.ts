@@ -13,7 +13,7 @@ import { queueMarkRead } from '../customer/mark-read.js';
 import { lastInboundOf, replyWindow } from '../customer/reply-window.js';
 import { checkClose, saveCloseFields } from './close-requirements.js';
 import { queueSurvey } from './survey.js';
-import { queueTranscriptOnResolve } from './history-commands.js';
+import { queueTranscriptOnResolve } from './transcript-on-resolve.js';
 
 /**
  * `farewell`: a text typed for this resolve; else the agent's own, else the workspace's.
