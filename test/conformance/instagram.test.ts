@@ -1,5 +1,6 @@
 import { parseInstagram } from '../../channels/messenger/inbound.js';
 import { CDN, MSG_DEFAULTS, fbDelivery, igDeleted, igStoryMention, igStoryReply, msgAttachments, msgEcho, msgReaction, msgRead, msgText } from '../fixtures/messenger.js';
+import { msgEdit } from '../fixtures/revisions.js';
 import { runChannelConformance } from './conformance.js';
 import { startMessengerSide } from './messenger-side.js';
 
@@ -51,6 +52,21 @@ runChannelConformance({
         { event: { kind: 'deleted', replyTo: 'aWdfconf-t1' } },
         { event: { kind: 'reaction', reaction: { targetExternalId: 'aWdfconf-out1', emoji: '\u{2764}\u{FE0F}' } } },
         { event: { type: 'customer.status', status: 'read', externalId: 'aWdfconf-out1' } },
+      ],
+    },
+    {
+      name: 'an edit, and shares of a story, a reel and a post',
+      body: wire(fbDelivery('instagram', [
+        msgEdit({ ...ig, mid: 'aWdfconf-t1', text: 'Vocês entregam em Olinda?', numEdit: 1, timestamp: T + 900 }),
+        msgAttachments({ ...ig, mid: 'aWdfconf-sh1', attachments: [{ type: 'ig_story', payload: { url: 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1790&signature=x' } }], timestamp: T + 910 }),
+        msgAttachments({ ...ig, mid: 'aWdfconf-sh2', attachments: [{ type: 'ig_reel', payload: { reel_video_id: '17890000000000001', title: 'Receita rápida' } }], timestamp: T + 920 }),
+        msgAttachments({ ...ig, mid: 'aWdfconf-sh3', attachments: [{ type: 'ig_post', payload: { ig_post_media_id: '17890000000000002', url: 'https://www.instagram.com/p/C0ffee/' } }], timestamp: T + 930 }),
+      ])),
+      expect: [
+        { event: { revision: { action: 'edit', targetExternalId: 'aWdfconf-t1' } }, textIncludes: ['Olinda'] },
+        { event: { externalId: 'aWdfconf-sh1' }, textIncludes: ['[shared story]', 'asset_id=1790'] },
+        { event: { externalId: 'aWdfconf-sh2' }, textIncludes: ['[reel]', 'Receita rápida'] },
+        { event: { externalId: 'aWdfconf-sh3' }, textIncludes: ['[shared post]', 'https://www.instagram.com/p/C0ffee/'] },
       ],
     },
   ],

@@ -1,5 +1,6 @@
 import { parseMessenger } from '../../channels/messenger/inbound.js';
 import { CDN, MSG_DEFAULTS, fbDelivery, msgAttachments, msgDelivery, msgEcho, msgPostback, msgReaction, msgRead, msgText } from '../fixtures/messenger.js';
+import { msgEdit, msgUnsend } from '../fixtures/revisions.js';
 import { runChannelConformance } from './conformance.js';
 import { startMessengerSide } from './messenger-side.js';
 
@@ -55,6 +56,29 @@ runChannelConformance({
         { event: { kind: 'reaction', reaction: { targetExternalId: 'm_conf-out1', emoji: '\u{1F44D}' } } },
         { event: { kind: 'postback', externalId: 'm_conf-pb', text: 'Talk to a person' } },
       ],
+    },
+    {
+      name: 'an edit and an unsend of earlier messages',
+      body: wire(fbDelivery('messenger', [msgEdit({ mid: 'm_conf-b1', text: 'first, corrected', numEdit: 1, timestamp: T + 50 }), msgUnsend({ mid: 'm_conf-b2', timestamp: T + 60 })])),
+      expect: [
+        { event: { revision: { action: 'edit', targetExternalId: 'm_conf-b1' } }, textIncludes: ['first, corrected'] },
+        { event: { revision: { action: 'delete', targetExternalId: 'm_conf-b2' } } },
+      ],
+    },
+    {
+      name: 'a link shared without a preview (fallback, payload null): its title and URL',
+      body: wire(fbDelivery('messenger', [msgAttachments({ mid: 'm_conf-fb', attachments: [{ type: 'fallback', payload: null, title: 'Nosso cardápio', url: 'https://example.com/cardapio' } as never], timestamp: T + 70 })])),
+      expect: [{ event: { externalId: 'm_conf-fb' }, textIncludes: ['Nosso cardápio', 'https://example.com/cardapio'] }],
+    },
+    {
+      name: 'a batch with an event Ponte cannot read: its siblings still arrive',
+      body: (() => {
+        const body = wire(fbDelivery('messenger', [msgText({ text: 'lost', mid: 'm_conf-x1', timestamp: T + 80 }), msgText({ text: 'kept', mid: 'm_conf-x2', timestamp: T + 90 })])) as { entry: { messaging: { message: Record<string, unknown> }[] }[] };
+        body.entry[0]!.messaging[0]!.message.mid = 42;
+        return body;
+      })(),
+      expect: [{ event: { externalId: 'm_conf-x2', text: 'kept' } }],
+      problems: [/^message not read: message\.mid: expected string, received number$/],
     },
   ],
   echo: { body: wire(fbDelivery('messenger', [msgEcho({ text: 'our reply', mid: 'm_conf-echo' })])), ignoredReason: 'echo' },

@@ -5,6 +5,8 @@ import { parseWhatsApp } from '../../channels/whatsapp/inbound.js';
 import { WhatsAppChannel } from '../../channels/whatsapp/outbound.js';
 import { startFakeGraph } from '../fakes/graph-api.js';
 import { WA_DEFAULTS, waBatch, waMessageOfType, waStatus, waTextMessage } from '../fixtures/meta.js';
+import { bsuidStatus, bsuidText } from '../fixtures/whatsapp-usernames.js';
+import { waEdit, waRevoke } from '../fixtures/revisions.js';
 import { runChannelConformance, type InjectedFailure, type SentFile } from './conformance.js';
 
 const PN = WA_DEFAULTS.phoneNumberId;
@@ -48,6 +50,46 @@ runChannelConformance({
       name: 'a delivered status of our message',
       body: wire(waStatus({ phoneNumberId: PN, id: 'wamid.conf-out1', status: 'delivered', recipientId: FROM, timestamp: 1700000500 })),
       expect: [{ event: { type: 'customer.status', externalId: 'wamid.conf-out1', status: 'delivered', contactExternalId: FROM } }],
+    },
+    {
+      name: 'a customer with a username and no phone (BSUID only, 2026)',
+      body: wire(bsuidText({ phoneNumberId: PN, userId: 'BR.1502576394655843', username: 'bia.loja', name: 'Bia', text: 'oi', id: 'wamid.conf-u1' })),
+      expect: [{ event: { externalId: 'wamid.conf-u1', contact: { externalId: 'BR.1502576394655843', userId: 'BR.1502576394655843', username: 'bia.loja' }, text: 'oi' } }],
+    },
+    {
+      name: 'statuses naming only the BSUID, and a played voice message',
+      body: wire(waBatch(
+        bsuidStatus({ phoneNumberId: PN, id: 'wamid.conf-out2', status: 'delivered', userId: 'BR.77' }),
+        waStatus({ phoneNumberId: PN, id: 'wamid.conf-out3', status: 'played', recipientId: FROM, timestamp: 1700000600 }),
+      )),
+      expect: [
+        { event: { type: 'customer.status', externalId: 'wamid.conf-out3', status: 'read' } },
+        { event: { type: 'customer.status', externalId: 'wamid.conf-out2', status: 'delivered', contactExternalId: 'BR.77' } },
+      ],
+    },
+    {
+      name: 'an edit and a revoke of earlier messages',
+      body: wire(waBatch(
+        waEdit({ original: 'wamid.conf-t1', text: 'Olá, preciso de ajuda urgente', id: 'wamid.conf-e1', timestamp: 1700000700 }),
+        waRevoke({ original: 'wamid.conf-b1', id: 'wamid.conf-r1', timestamp: 1700000800 }),
+      )),
+      expect: [
+        { event: { externalId: 'wamid.conf-e1', revision: { action: 'edit', targetExternalId: 'wamid.conf-t1' } }, textIncludes: ['urgente'] },
+        { event: { externalId: 'wamid.conf-r1', revision: { action: 'delete', targetExternalId: 'wamid.conf-b1' } } },
+      ],
+    },
+    {
+      name: 'a batch with an item Ponte cannot read: its siblings still arrive',
+      body: (() => {
+        const body = wire(waBatch(
+          waTextMessage({ phoneNumberId: PN, from: '551100000009', text: 'lost', id: 'wamid.conf-x1', timestamp: 1700000900 }),
+          waTextMessage({ phoneNumberId: PN, from: FROM, text: 'kept', id: 'wamid.conf-x2', timestamp: 1700000901 }),
+        )) as { entry: { changes: { value: { messages: Record<string, unknown>[] } }[] }[] };
+        delete body.entry[0]!.changes[0]!.value.messages[0]!.id;
+        return body;
+      })(),
+      expect: [{ event: { externalId: 'wamid.conf-x2', text: 'kept' } }],
+      problems: [/^message not read: messages\.0\.id: /],
     },
   ],
   // WhatsApp has no echoes: our own message comes back only as statuses.
@@ -101,6 +143,7 @@ runChannelConformance({
     { name: '131026 undeliverable', failure: { status: 400, error: { message: 'Message undeliverable', code: 131026 } }, errorClass: 'invalid_recipient', retryable: false },
     { name: '131000 something went wrong', failure: { status: 500, error: { message: 'Something went wrong', code: 131000 } }, errorClass: 'transient', retryable: true },
     { name: '100 invalid parameter', failure: { status: 400, error: { message: '(#100) Invalid parameter', code: 100 } }, errorClass: 'unknown', retryable: false },
+    { name: '131062 not deliverable to a BSUID', failure: { status: 400, error: { message: '(#131062) Business-scoped User ID (BSUID) recipients are not supported for this message.', code: 131062 } }, errorClass: 'unknown', retryable: false },
   ],
   media: { sendsFiles: true, documentType: 'document' },
 });
