@@ -158,7 +158,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     if (slack) bridges.set('slack', slack);
     const discordFacts = new GatewayFacts(redis, config.PONTE_QUEUE_PREFIX);
     const discord = config.DISCORD_BOT_TOKEN
-      ? new DiscordBridge({ token: config.DISCORD_BOT_TOKEN, apiUrl: config.DISCORD_API_URL, applicationId: config.DISCORD_APPLICATION_ID, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, facts: discordFacts, locale: config.PONTE_LOCALE })
+      ? new DiscordBridge({ token: config.DISCORD_BOT_TOKEN, apiUrl: config.DISCORD_API_URL, applicationId: config.DISCORD_APPLICATION_ID, guildId: config.DISCORD_GUILD_ID, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, facts: discordFacts, locale: config.PONTE_LOCALE })
       : undefined;
     if (discord) bridges.set('discord', discord);
     if (role === 'gateway' && !discord) throw new ConfigError(['DISCORD_BOT_TOKEN: the gateway role runs the Discord gateway; set it (README: Set up Discord)']);

@@ -36,7 +36,7 @@ export function listenDiscord(client: Client, deps: DiscordInboundDeps): void {
         return safely('a message', () => onMessage(client, deps, packet.d as RawMessage));
       case 'MESSAGE_REACTION_ADD':
       case 'MESSAGE_REACTION_REMOVE':
-        return safely('a reaction', () => record(deps, parseReaction(packet.d as RawReaction, packet.t === 'MESSAGE_REACTION_REMOVE', client.user?.id)));
+        return safely('a reaction', () => onReaction(client, deps, packet.d as RawReaction, packet.t === 'MESSAGE_REACTION_REMOVE'));
       case 'INTERACTION_CREATE':
         return safely('a button press', () => onInteraction(client, deps, packet.d as RawInteraction));
       default:
@@ -49,6 +49,13 @@ async function onMessage(client: Client, deps: DiscordInboundDeps, d: RawMessage
   if (!d.guild_id) return;
   const parsed = parseMessage(d, await parentOf(client, d.channel_id), client.user?.id);
   if ('record' in parsed && d.author) await rememberMember(deps.facts, d.author, d.member);
+  await record(deps, parsed);
+}
+
+/** A reaction; an added one names the member, remembered so their name costs no lookup. */
+async function onReaction(client: Client, deps: DiscordInboundDeps, d: RawReaction, removed: boolean): Promise<void> {
+  const parsed = parseReaction(d, removed, client.user?.id);
+  if ('record' in parsed && d.member?.user) await rememberMember(deps.facts, d.member.user, d.member);
   await record(deps, parsed);
 }
 

@@ -30,6 +30,8 @@ export interface DiscordBridgeOptions {
   apiUrl: string;
   /** DISCORD_APPLICATION_ID; learned from `GET /applications/@me` when absent. */
   applicationId?: string;
+  /** DISCORD_GUILD_ID: the server whose members are looked up; the bot's first server when absent. */
+  guildId?: string;
   timeoutMs?: number;
   /** Shared with the gateway side: interaction tokens (for `notify`) and members' names. */
   facts: GatewayFacts;
@@ -218,6 +220,7 @@ export class DiscordBridge implements AgentBridge, FormSurface {
   }
 
   private async guild(): Promise<string> {
+    if (this.opts.guildId) return this.opts.guildId;
     const guilds = (await this.call(() => this.rest.get(Routes.userGuilds()))) as { id: string }[];
     if (!guilds[0]) throw new DeliveryError('auth', 'the Discord bot is in no server: invite it (OAuth2 URL with the bot scope)');
     return guilds[0].id;

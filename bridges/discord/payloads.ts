@@ -62,7 +62,8 @@ export function parseMessage(d: RawMessage, parentId: string | undefined, botUse
   return { record: { event, dedupeKey, orderingKey: threadOrderingKey(d.channel_id) } };
 }
 
-export interface RawReaction { user_id: string; channel_id: string; message_id: string; guild_id?: string; emoji: { id: string | null; name: string | null } }
+/** MESSAGE_REACTION_ADD carries the reacting `member` (with its user) in a server; a removal does not. */
+export interface RawReaction { user_id: string; channel_id: string; message_id: string; guild_id?: string; emoji: { id: string | null; name: string | null }; member?: RawMember }
 
 /**
  * An agent's reaction → `agent.reaction` on the message Ponte posted (`channel:message`, as

@@ -129,9 +129,7 @@ for (const [name, start] of [['Slack', startSlackDriver], ['Discord', startDisco
       await arrange('none');
       const [maria, joao] = d.agents;
       const ticket = await customerWritesTo(d, nextPhone(), 'Iara', 'oi');
-      // João has written somewhere (Discord's bridge learns a member's profile from the gateway;
-      // its fake has no GET /users/@me/guilds for one it never saw).
-      await d.say(ticket.thread, joao.id, '!note vejo este');
+      // João has never written: his name is looked up on the platform.
       const { form } = await d.press('transfer', ticket, maria.id);
       expect(await d.submit(form!, { person: joao.id })).toEqual({});
       const line = await eventually('the line that pings João', () => pings(ticket, joao.id, tail('routing.yours'))[0]);

@@ -5,7 +5,7 @@
 import { discordCapabilities } from '../../bridges/discord/capabilities.js';
 import { upsertConnection } from '../../src/connections/repository.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord-api.js';
-import { buttonClick, modalSubmit, personMessage, selectChoice, slashCommand, type Person } from '../fakes/discord/event-builders.js';
+import { buttonClick, modalSubmit, personMessage, reactionAdd, selectChoice, slashCommand, type Person } from '../fakes/discord/event-builders.js';
 import { ponteCommand } from '../../bridges/discord/commands/ponte.js';
 import type { FakeMessage } from '../fakes/discord/world.js';
 import type { AgentDriver, Control, Reading, SeenControl, SeenNotice, SeenPost, ThreadRef, TicketRef } from './agent-driver.js';
@@ -121,6 +121,8 @@ export function discordDriver(h: Harness, discord: FakeDiscord): AgentDriver {
     return eventually('an answer to the interaction', () => (i.callbacks[0] as Callback | undefined));
   }
   const world = discord.world;
+  // The agents and the admin are members of the server from the start, as on a real one.
+  for (const p of [...AGENTS, ADMIN]) world.people.set(p.id, p);
   /** Who pressed: interaction id and token → the person, so private answers can be told apart. */
   const pressedBy = new Map<string, { userId: string; threadId: string }>();
 
@@ -162,7 +164,7 @@ export function discordDriver(h: Harness, discord: FakeDiscord): AgentDriver {
     },
     async react(post, userId, emoji) {
       const [channelId, messageId] = post.split(':') as [string, string];
-      discord.gateway.dispatch('MESSAGE_REACTION_ADD', { user_id: userId, channel_id: channelId, message_id: messageId, guild_id: world.guildId, emoji: { id: null, name: emoji } });
+      discord.gateway.dispatch('MESSAGE_REACTION_ADD', reactionAdd(world, { channelId, messageId, from: person(userId), emoji }));
     },
     async echoOwnPost(thread, text) {
       // What the gateway sends for Ponte's own post (not stored: it is the echo of one already shown).

@@ -29,12 +29,24 @@ export const appRoutes: Record<string, RouteHandler> = {
   'GET /gateway/bot': (ctx) =>
     ok({ url: ctx.world.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } }),
   'GET /users/@me': (ctx) => ok({ ...ctx.world.bot, flags: 0, mfa_enabled: false, verified: true }),
+  // The servers the bot is in (a partial guild each): the fake's one server.
+  'GET /users/@me/guilds': (ctx) => ok([{ id: ctx.world.guildId, name: 'Ponte Test', icon: null, banner: null, owner: false, permissions: '1071698660929', features: ['COMMUNITY'] }]),
   'GET /applications/@me': (ctx) => ok({ id: ctx.world.applicationId, name: ctx.world.bot.username, description: '', bot_public: false, bot_require_code_grant: false, flags: 0, bot: ctx.world.bot }),
   'GET /applications/{application_id}/commands': (ctx) => ok(ctx.world.commands.get('global') ?? []),
   'PUT /applications/{application_id}/commands': (ctx) => overwrite(ctx, 'global'),
   'GET /applications/{application_id}/guilds/{guild_id}/commands': (ctx) => ok(ctx.world.commands.get(ctx.params.guild_id!) ?? []),
   'PUT /applications/{application_id}/guilds/{guild_id}/commands': (ctx) =>
     inGuild(ctx.world, ctx.params.guild_id) ? overwrite(ctx, ctx.params.guild_id!, ctx.params.guild_id) : unknownGuild(),
+  // A member of the server: those the fake has seen in an event (a person never seen is unknown, 10007).
+  'GET /guilds/{guild_id}/members/{user_id}': (ctx) => {
+    const p = inGuild(ctx.world, ctx.params.guild_id) ? ctx.world.people.get(ctx.params.user_id!) : undefined;
+    if (!p) return inGuild(ctx.world, ctx.params.guild_id) ? discordError(404, 10007, 'Unknown Member') : unknownGuild();
+    return ok({
+      user: { id: p.id, username: p.username, discriminator: '0', global_name: p.global_name ?? null, avatar: null },
+      nick: p.nick ?? null, avatar: null, banner: null, communication_disabled_until: null, flags: 0, joined_at: new Date(0).toISOString(),
+      pending: false, premium_since: null, roles: [], mute: false, deaf: false,
+    });
+  },
   'GET /guilds/{guild_id}': (ctx) => (inGuild(ctx.world, ctx.params.guild_id) ? ok(ctx.world.guildObject()) : unknownGuild()),
   'GET /guilds/{guild_id}/channels': (ctx) =>
     inGuild(ctx.world, ctx.params.guild_id)

@@ -13,6 +13,7 @@ function user(p: Person): DiscordUser {
 }
 
 function member(world: DiscordWorld, p: Person) {
+  world.people.set(p.id, p);
   return { nick: p.nick ?? null, roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, permissions: p.permissions ?? ALL_PERMISSIONS, guild_id: world.guildId };
 }
 
@@ -21,6 +22,12 @@ export function personMessage(world: DiscordWorld, channelId: string, from: Pers
   const msg = world.addMessage({ channel_id: channelId, author: user(from), content });
   const { permissions: _p, guild_id: _g, ...m } = member(world, from);
   return { ...world.messageEvent(msg), member: m };
+}
+
+/** MESSAGE_REACTION_ADD for a person's emoji on a stored message: in a server it names the member. */
+export function reactionAdd(world: DiscordWorld, input: { channelId: string; messageId: string; from: Person; emoji: string }): Record<string, unknown> {
+  const { permissions: _p, guild_id: _g, ...m } = member(world, input.from);
+  return { user_id: input.from.id, channel_id: input.channelId, message_id: input.messageId, guild_id: world.guildId, emoji: { id: null, name: input.emoji }, member: { ...m, user: user(input.from) } };
 }
 
 interface InteractionInput { channelId: string; from: Person; locale?: string }

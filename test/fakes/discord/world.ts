@@ -64,6 +64,8 @@ export class DiscordWorld extends EventEmitter {
   readonly messages = new Map<string, FakeMessage>();
   readonly webhooks = new Map<string, FakeWebhook>();
   readonly interactions = new Map<string, FakeInteraction>();
+  /** The server's members the fake has seen in an event it built (id → username, nick, permissions). */
+  readonly people = new Map<string, { id: string; username: string; global_name?: string; nick?: string; permissions?: string }>();
   /** Registered slash commands: key `global` or the guild id. */
   readonly commands = new Map<string, FakeCommand[]>();
   /** The forum and text channel every fake guild starts with. */
