@@ -73,6 +73,13 @@ export const ponteCommand: RESTPostAPIChatInputApplicationCommandsJSONBody = {
       destination('channel', 'Where its tickets open (add; default: here)'),
       text('value', 'routing: none, round-robin, last or random; quiet: minutes', false, 20),
     ]),
+    sub('inactivity', 'Warn a silent customer, then resolve; resolve when the reply window closes (admins)', [
+      suggested('department', 'The department (default: the default one)'),
+      text('warn', 'Warn after (e.g. 4h, 30m), or off', false, 10),
+      text('close', 'Then resolve after (e.g. 2h)', false, 10),
+      text('text', 'The warning the customer gets (default: Ponte’s own)'),
+      choice('windowclose', 'Resolve when the reply window closes', ['on', 'off']),
+    ]),
     sub('away', 'Away or back: automatic routing skips agents who are away', [choice('state', 'Away (on) or back (off)', ['on', 'off'], true)]),
     sub('agent', 'Who works in which department (admins change it)', [
       choice('action', 'What to do', ['list', 'add', 'remove'], true),
