@@ -22,12 +22,12 @@ import { wordAt, type CommandToken } from './tokens.js';
 import { scheduleToContact, scheduledCommand, timezoneCommand } from './schedule.js';
 import { closeCommand, surveyCommand } from './closing.js';
 import { reportCommand } from './csat-report.js';
-import { inactivityCommand } from './inactivity.js';
+import { inactivityCommand, inactivityWords } from './inactivity.js';
 
 export type { AdminDeps, CommandContext } from './context.js';
 
 /** Subcommands that change configuration: only admins may run them. */
-const ADMIN_ONLY = new Set(['connect', 'message', 'admin', 'retry', 'close', 'survey', 'report', 'transcript', 'inactivity']);
+const ADMIN_ONLY = new Set(['connect', 'message', 'admin', 'retry', 'close', 'survey', 'report', 'transcript']);
 
 /**
  * `/ponte <subcommand> …`, platform-neutral. Returns the reply text (shown only to the
@@ -80,8 +80,6 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       return closeCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, ctx.text.replace(/^\s*\S+/, ''));
     case 'survey':
       return surveyCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, ctx.text.replace(/^\s*\S+/, ''));
-    case 'inactivity':
-      return inactivityCommand(deps.sql, { actor: `${ctx.platform}:${ctx.userId}`, locale: ctx.locale }, ctx.text.replace(/^\s*\S+/, ''));
     case 'report':
       return reportCommand(deps.sql, ctx.locale, ctx.text.replace(/^\s*\S+/, ''));
     case 'farewell':
@@ -99,6 +97,11 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
     case 'away':
       return awayCommand(deps.sql, ctx, wordAt(tokens, 1));
     case 'department': {
+      const idle = inactivityWords(ctx.text.replace(/^\s*\S+/, ''));
+      if (idle !== undefined) {
+        if (!(await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile))) return say(ctx.locale, 'admin.refused');
+        return inactivityCommand(deps.sql, { actor: `${ctx.platform}:${ctx.userId}`, locale: ctx.locale }, idle);
+      }
       const editing = /^\s*\S+\s+(add|remove|routing|quiet)\b/i.test(ctx.text) || /\s(routing|quiet)\s+\S+\s*$/i.test(ctx.text);
       const canEdit = editing && (await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile));
       return departmentCommand(deps.sql, ctx, tokens.slice(1), canEdit);

@@ -1,7 +1,7 @@
-import { joinRich, rich, strong, type Rich } from '../core/rich-text.js';
+import type { Rich } from '../core/rich-text.js';
 import * as audit from '../audit/repository.js';
 import type { Sql } from '../db/connect.js';
-import { findDefaultDepartment, findDepartmentByName, listDepartments, type Department } from '../departments/repository.js';
+import { findDefaultDepartment, findDepartmentByName, type Department } from '../departments/repository.js';
 import { say, t, type Locale } from '../i18n/catalog.js';
 
 /** Up to a week: the warning has to reach the customer while their reply window may still be open. */
@@ -25,19 +25,35 @@ export function showDelay(seconds: number): string {
 }
 
 type Setting =
-  | { kind: 'show' }
   | { kind: 'set'; name: string; warn: number; close: number; text: string | null }
   | { kind: 'off'; name: string }
   | { kind: 'window'; name: string; on: boolean };
 
 /**
- * The words after `/ponte inactivity`: `[<department…>] <warn> <close> [warning text]`,
- * `[<department…>] off` or `[<department…>] windowclose on|off` (`windowclose=on`, as Discord's
- * option comes). The department is the words before the first delay or keyword.
+ * The words after `/ponte department`, when they are about inactivity, as `parseInactivity` reads
+ * them: `<name…> inactivity …` and `<name…> windowclose on|off` (as typed), or
+ * `inactivity <name…> …` and `windowclose <name…> on|off` (as Discord's options come: the action
+ * first). Undefined when they are about something else.
+ */
+export function inactivityWords(afterDepartment: string): string | undefined {
+  const first = /^\s*(inactivity|windowclose)\s+(.*)$/is.exec(afterDepartment);
+  if (first) {
+    if (first[1]!.toLowerCase() === 'inactivity') return first[2]!;
+    const m = /^(.*?)\s*(\S+)\s*$/s.exec(first[2]!)!;
+    return `${m[1]} windowclose ${m[2]}`;
+  }
+  const typed = /^(.*?)\s+(inactivity|windowclose)\b(.*)$/is.exec(afterDepartment);
+  if (!typed || !typed[1]!.trim() || /^\s*(add|remove|list)\b/i.test(typed[1]!)) return undefined;
+  return typed[2]!.toLowerCase() === 'inactivity' ? `${typed[1]} ${typed[3]}` : `${typed[1]} windowclose ${typed[3]}`;
+}
+
+/**
+ * `<department…> <warn> <close> [warning text]`, `<department…> off` or
+ * `<department…> windowclose on|off`. The department is the words before the first delay or
+ * keyword (none: the default department).
  */
 export function parseInactivity(rest: string): Setting | undefined {
   const words = [...rest.matchAll(/\S+/g)];
-  if (words.length === 0) return { kind: 'show' };
   const at = words.findIndex((w) => parseDelay(w[0]) !== undefined || /^(off|windowclose(=\S*)?)$/i.test(w[0]));
   if (at < 0) return undefined;
   const name = words.slice(0, at).map((w) => w[0]).join(' ');
@@ -64,17 +80,13 @@ export function inactivityLine(locale: Locale, d: Department): string {
 }
 
 /**
- * `/ponte inactivity …` (admins): per department, warn a customer who owes a reply and then
+ * `/ponte department <name> inactivity …` and `… windowclose on|off` (admins): per department, warn a customer who owes a reply and then
  * resolve, and resolve when the reply window closes (src/timers/inactivity.ts does it).
  */
 export async function inactivityCommand(sql: Sql, ctx: { actor: string; locale: Locale }, rest: string): Promise<Rich> {
   const { locale } = ctx;
   const s = parseInactivity(rest);
   if (!s) return say(locale, 'inactivity.usage');
-  if (s.kind === 'show') {
-    const lines = (await listDepartments(sql)).map((d) => rich('• ', strong(d.name), ` · ${inactivityLine(locale, d)}`));
-    return joinRich([say(locale, 'inactivity.title'), ...lines, say(locale, 'inactivity.usage')], '\n');
-  }
   const dept = s.name ? await findDepartmentByName(sql, s.name) : await findDefaultDepartment(sql);
   if (!dept) return say(locale, 'department.unknown', { name: s.name });
   if (s.kind === 'set') {

@@ -17,7 +17,6 @@ const WHOLE = new Set(['department']);
 const KEYED: Record<string, ReadonlySet<string>> = {
   connect: new Set(['waba', 'token']),
   tickets: new Set(['number', 'tag', 'campaign', 'page']),
-  inactivity: new Set(['windowclose']),
 };
 
 /** The subcommand and its options, in the order the definition gives them. */
