@@ -42,6 +42,10 @@ export function ticketCard(card: TicketCard): CardMessage {
     const when = `<t:${Math.floor(Date.parse(card.scheduledClose.at) / 1000)}:f>`;
     fields.push(field('⏰', t(locale, 'card.scheduled', { when, keep: card.scheduledClose.keepOnReply ? '' : t(locale, 'card.scheduled_unless') }), false));
   }
+  if (card.inactivity) {
+    const when = `<t:${Math.floor(Date.parse(card.inactivity.at) / 1000)}:f>`;
+    fields.push(field('💤', t(locale, `card.inactivity_${card.inactivity.step}`, { when }), false));
+  }
   if (card.previousProtocol) fields.push(field('↩', t(locale, 'card.previous', { protocol: `\`${card.previousProtocol}\`` }), false));
   const title = t(locale, 'card.title', { customer: renderText(card.customerName.slice(0, 200)), channel: CHANNEL_LABEL[card.channel] });
   const embed = { title: title.slice(0, 256), color: STATUS_COLOR[card.status], fields };

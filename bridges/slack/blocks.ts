@@ -43,6 +43,11 @@ export function ticketCardBlocks(card: TicketCard): { text: string; blocks: unkn
     const keep = card.scheduledClose.keepOnReply ? '' : t(locale, 'card.scheduled_unless');
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: t(locale, 'card.scheduled', { when, keep }) }] });
   }
+  if (card.inactivity) {
+    const epoch = Math.floor(Date.parse(card.inactivity.at) / 1000);
+    const when = `<!date^${epoch}^{date_short_pretty} {time}|${card.inactivity.at.slice(0, 16).replace('T', ' ')} UTC>`;
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: t(locale, `card.inactivity_${card.inactivity.step}`, { when }) }] });
+  }
   const buttons = cardButtons(card, locale);
   if (buttons.length) blocks.push({ type: 'actions', block_id: 'ponte_ticket', elements: buttons });
   if (card.previousProtocol) {

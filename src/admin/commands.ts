@@ -22,6 +22,7 @@ import { wordAt, type CommandToken } from './tokens.js';
 import { scheduleToContact, scheduledCommand, timezoneCommand } from './schedule.js';
 import { closeCommand, surveyCommand } from './closing.js';
 import { reportCommand } from './csat-report.js';
+import { inactivityCommand, inactivityWords } from './inactivity.js';
 
 export type { AdminDeps, CommandContext } from './context.js';
 
@@ -96,6 +97,11 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
     case 'away':
       return awayCommand(deps.sql, ctx, wordAt(tokens, 1));
     case 'department': {
+      const idle = inactivityWords(ctx.text.replace(/^\s*\S+/, ''));
+      if (idle !== undefined) {
+        if (!(await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile))) return say(ctx.locale, 'admin.refused');
+        return inactivityCommand(deps.sql, { actor: `${ctx.platform}:${ctx.userId}`, locale: ctx.locale }, idle);
+      }
       const editing = /^\s*\S+\s+(add|remove|routing|quiet)\b/i.test(ctx.text) || /\s(routing|quiet)\s+\S+\s*$/i.test(ctx.text);
       const canEdit = editing && (await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile));
       return departmentCommand(deps.sql, ctx, tokens.slice(1), canEdit);

@@ -6,6 +6,7 @@ import { listDepartments, removeDepartment, saveDepartment } from '../department
 import { say, t, type Locale } from '../i18n/catalog.js';
 import type { CommandToken } from './tokens.js';
 import { parseRoutingSetting, setDepartmentRouting } from './department-routing.js';
+import { inactivityLine } from './inactivity.js';
 
 /**
  * `/ponte department add <name> [#channel] | remove <name> | list`. A department's tickets
@@ -23,7 +24,7 @@ export async function departmentCommand(
     const line = (d: (typeof all)[number]) => {
       const where = d.destinations[ctx.platform];
       const routing = t(ctx.locale, 'department.routing_line', { rule: t(ctx.locale, `routing.rule.${d.routing}`), minutes: d.quiet_minutes });
-      return rich('• ', strong(d.name), ...(where ? [' → ', channelSpan(where)] : []), ...(d.is_default ? [` (${t(ctx.locale, 'department.default')})`] : []), ` · ${routing}`);
+      return rich('• ', strong(d.name), ...(where ? [' → ', channelSpan(where)] : []), ...(d.is_default ? [` (${t(ctx.locale, 'department.default')})`] : []), ` · ${routing}`, ` · ${inactivityLine(ctx.locale, d)}`);
     };
     return joinRich([say(ctx.locale, 'department.title'), ...all.map(line)], '\n');
   }

@@ -22,6 +22,7 @@ import { getSignaturePolicy, isExplicitMode } from '../settings/repository.js';
 import { lastInboundOf, replyWindow } from '../customer/reply-window.js';
 import { queueMarkRead } from '../customer/mark-read.js';
 import { captioned, mediaKindOf } from '../customer/media-kind.js';
+import { startInactivityClock } from '../timers/inactivity.js';
 
 export interface AgentInboundContext {
   locale: Locale;
@@ -155,6 +156,8 @@ export async function handleAgentMessage(tx: Tx, ev: AgentMessageEvent, agent: A
   for (const [i, file] of files.entries()) {
     await lanes.add(customerLane(ticket.id), { kind: 'customer.media', messageId, part: parts.length + i, file, ...humanAgent, ...(caption ? { caption } : {}) });
   }
+  // The customer now owes a reply: the department's inactivity clock starts (or starts over).
+  await startInactivityClock(tx, ticket.id, lanes);
   return { state: 'done', lanes: lanes.list() };
 }
 

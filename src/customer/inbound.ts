@@ -11,6 +11,7 @@ import { ignored, type Outcome } from '../pipeline/outcome.js';
 import { queueWelcome } from '../tickets/auto-messages.js';
 import { postContactNotes } from '../tickets/annotations.js';
 import { cancelCloseOnReply } from '../timers/scheduled-close.js';
+import { inactivityOnCustomerMessage } from '../timers/inactivity.js';
 import { tellAssignee } from '../tickets/being-told.js';
 import { handleRevision } from './revisions.js';
 import { takeSurveyAnswer } from '../tickets/survey.js';
@@ -108,6 +109,8 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ct
     quote: quoted ? quoted.body : null,
   });
   lanes.touched(agentLane(ticket.id));
+  // The customer answered: the inactivity clock stops; the window-close deadline moves with them.
+  await inactivityOnCustomerMessage(tx, ticket.id, { at: ev.occurredAt, caps: ctx.capabilitiesOf(ev.channel), locale: ctx.locale, lanes });
   await tellAssignee(tx, ticket, { isNew, messageId, at: ev.occurredAt, locale: ctx.locale, lanes });
   for (const index of media.keys()) await lanes.add(agentLane(ticket.id), { kind: 'media.mirror', messageId, index });
   return { state: 'done', lanes: lanes.list() };

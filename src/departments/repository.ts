@@ -14,10 +14,18 @@ export interface Department {
   routing: 'none' | 'round-robin' | 'last' | 'random';
   /** Minutes without a customer message after which the next one mentions the assignee. */
   quiet_minutes: number;
+  /** Inactivity (src/timers/inactivity.ts): seconds until the warning, then until the resolve; null: off. */
+  inactivity_warn_seconds: number | null;
+  inactivity_close_seconds: number | null;
+  /** The warning the customer gets; null: the workspace language's default. */
+  inactivity_text: string | null;
+  /** Resolve its tickets when the channel's reply window closes. */
+  window_close: boolean;
 }
 
 /** The department columns plus its destinations as one `{ platform: container }` object. */
 const SELECT = `SELECT d.id, d.name, d.is_default, d.routing, d.quiet_minutes,
+  d.inactivity_warn_seconds, d.inactivity_close_seconds, d.inactivity_text, d.window_close,
   (SELECT COALESCE(jsonb_object_agg(dd.platform, dd.container_id), '{}'::jsonb)
      FROM department_destinations dd WHERE dd.department_id = d.id) AS destinations
   FROM departments d`;

@@ -29,10 +29,18 @@ export async function sweep(sql: Sql, kicker: Kicker): Promise<{ ingest: number;
     WHERE scheduled_close_at IS NOT NULL AND scheduled_close_at < now() + interval '1 minute' AND status <> 'resolved'`;
   const messages = await sql<{ id: string; at: Date }[]>`
     SELECT id, send_at AS at FROM scheduled_messages WHERE state = 'pending' AND send_at < now() + interval '1 minute'`;
+  // Inactivity steps and window closes, the same way (src/timers/inactivity.ts).
+  const idle = await sql<{ id: string; at: Date }[]>`
+    SELECT id, inactivity_at AS at FROM tickets
+    WHERE inactivity_at < now() + interval '1 minute' AND status <> 'resolved'
+    UNION ALL
+    SELECT id, window_close_at AS at FROM tickets
+    WHERE window_close_at < now() + interval '1 minute' AND status <> 'resolved'`;
   await purgeExpiredFiles(sql);
   await kicker.ingest(keys.map((k) => k.key));
   await kicker.dispatch(lanes.map((l) => l.lane));
   for (const c of closes) await kicker.closeAt(c.id, c.at);
   for (const m of messages) await kicker.messageAt(m.id, m.at);
+  for (const i of idle) await kicker.inactivityAt(i.id, i.at);
   return { ingest: keys.length, lanes: lanes.length };
 }

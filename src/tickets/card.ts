@@ -24,6 +24,9 @@ interface CardRow {
   contact_notes: number;
   scheduled_close_at: Date | null;
   scheduled_close_keep: boolean;
+  inactivity_step: 'warn' | 'close' | null;
+  inactivity_at: Date | null;
+  window_close_at: Date | null;
   last_inbound_at: Date | null;
   referral: { source: string; headline?: string; url?: string } | null;
   close_reason: string | null;
@@ -44,7 +47,8 @@ export async function loadCard(
     SELECT t.id, t.protocol, t.status, c.channel, ct.name AS contact_name, ct.phone AS contact_phone, ct.username AS contact_username,
            ct.external_id AS contact_external_id, d.name AS department, a.display_name AS assignee,
            p.protocol AS previous_protocol, t.department_id,
-           c.agent_destination, c.agent_platform, t.scheduled_close_at, t.scheduled_close_keep, ct.last_inbound_at, t.referral, t.close_reason, t.csat,
+           c.agent_destination, c.agent_platform, t.scheduled_close_at, t.scheduled_close_keep,
+           t.inactivity_step, t.inactivity_at, CASE WHEN d.window_close THEN t.window_close_at END AS window_close_at, ct.last_inbound_at, t.referral, t.close_reason, t.csat,
            ARRAY(SELECT g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id ORDER BY g.name)
              || ARRAY(SELECT '👤' || g.name FROM contact_tags xt JOIN tags g ON g.id = xt.tag_id WHERE xt.contact_id = t.contact_id ORDER BY g.name) AS tags,
            (SELECT count(*)::int FROM contact_notes n WHERE n.contact_id = t.contact_id AND n.deleted_at IS NULL
@@ -77,6 +81,7 @@ export async function loadCard(
       tags: row.tags,
       contactNotes: row.contact_notes,
       scheduledClose: row.scheduled_close_at && row.status !== 'resolved' ? { at: row.scheduled_close_at.toISOString(), keepOnReply: row.scheduled_close_keep } : null,
+      inactivity: row.status === 'resolved' ? null : nextIdleStep(row),
       windowClosesAt: windowClose(row.last_inbound_at, caps?.windowHours),
       templates: caps?.templates ?? false,
       referral: row.referral ? [row.referral.headline, row.referral.url].filter(Boolean).join(' — ') || row.referral.source : null,
@@ -88,6 +93,14 @@ export async function loadCard(
     destination: place?.platform === platform ? place.containerId : row.agent_destination,
     platform,
   };
+}
+
+/** The first of the inactivity step and the window close, when either is set. */
+function nextIdleStep(row: CardRow): TicketCard['inactivity'] {
+  const idle = row.inactivity_at && row.inactivity_step ? { step: row.inactivity_step, at: row.inactivity_at } : undefined;
+  const win = row.window_close_at ? { step: 'window' as const, at: row.window_close_at } : undefined;
+  const first = idle && win ? (win.at < idle.at ? win : idle) : (idle ?? win);
+  return first ? { step: first.step, at: first.at.toISOString() } : null;
 }
 
 function windowClose(lastInbound: Date | null, hours: number | undefined): string | null {

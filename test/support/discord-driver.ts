@@ -94,7 +94,8 @@ function asOptions(text: string): { name: string; type: 1; options: { name: stri
     else if (byName && !byName.choices && words[i + 1] !== undefined && rest.length === 0 && byName.type !== 3) set(byName, words[(i += 1)]!);
     else rest.push(w);
   }
-  const free = defs.filter((d) => !given.has(d.name) && d.type !== 5 && !d.choices);
+  // A channel option takes only a channel typed as one (`<#id>`), never a free word.
+  const free = defs.filter((d) => !given.has(d.name) && d.type !== 5 && !d.choices && (d.type !== 7 || rest.some((w) => /^<#/.test(w))));
   const lastText = free.map((d) => d.type).lastIndexOf(3);
   for (const [i, d] of free.entries()) {
     if (!rest.length) break;

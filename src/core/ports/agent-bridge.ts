@@ -29,6 +29,12 @@ export interface TicketCard {
   contactNotes: number;
   /** A scheduled resolve: when, and whether a customer message cancels it. */
   scheduledClose: { at: string; keepOnReply: boolean } | null;
+  /**
+   * The next automatic step while the customer is silent (src/timers/inactivity.ts): the warning,
+   * the resolve after it (both unless the customer writes), or the resolve when the reply window
+   * closes, whichever comes first.
+   */
+  inactivity?: { step: 'warn' | 'close' | 'window'; at: string } | null;
   /** When the channel's reply window closes (customer's last message + window hours), if it has one. */
   windowClosesAt: string | null;
   /** The channel takes approved templates once the window has closed (WhatsApp): offer the picker. */

@@ -12,6 +12,7 @@ export const admin = {
     '`/ponte hours <days> <HH:MM-HH:MM> [Time/Zone]`: business hours for the away message (admins)\n' +
     '`/ponte quickreply add|remove|list`: quick replies, sent with `!!shortcut` in a thread (add/remove: admins)\n' +
     '`/ponte department add|remove|list`: departments and their channels (add/remove: admins); `/ponte department <name> routing none|round-robin|last|random` and `quiet <minutes>`: automatic routing and the mention after a quiet period (admins)\n' +
+    '`/ponte department <name> inactivity <warn after> <resolve after> [text]|off` and `windowclose on|off`: warn a customer who has not answered, then resolve; resolve when the reply window closes (admins)\n' +
     '`/ponte away on|off`: away or back (automatic routing skips agents who are away)\n' +
     '`/ponte status`: connections, queues and unrouted traffic; `/ponte retry`: re-queue failed deliveries to {platform} (admins)\n' +
     '`/ponte tickets [view] [sort] [filters…] [page N]`: find work; `/ponte transcript on|off`: transcripts on resolve (admins)\n' +
@@ -163,4 +164,12 @@ export const admin = {
   'transcript.setting_on': 'When a ticket is resolved, its transcript ({format}) is now posted in its thread.',
   'transcript.setting_off': 'Resolved tickets no longer get a transcript in their thread. `!transcript` still makes one on request.',
   'transcript.setting_usage': 'Usage: `/ponte transcript on [html]` or `/ponte transcript off` (admins). Now: {now}.',
+  'inactivity.usage': 'Usage: `/ponte department <name> inactivity <warn after> <resolve after> [warning text]` (e.g. `4h 2h`; minutes as `30m`, seconds as `45s`, a bare number is hours; up to 7 days each), `/ponte department <name> inactivity off`, `/ponte department <name> windowclose on|off`.',
+  'inactivity.saved': 'Department **{name}**: a customer who has not answered an agent for {warn} gets the warning; {close} after it, the ticket resolves (reason “{reason}”). A message from the customer stops the clock.',
+  'inactivity.turned_off': 'Department **{name}**: no inactivity warning or resolve any more.',
+  'inactivity.window_on': 'Department **{name}**: a ticket resolves when the customer’s reply window closes (reason “{reason}”), counting from their next message.',
+  'inactivity.window_off': 'Department **{name}**: tickets no longer resolve when the reply window closes.',
+  'inactivity.line': 'inactivity: warn after {warn}, resolve {close} later',
+  'inactivity.line_off': 'inactivity: off',
+  'inactivity.line_window': 'resolves when the window closes',
 } as const;

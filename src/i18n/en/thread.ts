@@ -144,4 +144,12 @@ export const thread = {
   'history.none': '🗂️ This contact has no earlier tickets.',
   'transcript.usage': 'Usage: `!transcript [protocol] [html]`: this ticket’s conversation (or an earlier one of this contact) as a text or HTML file.',
   'transcript.not_found': 'Nothing was posted: this contact has no ticket `{protocol}`.',
+  'inactivity.stopped': '💤 Inactivity timer stopped: the customer wrote.',
+  'inactivity.warned': '💤 The customer has not answered: they were sent the inactivity warning. The ticket resolves at {when} unless they write.',
+  'inactivity.warning_skipped': '💤 The customer has not answered, but the inactivity warning could not go: their reply window is closed. The ticket resolves at {when} unless they write.',
+  'inactivity.resolved': 'Ticket {protocol} resolved automatically. Reason: “{reason}”. The next message from this customer opens a new ticket.',
+  'inactivity.resolved_skipping': 'Ticket {protocol} resolved automatically. Reason: “{reason}”. This department’s close reasons and required fields were not asked for (nobody resolved it by hand). The next message from this customer opens a new ticket.',
+  'inactivity.reason': 'inactivity',
+  'inactivity.reason_window': 'window closed',
+  'inactivity.default_warning': 'Hi {name}, are you still there? If we do not hear from you, this conversation will be closed soon. Just reply to keep it open.',
 } as const;

@@ -124,4 +124,7 @@ export const ui = {
   'transcript.span': 'Opened {opened}; resolved {resolved}. Customer and agent messages only (internal notes are not included).',
   'transcript.agent': '{name} (agent)',
   'transcript.file': 'file',
+  'card.inactivity_warn': '💤 Inactivity: the customer is warned at {when} unless they write',
+  'card.inactivity_close': '💤 Inactivity: resolves at {when} unless the customer writes',
+  'card.inactivity_window': '💤 Resolves when the reply window closes ({when}) unless the customer writes',
 } as const;

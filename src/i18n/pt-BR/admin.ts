@@ -14,6 +14,7 @@ export const admin: Record<keyof typeof en, string> = {
     '`/ponte hours <dias> <HH:MM-HH:MM> [Fuso/Horário]`: horário de atendimento para a mensagem de ausência (administradores)\n' +
     '`/ponte quickreply add|remove|list`: respostas rápidas, enviadas com `!!atalho` na thread (add/remove: administradores)\n' +
     '`/ponte department add|remove|list`: setores e seus canais (add/remove: administradores); `/ponte department <setor> routing none|round-robin|last|random` e `quiet <minutos>`: distribuição automática e aviso após silêncio (administradores)\n' +
+    '`/ponte department <setor> inactivity <aviso após> <resolver após> [texto]|off` e `windowclose on|off`: avisar o cliente que não respondeu e depois resolver; resolver quando a janela de resposta fechar (admins)\n' +
     '`/ponte away on|off`: ausente ou não (a distribuição automática pula quem está ausente)\n' +
     '`/ponte status`: conexões, filas e tráfego sem destino; `/ponte retry`: reenfileira entregas com falha para o {platform} (administradores)\n' +
     '`/ponte tickets [visão] [ordem] [filtros…] [page N]`: encontrar trabalho; `/ponte transcript on|off`: transcrição ao resolver (administradores)\n' +
@@ -165,4 +166,12 @@ export const admin: Record<keyof typeof en, string> = {
   'transcript.setting_on': 'Quando um ticket for resolvido, a transcrição dele ({format}) agora é postada na thread.',
   'transcript.setting_off': 'Tickets resolvidos não recebem mais a transcrição na thread. `!transcript` ainda gera uma quando pedida.',
   'transcript.setting_usage': 'Uso: `/ponte transcript on [html]` ou `/ponte transcript off` (administradores). Agora: {now}.',
+  'inactivity.usage': 'Uso: `/ponte department <setor> inactivity <aviso após> <resolver após> [texto do aviso]` (ex.: `4h 2h`; minutos como `30m`, segundos como `45s`, um número sozinho é em horas; até 7 dias cada), `/ponte department <setor> inactivity off`, `/ponte department <setor> windowclose on|off`.',
+  'inactivity.saved': 'Setor **{name}**: o cliente que não responder a um atendente por {warn} recebe o aviso; {close} depois dele, o ticket é resolvido (motivo “{reason}”). Uma mensagem do cliente para a contagem.',
+  'inactivity.turned_off': 'Setor **{name}**: sem aviso nem resolução por inatividade.',
+  'inactivity.window_on': 'Setor **{name}**: o ticket é resolvido quando a janela de resposta do cliente fechar (motivo “{reason}”), a partir da próxima mensagem dele.',
+  'inactivity.window_off': 'Setor **{name}**: os tickets não são mais resolvidos quando a janela de resposta fecha.',
+  'inactivity.line': 'inatividade: aviso após {warn}, resolve {close} depois',
+  'inactivity.line_off': 'inatividade: desligada',
+  'inactivity.line_window': 'resolve quando a janela fecha',
 };

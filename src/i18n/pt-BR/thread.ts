@@ -146,4 +146,12 @@ export const thread: Record<keyof typeof en, string> = {
   'history.none': '🗂️ Este contato não tem tickets anteriores.',
   'transcript.usage': 'Uso: `!transcript [protocolo] [html]`: a conversa deste ticket (ou de um ticket anterior deste contato) em um arquivo de texto ou HTML.',
   'transcript.not_found': 'Nada foi postado: este contato não tem o ticket `{protocol}`.',
+  'inactivity.stopped': '💤 Contagem de inatividade parada: o cliente escreveu.',
+  'inactivity.warned': '💤 O cliente não respondeu: ele recebeu o aviso de inatividade. O ticket será resolvido às {when} se ele não escrever antes.',
+  'inactivity.warning_skipped': '💤 O cliente não respondeu, mas o aviso de inatividade não pôde ser enviado: a janela de resposta dele está fechada. O ticket será resolvido às {when} se ele não escrever antes.',
+  'inactivity.resolved': 'Ticket {protocol} resolvido automaticamente. Motivo: “{reason}”. A próxima mensagem deste cliente abre um novo ticket.',
+  'inactivity.resolved_skipping': 'Ticket {protocol} resolvido automaticamente. Motivo: “{reason}”. Os motivos de encerramento e os campos obrigatórios deste setor não foram pedidos (ninguém o resolveu manualmente). A próxima mensagem deste cliente abre um novo ticket.',
+  'inactivity.reason': 'inatividade',
+  'inactivity.reason_window': 'janela fechada',
+  'inactivity.default_warning': 'Oi, {name}! Você ainda está por aí? Se não tivermos notícias suas, esta conversa será encerrada em breve. É só responder para mantê-la aberta.',
 };

@@ -126,4 +126,7 @@ export const ui: Record<keyof typeof en, string> = {
   'transcript.span': 'Aberto em {opened}; resolvido em {resolved}. Só mensagens do cliente e dos atendentes (notas internas não entram).',
   'transcript.agent': '{name} (atendente)',
   'transcript.file': 'arquivo',
+  'card.inactivity_warn': '💤 Inatividade: o cliente recebe um aviso às {when} se não escrever antes',
+  'card.inactivity_close': '💤 Inatividade: resolve às {when} se o cliente não escrever antes',
+  'card.inactivity_window': '💤 Resolve quando a janela de resposta fechar ({when}) se o cliente não escrever antes',
 };
