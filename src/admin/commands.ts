@@ -22,11 +22,12 @@ import { wordAt, type CommandToken } from './tokens.js';
 import { scheduleToContact, scheduledCommand, timezoneCommand } from './schedule.js';
 import { closeCommand, surveyCommand } from './closing.js';
 import { reportCommand } from './csat-report.js';
+import { departmentMenuCommand } from './department-menu.js';
 
 export type { AdminDeps, CommandContext } from './context.js';
 
 /** Subcommands that change configuration: only admins may run them. */
-const ADMIN_ONLY = new Set(['connect', 'message', 'admin', 'retry', 'close', 'survey', 'report', 'transcript']);
+const ADMIN_ONLY = new Set(['connect', 'message', 'admin', 'retry', 'close', 'survey', 'report', 'transcript', 'menu']);
 
 /**
  * `/ponte <subcommand> …`, platform-neutral. Returns the reply text (shown only to the
@@ -79,6 +80,8 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       return closeCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, ctx.text.replace(/^\s*\S+/, ''));
     case 'survey':
       return surveyCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, ctx.text.replace(/^\s*\S+/, ''));
+    case 'menu':
+      return departmentMenuCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, ctx.text.replace(/^\s*\S+/, ''));
     case 'report':
       return reportCommand(deps.sql, ctx.locale, ctx.text.replace(/^\s*\S+/, ''));
     case 'farewell':

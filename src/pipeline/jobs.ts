@@ -2,6 +2,7 @@ import { drainLane, type DispatchDeps } from './dispatch.js';
 import { drainOrderingKey, type IngestDeps } from './ingest.js';
 import { fireScheduledClose } from '../timers/scheduled-close.js';
 import { fireScheduledMessage } from '../timers/scheduled-messages.js';
+import { fireMenuTimeout } from '../timers/menu-timeout.js';
 
 /**
  * The ingest job: drain one ordering key, then perform what it queued right here, instead
@@ -38,5 +39,11 @@ export async function closeJob(deps: IngestDeps & DispatchDeps, ticketId: string
 /** The wake-up of a scheduled message: sends it only if still pending and due, then dispatches. */
 export async function scheduledMessageJob(deps: IngestDeps & DispatchDeps, scheduledId: string): Promise<void> {
   const lanes = await deps.sql.begin((tx) => fireScheduledMessage(tx, scheduledId, deps));
+  await dispatchLanes(deps, lanes);
+}
+
+/** The wake-up of an unanswered department menu: routes the ticket only if it still waits and is due, then dispatches. */
+export async function menuTimeoutJob(deps: IngestDeps & DispatchDeps, ticketId: string): Promise<void> {
+  const lanes = await deps.sql.begin((tx) => fireMenuTimeout(tx, ticketId, deps));
   await dispatchLanes(deps, lanes);
 }

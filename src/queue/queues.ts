@@ -16,6 +16,8 @@ export interface Kicker {
   closeAt(ticketId: string, at: Date): Promise<void>;
   /** A scheduled message: wake at `at` (re-arming the same time is a no-op; an edited time is a new job). */
   messageAt(scheduledId: string, at: Date): Promise<void>;
+  /** A ticket waiting for its department menu's answer: wake at `at` to route it to the default department. */
+  menuAt(ticketId: string, at: Date): Promise<void>;
 }
 
 export function redisConnection(url: string): Redis {
@@ -68,6 +70,9 @@ export function createQueues(connection: Redis, prefix: string): Queues {
     },
     async messageAt(scheduledId, at) {
       await timers.add('message', { scheduledId }, { delay: Math.max(0, at.getTime() - Date.now()), jobId: `message-${scheduledId}-${at.getTime()}` });
+    },
+    async menuAt(ticketId, at) {
+      await timers.add('menu', { ticketId }, { delay: Math.max(0, at.getTime() - Date.now()), jobId: `menu-${ticketId}-${at.getTime()}` });
     },
   };
   return {

@@ -9,6 +9,7 @@ export interface WorkerHandlers {
   sweep(): Promise<unknown>;
   closeTicket(ticketId: string): Promise<unknown>;
   sendScheduled(scheduledId: string): Promise<unknown>;
+  menuTimeout(ticketId: string): Promise<unknown>;
 }
 
 export interface RunningWorkers {
@@ -34,7 +35,10 @@ export async function startWorkers(
     new Worker<{ lane: string }>(QUEUE_NAMES.dispatch, (job) => handlers.dispatch(job.data.lane), common),
     new Worker<{ ticketId?: string; scheduledId?: string }>(
       QUEUE_NAMES.timers,
-      (job) => (job.name === 'message' ? handlers.sendScheduled(job.data.scheduledId!) : handlers.closeTicket(job.data.ticketId!)),
+      (job) =>
+        job.name === 'message' ? handlers.sendScheduled(job.data.scheduledId!)
+          : job.name === 'menu' ? handlers.menuTimeout(job.data.ticketId!)
+            : handlers.closeTicket(job.data.ticketId!),
       { connection, prefix, concurrency: 4 },
     ),
   ];

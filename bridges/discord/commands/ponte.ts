@@ -93,6 +93,11 @@ export const ponteCommand: RESTPostAPIChatInputApplicationCommandsJSONBody = {
       text('value', 'reason: [department:] the reason; field: required, optional or off'),
     ]),
     sub('survey', 'The satisfaction survey sent when a ticket is resolved (admins)', [choice('state', 'On or off (empty: show it)', ['on', 'off']), text('question', 'Your own question (on)')]),
+    sub('menu', 'The department menu new customers choose from (admins; empty: list the menus)', [
+      text('account', 'The connection’s account id (WhatsApp phone number id, page id)', false, 40),
+      choice('action', 'What to do', ['on', 'off', 'departments']),
+      text('value', 'on: your own question; departments: names separated by commas, in order'),
+    ]),
     sub('report', 'Customer satisfaction (admins)', [choice('report', 'Which report', ['csat'], true), choice('period', 'The period (default 7d)', ['7d', '30d', 'month'])]),
   ],
 };

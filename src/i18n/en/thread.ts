@@ -144,4 +144,7 @@ export const thread = {
   'history.none': '🗂️ This contact has no earlier tickets.',
   'transcript.usage': 'Usage: `!transcript [protocol] [html]`: this ticket’s conversation (or an earlier one of this contact) as a text or HTML file.',
   'transcript.not_found': 'Nothing was posted: this contact has no ticket `{protocol}`.',
+  'menu.chosen': '📋 {customer} chose **{department}** from the department menu.',
+  'menu.no_choice_invalid': '📋 {customer} did not choose from the department menu (their answers were not one of the options): this ticket went to **{department}**, the default department.',
+  'menu.no_choice_timeout': '📋 {customer} did not answer the department menu in time: this ticket went to **{department}**, the default department.',
 } as const;

@@ -124,4 +124,8 @@ export const ui = {
   'transcript.span': 'Opened {opened}; resolved {resolved}. Customer and agent messages only (internal notes are not included).',
   'transcript.agent': '{name} (agent)',
   'transcript.file': 'file',
+  'menu.question': 'Hello! Which department would you like to talk to?',
+  'menu.again': 'Sorry, that is not one of the options.',
+  'menu.answer_with_number': 'Reply with the number of the department.',
+  'menu.button': 'Departments',
 } as const;

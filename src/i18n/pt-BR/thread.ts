@@ -146,4 +146,7 @@ export const thread: Record<keyof typeof en, string> = {
   'history.none': '🗂️ Este contato não tem tickets anteriores.',
   'transcript.usage': 'Uso: `!transcript [protocolo] [html]`: a conversa deste ticket (ou de um ticket anterior deste contato) em um arquivo de texto ou HTML.',
   'transcript.not_found': 'Nada foi postado: este contato não tem o ticket `{protocol}`.',
+  'menu.chosen': '📋 {customer} escolheu **{department}** no menu de setores.',
+  'menu.no_choice_invalid': '📋 {customer} não escolheu no menu de setores (as respostas não eram uma das opções): este ticket foi para **{department}**, o setor padrão.',
+  'menu.no_choice_timeout': '📋 {customer} não respondeu ao menu de setores a tempo: este ticket foi para **{department}**, o setor padrão.',
 };

@@ -126,4 +126,8 @@ export const ui: Record<keyof typeof en, string> = {
   'transcript.span': 'Aberto em {opened}; resolvido em {resolved}. Só mensagens do cliente e dos atendentes (notas internas não entram).',
   'transcript.agent': '{name} (atendente)',
   'transcript.file': 'arquivo',
+  'menu.question': 'Olá! Com qual setor você gostaria de falar?',
+  'menu.again': 'Desculpe, essa não é uma das opções.',
+  'menu.answer_with_number': 'Responda com o número do setor.',
+  'menu.button': 'Setores',
 };
