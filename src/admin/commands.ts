@@ -99,6 +99,11 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
     case 'away':
       return awayCommand(deps.sql, ctx, wordAt(tokens, 1));
     case 'department': {
+      // `/ponte department menu …` is `/ponte menu …` (Discord's /ponte has no room for another subcommand).
+      if (/^\s*\S+\s+menu\b/i.test(ctx.text)) {
+        if (!(await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile))) return say(ctx.locale, 'admin.refused');
+        return departmentMenuCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, ctx.text.replace(/^\s*\S+\s+menu\b/i, ''));
+      }
       const editing = /^\s*\S+\s+(add|remove|routing|quiet)\b/i.test(ctx.text) || /\s(routing|quiet)\s+\S+\s*$/i.test(ctx.text);
       const canEdit = editing && (await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile));
       return departmentCommand(deps.sql, ctx, tokens.slice(1), canEdit);

@@ -67,11 +67,12 @@ export const ponteCommand: RESTPostAPIChatInputApplicationCommandsJSONBody = {
       suggested('shortcut', 'The shortcut'),
       text('text', 'What it sends (add)'),
     ]),
-    sub('department', 'Departments, their forums, routing and quiet period (admins change them)', [
-      choice('action', 'What to do', ['list', 'add', 'remove', 'routing', 'quiet'], true),
+    // The department menu rides here (`menu`): Discord allows 25 subcommands, and /ponte has them all.
+    sub('department', 'Departments, their forums, routing, quiet period, the new customers’ menu (admins change them)', [
+      choice('action', 'What to do', ['list', 'add', 'remove', 'routing', 'quiet', 'menu'], true),
       suggested('department', 'The department’s name'),
       destination('channel', 'Where its tickets open (add; default: here)'),
-      text('value', 'routing: none, round-robin, last or random; quiet: minutes', false, 20),
+      text('value', 'routing: a rule; quiet: minutes; menu: <account id> on [question] | off | departments <a>, <b>…', false, 300),
     ]),
     sub('away', 'Away or back: automatic routing skips agents who are away', [choice('state', 'Away (on) or back (off)', ['on', 'off'], true)]),
     sub('agent', 'Who works in which department (admins change it)', [
@@ -93,11 +94,6 @@ export const ponteCommand: RESTPostAPIChatInputApplicationCommandsJSONBody = {
       text('value', 'reason: [department:] the reason; field: required, optional or off'),
     ]),
     sub('survey', 'The satisfaction survey sent when a ticket is resolved (admins)', [choice('state', 'On or off (empty: show it)', ['on', 'off']), text('question', 'Your own question (on)')]),
-    sub('menu', 'The department menu new customers choose from (admins; empty: list the menus)', [
-      text('account', 'The connection’s account id (WhatsApp phone number id, page id)', false, 40),
-      choice('action', 'What to do', ['on', 'off', 'departments']),
-      text('value', 'on: your own question; departments: names separated by commas, in order'),
-    ]),
     sub('report', 'Customer satisfaction (admins)', [choice('report', 'Which report', ['csat'], true), choice('period', 'The period (default 7d)', ['7d', '30d', 'month'])]),
   ],
 };
