@@ -10,7 +10,7 @@ import { RedisRateGate } from './queue/rate-gate.js';
 import { startWorkers } from './queue/workers.js';
 import { buildApp } from './http/app.js';
 import { Inbox } from './pipeline/inbox.js';
-import { closeJob, inactivityJob, ingestJob, scheduledMessageJob } from './pipeline/jobs.js';
+import { closeJob, inactivityJob, ingestJob, menuTimeoutJob, scheduledMessageJob } from './pipeline/jobs.js';
 import { drainLane } from './pipeline/dispatch.js';
 import { sweep } from './pipeline/sweeper.js';
 import { runCommand } from './admin/commands.js';
@@ -181,6 +181,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         dispatch: (lane) => drainLane(core, lane),
         sweep: () => sweep(sql, queues.kicker),
         closeTicket: (ticketId) => closeJob(ingestDeps, ticketId),
+        menuTimeout: (ticketId) => menuTimeoutJob(ingestDeps, ticketId),
         sendScheduled: (scheduledId) => scheduledMessageJob(ingestDeps, scheduledId),
         inactivity: (ticketId) => inactivityJob(ingestDeps, ticketId),
       }, log, { sweepEveryMs: opts.sweepEveryMs ?? config.PONTE_SWEEP_EVERY_MS, concurrency: config.PONTE_WORKER_CONCURRENCY });

@@ -23,11 +23,12 @@ import { scheduleToContact, scheduledCommand, timezoneCommand } from './schedule
 import { closeCommand, surveyCommand } from './closing.js';
 import { reportCommand } from './csat-report.js';
 import { inactivityCommand, inactivityWords } from './inactivity.js';
+import { departmentMenuCommand } from './department-menu.js';
 
 export type { AdminDeps, CommandContext } from './context.js';
 
 /** Subcommands that change configuration: only admins may run them. */
-const ADMIN_ONLY = new Set(['connect', 'message', 'admin', 'retry', 'close', 'survey', 'report', 'transcript']);
+const ADMIN_ONLY = new Set(['connect', 'message', 'admin', 'retry', 'close', 'survey', 'report', 'transcript', 'menu']);
 
 /**
  * `/ponte <subcommand> …`, platform-neutral. Returns the reply text (shown only to the
@@ -80,6 +81,8 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       return closeCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, ctx.text.replace(/^\s*\S+/, ''));
     case 'survey':
       return surveyCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, ctx.text.replace(/^\s*\S+/, ''));
+    case 'menu':
+      return departmentMenuCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, ctx.text.replace(/^\s*\S+/, ''));
     case 'report':
       return reportCommand(deps.sql, ctx.locale, ctx.text.replace(/^\s*\S+/, ''));
     case 'farewell':
@@ -101,6 +104,11 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       if (idle !== undefined) {
         if (!(await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile))) return say(ctx.locale, 'admin.refused');
         return inactivityCommand(deps.sql, { actor: `${ctx.platform}:${ctx.userId}`, locale: ctx.locale }, idle);
+      }
+      // `/ponte department menu …` is `/ponte menu …` (Discord's /ponte has no room for another subcommand).
+      if (/^\s*\S+\s+menu\b/i.test(ctx.text)) {
+        if (!(await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile))) return say(ctx.locale, 'admin.refused');
+        return departmentMenuCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, ctx.text.replace(/^\s*\S+\s+menu\b/i, ''));
       }
       const editing = /^\s*\S+\s+(add|remove|routing|quiet)\b/i.test(ctx.text) || /\s(routing|quiet)\s+\S+\s*$/i.test(ctx.text);
       const canEdit = editing && (await isAdmin(deps.sql, deps.envAdmins, ctx.platform, ctx.userId, deps.lookupProfile));

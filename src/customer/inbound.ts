@@ -15,6 +15,7 @@ import { inactivityOnCustomerMessage } from '../timers/inactivity.js';
 import { tellAssignee } from '../tickets/being-told.js';
 import { handleRevision } from './revisions.js';
 import { takeSurveyAnswer } from '../tickets/survey.js';
+import { takeMenuTurn } from '../tickets/department-menu.js';
 import type { AgentInboundContext } from '../agent/inbound.js';
 
 type Ctx = Pick<AgentInboundContext, 'capabilitiesOf' | 'locale'>;
@@ -30,7 +31,9 @@ type Ctx = Pick<AgentInboundContext, 'capabilitiesOf' | 'locale'>;
  *  4. drop blocked contacts and redeliveries (the platform id is already linked);
  *  5. a reaction to a message we know shows as a reaction on its copy in the thread;
  *  6. attach to the contact's active ticket, or open a new pending one (and its thread, and
- *     the greeting or, outside business hours, the away message);
+ *     the greeting or, outside business hours, the away message); with the connection's
+ *     department menu on, a new conversation first waits for the customer's choice
+ *     (tickets/department-menu.ts);
  *  7. store the message (with the words it quotes) and ask for it, then its files, to be
  *     posted in the thread, in order.
  */
@@ -63,6 +66,8 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ct
 
   const surveyAnswer = await takeSurveyAnswer(tx, ev, contact, connection.id, ctx);
   if (surveyAnswer) return surveyAnswer;
+  const menuTurn = await takeMenuTurn(tx, ev, contact, connection, ctx);
+  if (menuTurn) return menuTurn;
   let ticket = await findActiveTicket(tx, contact.id, connection.id);
   let isNew = false;
   if (ticket) {

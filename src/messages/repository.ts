@@ -99,7 +99,8 @@ export async function insertInboundMessage(
     occurredAt: string;
     platform: string;
     externalId: string;
-    postLane: string;
+    /** The lane its thread post goes on; null holds it (a ticket with no thread yet: the department menu). */
+    postLane: string | null;
     attachments?: unknown[];
     quote?: string | null;
   },
@@ -114,7 +115,8 @@ export async function insertInboundMessage(
     touch AS (
       UPDATE tickets SET last_message_at = GREATEST(last_message_at, ${m.occurredAt}::timestamptz) WHERE id = ${m.ticketId}),
     post AS (
-      INSERT INTO outbox (lane, kind, payload) SELECT ${m.postLane}, 'thread.post', jsonb_build_object('messageId', id::text) FROM m)
+      INSERT INTO outbox (lane, kind, payload) SELECT ${m.postLane}, 'thread.post', jsonb_build_object('messageId', id::text) FROM m
+      WHERE ${m.postLane}::text IS NOT NULL)
     SELECT id FROM m`;
   return row!.id;
 }

@@ -3,6 +3,7 @@ import { drainOrderingKey, type IngestDeps } from './ingest.js';
 import { fireScheduledClose } from '../timers/scheduled-close.js';
 import { fireScheduledMessage } from '../timers/scheduled-messages.js';
 import { fireInactivity } from '../timers/inactivity.js';
+import { fireMenuTimeout } from '../timers/menu-timeout.js';
 
 /**
  * The ingest job: drain one ordering key, then perform what it queued right here, instead
@@ -45,5 +46,11 @@ export async function scheduledMessageJob(deps: IngestDeps & DispatchDeps, sched
 /** The wake-up of an inactivity step or a window close: acts only if the row still says so, then dispatches. */
 export async function inactivityJob(deps: IngestDeps & DispatchDeps, ticketId: string): Promise<void> {
   const lanes = await deps.sql.begin((tx) => fireInactivity(tx, ticketId, deps));
+  await dispatchLanes(deps, lanes);
+}
+
+/** The wake-up of an unanswered department menu: routes the ticket only if it still waits and is due, then dispatches. */
+export async function menuTimeoutJob(deps: IngestDeps & DispatchDeps, ticketId: string): Promise<void> {
+  const lanes = await deps.sql.begin((tx) => fireMenuTimeout(tx, ticketId, deps));
   await dispatchLanes(deps, lanes);
 }

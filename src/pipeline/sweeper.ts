@@ -27,6 +27,10 @@ export async function sweep(sql: Sql, kicker: Kicker): Promise<{ ingest: number;
   const closes = await sql<{ id: string; at: Date }[]>`
     SELECT id, scheduled_close_at AS at FROM tickets
     WHERE scheduled_close_at IS NOT NULL AND scheduled_close_at < now() + interval '1 minute' AND status <> 'resolved'`;
+  // Department menus waiting for an answer, due within the next sweep or overdue: the same.
+  const menus = await sql<{ id: string; at: Date }[]>`
+    SELECT id, menu_until AS at FROM tickets
+    WHERE menu_until IS NOT NULL AND menu_until < now() + interval '1 minute' AND status <> 'resolved'`;
   const messages = await sql<{ id: string; at: Date }[]>`
     SELECT id, send_at AS at FROM scheduled_messages WHERE state = 'pending' AND send_at < now() + interval '1 minute'`;
   // Inactivity steps and window closes, the same way (src/timers/inactivity.ts).
@@ -42,5 +46,6 @@ export async function sweep(sql: Sql, kicker: Kicker): Promise<{ ingest: number;
   for (const c of closes) await kicker.closeAt(c.id, c.at);
   for (const m of messages) await kicker.messageAt(m.id, m.at);
   for (const i of idle) await kicker.inactivityAt(i.id, i.at);
+  for (const m of menus) await kicker.menuAt(m.id, m.at);
   return { ingest: keys.length, lanes: lanes.length };
 }

@@ -18,6 +18,8 @@ export interface Kicker {
   messageAt(scheduledId: string, at: Date): Promise<void>;
   /** A ticket's inactivity step or window close: wake at `at` (re-arming the same deadline is a no-op). */
   inactivityAt(ticketId: string, at: Date): Promise<void>;
+  /** A ticket waiting for its department menu's answer: wake at `at` to route it to the default department. */
+  menuAt(ticketId: string, at: Date): Promise<void>;
 }
 
 export function redisConnection(url: string): Redis {
@@ -73,6 +75,9 @@ export function createQueues(connection: Redis, prefix: string): Queues {
     },
     async inactivityAt(ticketId, at) {
       await timers.add('inactivity', { ticketId }, { delay: Math.max(0, at.getTime() - Date.now()), jobId: `inactivity-${ticketId}-${at.getTime()}` });
+    },
+    async menuAt(ticketId, at) {
+      await timers.add('menu', { ticketId }, { delay: Math.max(0, at.getTime() - Date.now()), jobId: `menu-${ticketId}-${at.getTime()}` });
     },
   };
   return {

@@ -10,6 +10,7 @@ export interface WorkerHandlers {
   closeTicket(ticketId: string): Promise<unknown>;
   sendScheduled(scheduledId: string): Promise<unknown>;
   inactivity(ticketId: string): Promise<unknown>;
+  menuTimeout(ticketId: string): Promise<unknown>;
 }
 
 export interface RunningWorkers {
@@ -40,7 +41,9 @@ export async function startWorkers(
           ? handlers.sendScheduled(job.data.scheduledId!)
           : job.name === 'inactivity'
             ? handlers.inactivity(job.data.ticketId!)
-            : handlers.closeTicket(job.data.ticketId!),
+            : job.name === 'menu'
+              ? handlers.menuTimeout(job.data.ticketId!)
+              : handlers.closeTicket(job.data.ticketId!),
       { connection, prefix, concurrency: 4 },
     ),
   ];

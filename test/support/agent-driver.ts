@@ -142,6 +142,8 @@ export interface AgentDriver {
   reactionsOn(messageId: string): string[];
   /** The thread the core keeps for a ticket on this platform (its current one). */
   threadOf(ticketId: string): Promise<ThreadRef | undefined>;
+  /** A new place tickets can open in (Slack: a channel; Discord: a forum), for a department; its id. */
+  newPlace(name: string): Promise<string>;
   close(): Promise<void>;
 }
 

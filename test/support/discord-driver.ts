@@ -99,6 +99,8 @@ function asOptions(text: string): { name: string; type: 1; options: { name: stri
   const lastText = free.map((d) => d.type).lastIndexOf(3);
   for (const [i, d] of free.entries()) {
     if (!rest.length) break;
+    // A person or channel picker takes only a mention: a plain word goes to the next option.
+    if ((d.type === 6 || d.type === 7) && !/^<[@#][!&]?\d+>$/.test(rest[0]!)) continue;
     set(d, i === lastText || i === free.length - 1 ? rest.splice(0).join(' ') : rest.shift()!);
   }
   // Discord sends the options in the order they are declared.
@@ -255,6 +257,9 @@ export function discordDriver(h: Harness, discord: FakeDiscord): AgentDriver {
       const [row] = await h.db.sql<{ container_id: string; thread_id: string }[]>`
         SELECT container_id, thread_id FROM thread_links WHERE ticket_id = ${ticketId} AND platform = 'discord' AND is_current`;
       return row ? { containerId: row.container_id, threadId: row.thread_id } : undefined;
+    },
+    async newPlace(name) {
+      return world.addChannel({ type: 15, name, available_tags: [] }).id;
     },
     async close() {
       const { specViolations, unimplemented } = discord.api;

@@ -231,6 +231,11 @@ export function slackDriver(h: Harness): AgentDriver {
         SELECT container_id, thread_id FROM thread_links WHERE ticket_id = ${ticketId} AND platform = 'slack' AND is_current`;
       return row ? { containerId: row.container_id, threadId: row.thread_id } : undefined;
     },
+    async newPlace(name) {
+      const id = `C0${name.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 9)}`;
+      h.slack.channels.set(id, { name });
+      return id;
+    },
     close: () => h.close(),
   };
 }

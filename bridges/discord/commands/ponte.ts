@@ -67,11 +67,12 @@ export const ponteCommand: RESTPostAPIChatInputApplicationCommandsJSONBody = {
       suggested('shortcut', 'The shortcut'),
       text('text', 'What it sends (add)'),
     ]),
-    sub('department', 'Departments: forums, routing, quiet period, inactivity (admins change them)', [
-      choice('action', 'What to do', ['list', 'add', 'remove', 'routing', 'quiet', 'inactivity', 'windowclose'], true),
+    // The department menu rides here (`menu`): Discord allows 25 subcommands, and /ponte has them all.
+    sub('department', 'Departments: forums, routing, quiet, inactivity, new customers’ menu (admins change them)', [
+      choice('action', 'What to do', ['list', 'add', 'remove', 'routing', 'quiet', 'inactivity', 'windowclose', 'menu'], true),
       suggested('department', 'The department’s name'),
       destination('channel', 'Where its tickets open (add; default: here)'),
-      text('value', 'routing: a rule; quiet: minutes; inactivity: 4h 2h, or off; windowclose: on or off', false, 20),
+      text('value', 'routing rule; quiet minutes; inactivity 4h 2h|off; windowclose on|off; menu <account> on|off|…', false, 300),
       text('text', 'inactivity: the warning the customer gets (default: Ponte’s own)'),
     ]),
     sub('away', 'Away or back: automatic routing skips agents who are away', [choice('state', 'Away (on) or back (off)', ['on', 'off'], true)]),

@@ -23,6 +23,7 @@ export const admin = {
     '`/ponte agent add|remove|list @person [department…]`: who works in which department (admins)\n' +
     '`/ponte schedule <phone|name> <when> <text>`: a message for later, with or without an open ticket; `/ponte scheduled [mine|all]`: list, edit, cancel; `/ponte timezone <Area/City>`: your time zone\n' +
     '`/ponte close reason add|remove [<department>:] <reason>`, `/ponte close field <name> required|optional|off`, `/ponte survey on|off [question]`: what resolving asks for, and the satisfaction survey (admins)\n' +
+    '`/ponte menu [<account id> on [question] | off | departments <name>, <name>, …]`: the department menu new customers choose from (admins)\n' +
     '`/ponte report csat [7d|30d|month]`: customer satisfaction (admins)\n' +
     '`/ponte help`: this list\n' +
     '**In a ticket thread**: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact`; `!comment`; `!history`; `!transcript`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule <in 2h|tomorrow 9:00|24/12 10:00> <text>` (`list`, `edit`, `cancel`); `!template <name> [params…]`; `!!shortcut`. Files you attach are sent too; your emoji on a customer’s message reaches them as a reaction.',
@@ -172,4 +173,15 @@ export const admin = {
   'inactivity.line': 'inactivity: warn after {warn}, resolve {close} later',
   'inactivity.line_off': 'inactivity: off',
   'inactivity.line_window': 'resolves when the window closes',
+  'menu.usage': 'Usage: `/ponte menu <account id> on [question]`, `/ponte menu <account id> departments <name>, <name>, …`, `/ponte menu <account id> off`, or `/ponte menu` to list them (admins).',
+  'menu.unknown_account': 'No connection has the account `{account}`. `/ponte status` lists them.',
+  'menu.unknown_department': 'There is no department called **{name}**. `/ponte department list` shows them.',
+  'menu.needs_two': 'A menu needs two departments or more: name them with `/ponte menu {account} departments <name>, <name>, …`.',
+  'menu.turned_on': 'Department menu on for `{account}`: a customer who starts a new conversation is first asked to choose between {departments}.',
+  'menu.turned_off': 'Department menu off for `{account}`: new conversations go straight to its department.',
+  'menu.departments_saved': 'The menu of `{account}` offers, in this order: {departments}.',
+  'menu.none': 'No connection has a department menu. `/ponte menu <account id> departments <name>, <name>, …` then `/ponte menu <account id> on` sets one.',
+  'menu.title': '**Department menus**',
+  'menu.line_on': '• `{account}` ({channel}): on, {departments}',
+  'menu.line_off': '• `{account}` ({channel}): off, {departments}',
 } as const;

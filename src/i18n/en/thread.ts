@@ -152,4 +152,7 @@ export const thread = {
   'inactivity.reason': 'inactivity',
   'inactivity.reason_window': 'window closed',
   'inactivity.default_warning': 'Hi {name}, are you still there? If we do not hear from you, this conversation will be closed soon. Just reply to keep it open.',
+  'menu.chosen': '📋 {customer} chose **{department}** from the department menu.',
+  'menu.no_choice_invalid': '📋 {customer} did not choose from the department menu (their answers were not one of the options): this ticket went to **{department}**, the default department.',
+  'menu.no_choice_timeout': '📋 {customer} did not answer the department menu in time: this ticket went to **{department}**, the default department.',
 } as const;

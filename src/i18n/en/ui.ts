@@ -127,4 +127,8 @@ export const ui = {
   'card.inactivity_warn': '💤 Inactivity: the customer is warned at {when} unless they write',
   'card.inactivity_close': '💤 Inactivity: resolves at {when} unless the customer writes',
   'card.inactivity_window': '💤 Resolves when the reply window closes ({when}) unless the customer writes',
+  'menu.question': 'Hello! Which department would you like to talk to?',
+  'menu.again': 'Sorry, that is not one of the options.',
+  'menu.answer_with_number': 'Reply with the number of the department.',
+  'menu.button': 'Departments',
 } as const;

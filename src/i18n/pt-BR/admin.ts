@@ -25,6 +25,7 @@ export const admin: Record<keyof typeof en, string> = {
     '`/ponte agent add|remove|list @pessoa [setor…]`: quem atende em qual setor (administradores)\n' +
     '`/ponte schedule <telefone|nome> <quando> <texto>`: uma mensagem para depois, com ou sem ticket aberto; `/ponte scheduled [mine|all]`: listar, editar, cancelar; `/ponte timezone <Região/Cidade>`: seu fuso horário\n' +
     '`/ponte close reason add|remove [<setor>:] <motivo>`, `/ponte close field <nome> required|optional|off`, `/ponte survey on|off [pergunta]`: o que resolver um ticket pede, e a pesquisa de satisfação (administradores)\n' +
+    '`/ponte menu [<id da conta> on [pergunta] | off | departments <nome>, <nome>, …]`: o menu de setores em que novos clientes escolhem (administradores)\n' +
     '`/ponte report csat [7d|30d|month]`: satisfação dos clientes (administradores)\n' +
     '`/ponte help`: esta lista\n' +
     '**Na thread de um ticket**: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact`; `!comment`; `!history`; `!transcript`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule <in 2h|amanhã 9:00|24/12 10:00> <texto>` (`list`, `edit`, `cancel`); `!template <nome> [parâmetros…]`; `!!shortcut`. Arquivos anexados também são enviados; seu emoji na mensagem de um cliente chega a ele como reação.',
@@ -174,4 +175,15 @@ export const admin: Record<keyof typeof en, string> = {
   'inactivity.line': 'inatividade: aviso após {warn}, resolve {close} depois',
   'inactivity.line_off': 'inatividade: desligada',
   'inactivity.line_window': 'resolve quando a janela fecha',
+  'menu.usage': 'Uso: `/ponte menu <id da conta> on [pergunta]`, `/ponte menu <id da conta> departments <nome>, <nome>, …`, `/ponte menu <id da conta> off`, ou `/ponte menu` para listá-los (administradores).',
+  'menu.unknown_account': 'Nenhuma conexão tem a conta `{account}`. `/ponte status` lista as conexões.',
+  'menu.unknown_department': 'Não existe um setor chamado **{name}**. `/ponte department list` mostra os setores.',
+  'menu.needs_two': 'Um menu precisa de dois setores ou mais: informe-os com `/ponte menu {account} departments <nome>, <nome>, …`.',
+  'menu.turned_on': 'Menu de setores ativado para `{account}`: quem começa uma nova conversa escolhe primeiro entre {departments}.',
+  'menu.turned_off': 'Menu de setores desativado para `{account}`: novas conversas vão direto para o setor da conexão.',
+  'menu.departments_saved': 'O menu de `{account}` oferece, nesta ordem: {departments}.',
+  'menu.none': 'Nenhuma conexão tem menu de setores. Use `/ponte menu <id da conta> departments <nome>, <nome>, …` e depois `/ponte menu <id da conta> on`.',
+  'menu.title': '**Menus de setores**',
+  'menu.line_on': '• `{account}` ({channel}): ativado, {departments}',
+  'menu.line_off': '• `{account}` ({channel}): desativado, {departments}',
 };

@@ -154,4 +154,7 @@ export const thread: Record<keyof typeof en, string> = {
   'inactivity.reason': 'inatividade',
   'inactivity.reason_window': 'janela fechada',
   'inactivity.default_warning': 'Oi, {name}! Você ainda está por aí? Se não tivermos notícias suas, esta conversa será encerrada em breve. É só responder para mantê-la aberta.',
+  'menu.chosen': '📋 {customer} escolheu **{department}** no menu de setores.',
+  'menu.no_choice_invalid': '📋 {customer} não escolheu no menu de setores (as respostas não eram uma das opções): este ticket foi para **{department}**, o setor padrão.',
+  'menu.no_choice_timeout': '📋 {customer} não respondeu ao menu de setores a tempo: este ticket foi para **{department}**, o setor padrão.',
 };

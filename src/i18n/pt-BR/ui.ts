@@ -129,4 +129,8 @@ export const ui: Record<keyof typeof en, string> = {
   'card.inactivity_warn': '💤 Inatividade: o cliente recebe um aviso às {when} se não escrever antes',
   'card.inactivity_close': '💤 Inatividade: resolve às {when} se o cliente não escrever antes',
   'card.inactivity_window': '💤 Resolve quando a janela de resposta fechar ({when}) se o cliente não escrever antes',
+  'menu.question': 'Olá! Com qual setor você gostaria de falar?',
+  'menu.again': 'Desculpe, essa não é uma das opções.',
+  'menu.answer_with_number': 'Responda com o número do setor.',
+  'menu.button': 'Setores',
 };
