@@ -22,11 +22,13 @@ import { wordAt, type CommandToken } from './tokens.js';
 import { scheduleToContact, scheduledCommand, timezoneCommand } from './schedule.js';
 import { closeCommand, surveyCommand } from './closing.js';
 import { reportCommand } from './csat-report.js';
+import { disconnectCommand } from './disconnect.js';
+import { exportCommand } from './export.js';
 
 export type { AdminDeps, CommandContext } from './context.js';
 
 /** Subcommands that change configuration: only admins may run them. */
-const ADMIN_ONLY = new Set(['connect', 'message', 'admin', 'retry', 'close', 'survey', 'report', 'transcript']);
+const ADMIN_ONLY = new Set(['connect', 'message', 'admin', 'retry', 'close', 'survey', 'report', 'transcript', 'disconnect', 'export']);
 
 /**
  * `/ponte <subcommand> …`, platform-neutral. Returns the reply text (shown only to the
@@ -44,6 +46,10 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
       return renderStatus(deps.sql, ctx.locale);
     case 'connect':
       return connectCommand(deps, ctx, tokens.slice(1));
+    case 'disconnect':
+      return disconnectCommand(deps.sql, ctx, tokens.slice(1));
+    case 'export':
+      return exportCommand(deps, ctx, tokens.slice(1));
     case 'templates':
       return templatesCommand(deps, ctx, tokens.slice(1));
     case 'new':

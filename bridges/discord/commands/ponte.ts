@@ -23,6 +23,14 @@ export const ponteCommand: RESTPostAPIChatInputApplicationCommandsJSONBody = {
       text('waba', 'WhatsApp Business Account id (templates)', false, 20),
       text('token', 'This account’s own access token (stored encrypted)'),
     ]),
+    sub('disconnect', 'Stop a WhatsApp number, Facebook page or Instagram account opening tickets (admins)', [
+      choice('kind', 'Which customer channel', ['whatsapp', 'messenger', 'instagram'], true),
+      text('account', 'The phone number id, page id or Instagram account id', true, 20),
+    ]),
+    sub('export', 'Download the audit log as CSV (admins)', [
+      choice('what', 'What to export', ['audit'], true),
+      choice('period', 'The period (default 7d)', ['7d', '30d', 'all']),
+    ]),
     sub('tickets', 'Find work', [
       choice('filter', 'Which tickets (inbox: nobody’s or my departments’; open: in service)', ['pending', 'inbox', 'open', 'mine', 'all']),
       choice('sort', 'Order: by latest or earliest message, newest or oldest opening', ['latest', 'earliest', 'newest', 'oldest']),
