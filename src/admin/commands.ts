@@ -45,6 +45,10 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
     case 'status':
       return renderStatus(deps.sql, ctx.locale);
     case 'connect':
+      // `connect <kind> <account> disconnect` is the same as `disconnect <kind> <account>` (Discord's form).
+      if (tokens.some((tok, i) => i > 0 && tok.type === 'word' && tok.value.toLowerCase() === 'disconnect')) {
+        return disconnectCommand(deps.sql, ctx, tokens.slice(1).filter((tok) => !(tok.type === 'word' && tok.value.toLowerCase() === 'disconnect')));
+      }
       return connectCommand(deps, ctx, tokens.slice(1));
     case 'disconnect':
       return disconnectCommand(deps.sql, ctx, tokens.slice(1));
@@ -86,6 +90,8 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
     case 'survey':
       return surveyCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, ctx.text.replace(/^\s*\S+/, ''));
     case 'report':
+      // `report audit [period]` is the same as `export audit [period]` (Discord's form).
+      if (wordAt(tokens, 1)?.toLowerCase() === 'audit') return exportCommand(deps, ctx, tokens.slice(1));
       return reportCommand(deps.sql, ctx.locale, ctx.text.replace(/^\s*\S+/, ''));
     case 'farewell':
       return farewellCommand(deps.sql, ctx, ctx.text.replace(/^\s*\S+/, ''));
