@@ -50,7 +50,7 @@ for (const [name, start] of [['Slack', startSlackDriver], ['Discord', startDisco
     it('delete: refused to an agent in words, asks an admin to confirm, then the content is gone and the thread says so', async () => {
       const phone = nextPhone();
       const ticket = await customerWritesTo(d, phone, 'Paula Privacy', 'my secret address is Rua X 12');
-      const [{ protocol }] = await d.core.db.sql<{ protocol: string }[]>`SELECT protocol FROM tickets WHERE id = ${ticket.id}`;
+      const protocol = (await d.core.db.sql<{ protocol: string }[]>`SELECT protocol FROM tickets WHERE id = ${ticket.id}`)[0]!.protocol;
       await d.say(ticket.thread, d.agents[0].id, 'we will check it');
       await eventually('the reply reached the customer', () => d.core.graph.sends().some((c) => JSON.stringify(c.body).includes('we will check it')));
       await d.say(ticket.thread, d.agents[0].id, '!note she asked us to forget her');
@@ -95,7 +95,7 @@ for (const [name, start] of [['Slack', startSlackDriver], ['Discord', startDisco
       const answer = await d.adminCommand(d.admin, exportWords('all'));
       expect(answer).toMatch(/^The audit log \(\d+ entries\): .*ponte-audit-all-[\d-]+\.csv/);
       // The link's token, as the answer carries it (Slack's text shows the URL; Discord's reading keeps the label).
-      const [{ token }] = await d.core.db.sql<{ token: string }[]>`SELECT token FROM public_files WHERE filename LIKE 'ponte-audit-%' ORDER BY created_at DESC LIMIT 1`;
+      const token = (await d.core.db.sql<{ token: string }[]>`SELECT token FROM public_files WHERE filename LIKE 'ponte-audit-%' ORDER BY created_at DESC LIMIT 1`)[0]!.token;
       if (name === 'Slack') expect(answer).toContain(`/media/${token}`);
       const res = await d.core.get(`/media/${token}`);
       expect(res.statusCode).toBe(200);
@@ -105,7 +105,7 @@ for (const [name, start] of [['Slack', startSlackDriver], ['Discord', startDisco
       expect(res.body).toContain(`,"'=HYPERLINK(""http://evil"")",'+cmd,"{""note"":""a, \\""quoted\\""\\nline""}"\r\n`);
       expect(res.body.endsWith('\r\n')).toBe(true);
 
-      await d.core.db.sql`UPDATE public_files SET expires_at = now() - interval '1 second' WHERE token = ${token!}`;
+      await d.core.db.sql`UPDATE public_files SET expires_at = now() - interval '1 second' WHERE token = ${token}`;
       expect((await d.core.get(`/media/${token}`)).statusCode).toBe(404);
       // Discord's period is a choice; typed text can name anything.
       if (name === 'Slack') expect(await d.adminCommand(d.admin, exportWords('yesterday'))).toContain('Usage');
