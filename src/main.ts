@@ -199,7 +199,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     const adminDeps = {
       sql, envAdmins: config.PONTE_ADMINS, lookupProfile, threadLink, timeZone: config.PONTE_TIMEZONE,
       kickLanes: (lanes: string[]) => queues.kicker.dispatch(lanes), secrets, capabilitiesOf: ingestDeps.capabilitiesOf,
-      armMessage: ingestDeps.armMessage,
+      armMessage: ingestDeps.armMessage, publicUrl: config.PUBLIC_URL,
     };
     const discordSlash = { sql, forms: formSources(sql), runCommand: (ctx: Parameters<typeof runCommand>[1], tokens: Parameters<typeof runCommand>[2]) => runCommand(adminDeps, ctx, tokens) };
     let app: FastifyInstance | undefined;

@@ -25,7 +25,7 @@ export function ticketCard(card: TicketCard): CardMessage {
   const field = (name: string, value: string, inline = true) => ({ name: name.slice(0, 256), value: (value || '—').slice(0, 1024), inline });
   const fields = [
     field(t(locale, 'card.protocol'), `\`${card.protocol}\``),
-    field(t(locale, 'card.status'), `${STATUS_ICON[card.status]} ${t(locale, `status.${card.status}`)}`),
+    field(t(locale, 'card.status'), card.deleted ? `🗑️ ${t(locale, 'status.deleted')}` : `${STATUS_ICON[card.status]} ${t(locale, `status.${card.status}`)}`),
     field(t(locale, 'card.department'), renderText(card.department)),
     field(t(locale, 'card.assignee'), card.assignee ? renderText(card.assignee) : `*${t(locale, 'card.unassigned')}*`),
   ];

@@ -16,10 +16,10 @@ export function ticketCardBlocks(card: TicketCard): { text: string; blocks: unkn
   // Block Kit section text is limited to 3000 characters; names are short, but not always.
   const customer = escapeForSlack(truncate(card.customerName, 200));
   const channel = CHANNEL_LABEL[card.channel];
-  const status = t(locale, `status.${card.status}`);
+  const status = t(locale, card.deleted ? 'status.deleted' : `status.${card.status}`);
   const fields = [
     [t(locale, 'card.protocol'), `\`${card.protocol}\``],
-    [t(locale, 'card.status'), `${STATUS_ICON[card.status]} ${status}`],
+    [t(locale, 'card.status'), `${card.deleted ? ':wastebasket:' : STATUS_ICON[card.status]} ${status}`],
     [t(locale, 'card.department'), escapeForSlack(card.department)],
     [t(locale, 'card.assignee'), card.assignee ? escapeForSlack(card.assignee) : `_${t(locale, 'card.unassigned')}_`],
   ];

@@ -24,11 +24,13 @@ import { closeCommand, surveyCommand } from './closing.js';
 import { reportCommand } from './csat-report.js';
 import { inactivityCommand, inactivityWords } from './inactivity.js';
 import { departmentMenuCommand } from './department-menu.js';
+import { disconnectCommand } from './disconnect.js';
+import { exportCommand } from './export.js';
 
 export type { AdminDeps, CommandContext } from './context.js';
 
 /** Subcommands that change configuration: only admins may run them. */
-const ADMIN_ONLY = new Set(['connect', 'message', 'admin', 'retry', 'close', 'survey', 'report', 'transcript', 'menu']);
+const ADMIN_ONLY = new Set(['connect', 'message', 'admin', 'retry', 'close', 'survey', 'report', 'transcript', 'menu', 'disconnect', 'export']);
 
 /**
  * `/ponte <subcommand> …`, platform-neutral. Returns the reply text (shown only to the
@@ -45,7 +47,15 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
     case 'status':
       return renderStatus(deps.sql, ctx.locale);
     case 'connect':
+      // `connect <kind> <account> disconnect` is the same as `disconnect <kind> <account>` (Discord's form).
+      if (tokens.some((tok, i) => i > 0 && tok.type === 'word' && tok.value.toLowerCase() === 'disconnect')) {
+        return disconnectCommand(deps.sql, ctx, tokens.slice(1).filter((tok) => !(tok.type === 'word' && tok.value.toLowerCase() === 'disconnect')));
+      }
       return connectCommand(deps, ctx, tokens.slice(1));
+    case 'disconnect':
+      return disconnectCommand(deps.sql, ctx, tokens.slice(1));
+    case 'export':
+      return exportCommand(deps, ctx, tokens.slice(1));
     case 'templates':
       return templatesCommand(deps, ctx, tokens.slice(1));
     case 'new':
@@ -84,6 +94,8 @@ export async function runCommand(deps: AdminDeps, ctx: CommandContext, tokens: C
     case 'menu':
       return departmentMenuCommand(deps.sql, ctx.locale, `${ctx.platform}:${ctx.userId}`, ctx.text.replace(/^\s*\S+/, ''));
     case 'report':
+      // `report audit [period]` is the same as `export audit [period]` (Discord's form).
+      if (wordAt(tokens, 1)?.toLowerCase() === 'audit') return exportCommand(deps, ctx, tokens.slice(1));
       return reportCommand(deps.sql, ctx.locale, ctx.text.replace(/^\s*\S+/, ''));
     case 'farewell':
       return farewellCommand(deps.sql, ctx, ctx.text.replace(/^\s*\S+/, ''));

@@ -36,5 +36,7 @@ export interface AdminDeps {
   capabilitiesOf?: (channel: string) => ChannelCapabilities | undefined;
   /** Arms a scheduled message's wake-up (absent: the sweeper arms it). */
   armMessage?: ArmMessage;
+  /** PUBLIC_URL: where `/ponte export` links its file (absent: exports are refused, saying so). */
+  publicUrl?: string;
 }
 

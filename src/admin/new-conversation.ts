@@ -29,7 +29,7 @@ export async function newConversationCommand(deps: AdminDeps, ctx: CommandContex
   if (!caps) return say(ctx.locale, 'new.no_whatsapp');
 
   const connections = await deps.sql<WaConnection[]>`
-    SELECT id, department_id, agent_destination FROM connections WHERE channel = 'whatsapp' ORDER BY id`;
+    SELECT id, department_id, agent_destination FROM connections WHERE channel = 'whatsapp' AND disconnected_at IS NULL ORDER BY id`;
   const connection = connections.find((c) => c.agent_destination === ctx.channelId) ?? (connections.length === 1 ? connections[0] : undefined);
   if (!connection) return say(ctx.locale, connections.length ? 'new.which_number' : 'new.no_whatsapp');
 

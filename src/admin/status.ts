@@ -10,7 +10,9 @@ export async function renderStatus(db: Db, locale: Locale): Promise<Rich> {
   if (connections.length === 0) lines.push(say(locale, 'status.no_connections'));
   for (const c of connections) {
     const reason = c.health_kind ? say(locale, `health.${c.health_kind}`, { reason: c.health_reason ?? '?' }) : (c.health_reason ?? '?');
-    const health = c.healthy ? say(locale, 'status.healthy') : say(locale, 'status.unhealthy', { reason });
+    const health = c.disconnected_at
+      ? say(locale, 'status.disconnected', { since: c.disconnected_at.toISOString().slice(0, 16).replace('T', ' ') })
+      : c.healthy ? say(locale, 'status.healthy') : say(locale, 'status.unhealthy', { reason });
     lines.push(say(locale, 'status.connection_line', { channel: c.channel, account: c.account_id, destination: channel(c.agent_destination), health }));
   }
   const [tickets] = await db<{ pending: number; open: number }[]>`

@@ -24,10 +24,11 @@ export type CardControl = ButtonControl | MenuControl;
  * The ticket card's controls, in order. Only controls that work are shown: Accept while pending;
  * Transfer, Resolve and More until resolved; in More, Send template once the reply window has
  * closed (a template is then the only way to write), Return only while open, Show phone only
- * when there is one.
+ * when there is one. A deleted ticket's card has none.
  */
 export function cardControls(card: TicketCard, locale: Locale, now = Date.now()): CardControl[] {
   const controls: CardControl[] = [];
+  if (card.deleted) return controls;
   if (card.status === 'pending') controls.push({ type: 'button', id: 'accept', label: t(locale, 'card.accept'), style: 'primary' });
   if (card.status === 'resolved') return controls;
   controls.push({ type: 'button', id: 'transfer', label: t(locale, 'card.transfer') });
@@ -48,6 +49,8 @@ export function cardControls(card: TicketCard, locale: Locale, now = Date.now())
     ...(card.customerPhone ? [{ id: 'phone' as const, label: t(locale, 'card.more_phone') }] : []),
     { id: 'block', label: t(locale, 'card.more_block') },
     { id: 'unblock', label: t(locale, 'card.more_unblock') },
+    // Admins only (refused to others in words); it asks for the protocol before it acts.
+    { id: 'delete', label: t(locale, 'card.more_delete') },
   ];
   controls.push({ type: 'menu', id: 'more', options });
   return controls;

@@ -7,7 +7,7 @@ import type { FormKind } from '../core/ports.js';
 export type ControlId = 'accept' | 'transfer' | 'resolve' | 'more' | 'templates';
 
 /** The More menu's options that act at once: recorded and handled by the worker as that action. */
-export const MORE_ACTIONS = ['return', 'block', 'unblock', 'contact', 'phone', 'history', 'transcript'] as const;
+export const MORE_ACTIONS = ['return', 'block', 'unblock', 'contact', 'phone', 'history', 'transcript', 'delete'] as const;
 /** The More menu's options that open a form instead of acting (within the interaction's lifetime). */
 export const MORE_FORMS = { editContact: 'edit_contact', template: 'template' } as const;
 

@@ -19,6 +19,7 @@ import { scheduleClose } from '../timers/scheduled-close.js';
 import { sendTemplate } from '../tickets/template-send.js';
 import { actionOriginRefusal } from './action-origin.js';
 import { historyCommand, transcriptCommand } from '../tickets/history-commands.js';
+import { deleteTicket } from '../tickets/delete-ticket.js';
 
 /**
  * A card button: the same guarded action as the `!` command, but a refusal ("already open by
@@ -27,7 +28,7 @@ import { historyCommand, transcriptCommand } from '../tickets/history-commands.j
  */
 export async function handleAgentAction(tx: Tx, ev: AgentActionEvent, agent: Agent, ctx: AgentInboundContext): Promise<Outcome> {
   const ticket = await findTicket(tx, ev.ticketId);
-  if (!ticket) return ignored('unknown_ticket');
+  if (!ticket || ticket.deleted_at) return ignored('unknown_ticket');
   const lanes = new LaneSet(tx);
   const caps = ctx.capabilitiesOf((await getConnection(tx, ticket.connection_id)).channel);
   const refuse = (text: Rich) => lanes.add(agentLane(ticket.id), { kind: 'agent.notify', ticketId: ticket.id, userId: ev.userId, text });
@@ -73,6 +74,11 @@ export async function handleAgentAction(tx: Tx, ev: AgentActionEvent, agent: Age
   }
   if (ev.action === 'history' || ev.action === 'transcript') {
     await (ev.action === 'history' ? historyCommand(actx) : transcriptCommand(actx, ''));
+    return { state: 'done', lanes: lanes.list() };
+  }
+  if (ev.action === 'delete') {
+    // The menu only asks: the admin confirms by typing `!delete <protocol>` in the thread.
+    await deleteTicket(actx, '', ctx.envAdmins ?? []);
     return { state: 'done', lanes: lanes.list() };
   }
   if (ev.action === 'phone') {

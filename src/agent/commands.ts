@@ -13,6 +13,7 @@ import { cancelClose, scheduleClose, type ArmClose } from '../timers/scheduled-c
 import type { ArmMessage } from '../timers/scheduled-messages.js';
 import { scheduleCommand } from '../timers/schedule-command.js';
 import { parseResolveArgs } from './resolve-args.js';
+import { deleteTicket } from '../tickets/delete-ticket.js';
 
 /** One `!command` in a ticket thread: who, on which ticket, with what words after the name. */
 export interface CommandCall {
@@ -49,6 +50,7 @@ const COMMANDS = new Map<string, Command>([
   ['block', ({ actx }) => setContactBlocked(actx, true)],
   ['unblock', ({ actx }) => setContactBlocked(actx, false)],
   ['transfer', transfer],
+  ['delete', ({ actx, args, envAdmins }) => deleteTicket(actx, args, envAdmins ?? [])],
 ]);
 
 /** Runs `!name`; an unknown name is answered with the list of commands, and nothing is sent. */

@@ -7,3 +7,19 @@ import type { Db } from '../db/connect.js';
 export async function record(db: Db, actor: string, action: string, details: Record<string, unknown>): Promise<void> {
   await db`INSERT INTO audit_log (actor, action, details) VALUES (${actor}, ${action}, ${db.json(details as never)})`;
 }
+
+export interface AuditEntry {
+  id: string;
+  actor: string;
+  action: string;
+  details: Record<string, unknown>;
+  at: Date;
+}
+
+/** The audit log since `since` (all of it when null), oldest first. */
+export async function readAudit(db: Db, since: Date | null): Promise<AuditEntry[]> {
+  return db<AuditEntry[]>`
+    SELECT id::text AS id, actor, action, details, at FROM audit_log
+    WHERE ${since === null ? db`true` : db`at >= ${since}`}
+    ORDER BY id`;
+}

@@ -15,20 +15,22 @@ export interface Connection {
   health_reason: string | null;
   /** Which `health.*` text explains it (`health_reason` then holds the platform's words); null on older rows. */
   health_kind: HealthKind | null;
+  /** Set by `/ponte disconnect`: the account opens no tickets until `/ponte connect` names it again. */
+  disconnected_at: Date | null;
 }
 
 export type HealthKind = 'auth' | 'no_thread' | 'not_shown';
 
 export async function findConnection(db: Db, channel: ChannelKind, accountId: string): Promise<Connection | undefined> {
   const [row] = await db<Connection[]>`
-    SELECT id, channel, account_id, business_account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason, health_kind
+    SELECT id, channel, account_id, business_account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason, health_kind, disconnected_at
     FROM connections WHERE channel = ${channel} AND account_id = ${accountId}`;
   return row;
 }
 
 export async function getConnection(db: Db, id: string): Promise<Connection> {
   const [row] = await db<Connection[]>`
-    SELECT id, channel, account_id, business_account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason, health_kind
+    SELECT id, channel, account_id, business_account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason, health_kind, disconnected_at
     FROM connections WHERE id = ${id}`;
   if (!row) throw new Error(`connection ${id} not found`);
   return row;
@@ -48,14 +50,27 @@ export async function upsertConnection(
     INSERT INTO connections (channel, account_id, department_id, agent_platform, agent_destination, created_by)
     VALUES (${c.channel}, ${c.accountId}, (SELECT id FROM departments WHERE is_default), ${c.platform}, ${c.destination}, ${c.createdBy})
     ON CONFLICT (channel, account_id) DO UPDATE
-      SET agent_platform = EXCLUDED.agent_platform, agent_destination = EXCLUDED.agent_destination, updated_at = now()
-    RETURNING id, channel, account_id, business_account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason, health_kind`;
+      SET agent_platform = EXCLUDED.agent_platform, agent_destination = EXCLUDED.agent_destination, updated_at = now(),
+          disconnected_at = NULL, disconnected_by = NULL
+    RETURNING id, channel, account_id, business_account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason, health_kind, disconnected_at`;
   const previous = before && before.agent_destination !== c.destination ? before.agent_destination : null;
   return { connection: row!, previousDestination: previous };
 }
 
 export async function listConnections(db: Db): Promise<Connection[]> {
   return db<Connection[]>`
-    SELECT id, channel, account_id, business_account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason, health_kind
+    SELECT id, channel, account_id, business_account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason, health_kind, disconnected_at
     FROM connections ORDER BY channel, account_id`;
+}
+
+/**
+ * `/ponte disconnect`: the account stops opening tickets. Returns the connection as it was, or
+ * undefined when there is none (or it was already disconnected).
+ */
+export async function disconnectConnection(db: Db, channel: ChannelKind, accountId: string, by: string): Promise<Connection | undefined> {
+  const [row] = await db<Connection[]>`
+    UPDATE connections SET disconnected_at = now(), disconnected_by = ${by}, updated_at = now()
+    WHERE channel = ${channel} AND account_id = ${accountId} AND disconnected_at IS NULL
+    RETURNING id, channel, account_id, business_account_id, token_encrypted, department_id, agent_platform, agent_destination, healthy, health_reason, health_kind, disconnected_at`;
+  return row;
 }

@@ -160,7 +160,7 @@ export type ActionOrigin = { kind: 'thread'; containerId: string; threadId: stri
 export interface AgentActionEvent {
   type: 'agent.action';
   platform: AgentPlatform;
-  action: 'accept' | 'resolve' | 'transfer' | 'return' | 'block' | 'unblock' | 'contact' | 'phone' | 'note' | 'contact_edit' | 'template' | 'history' | 'transcript';
+  action: 'accept' | 'resolve' | 'transfer' | 'return' | 'block' | 'unblock' | 'contact' | 'phone' | 'note' | 'contact_edit' | 'template' | 'history' | 'transcript' | 'delete';
   ticketId: string;
   userId: string;
   /** For `transfer`: a person (platform user id) or a department, and an optional reason. */

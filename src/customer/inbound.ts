@@ -22,7 +22,7 @@ type Ctx = Pick<AgentInboundContext, 'capabilitiesOf' | 'locale'>;
 
 /**
  * A customer's message, inside the ingest transaction:
- *  1. route on the business account (unknown accounts are recorded, not mirrored), learning
+ *  1. route on the business account (unknown or disconnected accounts are recorded, not mirrored), learning
  *     its parent account (the WABA, for templates) on the way;
  *  2. a story mention is announced in the connection's channel, without a ticket; a number
  *     change moves the contact; an edit or deletion of an earlier message goes to that
@@ -39,7 +39,8 @@ type Ctx = Pick<AgentInboundContext, 'capabilitiesOf' | 'locale'>;
  */
 export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ctx: Ctx): Promise<Outcome> {
   const connection = await findConnection(tx, ev.channel, ev.accountId);
-  if (!connection) return ignored('unknown_account');
+  // A disconnected account is routed nowhere, like one never connected (`/ponte status` lists it).
+  if (!connection || connection.disconnected_at) return ignored('unknown_account');
   if (ev.businessAccountId && ev.businessAccountId !== connection.business_account_id) {
     await tx`UPDATE connections SET business_account_id = ${ev.businessAccountId}, updated_at = now() WHERE id = ${connection.id}`;
   }

@@ -1,4 +1,4 @@
-import type { Sql } from '../db/connect.js';
+import type { Db, Sql } from '../db/connect.js';
 
 /** Namespace of the advisory locks that give one worker a lane at a time (any fixed number). */
 const DISPATCH_LOCK = 727_003;
@@ -87,4 +87,17 @@ async function lockAndWork(sql: Sql, lane: string, work: (held: () => boolean) =
   const ran = running !== undefined;
   held = false;
   return ran;
+}
+
+/**
+ * Takes the lanes' dispatch locks for the rest of the transaction `tx`, if no worker holds them
+ * (false: one is draining a lane now). While held, no row of these lanes is being performed and
+ * none will start until `tx` ends: what `tx` removes from them cannot be half sent.
+ */
+export async function tryHoldLanes(tx: Db, lanes: readonly string[]): Promise<boolean> {
+  for (const lane of lanes) {
+    const [row] = await tx<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${DISPATCH_LOCK}, hashtext(${lane})) AS locked`;
+    if (!row?.locked) return false;
+  }
+  return true;
 }

@@ -31,6 +31,7 @@ interface CardRow {
   referral: { source: string; headline?: string; url?: string } | null;
   close_reason: string | null;
   csat: number | null;
+  deleted: boolean;
 }
 
 /**
@@ -48,7 +49,7 @@ export async function loadCard(
            ct.external_id AS contact_external_id, d.name AS department, a.display_name AS assignee,
            p.protocol AS previous_protocol, t.department_id,
            c.agent_destination, c.agent_platform, t.scheduled_close_at, t.scheduled_close_keep,
-           t.inactivity_step, t.inactivity_at, CASE WHEN d.window_close THEN t.window_close_at END AS window_close_at, ct.last_inbound_at, t.referral, t.close_reason, t.csat,
+           t.inactivity_step, t.inactivity_at, CASE WHEN d.window_close THEN t.window_close_at END AS window_close_at, ct.last_inbound_at, t.referral, t.close_reason, t.csat, t.deleted_at IS NOT NULL AS deleted,
            ARRAY(SELECT g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id ORDER BY g.name)
              || ARRAY(SELECT '👤' || g.name FROM contact_tags xt JOIN tags g ON g.id = xt.tag_id WHERE xt.contact_id = t.contact_id ORDER BY g.name) AS tags,
            (SELECT count(*)::int FROM contact_notes n WHERE n.contact_id = t.contact_id AND n.deleted_at IS NULL
@@ -87,6 +88,7 @@ export async function loadCard(
       referral: row.referral ? [row.referral.headline, row.referral.url].filter(Boolean).join(' — ') || row.referral.source : null,
       closeReason: row.status === 'resolved' ? row.close_reason : null,
       csat: row.csat,
+      ...(row.deleted ? { deleted: true } : {}),
       locale,
     },
     // A department's own channel wins over the connection's destination (transfers move tickets).

@@ -65,7 +65,7 @@ export async function findTicketPage(db: Db, q: TicketQuery): Promise<{ found: F
     JOIN departments d ON d.id = t.department_id
     LEFT JOIN agents a ON a.id = t.assignee_id
     LEFT JOIN thread_links tl ON tl.ticket_id = t.id AND tl.is_current AND tl.platform = ${q.platform}
-    WHERE true
+    WHERE t.deleted_at IS NULL
       ${q.scope === 'pending' ? db`AND t.status = 'pending'` : db``}
       ${q.scope === 'open' ? db`AND t.status = 'open'` : db``}
       ${q.scope === 'active' ? db`AND t.status <> 'resolved'` : db``}

@@ -36,7 +36,7 @@ export async function contactHistory(db: Db, o: { contactId: string; exceptTicke
     LEFT JOIN agents a ON a.id = t.assignee_id
     LEFT JOIN agents r ON r.id = t.resolved_by
     LEFT JOIN thread_links tl ON tl.ticket_id = t.id AND tl.is_current AND tl.platform = ${o.platform}
-    WHERE t.contact_id = ${o.contactId} AND t.id <> ${o.exceptTicketId}
+    WHERE t.contact_id = ${o.contactId} AND t.id <> ${o.exceptTicketId} AND t.deleted_at IS NULL
     ORDER BY t.opened_at DESC, t.id DESC
     LIMIT ${o.limit}`;
   return {

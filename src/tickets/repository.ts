@@ -15,9 +15,11 @@ export interface Ticket {
   scheduled_close_keep: boolean;
   /** How the customer arrived (an ad), shown on the card. */
   referral: { source: string; headline?: string; url?: string } | null;
+  /** Set when an admin deleted the ticket: only this tombstone is left (delete-ticket.ts). */
+  deleted_at: Date | null;
 }
 
-const COLUMNS = 'id, protocol, contact_id, connection_id, department_id, status, assignee_id, previous_ticket_id, scheduled_close_at, scheduled_close_keep, referral';
+const COLUMNS = 'id, protocol, contact_id, connection_id, department_id, status, assignee_id, previous_ticket_id, scheduled_close_at, scheduled_close_keep, referral, deleted_at';
 
 export async function findTicket(db: Db, id: string): Promise<Ticket | undefined> {
   const [row] = await db<Ticket[]>`SELECT ${db.unsafe(COLUMNS)} FROM tickets WHERE id = ${id}`;
@@ -63,7 +65,7 @@ export async function findTicketByThread(
   const [row] = await db<Ticket[]>`
     SELECT ${db.unsafe(COLUMNS.split(', ').map((c) => `t.${c}`).join(', '))}
     FROM thread_links l JOIN tickets t ON t.id = l.ticket_id
-    WHERE l.platform = ${platform} AND l.container_id = ${containerId} AND l.thread_id = ${threadId}`;
+    WHERE l.platform = ${platform} AND l.container_id = ${containerId} AND l.thread_id = ${threadId} AND t.deleted_at IS NULL`;
   return row;
 }
 

@@ -20,7 +20,7 @@ export async function findTarget(db: Db, who: string, channelId: string | undefi
   const digits = who.replace(/[\s().+-]/g, '');
   if (/^\d{8,15}$/.test(digits) && /^\+?[\d().-]+$/.test(who)) {
     const numbers = await db<{ id: string; agent_destination: string }[]>`
-      SELECT id, agent_destination FROM connections WHERE channel = 'whatsapp' ORDER BY id`;
+      SELECT id, agent_destination FROM connections WHERE channel = 'whatsapp' AND disconnected_at IS NULL ORDER BY id`;
     const connection = numbers.find((c) => c.agent_destination === channelId) ?? (numbers.length === 1 ? numbers[0] : undefined);
     if (!connection) return numbers.length ? 'which_number' : 'unknown_contact';
     const [contact] = await db<{ id: string; blocked: boolean; label: string }[]>`

@@ -97,6 +97,8 @@ export interface CoreSide {
   postMeta(body: unknown): Promise<{ statusCode: number; body: string }>;
   /** Runs the sweeper once (work that is due is re-armed). */
   sweep(): Promise<void>;
+  /** A GET on Ponte's own HTTP server (a public file's link, as a browser would follow it). */
+  get(path: string): Promise<{ statusCode: number; body: string; headers: Record<string, unknown> }>;
 }
 
 export interface AgentDriver {

@@ -158,7 +158,12 @@ export function discordDriver(h: Harness, discord: FakeDiscord): AgentDriver {
     agents: [{ id: AGENTS[0].id, name: AGENTS[0].nick! }, { id: AGENTS[1].id, name: AGENTS[1].nick! }],
     admin: ADMIN.id,
     home: world.forumId,
-    core: { graph: h.graph, db: h.db, postMeta: (body) => h.postMeta(body), sweep: async () => void (await h.ponte.sweep()) },
+    core: { graph: h.graph, db: h.db, postMeta: (body) => h.postMeta(body), sweep: async () => void (await h.ponte.sweep()),
+      get: async (path) => {
+        const res = await h.ponte.app!.inject({ method: 'GET', url: path });
+        return { statusCode: res.statusCode, body: res.body, headers: res.headers };
+      },
+    },
 
     async say(thread, userId, text) {
       const event = personMessage(world, thread.threadId, person(userId), text);

@@ -154,7 +154,12 @@ export function slackDriver(h: Harness): AgentDriver {
     agents: [{ id: 'UAGENT01', name: 'Maria' }, { id: 'UAGENT02', name: 'João' }],
     admin: ADMIN,
     home: CHANNEL,
-    core: { graph: h.graph, db: h.db, postMeta: (body) => h.postMeta(body), sweep: async () => void (await h.ponte.sweep()) },
+    core: { graph: h.graph, db: h.db, postMeta: (body) => h.postMeta(body), sweep: async () => void (await h.ponte.sweep()),
+      get: async (path) => {
+        const res = await h.ponte.app!.inject({ method: 'GET', url: path });
+        return { statusCode: res.statusCode, body: res.body, headers: res.headers };
+      },
+    },
 
     async say(thread, userId, text) {
       const ts = nextAgentTs();

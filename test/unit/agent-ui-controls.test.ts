@@ -29,8 +29,13 @@ describe('cardControls', () => {
   });
 
   it('lists More in order: return only while open, phone only when there is one', () => {
-    expect(more(card())).toEqual(['return', 'contact', 'edit_contact', 'history', 'transcript', 'phone', 'block', 'unblock']);
-    expect(more(card({ status: 'pending', customerPhone: null }))).toEqual(['contact', 'edit_contact', 'history', 'transcript', 'block', 'unblock']);
+    expect(more(card())).toEqual(['return', 'contact', 'edit_contact', 'history', 'transcript', 'phone', 'block', 'unblock', 'delete']);
+    expect(more(card({ status: 'pending', customerPhone: null }))).toEqual(['contact', 'edit_contact', 'history', 'transcript', 'block', 'unblock', 'delete']);
+  });
+
+  it('gives a deleted ticket\'s card no controls at all', () => {
+    expect(cardControls(card({ status: 'resolved', deleted: true }), 'en', NOW)).toEqual([]);
+    expect(cardControls(card({ status: 'pending', deleted: true }), 'en', NOW)).toEqual([]);
   });
 
   it('offers Send template first once the reply window has closed, on a channel with templates only', () => {

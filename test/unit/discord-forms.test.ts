@@ -114,7 +114,7 @@ describe('card controls as Discord components', () => {
   it('buttons in one row, More as a string select of the core’s options; a message Discord takes', () => {
     const rows = controlRows(cardControls(card(), 'en'), '42', 'en');
     expect(rows.map((r) => r.components.map((c) => c.custom_id))).toEqual([['ponte:transfer:42', 'ponte:resolve:42'], ['ponte:more:42']]);
-    expect((rows[1]!.components[0] as { options: { value: string }[] }).options.map((o) => o.value)).toEqual(['return', 'contact', 'edit_contact', 'history', 'transcript', 'phone', 'block', 'unblock']);
+    expect((rows[1]!.components[0] as { options: { value: string }[] }).options.map((o) => o.value)).toEqual(['return', 'contact', 'edit_contact', 'history', 'transcript', 'phone', 'block', 'unblock', 'delete']);
     const op = matchOperation('POST', `/channels/${SNOWFLAKE}/messages`)!;
     expect(op.checkBody({ ...ticketCard(card({ status: 'pending' })), content: 'x' })).toEqual([]);
     for (const row of rows) for (const c of row.components) expect(parseControlId(String(c.custom_id))?.ticketId).toBe('42');

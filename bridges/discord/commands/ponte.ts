@@ -16,12 +16,14 @@ export const ponteCommand: RESTPostAPIChatInputApplicationCommandsJSONBody = {
   options: [
     sub('help', 'What Ponte can do'),
     sub('status', 'Connections, queues and unrouted traffic'),
+    // Discord takes 25 subcommands: `disconnect` is `connect`'s flag (`connect … disconnect` = `disconnect …`).
     sub('connect', 'Route a WhatsApp number, Facebook page or Instagram account to a forum or channel (admins)', [
       choice('kind', 'Which customer channel', ['whatsapp', 'messenger', 'instagram'], true),
       text('account', 'The phone number id, page id or Instagram account id', true, 20),
       destination('channel', 'Where its tickets open (default: here)'),
       text('waba', 'WhatsApp Business Account id (templates)', false, 20),
       text('token', 'This account’s own access token (stored encrypted)'),
+      flag('disconnect', 'Disconnect it instead: it stops opening tickets (connect again restores it)'),
     ]),
     sub('tickets', 'Find work', [
       choice('filter', 'Which tickets (inbox: nobody’s or my departments’; open: in service)', ['pending', 'inbox', 'open', 'mine', 'all']),
@@ -95,6 +97,10 @@ export const ponteCommand: RESTPostAPIChatInputApplicationCommandsJSONBody = {
       text('value', 'reason: [department:] the reason; field: required, optional or off'),
     ]),
     sub('survey', 'The satisfaction survey sent when a ticket is resolved (admins)', [choice('state', 'On or off (empty: show it)', ['on', 'off']), text('question', 'Your own question (on)')]),
-    sub('report', 'Customer satisfaction (admins)', [choice('report', 'Which report', ['csat'], true), choice('period', 'The period (default 7d)', ['7d', '30d', 'month'])]),
+    // Discord takes 25 subcommands: the audit export rides on `report` (`report audit` = `export audit`).
+    sub('report', 'Customer satisfaction, or the audit log as CSV (admins)', [
+      choice('report', 'Which report', ['csat', 'audit'], true),
+      choice('period', 'The period (default 7d; all: audit only)', ['7d', '30d', 'month', 'all']),
+    ]),
   ],
 };

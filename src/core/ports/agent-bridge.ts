@@ -45,6 +45,8 @@ export interface TicketCard {
   closeReason?: string | null;
   /** The customer's satisfaction answer, 1–5, once given. */
   csat?: number | null;
+  /** The ticket was deleted (its content is gone): the card says so and has no controls. */
+  deleted?: boolean;
   locale: string;
 }
 

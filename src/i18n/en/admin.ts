@@ -7,6 +7,7 @@ export const admin = {
   'admin.help':
     '**Ponte commands**\n' +
     '`/ponte connect <whatsapp|messenger|instagram> <account id> [#channel] [waba=<id>] [token=<token>]`: route a WhatsApp number, Facebook page or Instagram account to a channel (admins)\n' +
+    '`/ponte disconnect <whatsapp|messenger|instagram> <account id>`: stop an account opening tickets; `/ponte export audit [7d|30d|all]`: the audit log as CSV (admins)\n' +
     '`/ponte templates sync|list`: WhatsApp’s approved templates (sync: admins); `/ponte new <phone> <template> [params…]`: start a WhatsApp conversation\n' +
     '`/ponte message <greeting|away|accept|transfer|farewell> <text|off>`: what customers get when a ticket opens, is accepted, transferred or resolved (admins)\n' +
     '`/ponte hours <days> <HH:MM-HH:MM> [Time/Zone]`: business hours for the away message (admins)\n' +
@@ -26,13 +27,21 @@ export const admin = {
     '`/ponte menu [<account id> on [question] | off | departments <name>, <name>, …]`: the department menu new customers choose from (admins)\n' +
     '`/ponte report csat [7d|30d|month]`: customer satisfaction (admins)\n' +
     '`/ponte help`: this list\n' +
-    '**In a ticket thread**: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact`; `!comment`; `!history`; `!transcript`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule <in 2h|tomorrow 9:00|24/12 10:00> <text>` (`list`, `edit`, `cancel`); `!template <name> [params…]`; `!!shortcut`. Files you attach are sent too; your emoji on a customer’s message reaches them as a reaction.',
+    '**In a ticket thread**: write to reply to the customer (signed with your name); `!note <text>` or `// <text>` for an internal note; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact`; `!comment`; `!history`; `!transcript`; `!block`/`!unblock`; `!delete` (admins); `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule <in 2h|tomorrow 9:00|24/12 10:00> <text>` (`list`, `edit`, `cancel`); `!template <name> [params…]`; `!!shortcut`. Files you attach are sent too; your emoji on a customer’s message reaches them as a reaction.',
   'connect.usage': 'Usage: `/ponte connect <whatsapp|messenger|instagram> <account id> [#channel] [waba=<id>] [token=<token>]`: the WhatsApp phone number id, the Facebook page id or the Instagram account id.',
   'connect.bad_kind': '`{kind}` is not a channel Ponte can connect. Available: whatsapp, messenger, instagram.',
   'connect.bad_account': '`{account}` does not look like a {channel} account id (digits only, from Meta’s WhatsApp Manager or the page’s / account’s settings).',
   'connect.bad_channel': 'Pick the channel from {platform}’s autocomplete (type `#` and choose it), so Ponte gets its id.',
   'connect.done': '{name} `{account}` now opens tickets in {channel}.',
   'connect.moved': '{name} `{account}` moved to {channel} (it was in {previous}). Open tickets keep their threads.',
+  'disconnect.usage': 'Usage: `/ponte disconnect <whatsapp|messenger|instagram> <account id>`: the account stops opening tickets (`/ponte connect` restores it).',
+  'disconnect.done': '{name} `{account}` is disconnected: its messages no longer open tickets (`/ponte status` counts them as unrouted). Its {open} open ticket(s) keep their threads, and replies there still go out. `/ponte connect` restores it.',
+  'disconnect.already': '{name} `{account}` is already disconnected. `/ponte connect` restores it.',
+  'disconnect.unknown': '{name} `{account}` is not connected. `/ponte status` lists the connections.',
+  'status.disconnected': 'disconnected since {since}',
+  'export.usage': 'Usage: `/ponte export audit [7d|30d|all]`: the audit log as a CSV file (default: the last 7 days).',
+  'export.no_public_url': 'Exports are downloaded from Ponte’s public address: set PUBLIC_URL and restart Ponte, then run this again.',
+  'export.ready': 'The audit log ({count} entries): {file}. The link works for {minutes} minutes; only you can see it here.',
   'message.usage': 'Usage: `/ponte message <greeting|away|accept|transfer|farewell> <text>` (or `off`, or `default` for Ponte’s own text in this language). Variables: {name}, {agent}, {protocol}, {department}.',
   'message.set': 'The {kind} message is now:\n> {text}',
   'message.cleared': 'The {kind} message is off: none is sent.',

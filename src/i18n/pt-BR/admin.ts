@@ -9,6 +9,7 @@ export const admin: Record<keyof typeof en, string> = {
   'admin.help':
     '**Comandos do Ponte**\n' +
     '`/ponte connect <whatsapp|messenger|instagram> <id da conta> [#canal] [waba=<id>] [token=<token>]`: direciona um número de WhatsApp, página do Facebook ou conta do Instagram para um canal (administradores)\n' +
+    '`/ponte disconnect <whatsapp|messenger|instagram> <id da conta>`: faz uma conta parar de abrir tickets; `/ponte export audit [7d|30d|all]`: o log de auditoria em CSV (administradores)\n' +
     '`/ponte templates sync|list`: os modelos aprovados do WhatsApp (sync: administradores); `/ponte new <telefone> <modelo> [parâmetros…]`: inicia uma conversa no WhatsApp\n' +
     '`/ponte message <greeting|away|accept|transfer|farewell> <texto|off>`: o que o cliente recebe quando o ticket abre, é aceito, transferido ou resolvido (administradores)\n' +
     '`/ponte hours <dias> <HH:MM-HH:MM> [Fuso/Horário]`: horário de atendimento para a mensagem de ausência (administradores)\n' +
@@ -28,13 +29,21 @@ export const admin: Record<keyof typeof en, string> = {
     '`/ponte menu [<id da conta> on [pergunta] | off | departments <nome>, <nome>, …]`: o menu de setores em que novos clientes escolhem (administradores)\n' +
     '`/ponte report csat [7d|30d|month]`: satisfação dos clientes (administradores)\n' +
     '`/ponte help`: esta lista\n' +
-    '**Na thread de um ticket**: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact`; `!comment`; `!history`; `!transcript`; `!block`/`!unblock`; `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule <in 2h|amanhã 9:00|24/12 10:00> <texto>` (`list`, `edit`, `cancel`); `!template <nome> [parâmetros…]`; `!!shortcut`. Arquivos anexados também são enviados; seu emoji na mensagem de um cliente chega a ele como reação.',
+    '**Na thread de um ticket**: escreva para responder ao cliente (assinado com seu nome); `!note <texto>` ou `// <texto>` para nota interna; `!accept`; `!return`; `!transfer #channel|@person`; `!tag`/`!untag`; `!contact`; `!comment`; `!history`; `!transcript`; `!block`/`!unblock`; `!delete` (administradores); `!resolve [silent] [in 30m] [keep-on-reply] [reason]`; `!resolve cancel`; `!schedule <in 2h|amanhã 9:00|24/12 10:00> <texto>` (`list`, `edit`, `cancel`); `!template <nome> [parâmetros…]`; `!!shortcut`. Arquivos anexados também são enviados; seu emoji na mensagem de um cliente chega a ele como reação.',
   'connect.usage': 'Uso: `/ponte connect <whatsapp|messenger|instagram> <id da conta> [#canal] [waba=<id>] [token=<token>]`: o phone number id do WhatsApp, o id da página do Facebook ou o id da conta do Instagram.',
   'connect.bad_kind': '`{kind}` não é um canal que o Ponte conecta. Disponíveis: whatsapp, messenger, instagram.',
   'connect.bad_account': '`{account}` não parece um id de conta de {channel} (só dígitos, do WhatsApp Manager da Meta ou das configurações da página / conta).',
   'connect.bad_channel': 'Escolha o canal pelo autocompletar do {platform} (digite `#` e selecione), para o Ponte receber o id dele.',
   'connect.done': '{name} `{account}` agora abre tickets em {channel}.',
   'connect.moved': '{name} `{account}` mudou para {channel} (estava em {previous}). Tickets abertos mantêm suas threads.',
+  'disconnect.usage': 'Uso: `/ponte disconnect <whatsapp|messenger|instagram> <id da conta>`: a conta para de abrir tickets (`/ponte connect` a restaura).',
+  'disconnect.done': '{name} `{account}` foi desconectado: as mensagens dele não abrem mais tickets (`/ponte status` as conta como não roteadas). Os {open} ticket(s) abertos dele continuam com suas threads, e as respostas neles ainda são enviadas. `/ponte connect` o restaura.',
+  'disconnect.already': '{name} `{account}` já está desconectado. `/ponte connect` o restaura.',
+  'disconnect.unknown': '{name} `{account}` não está conectado. `/ponte status` lista as conexões.',
+  'status.disconnected': 'desconectado desde {since}',
+  'export.usage': 'Uso: `/ponte export audit [7d|30d|all]`: o log de auditoria em um arquivo CSV (padrão: últimos 7 dias).',
+  'export.no_public_url': 'As exportações são baixadas pelo endereço público do Ponte: defina PUBLIC_URL, reinicie o Ponte e rode o comando de novo.',
+  'export.ready': 'O log de auditoria ({count} registros): {file}. O link funciona por {minutes} minutos; só você o vê aqui.',
   'message.usage': 'Uso: `/ponte message <greeting|away|accept|transfer|farewell> <texto>` (ou `off`, ou `default` para o texto do próprio Ponte neste idioma). Variáveis: {name}, {agent}, {protocol}, {department}.',
   'message.set': 'A mensagem de {kind} agora é:\n> {text}',
   'message.cleared': 'A mensagem de {kind} está desligada: nenhuma é enviada.',
