@@ -88,7 +88,7 @@ describe('Discord card controls and forms', () => {
     const select = more!.components[0] as { type: number; custom_id: string; placeholder: string; options: { value: string }[] };
     expect(select).toMatchObject({ type: 3, custom_id: `ponte:more:${ticketId}`, placeholder: 'More' });
     // Pending: no Return; the phone is there, so Show phone is.
-    expect(select.options.map((o) => o.value)).toEqual(['contact', 'edit_contact', 'history', 'transcript', 'phone', 'block', 'unblock']);
+    expect(select.options.map((o) => o.value)).toEqual(['contact', 'edit_contact', 'history', 'transcript', 'phone', 'block', 'unblock', 'delete']);
   });
 
   it('Transfer opens the modal at once; the chosen department gets a post in its forum; a press on the card left behind is refused, only to the presser', async () => {

@@ -242,7 +242,7 @@ describe('the card’s More menu', () => {
     const cardTs = await h.customerWrites('5511966660020', 'Rafa', 'oi');
     const { id } = await ticketOf('5511966660020');
     const pending = buttonsOf(cardPost(cardTs).blocks).find((b) => b.action_id === 'ticket.more') as unknown as { type: string; options: { value: string }[] };
-    expect(pending.options.map((o) => o.value)).toEqual([`contact:${id}`, `edit_contact:${id}`, `history:${id}`, `transcript:${id}`, `phone:${id}`, `block:${id}`, `unblock:${id}`]);
+    expect(pending.options.map((o) => o.value)).toEqual([`contact:${id}`, `edit_contact:${id}`, `history:${id}`, `transcript:${id}`, `phone:${id}`, `block:${id}`, `unblock:${id}`, `delete:${id}`]);
     // Block Kit's overflow holds at most five options: a longer More menu is a select.
     expect(pending.type).toBe('static_select');
 
