@@ -3,12 +3,15 @@ import type { PaceRequest, Pacer } from '../core/pacer.js';
 import { within } from '../time-limit.js';
 
 /**
- * KEYS: state (hash: tokens, at), line (sorted set: lane → since), due (hash: lane → when it
- * was told to come back). ARGV: now ms, lane, since ms, tokens per ms, burst, grace ms, ttl ms,
- * longest look-ahead.
+ * KEYS: state (hash: tokens, at), line (sorted set: lane → place), due (hash: lane → when it
+ * was told to come back), went (the lane's last turn, a key of its own that expires). ARGV: now
+ * ms, lane, since ms, tokens per ms, burst, grace ms, ttl ms, longest look-ahead.
  *
- * The bucket refills at the allowed rate up to `burst`. The asking lane joins the line at its
- * `since` (kept if already there). Lanes ahead of it that were told to come back and did not
+ * The bucket refills at the allowed rate up to `burst`. The asking lane joins the line (kept if
+ * already there) at its place: the enqueue time of its oldest waiting row, or, if it had a turn
+ * since then, the time of that turn. So a lane that just posted goes to the back of the line
+ * behind every row already waiting, and a quiet ticket's new message waits for the rows enqueued
+ * before it, one per busy ticket at most, never for a whole burst of another ticket's backlog. Lanes ahead of it that were told to come back and did not
  * (their due + grace passed: a worker died, a wake-up was lost) lose their place; they rejoin
  * at the same `since` when they do come. The lane goes when the bucket holds a token for it and
  * for every live lane ahead of it (oldest waiting first); else it is told how long until then.
@@ -27,7 +30,8 @@ if now > at then
   tokens = math.min(burst, tokens + (now - at) * rate)
   at = now
 end
-redis.call('ZADD', KEYS[2], 'NX', tonumber(ARGV[3]), lane)
+local place = math.max(tonumber(ARGV[3]), tonumber(redis.call('GET', KEYS[4])) or 0)
+redis.call('ZADD', KEYS[2], 'NX', place, lane)
 local rank = redis.call('ZRANK', KEYS[2], lane)
 local ahead = 0
 if rank > 0 then
@@ -49,6 +53,7 @@ if tokens >= ahead + 1 then
   tokens = tokens - 1
   redis.call('ZREM', KEYS[2], lane)
   redis.call('HDEL', KEYS[3], lane)
+  redis.call('SET', KEYS[4], now, 'PX', ttl)
 else
   wait = math.max(5, math.ceil((ahead + 1 - tokens) / rate))
   redis.call('HSET', KEYS[3], lane, now + wait)
@@ -95,7 +100,7 @@ export class RedisPacer implements Pacer {
     const ttl = Math.max(60_000, Math.ceil((burst / perSecond) * 1000) * 4);
     try {
       const wait = await within(
-        this.redis.eval(TURN, 3, base, `${base}:line`, `${base}:due`, this.now(), req.lane, req.since, perSecond / 1000, Math.max(1, burst), this.grace, ttl, 500),
+        this.redis.eval(TURN, 4, base, `${base}:line`, `${base}:due`, `${base}:went:${req.lane}`, this.now(), req.lane, req.since, perSecond / 1000, Math.max(1, burst), this.grace, ttl, 500),
         REDIS_TIMEOUT_MS,
         'the pacer',
       );
