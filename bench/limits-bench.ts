@@ -22,10 +22,15 @@ export function scenarios(agent: AgentSide): Scenario[] {
   ];
 }
 
-export async function runLimitsBench(o: { agents: AgentSide[]; root: string; fast: boolean; logLevel: string; runs: number; drainSeconds: number }): Promise<number> {
+export async function runLimitsBench(o: {
+  agents: AgentSide[]; root: string; fast: boolean; logLevel: string; runs: number; drainSeconds: number;
+  /** Registers a stop, so an interrupted run cleans up (webhook-bench.ts). */
+  track<T extends () => Promise<unknown>>(name: string, fn: T): T;
+}): Promise<number> {
   const runId = randomBytes(3).toString('hex');
   console.log(`Ponte rate-limit benchmark ${runId}: agent side ${o.agents.join(', ')}; ${o.runs} run(s) of each scenario, pacing off then on`);
   const services = await startServices({ fast: o.fast, root: o.root });
+  const stopServices = o.track('postgres/redis', services.stop);
   const results: ScenarioFigures[] = [];
   try {
     let k = 0;
@@ -34,7 +39,8 @@ export async function runLimitsBench(o: { agents: AgentSide[]; root: string; fas
         for (let run = 0; run < o.runs; run++) {
           for (const pacing of ['off', 'on'] as const) {
             const where = await services.freshPass(`${agent[0]}${k}`);
-            const fakes = await startFakes({ slackToken: SECRETS.slackBot, graphToken: SECRETS.waToken, users: [ADMIN, SLACK_AGENT], ...(agent === 'discord' ? { discord: { token: 'bench-discord-bot-token' } } : {}) });
+            const started = await startFakes({ slackToken: SECRETS.slackBot, graphToken: SECRETS.waToken, users: [ADMIN, SLACK_AGENT], ...(agent === 'discord' ? { discord: { token: 'bench-discord-bot-token' } } : {}) });
+            const fakes = { ...started, stop: o.track('fake servers', started.stop) };
             try {
               console.log(`  ${agent} · ${scenario.name} · pacing ${pacing} …`);
               const f = await runScenario({ scenario, agent, pacing, runId: `${runId}${k++}`, fakes, ...where, redisUrl: services.redisUrl, dataDir: `${o.root}/.data/bench-${process.pid}`, logLevel: o.logLevel, drainSeconds: o.drainSeconds });
@@ -48,7 +54,7 @@ export async function runLimitsBench(o: { agents: AgentSide[]; root: string; fas
       }
     }
   } finally {
-    await services.stop();
+    await stopServices();
   }
   console.log(`\n${table([
     ['agent', 'scenario', 'pacing', 'posts/s (allowed)', 'used %', '429s (% of sends)', 'quiet p50 / p99 ms', 'fair floor p50 / max ms', 'over floor max ms', 'burst drained s', 'order', 'lost'],

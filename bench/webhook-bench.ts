@@ -242,7 +242,7 @@ if (args.limits !== undefined && args.limits !== 'real') {
   process.exit(2);
 }
 const run = args.limits === 'real'
-  ? () => runLimitsBench({ agents: params.agents, root: ROOT, fast: params.fast, logLevel: params.logLevel, runs: Math.floor(num('runs', 1)), drainSeconds: Math.max(params.drainSeconds, 120) })
+  ? () => runLimitsBench({ agents: params.agents, root: ROOT, fast: params.fast, logLevel: params.logLevel, runs: Math.floor(num('runs', 1)), drainSeconds: Math.max(params.drainSeconds, 120), track })
   : main;
 
 let interrupted = false;
