@@ -109,7 +109,8 @@ export interface CustomerSend { key: string; at: number }
 
 export interface FakesSummary { calls: Record<string, number>; specViolations: number; firstViolations: string[] }
 
-export interface FakesStart { slackToken: string; graphToken: string; users: string[]; discord?: { token: string } }
+/** `limits: 'real'`: the fakes hold Ponte to the platforms' rate limits (docs/performance.md, "Real rate limits"). */
+export interface FakesStart { slackToken: string; graphToken: string; users: string[]; discord?: { token: string }; limits?: 'real' }
 
 export interface FakeDiscordInfo { apiUrl: string; applicationId: string; forumId: string; token: string }
 
@@ -137,6 +138,10 @@ export interface FakesProcess {
   onPosts(listener: (posts: AgentPost[]) => void): void;
   /** Called with every WhatsApp text send that carries an agent reply. */
   onSends(listener: (sends: CustomerSend[]) => void): void;
+  /** Turns the real rate limits on or off (the rate-limit bench opens its tickets without them). */
+  setLimits(on: boolean): Promise<void>;
+  /** Called with the running total of posts the fakes answered 429 (by their rate limits). */
+  onLimited(listener: (total: number) => void): void;
   /** Sends agent replies open loop; resolves once all are sent (and, for Slack, acked). */
   replies(run: ReplyRun): Promise<RepliesSent>;
   stop(): Promise<FakesSummary | undefined>;
@@ -144,15 +149,17 @@ export interface FakesProcess {
 
 interface FakesMessage {
   type: string; slackUrl?: string; graphUrl?: string; discord?: FakeDiscordInfo; posts?: AgentPost[]; sends?: CustomerSend[];
-  summary?: FakesSummary; sent?: RepliesSent; error?: string;
+  summary?: FakesSummary; sent?: RepliesSent; error?: string; limited?: number;
 }
 
 export async function startFakes(opts: FakesStart): Promise<FakesProcess> {
   const child = spawnChild('fakes.ts');
   const postListeners: ((posts: AgentPost[]) => void)[] = [];
   const sendListeners: ((sends: CustomerSend[]) => void)[] = [];
+  const limitedListeners: ((total: number) => void)[] = [];
   let summary: ((s: FakesSummary) => void) | undefined;
   let replied: ((m: FakesMessage) => void) | undefined;
+  let limitsSet: (() => void) | undefined;
   const ready = new Promise<{ slackUrl: string; graphUrl: string; discord?: FakeDiscordInfo }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('fake servers did not start within 30 s')), 30_000);
     child.on('message', (m: FakesMessage) => {
@@ -161,7 +168,9 @@ export async function startFakes(opts: FakesStart): Promise<FakesProcess> {
         resolve({ slackUrl: m.slackUrl!, graphUrl: m.graphUrl!, discord: m.discord });
       } else if (m.type === 'posts') for (const l of postListeners) l(m.posts!);
       else if (m.type === 'sends') for (const l of sendListeners) l(m.sends!);
+      else if (m.type === 'limited') for (const l of limitedListeners) l(m.limited!);
       else if (m.type === 'replied') replied?.(m);
+      else if (m.type === 'limits-set') limitsSet?.();
       else if (m.type === 'summary') summary?.(m.summary!);
     });
     child.once('exit', (code) => {
@@ -178,6 +187,12 @@ export async function startFakes(opts: FakesStart): Promise<FakesProcess> {
       ...urls,
       onPosts: (l) => void postListeners.push(l),
       onSends: (l) => void sendListeners.push(l),
+      onLimited: (l) => void limitedListeners.push(l),
+      setLimits: (on) =>
+        new Promise<void>((resolve) => {
+          limitsSet = resolve;
+          child.send({ type: 'limits', on });
+        }),
       replies: (run) =>
         new Promise<RepliesSent>((resolve, reject) => {
           replied = (m) => (m.sent ? resolve(m.sent) : reject(new Error(`agent replies failed: ${m.error}`)));

@@ -8,6 +8,7 @@
 import { startFakeSlack, type FakeSlack } from '../test/fakes/slack-api.js';
 import { startFakeGraph, type FakeGraph } from '../test/fakes/graph-api.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/fakes/discord-api.js';
+import { REAL_DISCORD_LIMITS } from '../test/fakes/discord/limits.js';
 import { REPLY_PATTERN, type AgentPost, type CustomerSend, type FakesSummary, type FakesStart, type ReplyRun } from './children.js';
 import { sendReplies } from './replies.js';
 
@@ -18,6 +19,7 @@ let slackCursor = 0;
 let graphCursor = 0;
 let discordPosts: AgentPost[] = [];
 let timer: ReturnType<typeof setInterval> | undefined;
+let limitedSent = 0;
 
 /** Sends what arrived since the last flush. */
 function flush(): void {
@@ -25,7 +27,7 @@ function flush(): void {
   discordPosts = [];
   for (; slack && slackCursor < slack.calls.length; slackCursor++) {
     const call = slack.calls[slackCursor]!;
-    if (call.method !== 'chat.postMessage') continue;
+    if (call.method !== 'chat.postMessage' || call.limited) continue;
     const p = call.params;
     posts.push({ side: 'slack', text: typeof p.text === 'string' ? p.text : '', at: call.at, thread: `${String(p.channel)}/${String(p.thread_ts ?? '')}`, who: String(p.username ?? '') });
   }
@@ -38,6 +40,15 @@ function flush(): void {
     if (key) sends.push({ key, at: call.at });
   }
   if (sends.length) process.send?.({ type: 'sends', sends });
+  const sum = (m: Map<string, number> | undefined) => [...(m?.values() ?? [])].reduce((a, b) => a + b, 0);
+  const limited = sum(slack?.rateLimited) + sum(discord?.api.rateLimited);
+  if (limited !== limitedSent) process.send?.({ type: 'limited', limited: (limitedSent = limited) });
+}
+
+/** Slack: about one chat.postMessage per second per channel; Discord: the observed route limits. */
+function enforceLimits(on: boolean): void {
+  slack?.limitPerChannel(on ? { perSecond: 1, retryAfter: 1 } : null);
+  discord?.api.limitRoutes(on ? REAL_DISCORD_LIMITS : null);
 }
 
 async function start(m: FakesStart): Promise<void> {
@@ -52,6 +63,7 @@ async function start(m: FakesStart): Promise<void> {
       if (t === 'MESSAGE_CREATE' && d.webhook_id) discordPosts.push({ side: 'discord', text: d.content ?? '', at: Date.now(), thread: String(d.channel_id), who: d.author?.username ?? '' });
     });
   }
+  if (m.limits === 'real') enforceLimits(true);
   timer = setInterval(flush, 20);
   process.send?.({
     type: 'ready', slackUrl: slack.url, graphUrl: graph.url,
@@ -86,6 +98,9 @@ process.on('message', (m: { type: string } & Partial<FakesStart> & { run?: Reply
     });
   } else if (m.type === 'replies' && m.run) {
     replies(m.run).catch((err: unknown) => process.send?.({ type: 'replied', error: String(err) }));
+  } else if (m.type === 'limits') {
+    enforceLimits((m as { on?: boolean }).on === true);
+    process.send?.({ type: 'limits-set' });
   } else if (m.type === 'stop') {
     void stop();
   }

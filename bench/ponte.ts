@@ -27,6 +27,8 @@ export async function startPonteUnderTest(o: {
   databaseUrl: string; redisUrl: string; queuePrefix: string; dataDir: string;
   slackUrl: string; graphUrl: string; logLevel: string; workers: WorkerPlacement; profileDir?: string;
   agent: AgentSide; discord?: FakeDiscordInfo; discordAdmin?: string;
+  /** More of Ponte's variables (e.g. PONTE_PACING for the rate-limit bench). */
+  extraEnv?: Record<string, string>;
 }): Promise<PonteUnderTest> {
   const discord = o.agent === 'discord' ? o.discord : undefined;
   if (o.agent === 'discord' && !discord) throw new Error('the Discord pass needs the fake Discord');
@@ -37,6 +39,7 @@ export async function startPonteUnderTest(o: {
     ...(discord ? discordOnlyEnv(o.graphUrl, discord, o.discordAdmin ?? '1') : platformEnv({ graph: o.graphUrl, slack: o.slackUrl })),
     // Tuning knobs pass through, so their effect can be measured without editing the bench.
     ...(process.env.PONTE_WORKER_CONCURRENCY ? { PONTE_WORKER_CONCURRENCY: process.env.PONTE_WORKER_CONCURRENCY } : {}),
+    ...o.extraEnv,
   };
   const worker = o.workers === 'process' ? await startWorkerProcess(env, o.profileDir) : undefined;
   let ponte: Ponte;

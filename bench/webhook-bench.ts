@@ -17,6 +17,7 @@ import { round } from './stats.js';
 import { readCounters, perMessage, type Counters } from './counters.js';
 import { ADMIN, PHONE_ID, SECRETS, type WorkerPlacement } from './ponte.js';
 import { runPass, SLACK_AGENT } from './pass.js';
+import { runLimitsBench } from './limits-bench.js';
 
 const USAGE = `usage: npm run bench -- [options]
   --rate N             webhooks per second, open loop (default 200)
@@ -34,6 +35,8 @@ const USAGE = `usage: npm run bench -- [options]
   --drain-seconds N    how long to wait for posts (or WhatsApp sends) after the last send (default 60)
   --log-level L        Ponte's LOG_LEVEL (default warn)
   --profile DIR        write CPU profiles of Ponte during the load (summarise: bench/profile.ts)
+  --limits real        instead: the platforms' real rate limits, scenarios with pacing off and on (bench/limits-bench.ts)
+  --runs N             with --limits: runs of each scenario and setting (default 1)
 DATABASE_URL / REDIS_URL: use those servers (fresh database ponte_bench_*) instead of local ones.`;
 const TARGET_P99_MS = 25;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -53,6 +56,8 @@ const OPTIONS = {
   'no-ceiling': { type: 'boolean', default: false },
   workers: { type: 'string', default: 'inline' },
   profile: { type: 'string' },
+  limits: { type: 'string' },
+  runs: { type: 'string', default: '1' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -232,6 +237,14 @@ async function main(): Promise<number> {
   return healthy ? 0 : 1;
 }
 
+if (args.limits !== undefined && args.limits !== 'real') {
+  console.error(`--limits takes only "real"\n\n${USAGE}`);
+  process.exit(2);
+}
+const run = args.limits === 'real'
+  ? () => runLimitsBench({ agents: params.agents, root: ROOT, fast: params.fast, logLevel: params.logLevel, runs: Math.floor(num('runs', 1)), drainSeconds: Math.max(params.drainSeconds, 120), track })
+  : main;
+
 let interrupted = false;
 process.once('SIGINT', () => {
   interrupted = true;
@@ -239,7 +252,7 @@ process.once('SIGINT', () => {
   void stopAll().finally(() => process.exit(130));
 });
 
-main().then(
+run().then(
   async (code) => {
     await stopAll();
     if (!interrupted) process.exit(code);

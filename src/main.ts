@@ -7,6 +7,7 @@ import { migrate } from './db/migrate.js';
 import { startLocalPostgres, startLocalRedis } from './local/index.js';
 import { createQueues, redisConnection } from './queue/queues.js';
 import { RedisRateGate } from './queue/rate-gate.js';
+import { RedisPacer } from './queue/pacer.js';
 import { startWorkers } from './queue/workers.js';
 import { buildApp } from './http/app.js';
 import { Inbox } from './pipeline/inbox.js';
@@ -165,7 +166,9 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     logPlatforms(log, config);
 
     const secrets = config.PONTE_SECRET_KEY ? new SecretBox(decodeKey(config.PONTE_SECRET_KEY)!) : undefined;
-    const core = { sql, kicker: queues.kicker, metrics, log, locale: config.PONTE_LOCALE, channels, bridges, secrets, mediaLimits: config.PONTE_MEDIA_LIMITS, publicUrl: config.PUBLIC_URL };
+    // Posts are paced to each channel's allowance, the oldest waiting ticket first (src/core/pacer.ts).
+    const pacer = config.PONTE_PACING === 'on' ? new RedisPacer(redis, { prefix: config.PONTE_QUEUE_PREFIX }) : undefined;
+    const core = { sql, kicker: queues.kicker, metrics, log, locale: config.PONTE_LOCALE, channels, bridges, secrets, mediaLimits: config.PONTE_MEDIA_LIMITS, publicUrl: config.PUBLIC_URL, pacer };
     const ingestDeps = {
       ...core,
       capabilitiesOf: (c: string) => channels.get(c as ChannelKind)?.capabilities,

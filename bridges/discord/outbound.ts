@@ -19,6 +19,8 @@ import { link, plain, type Span } from '../../src/core/rich-text.js';
 import { postName, TicketThreads } from './threads.js';
 import { TokenRefusals } from './refusals.js';
 import { ChannelWebhooks, webhookUsername } from './webhooks.js';
+import { postAllowance } from './rate-buckets.js';
+import type { PostAllowance } from '../../src/core/pacer.js';
 
 /** Per REST call. */
 const API_TIMEOUT_MS = 15_000;
@@ -206,6 +208,11 @@ export class DiscordBridge implements AgentBridge, FormSurface {
   }
 
   /** The name as the server shows it (nickname, else display name, else username), from the gateway when it just saw the member. */
+  /** A forum's posts share its webhook's bucket (rate-buckets.ts). */
+  postAllowance(forumId: string): PostAllowance {
+    return postAllowance(forumId);
+  }
+
   async lookupUser(userId: string): Promise<AgentProfile> {
     const seen = await this.opts.facts.profile(userId);
     if (seen) return seen;

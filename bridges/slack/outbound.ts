@@ -10,9 +10,10 @@ import { ticketCardBlocks } from './blocks.js';
 import { renderForm } from './render-form.js';
 import { slackReactionName } from './emoji.js';
 import type { RateGate } from '../../src/core/rate-gate.js';
+import type { PostAllowance } from '../../src/core/pacer.js';
 import { DeliveryError } from '../../src/core/errors.js';
 import { classifySlackError } from './errors.js';
-import { UPLOAD_BUCKET, methodBucket, postBucket } from './rate-buckets.js';
+import { UPLOAD_BUCKET, methodBucket, postAllowance, postBucket } from './rate-buckets.js';
 import { downloadFile, uploadToThread } from './files.js';
 import { findFile } from './find-file.js';
 import { findPost } from './find-post.js';
@@ -138,6 +139,11 @@ export class SlackBridge implements AgentBridge, HomeSurface, FormSurface {
   async threadLink(thread: ThreadRef, label: string): Promise<Span> {
     const res = await this.call(undefined, () => this.client.chat.getPermalink({ channel: thread.containerId, message_ts: thread.threadId }));
     return res.permalink ? link(res.permalink, label) : { text: label };
+  }
+
+  /** A channel's posts share its chat.postMessage bucket (rate-buckets.ts). */
+  postAllowance(channel: string): PostAllowance {
+    return postAllowance(channel);
   }
 
   async lookupUser(userId: string): Promise<AgentProfile> {

@@ -10,6 +10,8 @@ import { AGENT_POSTS } from './reconcile.js';
 import { fileNoticeInPlace } from './failure-notice.js';
 import { rateLimitDelayMs, retryDelayMs, retryPolicyFor, retryWakeId } from './retry-policy.js';
 import { withLaneLock } from './lane-lock.js';
+import { paceWait } from './pacing.js';
+import type { Pacer } from '../core/pacer.js';
 
 interface OutboxRow {
   id: string;
@@ -19,6 +21,7 @@ interface OutboxRow {
   state: 'pending' | 'sending';
   attempts: number;
   next_attempt_at: Date;
+  created_at: Date;
 }
 
 export interface DispatchDeps extends OperationDeps {
@@ -26,7 +29,12 @@ export interface DispatchDeps extends OperationDeps {
   kicker: Kicker;
   metrics: Metrics;
   log: Logger;
+  /** Paces agent-side posts to each channel's allowance, oldest waiting ticket first (absent: unpaced). */
+  pacer?: Pacer;
 }
+
+/** The lane stopped to wait for its channel's allowance; its wake-up is armed. */
+const PACED = 'paced';
 
 /**
  * Performs a lane's outbox rows in id order. One worker holds a lane at a time (a
@@ -36,8 +44,13 @@ export interface DispatchDeps extends OperationDeps {
  * (guarantee 4).
  */
 export async function drainLane(deps: DispatchDeps, lane: string): Promise<void> {
+  let paced = false;
   // Taken by another worker: the holder re-checks after it lets go.
-  if (!(await withLaneLock(deps.sql, lane, (held) => drainLocked(deps, lane, held)))) return;
+  if (!(await withLaneLock(deps.sql, lane, async (held) => {
+    paced = (await drainLocked(deps, lane, held)) === PACED;
+  }))) return;
+  // A lane waiting for its turn comes back on its own wake-up; kicking it now would only ask again.
+  if (paced) return;
   // Rows added while we held the lock were kicked at a worker that found it taken: look again.
   const head = await headOf(deps.sql, lane);
   if (head && head.next_attempt_at.getTime() <= Date.now()) await deps.kicker.dispatch([lane]);
@@ -45,19 +58,20 @@ export async function drainLane(deps: DispatchDeps, lane: string): Promise<void>
 
 async function headOf(sql: Sql, lane: string): Promise<OutboxRow | undefined> {
   const [row] = await sql<OutboxRow[]>`
-    SELECT id, lane, kind, payload, state, attempts, next_attempt_at FROM outbox
+    SELECT id, lane, kind, payload, state, attempts, next_attempt_at, created_at FROM outbox
     WHERE lane = ${lane} AND state IN ('pending', 'sending') ORDER BY id LIMIT 1`;
   return row;
 }
 
-async function drainLocked(deps: DispatchDeps, lane: string, held: () => boolean): Promise<void> {
-  let row = await headOf(deps.sql, lane);
+async function drainLocked(deps: DispatchDeps, lane: string, held: () => boolean): Promise<typeof PACED | undefined> {
+  let row: OutboxRow | typeof PACED | undefined = await headOf(deps.sql, lane);
   // A lock lost mid-drain (its connection died) stops the drain before the next row.
-  while (row && held()) row = await step(deps, lane, row);
+  while (row && row !== PACED && held()) row = await step(deps, lane, row);
+  return row === PACED ? PACED : undefined;
 }
 
-/** Performs one row; returns the lane's next row to perform, or undefined to stop for now. */
-async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<OutboxRow | undefined> {
+/** Performs one row; returns the lane's next row to perform, or undefined (or PACED) to stop for now. */
+async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<OutboxRow | typeof PACED | undefined> {
   const op = { kind: row.kind, ...row.payload } as OutboxOp;
   if (row.next_attempt_at.getTime() > Date.now()) {
     await deps.kicker.dispatchAt(lane, row.next_attempt_at, retryWakeId(lane, row.id, row.attempts, row.next_attempt_at));
@@ -68,6 +82,15 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
     const next = await settle(deps, row, 'uncertain', 'the previous attempt was interrupted', row.attempts);
     await wake(deps, await explainFailure(deps, op, 'delivery.uncertain', t(deps.locale, 'delivery.interrupted')));
     return next;
+  }
+  // The channel's allowance: wait for this ticket's turn instead of meeting a 429. Nothing is
+  // written: the row stays as it is, and the sweeper would wake the lane if the wake-up were lost.
+  const waitMs = await paceWait(deps, row);
+  if (waitMs > 0) {
+    const at = new Date(Date.now() + waitMs);
+    deps.metrics.dispatched.inc({ kind: row.kind, result: 'paced' });
+    await deps.kicker.dispatchAt(lane, at, `pace-${lane}-${row.id}-${at.getTime()}`);
+    return PACED;
   }
   const attempts = row.attempts + 1;
   // The in-flight mark tells a crash apart from a first try. A customer send so marked is never
@@ -171,7 +194,7 @@ async function settle(
       UPDATE messages SET delivery_status = 'sent', sent_at = now()
       WHERE id = ${link?.messageId ?? null}::bigint AND ${link?.markSent ?? false}
         AND (delivery_status IS NULL OR delivery_status IN ('queued', 'uncertain')))
-    SELECT id, lane, kind, payload, state, attempts, next_attempt_at FROM outbox
+    SELECT id, lane, kind, payload, state, attempts, next_attempt_at, created_at FROM outbox
     WHERE lane = ${row.lane} AND state IN ('pending', 'sending') AND id <> ${row.id} ORDER BY id LIMIT 1`;
   deps.metrics.dispatched.inc({ kind: row.kind, result: state });
   return next;

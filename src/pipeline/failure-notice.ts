@@ -76,7 +76,7 @@ async function markConnection(db: Db, ticketId: string, kind: HealthKind, reason
 }
 
 /** The row fileNoticeInPlace hands back, in the shape the dispatch worker performs. */
-type NoticeRow = { id: string; lane: string; kind: 'thread.post'; payload: Record<string, unknown>; state: 'pending'; attempts: number; next_attempt_at: Date };
+type NoticeRow = { id: string; lane: string; kind: 'thread.post'; payload: Record<string, unknown>; state: 'pending'; attempts: number; next_attempt_at: Date; created_at: Date };
 
 /**
  * A customer's file that could not come after its tries becomes the file's notice in the very
@@ -95,7 +95,7 @@ export async function fileNoticeInPlace(
       UPDATE outbox SET kind = 'thread.post', payload = ${tx.json({ messageId: noticeId })}, state = 'pending', attempts = 0,
         next_attempt_at = now(), last_error = ${o.reason}
       WHERE id = ${o.rowId}
-      RETURNING id, lane, kind, payload, state, attempts, next_attempt_at`;
+      RETURNING id, lane, kind, payload, state, attempts, next_attempt_at, created_at`;
     return row!;
   });
 }

@@ -15,6 +15,7 @@ import type { RouteContext, RouteHandler, UploadedFile } from './discord/replies
 import { checkDocumentedLimits, matchOperation, type ValidationProblem } from './discord/spec-check.js';
 import { webhookRoutes } from './discord/webhook-routes.js';
 import { DiscordWorld, type DiscordWorldOptions } from './discord/world.js';
+import { RouteLimits, type RouteLimit } from './discord/limits.js';
 import { startFakeDiscordGateway, type FakeDiscordGateway, type GatewayOptions } from './discord-gateway.js';
 import { brief, listenLocal, pollUntil, sendJson } from './local-server.js';
 
@@ -51,6 +52,10 @@ export interface FakeDiscordApi {
   unimplemented: string[];
   /** Answers the next `times` requests to `route` with `fault` instead of performing them. */
   failNext(route: string, fault: DiscordFault, times?: number): void;
+  /** Enforces per-route limits (discord/limits.ts, e.g. REAL_DISCORD_LIMITS); null lifts them. */
+  limitRoutes(limits: RouteLimit[] | null): void;
+  /** Requests answered 429 by those limits, by route. */
+  rateLimited: Map<string, number>;
   /** The address `GET /gateway/bot` hands out. */
   setGatewayUrl(url: string): void;
   waitFor(pred: (requests: DiscordRequest[]) => boolean, timeoutMs?: number): Promise<void>;
@@ -116,6 +121,7 @@ export async function startFakeDiscordApi(opts: { world?: DiscordWorld; token?: 
   const specViolations: string[] = [];
   const unimplemented: string[] = [];
   const faults = new Map<string, DiscordFault[]>();
+  const limits = new RouteLimits();
 
   const server = await listenLocal(async (req, res, raw) => {
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -142,6 +148,10 @@ export async function startFakeDiscordApi(opts: { world?: DiscordWorld; token?: 
       return answer(404, { message: '404: Not Found', code: 0 });
     }
     if (!op.authOptional && req.headers.authorization !== `Bot ${token}`) return answer(401, { message: '401: Unauthorized', code: 0 });
+    const verdict = limits.admit(op.route, op.params);
+    if (verdict && !verdict.allowed) {
+      return answer(429, { message: 'You are being rate limited.', retry_after: verdict.retryAfter, global: false }, verdict.headers);
+    }
     const fault = faults.get(op.route)?.shift();
     if (fault?.status === 429) {
       return answer(429, { message: 'You are being rate limited.', retry_after: fault.retryAfter, global: fault.global ?? false }, rateLimitHeaders(op.route, fault));
@@ -172,7 +182,7 @@ export async function startFakeDiscordApi(opts: { world?: DiscordWorld; token?: 
     const ctx: RouteContext = { world, params: op.params, query: url.searchParams, body, json, files: parsed.files };
     const reply = handler(ctx);
     if (fault) return failAnswer();
-    answer(reply.status, reply.body);
+    answer(reply.status, reply.body, verdict?.headers);
   });
   world.baseUrl = `http://127.0.0.1:${server.port}`;
 
@@ -188,6 +198,8 @@ export async function startFakeDiscordApi(opts: { world?: DiscordWorld; token?: 
       for (let i = 0; i < times; i++) list.push(fault);
       faults.set(route, list);
     },
+    limitRoutes: (l) => limits.set(l),
+    rateLimited: limits.limited,
     setGatewayUrl: (url) => (world.gatewayUrl = url),
     waitFor: (pred, timeoutMs = 5000) =>
       pollUntil(requests, pred, timeoutMs, (r) => `${r.status} ${r.method} ${r.path} ${brief(r.body)}`, 'FakeDiscordApi'),

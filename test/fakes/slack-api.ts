@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brief, listenLocal, pollUntil, sendJson } from './local-server.js';
 import { checkAgainstSpec } from './slack-spec-check.js';
 
-export interface SlackCall { method: string; params: Record<string, unknown>; token: string | undefined; at: number }
+export interface SlackCall { method: string; params: Record<string, unknown>; token: string | undefined; at: number; /** Answered 429 by the per-channel limit (limitPerChannel), not performed. */ limited?: boolean }
 
 export interface FakeSlackUser { name: string; real_name?: string; display_name?: string; is_admin?: boolean; is_owner?: boolean }
 
@@ -412,7 +412,7 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
     return { ok: true, view: { ...v, id: id ?? `V${String(viewCounter).padStart(8, '0')}`, hash: `${Date.now()}.${viewCounter}` } };
   }
 
-  function reply(method: string, p: Params, token: string | undefined, res: ServerResponse): void {
+  function reply(method: string, p: Params, token: string | undefined, res: ServerResponse, call?: SlackCall): void {
     const queued = failures.get(method)?.shift();
     if (queued && 'status' in queued && 'afterEffect' in queued && queued.afterEffect) {
       methods[method]?.(p);
@@ -433,6 +433,7 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
     const impl = methods[method];
     if (!impl) return sendJson(res, 200, { ok: false, error: 'unknown_method', req_method: method });
     if (method === 'chat.postMessage' && channelLimit && !admitPost(str(p.channel) ?? '', channelLimit)) {
+      if (call) call.limited = true;
       return sendJson(res, 429, fail('ratelimited'), { 'retry-after': String(channelLimit.retryAfter) });
     }
     sendJson(res, 200, impl(p));
@@ -477,9 +478,10 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
     const auth = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? '');
     const token = auth?.[1] ?? str(params.token);
     delete params.token;
-    calls.push({ method, params, token, at: Date.now() });
+    const call: SlackCall = { method, params, token, at: Date.now() };
+    calls.push(call);
     specViolations.push(...checkAgainstSpec(method, params));
-    reply(method, params, token, res);
+    reply(method, params, token, res, call);
   });
 
   baseUrl = `http://127.0.0.1:${server.port}/`;

@@ -30,6 +30,9 @@ export function platformEnv(urls: { graph: string; slack: string }): Record<stri
     INSTAGRAM_ACCESS_TOKEN: SECRETS.igToken,
     // The fakes serve attachment URLs from loopback; production keeps Meta's CDN hosts only.
     PONTE_MEDIA_HOSTS: 'fbcdn.net,fbsbx.com,cdninstagram.com,127.0.0.1',
+    // The fakes have no rate limits unless a test sets them: posts are not paced (about one a
+    // second per channel would slow every test). test/e2e/pacing.test.ts turns pacing on.
+    PONTE_PACING: 'off',
     SLACK_SIGNING_SECRET: SECRETS.slackSigning,
     SLACK_BOT_TOKEN: SECRETS.slackBot,
     SLACK_API_URL: urls.slack,

@@ -1,3 +1,4 @@
+import type { PostAllowance } from '../pacer.js';
 import type { AgentFileRef, AgentPlatform, ChannelKind } from '../events.js';
 import type { FileBytes } from './files.js';
 import type { AgentForm } from './form-spec.js';
@@ -173,6 +174,12 @@ export interface AgentBridge {
    */
   notify(req: { thread: ThreadRef; userId: string; text: Rich | string }): Promise<void>;
   lookupUser(userId: string): Promise<AgentProfile>;
+  /**
+   * The rate limit a new post into `destination` (a thread there, or the thread's opening)
+   * counts against: its bucket and allowance, which the dispatcher paces posts by, oldest
+   * waiting ticket first (src/core/pacer.ts). Optional: a bridge without it is not paced.
+   */
+  postAllowance?(destination: string): PostAllowance | undefined;
 }
 
 /**

@@ -1,0 +1,70 @@
+// `npm run bench -- --limits real`: the agent platforms' real rate limits, played by the fakes
+// (Slack: one chat.postMessage per second per channel; Discord: 5 per 2 s per webhook and 5 per
+// 5 s per channel, with X-RateLimit-* headers), against Ponte with the pacing scheduler on and,
+// in the same run, off (PONTE_PACING=off: the code before it). See docs/performance.md.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { startFakes, type AgentSide } from './children.js';
+import { startServices } from './services.js';
+import { ADMIN } from './ponte.js';
+import { SECRETS } from './ponte.js';
+import { SLACK_AGENT } from './pass.js';
+import { machine } from './report.js';
+import { fmt, table } from './stats.js';
+import { ALLOWED, runScenario, type Scenario, type ScenarioFigures } from './limits-scenario.js';
+
+/** Quiet customers write at 70 % of the allowance; the burst scenario adds 50 at once from one customer. */
+export function scenarios(agent: AgentSide): Scenario[] {
+  const gap = 1000 / ALLOWED[agent].perSecond;
+  return [
+    { name: 'quiet tickets', burst: 0, quiet: 20, quietEveryMs: Math.round(gap / 0.7) },
+    { name: 'burst of 50 among quiet', burst: 50, quiet: 10, quietEveryMs: Math.round(gap * 2) },
+  ];
+}
+
+export async function runLimitsBench(o: {
+  agents: AgentSide[]; root: string; fast: boolean; logLevel: string; runs: number; drainSeconds: number;
+  /** Registers a stop, so an interrupted run cleans up (webhook-bench.ts). */
+  track<T extends () => Promise<unknown>>(name: string, fn: T): T;
+}): Promise<number> {
+  const runId = randomBytes(3).toString('hex');
+  console.log(`Ponte rate-limit benchmark ${runId}: agent side ${o.agents.join(', ')}; ${o.runs} run(s) of each scenario, pacing off then on`);
+  const services = await startServices({ fast: o.fast, root: o.root });
+  const stopServices = o.track('postgres/redis', services.stop);
+  const results: ScenarioFigures[] = [];
+  try {
+    let k = 0;
+    for (const agent of o.agents) {
+      for (const scenario of scenarios(agent)) {
+        for (let run = 0; run < o.runs; run++) {
+          for (const pacing of ['off', 'on'] as const) {
+            const where = await services.freshPass(`${agent[0]}${k}`);
+            const started = await startFakes({ slackToken: SECRETS.slackBot, graphToken: SECRETS.waToken, users: [ADMIN, SLACK_AGENT], ...(agent === 'discord' ? { discord: { token: 'bench-discord-bot-token' } } : {}) });
+            const fakes = { ...started, stop: o.track('fake servers', started.stop) };
+            try {
+              console.log(`  ${agent} · ${scenario.name} · pacing ${pacing} …`);
+              const f = await runScenario({ scenario, agent, pacing, runId: `${runId}${k++}`, fakes, ...where, redisUrl: services.redisUrl, dataDir: `${o.root}/.data/bench-${process.pid}`, logLevel: o.logLevel, drainSeconds: o.drainSeconds });
+              console.log(`    ${JSON.stringify(f)}`);
+              results.push(f);
+            } finally {
+              await fakes.stop();
+            }
+          }
+        }
+      }
+    }
+  } finally {
+    await stopServices();
+  }
+  console.log(`\n${table([
+    ['agent', 'scenario', 'pacing', 'posts/s (allowed)', 'used %', '429s (% of sends)', 'quiet p50 / p99 ms', 'fair floor p50 / max ms', 'over floor max ms', 'burst drained s', 'order', 'lost'],
+    ...results.map((r) => [r.agent, r.scenario, r.pacing, `${fmt(r.postsPerSecond, 2)} (${r.allowedPerSecond})`, fmt(r.allowanceUsedPct), `${r.answered429} (${fmt(r.pct429)} %)`,
+      `${r.quiet.p50} / ${r.quiet.p99}`, `${r.quiet.floorP50} / ${r.quiet.floorMax}`, String(r.quiet.overFloorMax), r.burstDrainSeconds === undefined ? '–' : fmt(r.burstDrainSeconds), String(r.orderViolations), String(r.lost)]),
+  ])}`);
+  const date = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+  await mkdir(`${o.root}/bench/results`, { recursive: true });
+  const file = `${o.root}/bench/results/limits-${date}.json`;
+  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), runs: o.runs, results }, null, 2)}\n`);
+  console.log(`\nresults written to ${file}`);
+  return results.every((r) => r.lost === 0) ? 0 : 1;
+}
