@@ -32,7 +32,7 @@ export function platformEnv(urls: { graph: string; slack: string }): Record<stri
     PONTE_MEDIA_HOSTS: 'fbcdn.net,fbsbx.com,cdninstagram.com,127.0.0.1',
     // The fakes have no rate limits unless a test sets them: posts are not paced (about one a
     // second per channel would slow every test). test/e2e/pacing.test.ts turns pacing on.
-    PONTE_PACING: 'off',
+    PONTE_PACING: process.env.TEST_PONTE_PACING ?? 'off',
     SLACK_SIGNING_SECRET: SECRETS.slackSigning,
     SLACK_BOT_TOKEN: SECRETS.slackBot,
     SLACK_API_URL: urls.slack,

@@ -8,7 +8,7 @@ import { startTraffic, type Traffic, type TrafficPlan } from './traffic.js';
 
 export const SCENARIO_TIMEOUT_MS = 150_000;
 /** From the end of the traffic to everything delivered (sweeps every second; the sweeper's grace is 5 s). */
-export const DRAIN_BOUND_MS = 30_000;
+export const DRAIN_BOUND_MS = Number(process.env.TEST_DRAIN_BOUND_MS ?? 30_000);
 
 /** Six tickets in both directions, paced over a few seconds, every fourth delivery twice, plus two timers. */
 export const steady = (tag: string): TrafficPlan => ({
