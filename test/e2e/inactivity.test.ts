@@ -124,6 +124,8 @@ for (const [name, start] of [['Slack', startSlackDriver], ['Discord', startDisco
         redis.disconnect();
       }
       await eventually('warned anyway', () => sentTo(phone).includes('Ainda por aí?'), 15_000);
+      // The thread's line goes through the agent side's own lane: it may land just after the send.
+      await eventually('the warned line', () => said(ticket, lead('inactivity.warned'))[0]);
       await d.core.sweep();
       await d.core.sweep();
       expect(sentTo(phone).filter((b) => b === 'Ainda por aí?')).toHaveLength(1);
