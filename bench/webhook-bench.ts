@@ -17,6 +17,7 @@ import { round } from './stats.js';
 import { readCounters, perMessage, type Counters } from './counters.js';
 import { ADMIN, PHONE_ID, SECRETS, type WorkerPlacement } from './ponte.js';
 import { runPass, SLACK_AGENT } from './pass.js';
+import { runTimerBench } from './timers.js';
 
 const USAGE = `usage: npm run bench -- [options]
   --rate N             webhooks per second, open loop (default 200)
@@ -34,6 +35,9 @@ const USAGE = `usage: npm run bench -- [options]
   --drain-seconds N    how long to wait for posts (or WhatsApp sends) after the last send (default 60)
   --log-level L        Ponte's LOG_LEVEL (default warn)
   --profile DIR        write CPU profiles of Ponte during the load (summarise: bench/profile.ts)
+  --timers N           instead: N timers (half resolves, half messages) fired by a worker process;
+                       lateness, RSS and sweep cost. --timers-firing F of them come due over --timers-spread S
+                       seconds (default: all, 60 s), --timers-lead S after arming (default 20); the rest a day later
 DATABASE_URL / REDIS_URL: use those servers (fresh database ponte_bench_*) instead of local ones.`;
 const TARGET_P99_MS = 25;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -53,6 +57,10 @@ const OPTIONS = {
   'no-ceiling': { type: 'boolean', default: false },
   workers: { type: 'string', default: 'inline' },
   profile: { type: 'string' },
+  timers: { type: 'string' },
+  'timers-spread': { type: 'string', default: '60' },
+  'timers-firing': { type: 'string' },
+  'timers-lead': { type: 'string', default: '20' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -239,7 +247,10 @@ process.once('SIGINT', () => {
   void stopAll().finally(() => process.exit(130));
 });
 
-main().then(
+const run = args.timers
+  ? () => runTimerBench({ n: Math.floor(num('timers', 2) / 2) * 2, firing: args['timers-firing'] ? Math.min(num('timers-firing', 1), num('timers', 2)) : num('timers', 2), spreadSeconds: num('timers-spread', 1), leadSeconds: num('timers-lead', 5), fast: params.fast, root: ROOT, logLevel: params.logLevel, drainSeconds: params.drainSeconds }, track)
+  : main;
+run().then(
   async (code) => {
     await stopAll();
     if (!interrupted) process.exit(code);

@@ -35,7 +35,9 @@ export async function startWorkers(
     new Worker<{ ticketId?: string; scheduledId?: string }>(
       QUEUE_NAMES.timers,
       (job) => (job.name === 'message' ? handlers.sendScheduled(job.data.scheduledId!) : handlers.closeTicket(job.data.ticketId!)),
-      { connection, prefix, concurrency: 4 },
+      // Each timer job is one transaction (its sends go to the dispatch queue), so many due at
+      // once are taken as fast as the other queues' jobs.
+      common,
     ),
   ];
   for (const w of workers) {
