@@ -26,16 +26,18 @@ export async function seedTimers(sql: Sql, o: { n: number; phoneId: string; chan
   await sql`ANALYZE`;
 }
 
-/**
- * The first `firing` timers (by ticket id) come due evenly over [start, start + spreadMs); the rest
- * a day later, so they stay pending through the run (what exists, not what is due). Each due
- * time is recorded in bench_timer_due.
- */
-export async function dueOver(sql: Sql, start: Date, spreadMs: number, firing: number): Promise<void> {
-  const at = (col: string) => sql.unsafe(`'${start.toISOString()}'::timestamptz + CASE WHEN ${col} <= ${firing}
-    THEN (${col} - 1) * ${spreadMs / firing} ELSE 86400000 + ${col} END * interval '1 millisecond'`);
-  await sql`UPDATE tickets SET scheduled_close_at = ${at('id')} WHERE scheduled_close_at IS NOT NULL`;
-  await sql`UPDATE scheduled_messages SET send_at = ${at('ticket_id')}`;
+/** Timers after the first `firing` (by ticket id) come due a day from now: they stay pending through the run. */
+export async function dueLater(sql: Sql, firing: number): Promise<void> {
+  const later = (col: string) => sql.unsafe(`now() + interval '1 day' + ${col} * interval '1 millisecond'`);
+  await sql`UPDATE tickets SET scheduled_close_at = ${later('id')} WHERE scheduled_close_at IS NOT NULL AND id > ${firing}`;
+  await sql`UPDATE scheduled_messages SET send_at = ${later('ticket_id')} WHERE ticket_id > ${firing}`;
+}
+
+/** The first `firing` timers come due evenly over [start, start + spreadMs); every due time is recorded. */
+export async function dueSoon(sql: Sql, start: Date, spreadMs: number, firing: number): Promise<void> {
+  const at = (col: string) => sql.unsafe(`'${start.toISOString()}'::timestamptz + (${col} - 1) * ${spreadMs / firing} * interval '1 millisecond'`);
+  await sql`UPDATE tickets SET scheduled_close_at = ${at('id')} WHERE scheduled_close_at IS NOT NULL AND id <= ${firing}`;
+  await sql`UPDATE scheduled_messages SET send_at = ${at('ticket_id')} WHERE ticket_id <= ${firing}`;
   await sql`INSERT INTO bench_timer_due SELECT 'close', id, scheduled_close_at FROM tickets WHERE scheduled_close_at IS NOT NULL
             UNION ALL SELECT 'message', id, send_at FROM scheduled_messages`;
 }

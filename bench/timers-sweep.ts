@@ -2,7 +2,7 @@
 // the current one, on the same rows and the same Redis, in the same run.
 import type { Sql } from '../src/db/connect.js';
 import type { Kicker } from '../src/queue/queues.js';
-import { horizonFor, sweep } from '../src/pipeline/sweeper.js';
+import { horizonFor } from '../src/pipeline/sweeper.js';
 import { SWEEP_EVERY_MS } from '../src/queue/workers.js';
 import { dueTimers } from '../src/timers/due.js';
 import { sweepTimersBefore } from './sweep-before.js';
@@ -16,11 +16,23 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: round(performance.now() - t, 1), value };
 }
 
-/** One sweep of each, in turn; every wake-up it finds is already armed (what a sweep redoes each period). */
+/** The timer part of the current sweep (src/pipeline/sweeper.ts): find what is due in the window, re-arm it. */
+async function sweepTimersNow(sql: Sql, kicker: Kicker): Promise<number> {
+  const due = await dueTimers(sql, horizonFor(SWEEP_EVERY_MS));
+  await kicker.timersAt(due);
+  return due.length;
+}
+
+/**
+ * The timer part of one sweep, before and now, in turn (after one untimed round, so both have
+ * their statements prepared); every wake-up either finds is already armed, as on most sweeps.
+ */
 export async function sweepCost(sql: Sql, kicker: Kicker): Promise<SweepCost> {
+  await sweepTimersBefore(sql, kicker);
+  await sweepTimersNow(sql, kicker);
   const before = await timed(() => sweepTimersBefore(sql, kicker));
-  const now = await timed(() => sweep(sql, kicker, { horizonMs: horizonFor(SWEEP_EVERY_MS) }));
-  return { beforeMs: before.ms, beforeArmed: before.value, nowMs: now.ms, nowArmed: now.value.timers };
+  const now = await timed(() => sweepTimersNow(sql, kicker));
+  return { beforeMs: before.ms, beforeArmed: before.value, nowMs: now.ms, nowArmed: now.value };
 }
 
 /**

@@ -17,7 +17,7 @@ import { ADMIN, CHANNEL, PHONE_ID, SECRETS } from './ponte.js';
 import { startServices } from './services.js';
 import { SLACK_AGENT } from './pass.js';
 import { machine } from './report.js';
-import { dueOver, firedCount, lateness, seedTimers } from './timers-seed.js';
+import { dueLater, dueSoon, firedCount, lateness, seedTimers } from './timers-seed.js';
 import { denseSweepCost, sweepCost } from './timers-sweep.js';
 import { fmt, round, roundSummary, summarize, table } from './stats.js';
 
@@ -71,10 +71,13 @@ export async function runTimerBench(o: TimerBenchOptions, track: (name: string, 
   }, 250);
   const idleRss = worker.pid ? rssMb(worker.pid) : undefined;
 
-  // Due times from now + lead, then every wake-up armed as scheduling arms it (same job ids).
-  const start = new Date(Date.now() + o.leadSeconds * 1000);
-  await dueOver(sql, start, o.spreadSeconds * 1000, o.firing);
+  // The timers that stay pending are armed first, as scheduling would have armed them over time;
+  // then the window's, due from now + lead (same job ids as scheduling uses).
+  await dueLater(sql, o.firing);
   const armed = await timed(async () => queues.kicker.timersAt(await dueTimers(sql, 2 * 86_400_000)));
+  const start = new Date(Date.now() + o.leadSeconds * 1000);
+  await dueSoon(sql, start, o.spreadSeconds * 1000, o.firing);
+  await queues.kicker.timersAt(await dueTimers(sql, o.leadSeconds * 1000 + o.spreadSeconds * 1000));
   console.log(`armed ${o.n} wake-ups in ${armed.ms} ms; first due ${round((start.getTime() - Date.now()) / 1000, 1)} s from now`);
   console.log(`one sweep, ${o.n} timers a day ahead: before ${idle.beforeMs} ms (${idle.beforeArmed} re-armed), now ${idle.nowMs} ms (${idle.nowArmed})`);
 

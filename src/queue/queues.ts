@@ -37,7 +37,7 @@ const TIMER_JOBS: Record<TimerKind, (id: string) => Record<string, string>> = {
 };
 
 /** Jobs per pipelined add: big enough to save round trips, small enough not to stall Redis. */
-const ARM_CHUNK = 500;
+const ARM_CHUNK = 1000;
 
 function timerJob(w: TimerWake) {
   return { name: w.kind, data: TIMER_JOBS[w.kind](w.id), opts: { delay: Math.max(0, w.at.getTime() - Date.now()), jobId: `${w.kind}-${w.id}-${w.at.getTime()}` } };
@@ -97,7 +97,15 @@ export function createQueues(connection: Redis, prefix: string): Queues {
       await timers.add(job.name, job.data, job.opts);
     },
     async timersAt(wakes) {
-      for (let i = 0; i < wakes.length; i += ARM_CHUNK) await timers.addBulk(wakes.slice(i, i + ARM_CHUNK).map(timerJob));
+      // Most wake-ups a sweep finds are armed already: a pipelined EXISTS per job (no script) finds
+      // the few that are not, and only those are added. A job added in between is not doubled:
+      // its id is taken, and add() leaves it as it is.
+      for (let i = 0; i < wakes.length; i += ARM_CHUNK) {
+        const jobs = wakes.slice(i, i + ARM_CHUNK).map(timerJob);
+        const found = await connection.pipeline(jobs.map((j) => ['exists', timers.toKey(j.opts.jobId)])).exec();
+        const missing = jobs.filter((_, k) => found?.[k]?.[1] !== 1);
+        if (missing.length) await timers.addBulk(missing);
+      }
     },
   };
   return {
