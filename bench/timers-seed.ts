@@ -54,6 +54,8 @@ export interface Lateness {
   close: Summary; message: Summary; all: Summary;
   /** A scheduled message's send to WhatsApp settled (its outbox row done) − due: the customer's view. */
   delivered: Summary;
+  /** The worst lateness per 10 s of due times: whether the late ones cluster (a start, a sweep, a GC). */
+  worstBy10s: number[];
   outcomes: Record<string, number>;
 }
 
@@ -62,8 +64,8 @@ export interface Lateness {
  * are `now()` of the transaction that fired it.
  */
 export async function lateness(sql: Sql): Promise<Lateness> {
-  const rows = await sql<{ kind: string; ms: number }[]>`
-    SELECT d.kind, extract(epoch FROM COALESCE(t.resolved_at, m.done_at) - d.due_at) * 1000 AS ms
+  const rows = await sql<{ kind: string; ms: number; due: Date }[]>`
+    SELECT d.kind, extract(epoch FROM COALESCE(t.resolved_at, m.done_at) - d.due_at) * 1000 AS ms, d.due_at AS due
     FROM bench_timer_due d
     LEFT JOIN tickets t ON d.kind = 'close' AND t.id = d.id
     LEFT JOIN scheduled_messages m ON d.kind = 'message' AND m.id = d.id
@@ -75,6 +77,12 @@ export async function lateness(sql: Sql): Promise<Lateness> {
     SELECT extract(epoch FROM o.done_at - d.due_at) * 1000 AS ms
     FROM bench_timer_due d JOIN scheduled_messages m ON d.kind = 'message' AND m.id = d.id
     JOIN outbox o ON o.lane = 't' || m.ticket_id || '-customer' AND o.kind = 'customer.send' AND o.state = 'done'`;
+  const first = Math.min(...rows.map((r) => r.due.getTime()));
+  const worstBy10s: number[] = [];
+  for (const r of rows) {
+    const b = Math.floor((r.due.getTime() - first) / 10_000);
+    worstBy10s[b] = Math.max(worstBy10s[b] ?? 0, Math.round(Number(r.ms)));
+  }
   const of = (k?: string) => summarize(rows.filter((r) => !k || r.kind === k).map((r) => Number(r.ms)).sort((a, b) => a - b));
-  return { close: of('close'), message: of('message'), all: of(), delivered: summarize(delivered.map((r) => Number(r.ms))), outcomes: Object.fromEntries(outcomes.map((r) => [r.k, r.n])) };
+  return { close: of('close'), message: of('message'), all: of(), delivered: summarize(delivered.map((r) => Number(r.ms))), worstBy10s: [...worstBy10s].map((v) => v ?? 0), outcomes: Object.fromEntries(outcomes.map((r) => [r.k, r.n])) };
 }

@@ -111,12 +111,13 @@ export async function runTimerBench(o: TimerBenchOptions, track: (name: string, 
 (fired: the row's firing transaction; delivered: the WhatsApp send settled, from its outbox row)`);
   console.log(`worker RSS: idle ${fmt(idleRss ?? NaN, 0)} MB, during firing p50 ${fmt(rssSummary.p50, 0)} MB, max ${fmt(rssSummary.max, 0)} MB`);
   console.log(`outcomes: ${JSON.stringify(late.outcomes)}`);
+  console.log(`worst lateness per 10 s of due times (ms): ${late.worstBy10s.join(', ')}`);
   const result = {
     date: new Date().toISOString(), machine: machine(), mode: 'timers',
     params: { timers: o.n, firing: o.firing, spreadSeconds: o.spreadSeconds, leadSeconds: o.leadSeconds, fast: o.fast, sweepEveryMs: SWEEP_EVERY_MS, horizonMs: horizonFor(SWEEP_EVERY_MS) },
     seedMs: seeded.ms, armMs: armed.ms,
     sweep: { idle, dense },
-    fired, lateness: { close: roundSummary(late.close, 1), message: roundSummary(late.message, 1), all: roundSummary(late.all, 1), delivered: roundSummary(late.delivered, 1) },
+    fired, lateness: { close: roundSummary(late.close, 1), message: roundSummary(late.message, 1), all: roundSummary(late.all, 1), delivered: roundSummary(late.delivered, 1), worstBy10s: late.worstBy10s },
     rssMb: { idle: idleRss && round(idleRss, 1), ...rssSummary }, outcomes: late.outcomes,
     wallSeconds: round((Date.now() - startedAt) / 1000, 1),
   };
