@@ -144,6 +144,8 @@ export interface FakesProcess {
   onLimited(listener: (total: number) => void): void;
   /** Sends agent replies open loop; resolves once all are sent (and, for Slack, acked). */
   replies(run: ReplyRun): Promise<RepliesSent>;
+  /** Tells the fake Slack about thread parents (cards) made by seeding rows, so updates find them. */
+  slackThreads(channel: string, ts: string[]): void;
   stop(): Promise<FakesSummary | undefined>;
 }
 
@@ -193,6 +195,7 @@ export async function startFakes(opts: FakesStart): Promise<FakesProcess> {
           limitsSet = resolve;
           child.send({ type: 'limits', on });
         }),
+      slackThreads: (channel, ts) => void child.send({ type: 'threads', channel, ts }),
       replies: (run) =>
         new Promise<RepliesSent>((resolve, reject) => {
           replied = (m) => (m.sent ? resolve(m.sent) : reject(new Error(`agent replies failed: ${m.error}`)));

@@ -90,7 +90,11 @@ async function stop(): Promise<void> {
   process.send?.({ type: 'summary', summary }, () => process.exit(0));
 }
 
-process.on('message', (m: { type: string } & Partial<FakesStart> & { run?: ReplyRun }) => {
+process.on('message', (m: { type: string } & Partial<FakesStart> & { run?: ReplyRun; channel?: string; ts?: string[] }) => {
+  if (m.type === 'threads' && slack && m.channel) {
+    for (const ts of m.ts ?? []) slack.messages.set(`${m.channel}/${ts}`, { channel: m.channel, ts, text: 'card' });
+    return;
+  }
   if (m.type === 'start') {
     start(m as FakesStart).catch((err: unknown) => {
       console.error('fake servers failed to start', err);

@@ -18,6 +18,7 @@ import { readCounters, perMessage, type Counters } from './counters.js';
 import { ADMIN, PHONE_ID, SECRETS, type WorkerPlacement } from './ponte.js';
 import { runPass, SLACK_AGENT } from './pass.js';
 import { runLimitsBench } from './limits-bench.js';
+import { runTimerBench } from './timers.js';
 
 const USAGE = `usage: npm run bench -- [options]
   --rate N             webhooks per second, open loop (default 200)
@@ -37,6 +38,9 @@ const USAGE = `usage: npm run bench -- [options]
   --profile DIR        write CPU profiles of Ponte during the load (summarise: bench/profile.ts)
   --limits real        instead: the platforms' real rate limits, scenarios with pacing off and on (bench/limits-bench.ts)
   --runs N             with --limits: runs of each scenario and setting (default 1)
+  --timers N           instead: N timers (half resolves, half messages) fired by a worker process;
+                       lateness, RSS and sweep cost. --timers-firing F of them come due over --timers-spread S
+                       seconds (default: all, 60 s), --timers-lead S after arming (default 20); the rest a day later
 DATABASE_URL / REDIS_URL: use those servers (fresh database ponte_bench_*) instead of local ones.`;
 const TARGET_P99_MS = 25;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -58,6 +62,10 @@ const OPTIONS = {
   profile: { type: 'string' },
   limits: { type: 'string' },
   runs: { type: 'string', default: '1' },
+  timers: { type: 'string' },
+  'timers-spread': { type: 'string', default: '60' },
+  'timers-firing': { type: 'string' },
+  'timers-lead': { type: 'string', default: '20' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -243,7 +251,9 @@ if (args.limits !== undefined && args.limits !== 'real') {
 }
 const run = args.limits === 'real'
   ? () => runLimitsBench({ agents: params.agents, root: ROOT, fast: params.fast, logLevel: params.logLevel, runs: Math.floor(num('runs', 1)), drainSeconds: Math.max(params.drainSeconds, 120), track })
-  : main;
+  : args.timers
+    ? () => runTimerBench({ n: Math.floor(num('timers', 2) / 2) * 2, firing: args['timers-firing'] ? Math.min(num('timers-firing', 1), num('timers', 2)) : num('timers', 2), spreadSeconds: num('timers-spread', 1), leadSeconds: num('timers-lead', 5), fast: params.fast, root: ROOT, logLevel: params.logLevel, drainSeconds: params.drainSeconds }, track)
+    : main;
 
 let interrupted = false;
 process.once('SIGINT', () => {

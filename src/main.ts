@@ -8,12 +8,12 @@ import { startLocalPostgres, startLocalRedis } from './local/index.js';
 import { createQueues, redisConnection } from './queue/queues.js';
 import { RedisRateGate } from './queue/rate-gate.js';
 import { RedisPacer } from './queue/pacer.js';
-import { startWorkers } from './queue/workers.js';
+import { SWEEP_EVERY_MS, startWorkers } from './queue/workers.js';
 import { buildApp } from './http/app.js';
 import { Inbox } from './pipeline/inbox.js';
 import { closeJob, inactivityJob, ingestJob, menuTimeoutJob, scheduledMessageJob } from './pipeline/jobs.js';
 import { drainLane } from './pipeline/dispatch.js';
-import { sweep } from './pipeline/sweeper.js';
+import { horizonFor, sweep, type SweepResult } from './pipeline/sweeper.js';
 import { runCommand } from './admin/commands.js';
 import { listDepartments } from './departments/repository.js';
 import { findTicketByThread } from './tickets/repository.js';
@@ -88,7 +88,7 @@ export interface Ponte {
   /** The base URL it listens on, when listening. */
   url?: string;
   /** Runs one sweep now (what the periodic sweeper does). */
-  sweep(): Promise<{ ingest: number; lanes: number }>;
+  sweep(): Promise<SweepResult>;
   /** Graceful shutdown: stop taking work, finish what is in flight, close pools. */
   stop(): Promise<void>;
 }
@@ -178,16 +178,18 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
       timeZone: config.PONTE_TIMEZONE,
     };
 
+    const sweepEveryMs = opts.sweepEveryMs ?? config.PONTE_SWEEP_EVERY_MS ?? SWEEP_EVERY_MS;
+    const sweepNow = () => sweep(sql, queues.kicker, { horizonMs: horizonFor(sweepEveryMs) });
     if (role === 'all' || role === 'worker') {
       const workers = await startWorkers(redis, config.PONTE_QUEUE_PREFIX, queues, {
         ingest: (key) => ingestJob(ingestDeps, key),
         dispatch: (lane) => drainLane(core, lane),
-        sweep: () => sweep(sql, queues.kicker),
+        sweep: sweepNow,
         closeTicket: (ticketId) => closeJob(ingestDeps, ticketId),
         menuTimeout: (ticketId) => menuTimeoutJob(ingestDeps, ticketId),
         sendScheduled: (scheduledId) => scheduledMessageJob(ingestDeps, scheduledId),
         inactivity: (ticketId) => inactivityJob(ingestDeps, ticketId),
-      }, log, { sweepEveryMs: opts.sweepEveryMs ?? config.PONTE_SWEEP_EVERY_MS, concurrency: config.PONTE_WORKER_CONCURRENCY });
+      }, log, { sweepEveryMs, concurrency: config.PONTE_WORKER_CONCURRENCY });
       stops.push(() => workers.close());
     }
 
@@ -259,7 +261,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     }
 
     log.info({ role, url }, 'ponte started');
-    return { config, log, sql, app, url, sweep: () => sweep(sql, queues.kicker), stop };
+    return { config, log, sql, app, url, sweep: sweepNow, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -31,16 +31,21 @@ async function dispatchLanes(deps: DispatchDeps, lanes: string[]): Promise<void>
   );
 }
 
-/** The wake-up of a scheduled resolve: acts only if the row still says so, then dispatches. */
+/**
+ * The wake-up of a scheduled resolve: acts only if the row still says so, then wakes the lanes.
+ * Timers hand their sends to the dispatch queue rather than performing them: when many come due
+ * at once, a timer worker that waited on Slack or Meta for each would make the next ones late
+ * (docs/performance.md, "Timers at scale").
+ */
 export async function closeJob(deps: IngestDeps & DispatchDeps, ticketId: string): Promise<void> {
   const lanes = await deps.sql.begin((tx) => fireScheduledClose(tx, ticketId, deps));
-  await dispatchLanes(deps, lanes);
+  await deps.kicker.dispatch(lanes);
 }
 
-/** The wake-up of a scheduled message: sends it only if still pending and due, then dispatches. */
+/** The wake-up of a scheduled message: queues it only if still pending and due, then wakes the lanes. */
 export async function scheduledMessageJob(deps: IngestDeps & DispatchDeps, scheduledId: string): Promise<void> {
   const lanes = await deps.sql.begin((tx) => fireScheduledMessage(tx, scheduledId, deps));
-  await dispatchLanes(deps, lanes);
+  await deps.kicker.dispatch(lanes);
 }
 
 /** The wake-up of an inactivity step or a window close: acts only if the row still says so, then dispatches. */

@@ -16,10 +16,33 @@ export interface Kicker {
   closeAt(ticketId: string, at: Date): Promise<void>;
   /** A scheduled message: wake at `at` (re-arming the same time is a no-op; an edited time is a new job). */
   messageAt(scheduledId: string, at: Date): Promise<void>;
-  /** A ticket's inactivity step or window close: wake at `at` (re-arming the same deadline is a no-op). */
-  inactivityAt(ticketId: string, at: Date): Promise<void>;
-  /** A ticket waiting for its department menu's answer: wake at `at` to route it to the default department. */
-  menuAt(ticketId: string, at: Date): Promise<void>;
+  /** Many timers at once (the sweeper's re-arming), pipelined: the same job ids as one by one. */
+  timersAt(wakes: TimerWake[]): Promise<void>;
+}
+
+/** A kind of timer, by the name of its job on the `timers` queue. */
+export type TimerKind = 'close' | 'message' | 'inactivity' | 'menu';
+
+/** One timer's wake-up: its row's id and its due time. */
+export interface TimerWake {
+  kind: TimerKind;
+  id: string;
+  at: Date;
+}
+
+/** What each kind's job carries; the job id is the due time's, so re-arming is a no-op. */
+const TIMER_JOBS: Record<TimerKind, (id: string) => Record<string, string>> = {
+  close: (ticketId) => ({ ticketId }),
+  message: (scheduledId) => ({ scheduledId }),
+  inactivity: (ticketId) => ({ ticketId }),
+  menu: (ticketId) => ({ ticketId }),
+};
+
+/** Jobs per pipelined add: big enough to save round trips, small enough not to stall Redis. */
+const ARM_CHUNK = 1000;
+
+function timerJob(w: TimerWake) {
+  return { name: w.kind, data: TIMER_JOBS[w.kind](w.id), opts: { delay: Math.max(0, w.at.getTime() - Date.now()), jobId: `${w.kind}-${w.id}-${w.at.getTime()}` } };
 }
 
 export function redisConnection(url: string): Redis {
@@ -68,16 +91,23 @@ export function createQueues(connection: Redis, prefix: string): Queues {
       await dispatch.add('lane', { lane }, { delay: Math.max(0, at.getTime() - Date.now()), jobId: dedupeId });
     },
     async closeAt(ticketId, at) {
-      await timers.add('close', { ticketId }, { delay: Math.max(0, at.getTime() - Date.now()), jobId: `close-${ticketId}-${at.getTime()}` });
+      const job = timerJob({ kind: 'close', id: ticketId, at });
+      await timers.add(job.name, job.data, job.opts);
     },
     async messageAt(scheduledId, at) {
-      await timers.add('message', { scheduledId }, { delay: Math.max(0, at.getTime() - Date.now()), jobId: `message-${scheduledId}-${at.getTime()}` });
+      const job = timerJob({ kind: 'message', id: scheduledId, at });
+      await timers.add(job.name, job.data, job.opts);
     },
-    async inactivityAt(ticketId, at) {
-      await timers.add('inactivity', { ticketId }, { delay: Math.max(0, at.getTime() - Date.now()), jobId: `inactivity-${ticketId}-${at.getTime()}` });
-    },
-    async menuAt(ticketId, at) {
-      await timers.add('menu', { ticketId }, { delay: Math.max(0, at.getTime() - Date.now()), jobId: `menu-${ticketId}-${at.getTime()}` });
+    async timersAt(wakes) {
+      // Most wake-ups a sweep finds are armed already: a pipelined EXISTS per job (no script) finds
+      // the few that are not, and only those are added. A job added in between is not doubled:
+      // its id is taken, and add() leaves it as it is.
+      for (let i = 0; i < wakes.length; i += ARM_CHUNK) {
+        const jobs = wakes.slice(i, i + ARM_CHUNK).map(timerJob);
+        const found = await connection.pipeline(jobs.map((j) => ['exists', timers.toKey(j.opts.jobId)])).exec();
+        const missing = jobs.filter((_, k) => found?.[k]?.[1] !== 1);
+        if (missing.length) await timers.addBulk(missing);
+      }
     },
   };
   return {

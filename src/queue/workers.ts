@@ -44,7 +44,9 @@ export async function startWorkers(
             : job.name === 'menu'
               ? handlers.menuTimeout(job.data.ticketId!)
               : handlers.closeTicket(job.data.ticketId!),
-      { connection, prefix, concurrency: 4 },
+      // Each timer job is one transaction (its sends go to the dispatch queue), so many due at
+      // once are taken as fast as the other queues' jobs.
+      common,
     ),
   ];
   for (const w of workers) {

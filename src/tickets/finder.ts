@@ -45,7 +45,12 @@ export interface TicketQuery {
 
 type Row = Omit<FoundTicket, 'thread'> & { containerId: string | null; threadId: string | null; total: number };
 
-/** `/ponte tickets` and `/ponte search`: one query, filters composed as SQL fragments. */
+/**
+ * `/ponte tickets` and `/ponte search`: one query, filters composed as SQL fragments. Free text
+ * finds the matching contacts first (trigram index contacts_search, migration 0025) and then
+ * their tickets by contact id, so that a search is index-backed on a big install
+ * (test/e2e/query-plans.test.ts).
+ */
 export async function findTickets(db: Db, q: TicketQuery): Promise<FoundTicket[]> {
   return (await findTicketPage(db, q)).found;
 }
@@ -80,9 +85,10 @@ export async function findTicketPage(db: Db, q: TicketQuery): Promise<{ found: F
       ${q.channel ? db`AND c.channel = ${q.channel}` : db``}
       ${q.tag ? db`AND (EXISTS (SELECT 1 FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id AND g.name = ${q.tag})
                    OR EXISTS (SELECT 1 FROM contact_tags xt JOIN tags g ON g.id = xt.tag_id WHERE xt.contact_id = t.contact_id AND g.name = ${q.tag}))` : db``}
-      ${q.text ? db`AND (t.protocol = ${q.text.trim()} OR ct.name ILIKE ${like(q.text)}
-                   OR ct.username ILIKE ${like(q.text.trim().replace(/^@/, ''))} OR ct.user_id = ${q.text.trim()}
-                   ${digits.length >= 4 ? db`OR ct.phone LIKE ${`%${digits}%`} OR ct.external_id LIKE ${`%${digits}%`}` : db``})` : db``}
+      ${q.text ? db`AND (t.protocol = ${q.text.trim()} OR t.contact_id = ANY (ARRAY(
+                   SELECT m.id FROM contacts m WHERE m.name ILIKE ${like(q.text)}
+                   OR m.username ILIKE ${like(q.text.trim().replace(/^@/, ''))} OR m.user_id = ${q.text.trim()}
+                   ${digits.length >= 4 ? db`OR m.phone LIKE ${`%${digits}%`} OR m.external_id LIKE ${`%${digits}%`}` : db``})))` : db``}
     ORDER BY ${q.text ? db`(t.status <> 'resolved') DESC,` : db``}
       ${q.sort === 'oldest' ? db`t.opened_at ASC` : q.sort === 'newest' ? db`t.opened_at DESC` : q.sort === 'earliest' ? db`t.last_message_at ASC NULLS LAST` : db`t.last_message_at DESC NULLS LAST`}, t.id DESC
     LIMIT ${q.limit} OFFSET ${q.offset ?? 0}`;
