@@ -143,5 +143,7 @@ describe('a big install: 100,000 tickets and a million messages', () => {
   it("reads only the timers due in the sweeper's window", async () => {
     expect(await scans((sql) => DUE_TIMERS.close(sql, 20_000))).toMatchObject({ seq: [], indexes: ['tickets_scheduled_close'] });
     expect(await scans((sql) => DUE_TIMERS.message(sql, 20_000))).toMatchObject({ seq: [], indexes: ['scheduled_messages_due'] });
+    expect(await scans((sql) => DUE_TIMERS.inactivity(sql, 20_000))).toMatchObject({ seq: [], indexes: ['tickets_inactivity_at', 'tickets_window_close_at'] });
+    expect(await scans((sql) => DUE_TIMERS.menu(sql, 20_000))).toMatchObject({ seq: [], indexes: ['tickets_menu_until'] });
   });
 });
