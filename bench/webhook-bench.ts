@@ -37,6 +37,7 @@ const USAGE = `usage: npm run bench -- [options]
   --profile DIR        write CPU profiles of Ponte during the load (summarise: bench/profile.ts)
   --limits real        instead: the platforms' real rate limits, scenarios with pacing off and on (bench/limits-bench.ts)
   --runs N             with --limits: runs of each scenario and setting (default 1)
+  --scenario WORD      with --limits: only the scenarios whose name contains WORD (quiet, burst, replies)
 DATABASE_URL / REDIS_URL: use those servers (fresh database ponte_bench_*) instead of local ones.`;
 const TARGET_P99_MS = 25;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -58,6 +59,7 @@ const OPTIONS = {
   profile: { type: 'string' },
   limits: { type: 'string' },
   runs: { type: 'string', default: '1' },
+  scenario: { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -242,7 +244,7 @@ if (args.limits !== undefined && args.limits !== 'real') {
   process.exit(2);
 }
 const run = args.limits === 'real'
-  ? () => runLimitsBench({ agents: params.agents, root: ROOT, fast: params.fast, logLevel: params.logLevel, runs: Math.floor(num('runs', 1)), drainSeconds: Math.max(params.drainSeconds, 120), track })
+  ? () => runLimitsBench({ agents: params.agents, root: ROOT, fast: params.fast, logLevel: params.logLevel, runs: Math.floor(num('runs', 1)), only: args.scenario, drainSeconds: Math.max(params.drainSeconds, 120), track })
   : main;
 
 let interrupted = false;
