@@ -60,8 +60,8 @@ export async function runLimitsBench(o: {
           }
         }
       }
-      // Agents answering many tickets at once: WhatsApp's 80 sends a second per number (pacing on only:
-      // it paces agent-side posts, and these are customer sends).
+      // Agents answering many tickets at once: WhatsApp's 80 sends a second per number (one setting:
+      // pacing is about agent-side posts, and these are customer sends).
       for (let run = 0; run < o.runs && chosen('replies'); run++) {
         const where = await services.freshPass(`${agent[0]}${k}`);
         const fakes = await fakesFor(agent);
@@ -78,7 +78,7 @@ export async function runLimitsBench(o: {
   } finally {
     await stopServices();
   }
-  console.log(`\n${table([
+  if (results.length) console.log(`\n${table([
     ['agent', 'scenario', 'pacing', 'posts/s (allowed)', 'used %', '429s (% of sends)', 'quiet p50 / p99 ms', 'fair floor p50 / max ms', 'over floor max ms', 'burst drained s', 'order', 'lost'],
     ...results.map((r) => [r.agent, r.scenario, r.pacing, `${fmt(r.postsPerSecond, 2)} (${r.allowedPerSecond})`, fmt(r.allowanceUsedPct), `${r.answered429} (${fmt(r.pct429)} %)`,
       `${r.quiet.p50} / ${r.quiet.p99}`, `${r.quiet.floorP50} / ${r.quiet.floorMax}`, String(r.quiet.overFloorMax), r.burstDrainSeconds === undefined ? '–' : fmt(r.burstDrainSeconds), String(r.orderViolations), String(r.lost)]),

@@ -57,10 +57,12 @@ export async function runRepliesScenario(o: {
   let refused = 0;
   o.fakes.onLimited((_, graph) => (refused = graph));
   await o.fakes.setLimits(false);
+  // Pacing off: it paces agent-side posts, not customer sends, and at one post a second per channel
+  // it would take minutes to open a hundred tickets (the fakes lift their limits for that).
   const put = await startPonteUnderTest({
     databaseUrl: o.databaseUrl, redisUrl: o.redisUrl, queuePrefix: o.queuePrefix, dataDir: o.dataDir,
     slackUrl: o.fakes.slackUrl, graphUrl: o.fakes.graphUrl, discord: o.fakes.discord, discordAdmin: DISCORD_AGENT.id,
-    logLevel: o.logLevel, workers: 'inline', agent: o.agent, extraEnv: { PONTE_PACING: 'on' },
+    logLevel: o.logLevel, workers: 'inline', agent: o.agent, extraEnv: { PONTE_PACING: 'off' },
   });
   try {
     const ts0 = Math.floor(Date.now() / 1000);
