@@ -1,7 +1,8 @@
 // `npm run bench -- --limits real`: the agent platforms' real rate limits, played by the fakes
 // (Slack: one chat.postMessage per second per channel; Discord: 5 per 2 s per webhook and 5 per
 // 5 s per channel, with X-RateLimit-* headers), against Ponte with the pacing scheduler on and,
-// in the same run, off (PONTE_PACING=off: the code before it). See docs/performance.md.
+// in the same run, off (PONTE_PACING=off: the code before it); and agents replying to many
+// tickets while WhatsApp takes 80 sends a second per number (bench/limits-replies.ts). See docs/performance.md.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { startFakes, type AgentSide } from './children.js';
