@@ -14,6 +14,7 @@ import { machine } from './report.js';
 import { fmt, table } from './stats.js';
 import { ALLOWED, runScenario, type Scenario, type ScenarioFigures } from './limits-scenario.js';
 import { runRepliesScenario, type RepliesFigures } from './limits-replies.js';
+import { runTransferScenario, type TransferFigures } from './limits-transfer.js';
 
 /** Quiet customers write at 70 % of the allowance; the burst scenario adds 50 at once from one customer. */
 export function scenarios(agent: AgentSide): Scenario[] {
@@ -37,6 +38,7 @@ export async function runLimitsBench(o: {
   const stopServices = o.track('postgres/redis', services.stop);
   const results: ScenarioFigures[] = [];
   const replies: RepliesFigures[] = [];
+  const transfers: TransferFigures[] = [];
   const chosen = (name: string) => o.only === undefined || name.includes(o.only);
   const fakesFor = async (agent: AgentSide) => {
     const started = await startFakes({ slackToken: SECRETS.slackBot, graphToken: SECRETS.waToken, users: [ADMIN, SLACK_AGENT], ...(agent === 'discord' ? { discord: { token: 'bench-discord-bot-token' } } : {}) });
@@ -75,6 +77,21 @@ export async function runLimitsBench(o: {
           await fakes.stop();
         }
       }
+      // A department transfer storm (Slack: a department's channel is a Slack channel here).
+      for (let run = 0; run < o.runs && agent === 'slack' && chosen('transfer'); run++) {
+        for (const pacing of ['off', 'on'] as const) {
+          const where = await services.freshPass(`${agent[0]}${k}`);
+          const fakes = await fakesFor(agent);
+          try {
+            console.log(`  ${agent} · transfer storm · pacing ${pacing} …`);
+            const f = await runTransferScenario({ pacing, runId: `${runId}${k++}`, fakes, ...where, redisUrl: services.redisUrl, dataDir: `${o.root}/.data/bench-${process.pid}`, logLevel: o.logLevel, drainSeconds: o.drainSeconds });
+            console.log(`    ${JSON.stringify(f)}`);
+            transfers.push(f);
+          } finally {
+            await fakes.stop();
+          }
+        }
+      }
     }
   } finally {
     await stopServices();
@@ -91,10 +108,17 @@ export async function runLimitsBench(o: {
         `${r.waitMs.p50} / ${r.waitMs.p99} / ${r.waitMs.max}`, fmt(r.drainedSeconds), String(r.orderViolations), String(r.lost)]),
     ])}`);
   }
+  if (transfers.length) {
+    console.log(`\n${table([
+      ['agent', 'scenario', 'pacing', '429s', 'new cards all posted s', 'old-thread notices all posted s', 'cards lost', 'notices lost'],
+      ...transfers.map((r) => [r.agent, r.scenario, r.pacing, String(r.answered429), fmt(r.cardsDrainedSeconds), fmt(r.noticesDrainedSeconds), String(r.cardsLost), String(r.noticesLost)]),
+    ])}`);
+  }
   const date = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
   await mkdir(`${o.root}/bench/results`, { recursive: true });
   const file = `${o.root}/bench/results/limits-${date}.json`;
-  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), runs: o.runs, results, replies }, null, 2)}\n`);
+  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), runs: o.runs, results, replies, transfers }, null, 2)}\n`);
   console.log(`\nresults written to ${file}`);
-  return [...results, ...replies].every((r) => r.lost === 0) ? 0 : 1;
+  const whole = [...results, ...replies].every((r) => r.lost === 0) && transfers.every((r) => r.cardsLost + r.noticesLost === 0);
+  return whole ? 0 : 1;
 }
