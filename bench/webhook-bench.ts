@@ -37,7 +37,7 @@ const USAGE = `usage: npm run bench -- [options]
   --profile DIR        write CPU profiles of Ponte during the load (summarise: bench/profile.ts)
   --limits real        instead: the platforms' real rate limits, scenarios with pacing off and on (bench/limits-bench.ts)
   --runs N             with --limits: runs of each scenario and setting (default 1)
-  --scenario WORD      with --limits: only the scenarios whose name contains WORD (quiet, burst, replies)
+  --scenario WORD      with --limits: only the scenarios whose name contains WORD (quiet, burst, replies, transfer)
 DATABASE_URL / REDIS_URL: use those servers (fresh database ponte_bench_*) instead of local ones.`;
 const TARGET_P99_MS = 25;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
