@@ -140,8 +140,8 @@ export interface FakesProcess {
   onSends(listener: (sends: CustomerSend[]) => void): void;
   /** Turns the real rate limits on or off (the rate-limit bench opens its tickets without them). */
   setLimits(on: boolean): Promise<void>;
-  /** Called with the running total of posts the fakes answered 429 (by their rate limits). */
-  onLimited(listener: (total: number) => void): void;
+  /** Called with the running total of posts the fakes answered 429 (by their rate limits), and of WhatsApp sends refused with 130429. */
+  onLimited(listener: (total: number, graph: number) => void): void;
   /** Sends agent replies open loop; resolves once all are sent (and, for Slack, acked). */
   replies(run: ReplyRun): Promise<RepliesSent>;
   /** Tells the fake Slack about thread parents (cards) made by seeding rows, so updates find them. */
@@ -151,14 +151,14 @@ export interface FakesProcess {
 
 interface FakesMessage {
   type: string; slackUrl?: string; graphUrl?: string; discord?: FakeDiscordInfo; posts?: AgentPost[]; sends?: CustomerSend[];
-  summary?: FakesSummary; sent?: RepliesSent; error?: string; limited?: number;
+  summary?: FakesSummary; sent?: RepliesSent; error?: string; limited?: number; graphLimited?: number;
 }
 
 export async function startFakes(opts: FakesStart): Promise<FakesProcess> {
   const child = spawnChild('fakes.ts');
   const postListeners: ((posts: AgentPost[]) => void)[] = [];
   const sendListeners: ((sends: CustomerSend[]) => void)[] = [];
-  const limitedListeners: ((total: number) => void)[] = [];
+  const limitedListeners: ((total: number, graph: number) => void)[] = [];
   let summary: ((s: FakesSummary) => void) | undefined;
   let replied: ((m: FakesMessage) => void) | undefined;
   let limitsSet: (() => void) | undefined;
@@ -170,7 +170,7 @@ export async function startFakes(opts: FakesStart): Promise<FakesProcess> {
         resolve({ slackUrl: m.slackUrl!, graphUrl: m.graphUrl!, discord: m.discord });
       } else if (m.type === 'posts') for (const l of postListeners) l(m.posts!);
       else if (m.type === 'sends') for (const l of sendListeners) l(m.sends!);
-      else if (m.type === 'limited') for (const l of limitedListeners) l(m.limited!);
+      else if (m.type === 'limited') for (const l of limitedListeners) l(m.limited!, m.graphLimited ?? 0);
       else if (m.type === 'replied') replied?.(m);
       else if (m.type === 'limits-set') limitsSet?.();
       else if (m.type === 'summary') summary?.(m.summary!);

@@ -20,6 +20,7 @@ let graphCursor = 0;
 let discordPosts: AgentPost[] = [];
 let timer: ReturnType<typeof setInterval> | undefined;
 let limitedSent = 0;
+let graphLimitedSent = 0;
 
 /** Sends what arrived since the last flush. */
 function flush(): void {
@@ -36,17 +37,21 @@ function flush(): void {
   for (; graph && graphCursor < graph.calls.length; graphCursor++) {
     const call = graph.calls[graphCursor]!;
     const body = call.body as { type?: string; text?: { body?: string } } | undefined;
-    const key = call.method === 'POST' && body?.type === 'text' ? REPLY_PATTERN.exec(body.text?.body ?? '')?.[0] : undefined;
+    const key = call.method === 'POST' && !call.limited && body?.type === 'text' ? REPLY_PATTERN.exec(body.text?.body ?? '')?.[0] : undefined;
     if (key) sends.push({ key, at: call.at });
   }
   if (sends.length) process.send?.({ type: 'sends', sends });
   const sum = (m: Map<string, number> | undefined) => [...(m?.values() ?? [])].reduce((a, b) => a + b, 0);
   const limited = sum(slack?.rateLimited) + sum(discord?.api.rateLimited);
-  if (limited !== limitedSent) process.send?.({ type: 'limited', limited: (limitedSent = limited) });
+  const graphLimited = sum(graph?.throughputRefused);
+  if (limited !== limitedSent || graphLimited !== graphLimitedSent) {
+    process.send?.({ type: 'limited', limited: (limitedSent = limited), graphLimited: (graphLimitedSent = graphLimited) });
+  }
 }
 
-/** Slack: about one chat.postMessage per second per channel; Discord: the observed route limits. */
+/** Slack: about one chat.postMessage per second per channel; Discord: the observed route limits; WhatsApp: 80 sends/s per number. */
 function enforceLimits(on: boolean): void {
+  graph?.limitPerNumber(on ? 80 : null);
   slack?.limitPerChannel(on ? { perSecond: 1, retryAfter: 1 } : null);
   discord?.api.limitRoutes(on ? REAL_DISCORD_LIMITS : null);
 }

@@ -1,7 +1,8 @@
 // `npm run bench -- --limits real`: the agent platforms' real rate limits, played by the fakes
 // (Slack: one chat.postMessage per second per channel; Discord: 5 per 2 s per webhook and 5 per
 // 5 s per channel, with X-RateLimit-* headers), against Ponte with the pacing scheduler on and,
-// in the same run, off (PONTE_PACING=off: the code before it). See docs/performance.md.
+// in the same run, off (PONTE_PACING=off: the code before it); and agents replying to many
+// tickets while WhatsApp takes 80 sends a second per number (bench/limits-replies.ts). See docs/performance.md.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { startFakes, type AgentSide } from './children.js';
@@ -12,6 +13,8 @@ import { SLACK_AGENT } from './pass.js';
 import { machine } from './report.js';
 import { fmt, table } from './stats.js';
 import { ALLOWED, runScenario, type Scenario, type ScenarioFigures } from './limits-scenario.js';
+import { runRepliesScenario, type RepliesFigures } from './limits-replies.js';
+import { runTransferScenario, type TransferFigures } from './limits-transfer.js';
 
 /** Quiet customers write at 70 % of the allowance; the burst scenario adds 50 at once from one customer. */
 export function scenarios(agent: AgentSide): Scenario[] {
@@ -24,6 +27,8 @@ export function scenarios(agent: AgentSide): Scenario[] {
 
 export async function runLimitsBench(o: {
   agents: AgentSide[]; root: string; fast: boolean; logLevel: string; runs: number; drainSeconds: number;
+  /** Only the scenarios whose name contains this word. */
+  only?: string;
   /** Registers a stop, so an interrupted run cleans up (webhook-bench.ts). */
   track<T extends () => Promise<unknown>>(name: string, fn: T): T;
 }): Promise<number> {
@@ -32,15 +37,21 @@ export async function runLimitsBench(o: {
   const services = await startServices({ fast: o.fast, root: o.root });
   const stopServices = o.track('postgres/redis', services.stop);
   const results: ScenarioFigures[] = [];
+  const replies: RepliesFigures[] = [];
+  const transfers: TransferFigures[] = [];
+  const chosen = (name: string) => o.only === undefined || name.includes(o.only);
+  const fakesFor = async (agent: AgentSide) => {
+    const started = await startFakes({ slackToken: SECRETS.slackBot, graphToken: SECRETS.waToken, users: [ADMIN, SLACK_AGENT], ...(agent === 'discord' ? { discord: { token: 'bench-discord-bot-token' } } : {}) });
+    return { ...started, stop: o.track('fake servers', started.stop) };
+  };
   try {
     let k = 0;
     for (const agent of o.agents) {
-      for (const scenario of scenarios(agent)) {
+      for (const scenario of scenarios(agent).filter((s) => chosen(s.name))) {
         for (let run = 0; run < o.runs; run++) {
           for (const pacing of ['off', 'on'] as const) {
             const where = await services.freshPass(`${agent[0]}${k}`);
-            const started = await startFakes({ slackToken: SECRETS.slackBot, graphToken: SECRETS.waToken, users: [ADMIN, SLACK_AGENT], ...(agent === 'discord' ? { discord: { token: 'bench-discord-bot-token' } } : {}) });
-            const fakes = { ...started, stop: o.track('fake servers', started.stop) };
+            const fakes = await fakesFor(agent);
             try {
               console.log(`  ${agent} · ${scenario.name} · pacing ${pacing} …`);
               const f = await runScenario({ scenario, agent, pacing, runId: `${runId}${k++}`, fakes, ...where, redisUrl: services.redisUrl, dataDir: `${o.root}/.data/bench-${process.pid}`, logLevel: o.logLevel, drainSeconds: o.drainSeconds });
@@ -52,19 +63,62 @@ export async function runLimitsBench(o: {
           }
         }
       }
+      // Agents answering many tickets at once: WhatsApp's 80 sends a second per number (one setting:
+      // pacing is about agent-side posts, and these are customer sends).
+      for (let run = 0; run < o.runs && chosen('replies'); run++) {
+        const where = await services.freshPass(`${agent[0]}${k}`);
+        const fakes = await fakesFor(agent);
+        try {
+          console.log(`  ${agent} · agent replies to many tickets …`);
+          const f = await runRepliesScenario({ agent, runId: `${runId}${k++}`, fakes, ...where, redisUrl: services.redisUrl, dataDir: `${o.root}/.data/bench-${process.pid}`, logLevel: o.logLevel, drainSeconds: o.drainSeconds });
+          console.log(`    ${JSON.stringify(f)}`);
+          replies.push(f);
+        } finally {
+          await fakes.stop();
+        }
+      }
+      // A department transfer storm (Slack: a department's channel is a Slack channel here).
+      for (let run = 0; run < o.runs && agent === 'slack' && chosen('transfer'); run++) {
+        for (const pacing of ['off', 'on'] as const) {
+          const where = await services.freshPass(`${agent[0]}${k}`);
+          const fakes = await fakesFor(agent);
+          try {
+            console.log(`  ${agent} · transfer storm · pacing ${pacing} …`);
+            const f = await runTransferScenario({ pacing, runId: `${runId}${k++}`, fakes, ...where, redisUrl: services.redisUrl, dataDir: `${o.root}/.data/bench-${process.pid}`, logLevel: o.logLevel, drainSeconds: o.drainSeconds });
+            console.log(`    ${JSON.stringify(f)}`);
+            transfers.push(f);
+          } finally {
+            await fakes.stop();
+          }
+        }
+      }
     }
   } finally {
     await stopServices();
   }
-  console.log(`\n${table([
+  if (results.length) console.log(`\n${table([
     ['agent', 'scenario', 'pacing', 'posts/s (allowed)', 'used %', '429s (% of sends)', 'quiet p50 / p99 ms', 'fair floor p50 / max ms', 'over floor max ms', 'burst drained s', 'order', 'lost'],
     ...results.map((r) => [r.agent, r.scenario, r.pacing, `${fmt(r.postsPerSecond, 2)} (${r.allowedPerSecond})`, fmt(r.allowanceUsedPct), `${r.answered429} (${fmt(r.pct429)} %)`,
       `${r.quiet.p50} / ${r.quiet.p99}`, `${r.quiet.floorP50} / ${r.quiet.floorMax}`, String(r.quiet.overFloorMax), r.burstDrainSeconds === undefined ? '–' : fmt(r.burstDrainSeconds), String(r.orderViolations), String(r.lost)]),
   ])}`);
+  if (replies.length) {
+    console.log(`\n${table([
+      ['agent', 'scenario', 'WhatsApp sends/s peak (allowed)', '130429s', 'reply → WhatsApp p50 / p99 / max ms', 'drained s', 'order', 'lost'],
+      ...replies.map((r) => [r.agent, r.scenario, `${r.peakSendsPerSecond} (${r.allowedPerSecond})`, String(r.refused130429),
+        `${r.waitMs.p50} / ${r.waitMs.p99} / ${r.waitMs.max}`, fmt(r.drainedSeconds), String(r.orderViolations), String(r.lost)]),
+    ])}`);
+  }
+  if (transfers.length) {
+    console.log(`\n${table([
+      ['agent', 'scenario', 'pacing', '429s', 'new cards all posted s', 'old-thread notices all posted s', 'cards lost', 'notices lost'],
+      ...transfers.map((r) => [r.agent, r.scenario, r.pacing, String(r.answered429), fmt(r.cardsDrainedSeconds), fmt(r.noticesDrainedSeconds), String(r.cardsLost), String(r.noticesLost)]),
+    ])}`);
+  }
   const date = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
   await mkdir(`${o.root}/bench/results`, { recursive: true });
   const file = `${o.root}/bench/results/limits-${date}.json`;
-  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), runs: o.runs, results }, null, 2)}\n`);
+  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), runs: o.runs, results, replies, transfers }, null, 2)}\n`);
   console.log(`\nresults written to ${file}`);
-  return results.every((r) => r.lost === 0) ? 0 : 1;
+  const whole = [...results, ...replies].every((r) => r.lost === 0) && transfers.every((r) => r.cardsLost + r.noticesLost === 0);
+  return whole ? 0 : 1;
 }

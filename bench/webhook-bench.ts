@@ -41,6 +41,7 @@ const USAGE = `usage: npm run bench -- [options]
   --timers N           instead: N timers (half resolves, half messages) fired by a worker process;
                        lateness, RSS and sweep cost. --timers-firing F of them come due over --timers-spread S
                        seconds (default: all, 60 s), --timers-lead S after arming (default 20); the rest a day later
+  --scenario WORD      with --limits: only the scenarios whose name contains WORD (quiet, burst, replies, transfer)
 DATABASE_URL / REDIS_URL: use those servers (fresh database ponte_bench_*) instead of local ones.`;
 const TARGET_P99_MS = 25;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -66,6 +67,7 @@ const OPTIONS = {
   'timers-spread': { type: 'string', default: '60' },
   'timers-firing': { type: 'string' },
   'timers-lead': { type: 'string', default: '20' },
+  scenario: { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -250,7 +252,7 @@ if (args.limits !== undefined && args.limits !== 'real') {
   process.exit(2);
 }
 const run = args.limits === 'real'
-  ? () => runLimitsBench({ agents: params.agents, root: ROOT, fast: params.fast, logLevel: params.logLevel, runs: Math.floor(num('runs', 1)), drainSeconds: Math.max(params.drainSeconds, 120), track })
+  ? () => runLimitsBench({ agents: params.agents, root: ROOT, fast: params.fast, logLevel: params.logLevel, runs: Math.floor(num('runs', 1)), only: args.scenario, drainSeconds: Math.max(params.drainSeconds, 120), track })
   : args.timers
     ? () => runTimerBench({ n: Math.floor(num('timers', 2) / 2) * 2, firing: args['timers-firing'] ? Math.min(num('timers-firing', 1), num('timers', 2)) : num('timers', 2), spreadSeconds: num('timers-spread', 1), leadSeconds: num('timers-lead', 5), fast: params.fast, root: ROOT, logLevel: params.logLevel, drainSeconds: params.drainSeconds }, track)
     : main;

@@ -11,6 +11,7 @@ import { fileNoticeInPlace } from './failure-notice.js';
 import { rateLimitDelayMs, retryDelayMs, retryPolicyFor, retryWakeId } from './retry-policy.js';
 import { withLaneLock } from './lane-lock.js';
 import { paceWait } from './pacing.js';
+import { supersededCard } from './coalesce.js';
 import type { Pacer } from '../core/pacer.js';
 
 interface OutboxRow {
@@ -77,6 +78,9 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
     await deps.kicker.dispatchAt(lane, row.next_attempt_at, retryWakeId(lane, row.id, row.attempts, row.next_attempt_at));
     return undefined;
   }
+  // A later card update of this ticket waits in the lane and will render the latest state: the
+  // platform is spared this one (the latest state wins; coalesce.ts).
+  if (await supersededCard(deps.sql, row)) return settle(deps, row, 'done', null, row.attempts);
   if (row.state === 'sending' && CUSTOMER_SENDS.has(op.kind)) {
     // The last attempt died mid-flight: the customer may have it. Never risk a duplicate.
     const next = await settle(deps, row, 'uncertain', 'the previous attempt was interrupted', row.attempts);

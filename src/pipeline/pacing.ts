@@ -3,6 +3,7 @@ import type { AgentPlatform } from '../core/events.js';
 import type { AgentBridge } from '../core/ports.js';
 import type { Pacer } from '../core/pacer.js';
 import type { OutboxKind } from './outbox.js';
+import { placeOf } from '../departments/repository.js';
 
 /** Rows that put a new message in a ticket's channel: what a channel's post limit counts. */
 export const PACED_POSTS: ReadonlySet<OutboxKind> = new Set(['thread.open', 'thread.post', 'media.mirror', 'contact.history', 'ticket.transcript']);
@@ -17,21 +18,33 @@ export interface PacingDeps {
 
 /**
  * How long a ticket's next agent-side post must wait for its channel's allowance (0: go now, a
- * token was taken). The place is the channel of the ticket's current thread, else its
- * connection's destination; the bridge names the bucket and its limits. Rows that post nothing
- * new, other lanes, and bridges that declare no allowance are never paced.
+ * token was taken). The place is where the post lands: the thread the row names (a notice left in
+ * the old thread of a transfer), else the channel of the ticket's current thread, else (between
+ * threads: a new ticket, a transfer) where its card will open, its department's place or its
+ * connection's destination, as the card decides (tickets/card.ts). The bridge names the bucket
+ * and its limits. Rows that post nothing new, other lanes, and bridges that declare no allowance
+ * are never paced.
  */
-export async function paceWait(deps: PacingDeps, row: { lane: string; kind: OutboxKind; created_at: Date }): Promise<number> {
+export async function paceWait(deps: PacingDeps, row: { lane: string; kind: OutboxKind; created_at: Date; payload?: Record<string, unknown> }): Promise<number> {
   if (!deps.pacer || !PACED_POSTS.has(row.kind)) return 0;
   const ticketId = TICKET_LANE.exec(row.lane)?.[1];
   if (!ticketId) return 0;
-  const [place] = await deps.sql<{ platform: AgentPlatform; destination: string }[]>`
-    SELECT COALESCE(l.platform, c.agent_platform) AS platform, COALESCE(l.container_id, c.agent_destination) AS destination
+  const place = await placeOfPost(deps.sql, ticketId, row.payload?.thread as { containerId?: string; platform?: string } | undefined);
+  const allowance = place && deps.bridges.get(place.platform)?.postAllowance?.(place.destination);
+  if (!allowance) return 0;
+  return deps.pacer.turn({ allowance, lane: row.lane, since: row.created_at.getTime() });
+}
+
+async function placeOfPost(sql: Sql, ticketId: string, named?: { containerId?: string; platform?: string }): Promise<{ platform: AgentPlatform; destination: string } | undefined> {
+  const [row] = await sql<{ platform: AgentPlatform | null; container_id: string | null; agent_platform: AgentPlatform; agent_destination: string; department_id: string | null }[]>`
+    SELECT l.platform, l.container_id, c.agent_platform, c.agent_destination, t.department_id
     FROM tickets t JOIN connections c ON c.id = t.connection_id
     LEFT JOIN thread_links l ON l.ticket_id = t.id AND l.is_current
     WHERE t.id = ${ticketId}
     ORDER BY l.created_at DESC NULLS LAST LIMIT 1`;
-  const allowance = place && deps.bridges.get(place.platform)?.postAllowance?.(place.destination);
-  if (!allowance) return 0;
-  return deps.pacer.turn({ allowance, lane: row.lane, since: row.created_at.getTime() });
+  if (!row) return undefined;
+  if (named?.containerId) return { platform: (named.platform as AgentPlatform | undefined) ?? row.platform ?? row.agent_platform, destination: named.containerId };
+  if (row.platform && row.container_id) return { platform: row.platform, destination: row.container_id };
+  const dept = row.department_id ? await placeOf(sql, row.department_id, row.agent_platform) : undefined;
+  return dept ? { platform: dept.platform, destination: dept.containerId } : { platform: row.agent_platform, destination: row.agent_destination };
 }

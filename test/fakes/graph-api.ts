@@ -5,6 +5,7 @@
 // `{error:{message, type, code, error_subcode?, error_data?, fbtrace_id}}`, so the adapter's error handling
 // meets realistic bodies. Window/template failures are asynchronous in reality (a `failed` status webhook), so
 // they are not simulated here.
+import { NumberThroughput, THROUGHPUT_ERROR } from './graph-limits.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 import { addCdnFile, handleMessengerCall, newMessengerState, parseMessengerBody, sentTexts, serveCdnFile, type CdnFile, type FakeAccount, type MessengerCall, type MessengerFakeState, type SentText } from './messenger-api.js';
@@ -18,6 +19,8 @@ export interface GraphCall {
   /** Parsed JSON; for a multipart upload, its text fields and `file: {filename, type, size, bytes}`. */
   body: unknown;
   at: number;
+  /** Refused by the number's throughput (limitPerNumber), not sent. */
+  limited?: boolean;
 }
 
 export interface GraphErrorBody { message: string; type?: string; code: number; error_subcode?: number; error_data?: unknown }
@@ -71,6 +74,10 @@ export interface FakeGraph {
   /** Templates by WABA id; a WABA not in the map is an unknown object. */
   templates: Map<string, FakeTemplate[]>;
   waitFor(pred: (calls: GraphCall[]) => boolean, timeoutMs?: number): Promise<void>;
+  /** Meta's per-number throughput (80/s by default in reality): sends past it answer 130429; null (the default) turns it off. */
+  limitPerNumber(perSecond: number | null): void;
+  /** Sends refused by that limit, by phone number id. */
+  throughputRefused: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -148,6 +155,7 @@ export async function startFakeGraph(opts: { token: string; version?: string; me
     return i < 0 ? undefined : list.splice(i, 1)[0];
   };
   let wamidCounter = 0;
+  const throughput = new NumberThroughput();
   let mediaCounter = 0;
   const blocked = new Set<string>();
   const notEngaged = new Set<string>();
@@ -184,7 +192,7 @@ export async function startFakeGraph(opts: { token: string; version?: string; me
     const authorized = auth === `Bearer ${opts.token}`;
     const route = (method: string, pattern: RegExp) => (call.method === method ? pattern.exec(call.path) : null);
     let m: RegExpExecArray | null;
-    if ((m = route('POST', SEND_PATH))) return authorized ? answerSend(call, res) : invalidToken(res);
+    if ((m = route('POST', SEND_PATH))) return authorized ? answerSend(call, m[1]!, res) : invalidToken(res);
     if ((m = route('POST', UPLOAD_PATH))) return authorized ? answerUpload(call, m[1]!, res) : invalidToken(res);
     if ((m = route('POST', BLOCK_PATH) ?? route('DELETE', BLOCK_PATH))) return authorized ? answerBlock(call, res) : invalidToken(res);
     if ((m = route('GET', TEMPLATES_PATH))) return authorized ? answerTemplates(call, m[1]!, res) : invalidToken(res);
@@ -193,11 +201,15 @@ export async function startFakeGraph(opts: { token: string; version?: string; me
     return graphError(res, 404, { message: `Unknown path components: ${call.path}`, type: 'OAuthException', code: 2500 });
   }
 
-  function answerSend(call: GraphCall, res: ServerResponse): void {
+  function answerSend(call: GraphCall, phoneNumberId: string, res: ServerResponse): void {
     const problem = invalidSend(call.body);
     if (problem !== undefined) return invalidParameter(res, problem);
     const body = call.body as Record<string, unknown>;
     if (body.status === 'read') return sendJson(res, 200, { success: true });
+    if (!throughput.admit(decodeURIComponent(phoneNumberId))) {
+      call.limited = true;
+      return graphError(res, THROUGHPUT_ERROR.status, THROUGHPUT_ERROR.error);
+    }
     wamidCounter += 1;
     const to = typeof body.to === 'string' && body.to !== '' ? body.to : undefined;
     const address = to ?? String(body.recipient);
@@ -322,6 +334,8 @@ export async function startFakeGraph(opts: { token: string; version?: string; me
     uploads,
     templates,
     hangNext: (ms, when) => void hangs.push({ ms, when }),
+    limitPerNumber: (perSecond) => throughput.set(perSecond),
+    throughputRefused: throughput.refused,
     waitFor: (pred, timeoutMs = 5000) =>
       pollUntil(calls, pred, timeoutMs, (c) => `${c.method} ${c.path} ${brief(c.body)}`, 'FakeGraph'),
     close: () => server.close(),

@@ -136,6 +136,8 @@ export interface AgentDriver {
   posts(thread: ThreadRef): SeenPost[];
   /** The ticket's card as it shows now. */
   card(ticket: TicketRef): SeenCard;
+  /** How many times the platform was asked to change the ticket's card after it was posted. */
+  cardUpdates(ticket: TicketRef): number;
   /** The lines only `userId` was shown, in order. */
   notices(userId: string): SeenNotice[];
   /** The files posted in a thread (by Ponte or anyone), in order, with their contents as UTF-8 text. */

@@ -237,6 +237,9 @@ export function discordDriver(h: Harness, discord: FakeDiscord): AgentDriver {
       const { reading, controls } = readMessage(root);
       return { ...reading, controls };
     },
+    cardUpdates: (ticket) =>
+      discord.api.requestsTo('PATCH /channels/{channel_id}/messages/{message_id}')
+        .filter((r) => r.status >= 200 && r.status < 300 && r.path.endsWith(`/channels/${ticket.thread.threadId}/messages/${ticket.thread.threadId}`)).length,
     notices(userId) {
       const out: SeenNotice[] = [];
       for (const r of discord.api.requests) {

@@ -112,7 +112,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     textsSentTo(waId) {
       return graph
         .sends()
-        .filter((c) => (c.body as { to?: string }).to === waId && (c.body as { type?: string }).type === 'text')
+        // A send the number's throughput refused (limitPerNumber) never reached the customer.
+        .filter((c) => !c.limited && (c.body as { to?: string }).to === waId && (c.body as { type?: string }).type === 'text')
         .map((c) => (c.body as { text: { body: string } }).text.body);
     },
     thread(cardTs) {

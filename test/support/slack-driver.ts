@@ -225,6 +225,8 @@ export function slackDriver(h: Harness): AgentDriver {
       const { reading, controls } = readBlocks(root.blocks);
       return { ...reading, controls };
     },
+    cardUpdates: (ticket) =>
+      h.slack.callsTo('chat.update').filter((c) => !c.limited && c.params.channel === ticket.thread.containerId && c.params.ts === ticket.thread.threadId).length,
     files: (thread) =>
       [...h.slack.uploads.values()]
         .filter((u) => u.bytes && u.completed?.channel_id === thread.containerId && u.completed.thread_ts === thread.threadId)
