@@ -1,0 +1,51 @@
+// Which channel's allowance a ticket's post is paced against: where the post lands. Between
+// threads (a new ticket, a transfer to a department with a place of its own), that is where its
+// card will open — the department's channel — not the connection's.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import type { AgentBridge } from '../../src/core/ports.js';
+import { UNPACED } from '../../src/core/pacer.js';
+import { paceWait } from '../../src/pipeline/pacing.js';
+import { upsertConnection } from '../../src/connections/repository.js';
+import { saveDepartment } from '../../src/departments/repository.js';
+import { upsertContactOnInbound } from '../../src/contacts/repository.js';
+import { openTicket } from '../../src/tickets/repository.js';
+import { migrate } from '../../src/db/migrate.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase(inject('databaseUrl'));
+  await migrate(db.sql);
+});
+afterAll(async () => db?.drop());
+
+/** A bridge that only answers which allowance a destination has, noting each one asked. */
+function bridgeAsked(asked: string[]): AgentBridge {
+  return { postAllowance: (destination: string) => (asked.push(destination), { bucket: `ch:${destination}`, perSecond: 1, burst: 1 }) } as unknown as AgentBridge;
+}
+
+
+describe('paceWait: the place a post is paced against', () => {
+  it('a ticket between threads in a department with its own channel is paced against that channel', async () => {
+    const { connection } = await upsertConnection(db.sql, { channel: 'whatsapp', accountId: '9100001', platform: 'slack', destination: 'CCONNECTION', createdBy: 'test' });
+    const dept = await saveDepartment(db.sql, 'slack', 'Vendas', 'CVENDAS');
+    const contact = await upsertContactOnInbound(db.sql, 'whatsapp', { externalId: '5511900009999', phone: '5511900009999' }, new Date().toISOString());
+    const { ticket } = await openTicket(db.sql, { contactId: contact.id, connectionId: connection.id, departmentId: dept.id });
+    const asked: string[] = [];
+    const row = { lane: `t${ticket.id}-agent`, kind: 'thread.open' as const, created_at: new Date() };
+    await paceWait({ sql: db.sql, bridges: new Map([['slack', bridgeAsked(asked)]]), pacer: UNPACED }, row);
+    expect(asked).toEqual(['CVENDAS']);
+  });
+
+  it('a post in a thread the row names (the notice a transfer leaves behind) is paced against that thread’s channel', async () => {
+    const { connection } = await upsertConnection(db.sql, { channel: 'whatsapp', accountId: '9100002', platform: 'slack', destination: 'CCONNECTION2', createdBy: 'test' });
+    const [dflt] = await db.sql<{ id: string }[]>`SELECT id FROM departments ORDER BY id LIMIT 1`;
+    const contact = await upsertContactOnInbound(db.sql, 'whatsapp', { externalId: '5511900008888', phone: '5511900008888' }, new Date().toISOString());
+    const { ticket } = await openTicket(db.sql, { contactId: contact.id, connectionId: connection.id, departmentId: dflt!.id });
+    const asked: string[] = [];
+    const row = { lane: `t${ticket.id}-agent`, kind: 'thread.post' as const, created_at: new Date(), payload: { thread: { containerId: 'COLDTHREAD', threadId: '1.1', platform: 'slack' } } };
+    await paceWait({ sql: db.sql, bridges: new Map([['slack', bridgeAsked(asked)]]), pacer: UNPACED }, row);
+    expect(asked).toEqual(['COLDTHREAD']);
+  });
+});
