@@ -4,3 +4,8 @@ export function maskPhone(phone: string | null): string | null {
   const digits = phone.replace(/\D/g, '');
   return digits.length > 4 ? `•••• ${digits.slice(-4)}` : '••••';
 }
+
+/** A username as people write it (`@maria.s`), whether or not it was stored with its `@`. */
+export function atHandle(username: string | null | undefined): string | undefined {
+  return username ? `@${username.replace(/^@/, '')}` : undefined;
+}

@@ -15,6 +15,20 @@ export interface Contact {
 }
 
 /**
+ * The one contact these ids name: by its key, its BSUID, or its phone when that phone is not
+ * another BSUID's; the BSUID's contact first, then the key's. Shared by the lookup and the upsert.
+ */
+function sameCustomer(db: Db, channel: ChannelKind, c: ContactIdentity) {
+  const userId = c.userId ?? null;
+  return db`
+    WHERE channel = ${channel}
+      AND (external_id = ${c.externalId} OR user_id = ${userId}
+           OR (phone = ${c.phone ?? null} AND (user_id IS NULL OR user_id = ${userId})))
+    ORDER BY (user_id = ${userId}) IS TRUE DESC, (external_id = ${c.externalId}) DESC, id
+    LIMIT 1`;
+}
+
+/**
  * Finds or creates the contact and records this inbound message's time. A contact is found by
  * any id the message gives: its key (`external_id`), its BSUID (`user_id`), or its phone when
  * that phone is not already another BSUID's; what the message adds (a BSUID, a phone) is kept on
@@ -29,11 +43,7 @@ export async function upsertContactOnInbound(db: Db, channel: ChannelKind, c: Co
   const [row] = await db<Contact[]>`
     WITH found AS (
       SELECT id, last_inbound_at, phone, username FROM contacts
-      WHERE channel = ${channel}
-        AND (external_id = ${c.externalId} OR user_id = ${userId}
-             OR (phone = ${phone} AND (user_id IS NULL OR user_id = ${userId})))
-      ORDER BY (user_id = ${userId}) IS TRUE DESC, (external_id = ${c.externalId}) DESC, id
-      LIMIT 1 FOR UPDATE),
+      ${sameCustomer(db, channel, c)} FOR UPDATE),
     updated AS (
       UPDATE contacts SET
         -- A name an agent set wins over the platform profile's.
@@ -60,11 +70,7 @@ export async function upsertContactOnInbound(db: Db, channel: ChannelKind, c: Co
 export async function findContact(db: Db, channel: ChannelKind, c: ContactIdentity): Promise<{ id: string; blocked: boolean } | undefined> {
   const [row] = await db<{ id: string; blocked: boolean }[]>`
     SELECT id, blocked FROM contacts
-    WHERE channel = ${channel}
-      AND (external_id = ${c.externalId} OR user_id = ${c.userId ?? null}
-           OR (phone = ${c.phone ?? null} AND (user_id IS NULL OR user_id = ${c.userId ?? null})))
-    ORDER BY (user_id = ${c.userId ?? null}) IS TRUE DESC, (external_id = ${c.externalId}) DESC, id
-    LIMIT 1`;
+    ${sameCustomer(db, channel, c)}`;
   return row;
 }
 

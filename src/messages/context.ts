@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.js';
 import type { AgentFileRef, AgentPlatform, ChannelKind, MediaRef } from '../core/events.js';
 import type { ThreadRef } from '../core/ports.js';
 import type { Direction } from './repository.js';
-import { maskPhone } from '../contacts/mask.js';
+import { atHandle, maskPhone } from '../contacts/mask.js';
 
 /** Everything dispatching one message needs, in one query (it runs for every message). */
 export interface MessageContext {
@@ -71,7 +71,7 @@ interface Row {
  * masked as on the card (the whole channel reads the thread), else the platform id.
  */
 export function customerLabel(m: Pick<MessageContext, 'contactName' | 'contactPhone' | 'contactExternalId' | 'contactUsername'>): string {
-  return m.contactName ?? (m.contactUsername ? `@${m.contactUsername.replace(/^@/, '')}` : undefined) ?? maskPhone(m.contactPhone) ?? m.contactExternalId;
+  return m.contactName ?? atHandle(m.contactUsername) ?? maskPhone(m.contactPhone) ?? m.contactExternalId;
 }
 
 export async function loadMessageContext(db: Db, messageId: string): Promise<MessageContext> {

@@ -1,6 +1,6 @@
 import { code, joinRich, type Rich } from '../core/rich-text.js';
 import type { Tx } from '../db/connect.js';
-import { maskPhone } from '../contacts/mask.js';
+import { atHandle, maskPhone } from '../contacts/mask.js';
 import { addContactNote, contactNotes } from '../contacts/notes.js';
 import { formatComments } from './comments.js';
 import { insertNotice } from '../messages/repository.js';
@@ -61,7 +61,7 @@ export async function contactCommand(ctx: ActionContext, args: string): Promise<
       channel: c.channel,
       blocked: c.blocked ? say(ctx.locale, 'contact.blocked') : '',
       details: [
-        c.username ? `@${c.username.replace(/^@/, '')}` : '',
+        atHandle(c.username) ?? '',
         c.email ? `e-mail: ${c.email}` : '',
         ...Object.entries(c.custom_fields).map(([k, v]) => `${k}: ${v}`),
         ...(await tagsOf(ctx.tx, { contactId: ctx.ticket.contact_id })).map((g) => `#${g}`),

@@ -2,6 +2,7 @@ import type { Db } from '../db/connect.js';
 import type { AgentPlatform, ChannelKind } from '../core/events.js';
 import type { ChannelCapabilities, TicketCard } from '../core/ports.js';
 import { placeOf } from '../departments/repository.js';
+import { atHandle } from '../contacts/mask.js';
 import type { TicketStatus } from './state-machine.js';
 
 interface CardRow {
@@ -73,7 +74,7 @@ export async function loadCard(
       protocol: row.protocol,
       status: row.status,
       channel: row.channel,
-      customerName: row.contact_name ?? handle(row.contact_username) ?? row.contact_phone ?? row.contact_external_id,
+      customerName: row.contact_name ?? atHandle(row.contact_username) ?? row.contact_phone ?? row.contact_external_id,
       customerPhone: row.contact_phone,
       customerHandle: row.contact_username?.replace(/^@/, '') || null,
       department: row.department,
@@ -112,7 +113,3 @@ function windowClose(lastInbound: Date | null, hours: number | undefined): strin
   return new Date(lastInbound.getTime() + hours * 3_600_000).toISOString();
 }
 
-/** A username as people write it: `@maria.s`. */
-function handle(username: string | null): string | undefined {
-  return username ? `@${username.replace(/^@/, '')}` : undefined;
-}
