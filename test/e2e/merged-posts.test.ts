@@ -4,6 +4,7 @@ import { startSlackDriver } from '../support/slack-driver.js';
 import { startDiscordDriver } from '../support/discord-driver.js';
 import { PHONE_ID, eventually } from '../support/harness.js';
 import { newWamid, waTextMessage } from '../fixtures/meta.js';
+import { waEdit } from '../fixtures/revisions.js';
 
 // Issue 14: a ticket's customer messages already waiting in its agent lane when its turn comes
 // are posted as one post, each line with the time it was written (src/pipeline/merge.ts).
@@ -87,7 +88,7 @@ for (const [name, start] of [['Slack', startSlackDriver], ['Discord', startDisco
       expect(customerPosts(d, ticket, 'Júlia Fila').slice(before)).toHaveLength(2);
     }, 60_000);
 
-    it('an agent’s reaction on a merged post reaches the customer on its last message', async () => {
+    it('an agent’s reaction on a merged post reaches the customer on its last message; an edit of one of its messages marks it', async () => {
       const from = nextPhone(name);
       const ticket = await customerWritesTo(d, from, 'Rui Reação', 'oi');
       const { ids } = await queuedBehindBusyLane(d, ticket, from, 'Rui Reação', ['um', 'dois', 'três']);
@@ -99,6 +100,11 @@ for (const [name, start] of [['Slack', startSlackDriver], ['Discord', startDisco
       await eventually('the reaction sent to the customer', () => reactionsSent().includes(ids[2]!));
       expect(reactionsSent()).not.toContain(ids[0]);
       expect(reactionsSent()).not.toContain(ids[1]);
+
+      // The customer edits the second: the edit's line quotes it, and the post that carries it is marked.
+      await d.core.postMeta(waEdit({ phoneNumberId: PHONE_ID, from, name: 'Rui Reação', original: ids[1]!, text: 'dois e meio' }));
+      await eventually('the edit shown', () => customerPosts(d, ticket, 'Rui Reação').some((p) => p.text.includes('dois e meio')));
+      await eventually('✏️ on the merged post', () => d.reactionsOn(merged.id).map((e) => e.replace(/[\uFE0E\uFE0F]/g, '')).includes('✏'));
     }, 60_000);
   });
 
