@@ -28,7 +28,10 @@ async function waiting(d: AgentDriver, ticket: TicketRef): Promise<number> {
 }
 
 /** The customer writes each text (a webhook each, a minute apart, ending now) while the ticket's lane is held; then it is let go. */
-async function queuedBehindBusyLane(d: AgentDriver, ticket: TicketRef, from: string, name: string, texts: string[]): Promise<{ ids: string[]; times: string[] }> {
+async function queuedBehindBusyLane(
+  d: AgentDriver, ticket: TicketRef, from: string, name: string, texts: string[],
+  quoting: Record<number, number> = {},
+): Promise<{ ids: string[]; times: string[] }> {
   await eventually('the lane idle', async () => (await waiting(d, ticket)) === 0);
   const lane = `t${ticket.id}-agent`;
   const now = Math.floor(Date.now() / 1000);
@@ -38,7 +41,8 @@ async function queuedBehindBusyLane(d: AgentDriver, ticket: TicketRef, from: str
   try {
     await holder`SELECT pg_advisory_lock(${DISPATCH_LOCK}, hashtext(${lane}))`;
     for (const [i, text] of texts.entries()) {
-      const res = await d.core.postMeta(waTextMessage({ phoneNumberId: PHONE_ID, from, name, text, id: ids[i], timestamp: stamps[i] }));
+      const context = quoting[i] !== undefined ? { context: { from, id: ids[quoting[i]]! } } : {};
+      const res = await d.core.postMeta(waTextMessage({ phoneNumberId: PHONE_ID, from, name, text, id: ids[i], timestamp: stamps[i], ...context }));
       expect(res.statusCode).toBe(200);
     }
     await eventually(`${texts.length} posts waiting in the lane`, async () => {
@@ -105,6 +109,32 @@ for (const [name, start] of [['Slack', startSlackDriver], ['Discord', startDisco
       await d.core.postMeta(waEdit({ phoneNumberId: PHONE_ID, from, name: 'Rui Reação', original: ids[1]!, text: 'dois e meio' }));
       await eventually('the edit shown', () => customerPosts(d, ticket, 'Rui Reação').some((p) => p.text.includes('dois e meio')));
       await eventually('✏️ on the merged post', () => d.reactionsOn(merged.id).map((e) => e.replace(/[\uFE0E\uFE0F]/g, '')).includes('✏'));
+    }, 60_000);
+  });
+
+  describe(`${name}: where a merged post stops`, () => {
+    let d: AgentDriver;
+    beforeAll(async () => {
+      d = await start({ PONTE_MERGE_QUEUED: 'on' });
+    });
+    afterAll(async () => d?.close());
+
+    it('a reply quoting an earlier message posts alone between runs, and a run holds at most 10 messages', async () => {
+      const from = nextPhone(name);
+      const ticket = await customerWritesTo(d, from, 'Lia Limite', 'oi');
+      const before = customerPosts(d, ticket, 'Lia Limite').length;
+      const rest = Array.from({ length: 11 }, (_, k) => `depois ${k + 1}`);
+      const texts = ['antes 1', 'antes 2', 'respondendo', ...rest];
+      const { times } = await queuedBehindBusyLane(d, ticket, from, 'Lia Limite', texts, { 2: 0 });
+      const lines = (from: number, to: number) => texts.slice(from, to).map((t, i) => `${times[from + i]} ${t}`).join('\n');
+      const after = customerPosts(d, ticket, 'Lia Limite').slice(before).map((p) => p.text);
+      expect(after).toHaveLength(4);
+      expect(after[0]).toBe(lines(0, 2));
+      expect(after[1]).toContain('respondendo');
+      expect(after[1]).toContain('antes 1'); // its quote, as a reply shows today
+      expect(after[1]).not.toContain(times[2]!);
+      expect(after[2]).toBe(lines(3, 13));
+      expect(after[3]).toBe('depois 11');
     }, 60_000);
   });
 
