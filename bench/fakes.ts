@@ -22,6 +22,15 @@ let timer: ReturnType<typeof setInterval> | undefined;
 let limitedSent = 0;
 let graphLimitedSent = 0;
 
+/** A merged post's line (src/pipeline/merge.ts): the message's time as code, then its words. */
+const TIMED_LINE = /^`\d\d:\d\d` /;
+
+/** The customer texts a post carries: each line of a merged post (in order), else the post's text. */
+function carried(text: string): string[] {
+  const lines = text.split('\n');
+  return lines.length > 1 && lines.every((l) => TIMED_LINE.test(l)) ? lines.map((l) => l.replace(TIMED_LINE, '')) : [text];
+}
+
 /** Sends what arrived since the last flush. */
 function flush(): void {
   const posts: AgentPost[] = discordPosts;
@@ -30,7 +39,7 @@ function flush(): void {
     const call = slack.calls[slackCursor]!;
     if (call.method !== 'chat.postMessage' || call.limited) continue;
     const p = call.params;
-    posts.push({ side: 'slack', text: typeof p.text === 'string' ? p.text : '', at: call.at, thread: `${String(p.channel)}/${String(p.thread_ts ?? '')}`, who: String(p.username ?? '') });
+    for (const text of carried(typeof p.text === 'string' ? p.text : '')) posts.push({ side: 'slack', text, at: call.at, thread: `${String(p.channel)}/${String(p.thread_ts ?? '')}`, who: String(p.username ?? '') });
   }
   if (posts.length) process.send?.({ type: 'posts', posts });
   const sends: CustomerSend[] = [];
@@ -65,7 +74,7 @@ async function start(m: FakesStart): Promise<void> {
     // Webhook posts are announced over the gateway as MESSAGE_CREATE with webhook_id: those are
     // the customer's texts as agents see them.
     discord.world.on('dispatch', (t: string, d: { webhook_id?: string; content?: string; channel_id?: string; author?: { username?: string } }) => {
-      if (t === 'MESSAGE_CREATE' && d.webhook_id) discordPosts.push({ side: 'discord', text: d.content ?? '', at: Date.now(), thread: String(d.channel_id), who: d.author?.username ?? '' });
+      if (t === 'MESSAGE_CREATE' && d.webhook_id) for (const text of carried(d.content ?? '')) discordPosts.push({ side: 'discord', text, at: Date.now(), thread: String(d.channel_id), who: d.author?.username ?? '' });
     });
   }
   if (m.limits === 'real') enforceLimits(true);

@@ -89,6 +89,8 @@ export const coreEnv = {
   PONTE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** on: agent-side posts are paced to each channel's allowance, oldest waiting ticket first; off: sent at once, 429s waited out (docs/reliability.md). */
   PONTE_PACING: z.enum(['on', 'off']).default('on'),
+  /** on: a ticket's customer messages already waiting in its agent lane are posted as one post, each line timed (docs/reliability.md); off: one post each. */
+  PONTE_MERGE_QUEUED: z.enum(['on', 'off']).default('on'),
   /** How often workers sweep for work that lost its wake-up (default 10 s); tests shorten it. */
   PONTE_SWEEP_EVERY_MS: z.coerce.number().int().min(100).optional(),
   PONTE_MEDIA_LIMITS: mediaLimits,

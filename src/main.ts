@@ -168,7 +168,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     const secrets = config.PONTE_SECRET_KEY ? new SecretBox(decodeKey(config.PONTE_SECRET_KEY)!) : undefined;
     // Posts are paced to each channel's allowance, the oldest waiting ticket first (src/core/pacer.ts).
     const pacer = config.PONTE_PACING === 'on' ? new RedisPacer(redis, { prefix: config.PONTE_QUEUE_PREFIX }) : undefined;
-    const core = { sql, kicker: queues.kicker, metrics, log, locale: config.PONTE_LOCALE, channels, bridges, secrets, mediaLimits: config.PONTE_MEDIA_LIMITS, publicUrl: config.PUBLIC_URL, pacer };
+    const core = { sql, kicker: queues.kicker, metrics, log, locale: config.PONTE_LOCALE, channels, bridges, secrets, mediaLimits: config.PONTE_MEDIA_LIMITS, publicUrl: config.PUBLIC_URL, pacer, mergeQueued: config.PONTE_MERGE_QUEUED === 'on', timeZone: config.PONTE_TIMEZONE };
     const ingestDeps = {
       ...core,
       capabilitiesOf: (c: string) => channels.get(c as ChannelKind)?.capabilities,

@@ -13,6 +13,7 @@ import { withLaneLock } from './lane-lock.js';
 import { paceWait } from './pacing.js';
 import { supersededCard } from './coalesce.js';
 import type { Pacer } from '../core/pacer.js';
+import { claimMerging, postRun, recordedRun, settleRun, type MergedEffect, type MergeSettings } from './merge.js';
 
 interface OutboxRow {
   id: string;
@@ -25,7 +26,7 @@ interface OutboxRow {
   created_at: Date;
 }
 
-export interface DispatchDeps extends OperationDeps {
+export interface DispatchDeps extends OperationDeps, MergeSettings {
   sql: Sql;
   kicker: Kicker;
   metrics: Metrics;
@@ -103,10 +104,15 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
   // A worker whose lane lock died with its connection (a database restart) may be mid-step
   // while another takes the lane; only one of them gets to perform the row.
   const marks = CUSTOMER_SENDS.has(op.kind) || AGENT_POSTS.has(op.kind);
-  if (marks && !(await claimRow(deps.sql, row, attempts, { durable: CUSTOMER_SENDS.has(op.kind) }))) return undefined;
+  // Customer messages waiting behind this one may go in its post: the run is decided with the claim (merge.ts).
+  const merging = marks ? await claimMerging(deps, row, attempts) : undefined;
+  if (merging && !merging.claimed) return undefined;
+  if (marks && !merging && !(await claimRow(deps.sql, row, attempts, { durable: CUSTOMER_SENDS.has(op.kind) }))) return undefined;
+  const run = merging?.run ?? recordedRun(row);
   let effect: Awaited<ReturnType<typeof perform>>;
   try {
-    effect = await perform(deps, op, { outboxId: row.id, unsure: row.state === 'sending' || row.attempts > 0 });
+    const attempt = { outboxId: row.id, unsure: row.state === 'sending' || row.attempts > 0 };
+    effect = run ? await postRun(deps, run, attempt) : await perform(deps, op, attempt);
   } catch (err) {
     const e = err instanceof DeliveryError ? err : new DeliveryError('transient', errorText(err), { cause: err });
     if (e.uncertain && CUSTOMER_SENDS.has(op.kind)) {
@@ -135,7 +141,7 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
   // throws, and the row stays in flight, so the next attempt never repeats it (a customer send
   // turns uncertain; an agent-side post looks for itself first).
   await effect.after?.();
-  const next = await settle(deps, row, 'done', null, attempts, effect.link);
+  const next = run ? await settleRun<OutboxRow>(deps, row, attempts, run, effect as MergedEffect) : await settle(deps, row, 'done', null, attempts, effect.link);
   await wake(deps, effect.lanes);
   return next;
 }

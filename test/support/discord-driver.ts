@@ -291,7 +291,7 @@ export async function startDiscordHarness(env: Record<string, string> = {}): Pro
   return { h, discord, driver: discordDriver(h, discord) };
 }
 
-export async function startDiscordDriver(): Promise<AgentDriver> {
-  return (await startDiscordHarness()).driver;
+export async function startDiscordDriver(env: Record<string, string> = {}): Promise<AgentDriver> {
+  return (await startDiscordHarness(env)).driver;
 }
 

@@ -33,6 +33,8 @@ export function platformEnv(urls: { graph: string; slack: string }): Record<stri
     // The fakes have no rate limits unless a test sets them: posts are not paced (about one a
     // second per channel would slow every test). test/e2e/pacing.test.ts turns pacing on.
     PONTE_PACING: process.env.TEST_PONTE_PACING ?? 'off',
+    // Tests count posts one message at a time; test/e2e/merged-posts.test.ts turns merging on.
+    PONTE_MERGE_QUEUED: process.env.TEST_PONTE_MERGE_QUEUED ?? 'off',
     SLACK_SIGNING_SECRET: SECRETS.slackSigning,
     SLACK_BOT_TOKEN: SECRETS.slackBot,
     SLACK_API_URL: urls.slack,

@@ -247,9 +247,9 @@ export function slackDriver(h: Harness): AgentDriver {
   };
 }
 
-/** The whole service with Slack as its agent side, the test WhatsApp number connected. */
-export async function startSlackDriver(): Promise<AgentDriver> {
-  return slackDriver(await startConnectedHarness());
+/** The whole service with Slack as its agent side, the test WhatsApp number connected (`env`: more of Ponte's variables). */
+export async function startSlackDriver(env: Record<string, string> = {}): Promise<AgentDriver> {
+  return slackDriver(await startConnectedHarness(env));
 }
 
 /** The close form's state as Slack submits it: the picked reason, the typed one, each field's text. */

@@ -110,6 +110,7 @@ export const thread = {
   'template.posted': '📋 Template sent: {text}',
   'customer.edited': '✏️ _edited:_ {text}',
   'customer.deleted': '🗑️ _deleted this message_',
+  'customer.merged_line': '{time} {text}',
   'story.mention': '📣 {name} mentioned you in their Instagram story: {text}',
   'contact.number_changed': '📱 The customer changed their number: {text}. This ticket now follows the new number.',
   'health.auth': 'the access token was refused ({reason}). Renew it: `/ponte connect <channel> <account> token=<new token>`, or the environment’s token and a restart',

@@ -112,6 +112,7 @@ export const thread: Record<keyof typeof en, string> = {
   'template.posted': '📋 Modelo enviado: {text}',
   'customer.edited': '✏️ _editada:_ {text}',
   'customer.deleted': '🗑️ _apagou esta mensagem_',
+  'customer.merged_line': '{time} {text}',
   'story.mention': '📣 {name} mencionou vocês no story do Instagram: {text}',
   'contact.number_changed': '📱 O cliente trocou de número: {text}. Este ticket agora segue o número novo.',
   'health.auth': 'o token de acesso foi recusado ({reason}). Renove-o: `/ponte connect <canal> <conta> token=<novo token>`, ou o token do ambiente e um reinício',

@@ -53,11 +53,18 @@ async function outboxEvidence(stack: Stack): Promise<{ uncertainTexts: string[];
   }
 }
 
+const TIMED_LINE = /^`\d\d:\d\d` /;
+const linesOf = (text: string): string[] => {
+  const lines = text.split('\n');
+  return lines.length > 1 && lines.every((l) => TIMED_LINE.test(l)) ? lines.map((l) => l.replace(TIMED_LINE, '')) : [text];
+};
+
 function checkTicket(stack: Stack, traffic: Traffic, c: Customer, uncertainTexts: string[], f: Findings): void {
   const { tag, messagesEach, repliesEach } = traffic.plan;
   // Customer → Slack: what Slack shows (successful posts, chat.update applied), in post order.
   const pattern = new RegExp(`^${escape(tag)}-c${c.index} #(\\d+)$`);
-  const posts = [...stack.slack.messages.values()].filter((m) => pattern.test(m.text ?? ''));
+  // A merged post (src/pipeline/merge.ts, PONTE_MERGE_QUEUED) carries several messages, a timed line each.
+  const posts = [...stack.slack.messages.values()].flatMap((m) => linesOf(m.text ?? '').map((text) => ({ ...m, text }))).filter((m) => pattern.test(m.text));
   const threads = new Set(posts.map((m) => m.thread_ts ?? '(top level)'));
   const cards = [...stack.slack.messages.values()].filter((m) => !m.thread_ts && m.channel === CHANNEL && (m.text ?? '').includes(`: ${c.name} on `)).length;
   if (cards > 1) f.duplicated.push(`${c.name}: ticket card ×${cards}`);
