@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, realpath, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -52,10 +53,26 @@ export async function prepareBaseline(root: string, ref: string): Promise<Baseli
     // The baseline runs on this checkout's dependencies (no install); a dependency it needs and
     // this checkout lacks shows up as the child failing to start, with the import error.
     await symlink(await realpath(path.join(root, 'node_modules')), path.join(dir, 'node_modules'), 'dir');
+    await importable(dir, `--baseline ${ref} (${sha})`);
     return { name: `baseline ${sha}`, tree: dir, sha, remove };
   } catch (err) {
     await remove();
     throw err;
+  }
+}
+
+/**
+ * Loads the tree's composition root once, before anything is measured: a baseline that cannot
+ * even be imported (a dependency this checkout lacks, a syntax tsx cannot read) stops the bench
+ * at once, with the import error, instead of after the first pass of the current code.
+ */
+async function importable(tree: string, what: string): Promise<void> {
+  const main = pathToFileURL(path.join(tree, 'src', 'main.ts')).href;
+  try {
+    await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `await import(${JSON.stringify(main)}); process.exit(0);`], { cwd: tree, timeout: 120_000 });
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr?.trim().split('\n').slice(0, 6).join('\n');
+    throw new Error(`${what}: its src/main.ts does not load, so the baseline cannot start:\n${stderr || (err as Error).message}`);
   }
 }
 
