@@ -4,7 +4,7 @@
 // code and the baseline are placed alike. The tree's own startPonte runs its own migrations.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Ponte, Role } from '../src/main.js';
+import type { Ponte, Role, startPonte as StartPonte } from '../src/main.js';
 
 interface Start { type: 'start'; env?: Record<string, string>; tree?: string; role?: Role; listen?: boolean }
 
@@ -12,7 +12,7 @@ let ponte: Ponte | undefined;
 
 async function start(m: Start): Promise<Ponte> {
   const main = m.tree ? pathToFileURL(path.join(m.tree, 'src', 'main.ts')).href : '../src/main.js';
-  const { startPonte } = (await import(main)) as typeof import('../src/main.js');
+  const { startPonte } = (await import(main)) as { startPonte: typeof StartPonte };
   return startPonte({ role: m.role ?? 'worker', listen: m.listen ?? false, env: m.env ?? {} });
 }
 
