@@ -155,9 +155,11 @@ async function timerSide(o: TimerBenchOptions, services: BenchServices, where: {
   clearInterval(sampler);
   // Scheduled messages' sends settle after their firing: wait for the outbox to drain (bounded).
   for (let t = 0; t < o.drainSeconds && (await outboxOpen(sql)) > 0; t++) await sleep(1000);
-  const late = await lateness(sql);
   const rssSummary = roundSummary(summarize(rss), 1);
   await stopWorker();
+  // Counted with the worker stopped, so the work below is divided by every timer it fired.
+  fired = await firedCount(sql);
+  const late = await lateness(sql);
   // Counted once the worker has closed its pools (Postgres publishes a backend's stats when it ends).
   const work = perMessage(before, await readCounters(where.databaseUrl, services.redisUrl), Math.max(fired, 1));
   // With no worker taking jobs: every timer left due within the next minute, and one sweep of each.
