@@ -25,13 +25,11 @@ try {
   await seedTimers(sql, { n: 4, phoneId: PHONE_ID, channel: CHANNEL, agent: SLACK_AGENT });
   await sql`UPDATE tickets SET scheduled_close_at = now() - interval '1 second' WHERE scheduled_close_at IS NOT NULL`;
   await sql`UPDATE scheduled_messages SET send_at = now() - interval '1 second'`;
+  const [message] = await sql<{ id: string }[]>`SELECT id FROM scheduled_messages WHERE ticket_id = 1`;
   const o = { locale: 'en' as const, capabilitiesOf: () => whatsappCapabilities };
   const firings: [string, () => Promise<string[]>][] = [
     ['scheduled resolve (ticket 2, silent)', () => sql.begin((tx) => fireScheduledClose(tx, '2', o))],
-    ['scheduled message (ticket 1, in its thread)', async () => {
-      const [m] = await sql<{ id: string }[]>`SELECT id FROM scheduled_messages WHERE ticket_id = 1`;
-      return sql.begin((tx) => fireScheduledMessage(tx, m!.id, o));
-    }],
+    ['scheduled message (ticket 1, in its thread)', () => sql.begin((tx) => fireScheduledMessage(tx, message!.id, o))],
   ];
   for (const [name, fire] of firings) {
     captured.length = 0;
