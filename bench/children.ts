@@ -220,26 +220,44 @@ export async function startFakes(opts: FakesStart): Promise<FakesProcess> {
   }
 }
 
-export interface WorkerProcess { pid: number | undefined; stop(): Promise<void> }
+export interface WorkerProcess { pid: number | undefined; url?: string; stop(): Promise<void> }
 
-/** Ponte's worker role (ingest, dispatch, sweep) in its own process: `ponte start --role worker`. */
-export async function startWorkerProcess(env: Record<string, string>, profileDir?: string): Promise<WorkerProcess> {
+/** Which code and role(s) a Ponte child process runs (bench/worker.ts). */
+export interface PonteChild {
+  /** The tree to start Ponte from (default: this checkout). */
+  tree?: string;
+  /** Default `worker` (`ponte start --role worker`). */
+  role?: 'all' | 'web' | 'worker';
+  /** Open Ponte's port (PORT/HOST from env); the address comes back as `url`. */
+  listen?: boolean;
+  /** How the process is named when it does not start. */
+  name?: string;
+}
+
+/** Ponte in a child process: by default the worker role (ingest, dispatch, sweep) of this checkout. */
+export async function startWorkerProcess(env: Record<string, string>, profileDir?: string, o: PonteChild = {}): Promise<WorkerProcess> {
   const child = spawnChild('worker.ts', profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  const name = o.name ?? 'the Ponte worker process';
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let url: string | undefined;
   await new Promise<void>((resolve, reject) => {
-    timer = setTimeout(() => reject(new Error('the Ponte worker process did not start within 60 s')), 60_000);
-    child.on('message', (m: { type: string; error?: string }) => {
-      if (m.type === 'ready') resolve();
-      if (m.type === 'error') reject(new Error(`the Ponte worker process failed: ${m.error}`));
+    timer = setTimeout(() => reject(new Error(`${name} did not start within 60 s`)), 60_000);
+    child.on('message', (m: { type: string; error?: string; url?: string }) => {
+      if (m.type === 'ready') {
+        url = m.url;
+        resolve();
+      }
+      if (m.type === 'error') reject(new Error(`${name} failed to start: ${m.error}`));
     });
-    child.once('exit', (code) => reject(new Error(`the Ponte worker process exited (${code})`)));
-    child.send({ type: 'start', env });
+    child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before it started`)));
+    child.send({ type: 'start', env, tree: o.tree, role: o.role ?? 'worker', listen: o.listen ?? false });
   }).catch((err: unknown) => {
     child.kill('SIGKILL');
     throw err;
   }).finally(() => clearTimeout(timer));
   return {
     pid: child.pid,
+    url,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -9,6 +9,7 @@ import { readCounters, perMessage, type Counters } from './counters.js';
 import { startProfile } from './profile.js';
 import { SECRETS, rowCounts, serverMetrics, startPonteUnderTest, type WorkerPlacement } from './ponte.js';
 import { DISCORD_AGENT } from './replies.js';
+import type { CodeUnderTest } from './baseline.js';
 
 export const SLACK_AGENT = 'UBENCHAGENT';
 
@@ -31,10 +32,14 @@ export interface PassOptions {
   pids(workerPid: number | undefined): [string, number | undefined][];
   /** Called once Ponte is up, so an interrupted run can stop it. */
   track(stop: () => Promise<void>): () => Promise<void>;
+  /** With `--baseline`: the code this pass runs, in child processes (bench/baseline.ts). */
+  code?: CodeUnderTest;
 }
 
 export interface PassResult {
   agent: AgentSide;
+  /** With `--baseline`: which code ran, `current` or `baseline <sha>`. */
+  code?: string;
   url: string;
   ponte: PhaseFigures;
   /** Webhook → the customer's text visible on the agent side. Absent with --workers none. */
@@ -71,16 +76,16 @@ export async function runPass(o: PassOptions): Promise<PassResult> {
   const put = await startPonteUnderTest({
     databaseUrl: o.databaseUrl, redisUrl: o.redisUrl, queuePrefix: o.queuePrefix, dataDir: o.dataDir,
     slackUrl: o.fakes.slackUrl, graphUrl: o.fakes.graphUrl, discord: o.fakes.discord, discordAdmin: DISCORD_AGENT.id,
-    logLevel: o.logLevel, workers: o.workers, profileDir: o.profileDir, agent: o.agent,
+    logLevel: o.logLevel, workers: o.workers, profileDir: o.profileDir, agent: o.agent, code: o.code,
   });
   const stopPonte = o.track(put.stop);
-  const pids = () => o.pids(put.workerPid);
+  const pids = (): [string, number | undefined][] => [...o.pids(put.workerPid), ...(put.pid ? [['ponte process', put.pid] as [string, number]] : [])];
   const cpu: Record<string, CpuShares | undefined> = {};
   const work: Record<string, Counters> = {};
   const counters = () => readCounters(o.databaseUrl, o.redisUrl);
 
   const before = await counters();
-  const stopProfile = o.profileDir ? await startProfile() : undefined;
+  const stopProfile = o.profileDir && !o.code ? await startProfile() : undefined; // child processes profile themselves
   const phase = await measuredLoad({ ...o.load, target: put.url }, pids);
   if (stopProfile) console.log(`      profile of this process during the load: ${await stopProfile(`${o.profileDir}/ponte-${o.agent}-${o.workers}-${o.load.runId}.cpuprofile`)}`);
   const run = phase.run;
@@ -126,5 +131,5 @@ export async function runPass(o: PassOptions): Promise<PassResult> {
   if (!stopped) console.log(`      ponte (${o.agent}) did not stop within 30 s; left running until the bench exits`);
   // Counted once Ponte has closed its pools (Postgres publishes a backend's stats when it ends).
   if (replies && stopped) work.replies = perMessage(afterLoad, await counters(), replies.expected);
-  return { agent: o.agent, url: put.url, ponte, e2e, replies, lost, repliesLost, stalledLanes: stalled, stopped, cpu, work, metrics, rows };
+  return { agent: o.agent, code: o.code?.name, url: put.url, ponte, e2e, replies, lost, repliesLost, stalledLanes: stalled, stopped, cpu, work, metrics, rows };
 }

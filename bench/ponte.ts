@@ -6,7 +6,9 @@ import postgres from 'postgres';
 import { startPonte, type Ponte } from '../src/main.js';
 import { upsertConnection } from '../src/connections/repository.js';
 import { slackHeaders, slashCommandBody } from '../test/fixtures/slack.js';
-import { startWorkerProcess, type AgentSide, type FakeDiscordInfo } from './children.js';
+import { startWorkerProcess, type AgentSide, type FakeDiscordInfo, type WorkerProcess } from './children.js';
+import type { CodeUnderTest } from './baseline.js';
+import type { Sql } from '../src/db/connect.js';
 
 import { ADMIN, CHANNEL, PHONE_ID, SECRETS, platformEnv } from '../test/support/platform-env.js';
 
@@ -16,9 +18,12 @@ export { ADMIN, CHANNEL, PHONE_ID, SECRETS };
 export type WorkerPlacement = 'inline' | 'process' | 'none';
 
 export interface PonteUnderTest {
-  ponte: Ponte;
+  /** Absent when Ponte runs in a child process (`code` given). */
+  ponte?: Ponte;
   url: string;
   workerPid?: number;
+  /** The child process running the web role (or every role), when `code` is given. */
+  pid?: number;
   /** Stops the web side and the worker process, if any. */
   stop(): Promise<void>;
 }
@@ -29,6 +34,8 @@ export async function startPonteUnderTest(o: {
   agent: AgentSide; discord?: FakeDiscordInfo; discordAdmin?: string;
   /** More of Ponte's variables (e.g. PONTE_PACING for the rate-limit bench). */
   extraEnv?: Record<string, string>;
+  /** Run Ponte from this tree in child processes (bench/worker.ts) instead of in this process. */
+  code?: CodeUnderTest;
 }): Promise<PonteUnderTest> {
   const discord = o.agent === 'discord' ? o.discord : undefined;
   if (o.agent === 'discord' && !discord) throw new Error('the Discord pass needs the fake Discord');
@@ -41,6 +48,7 @@ export async function startPonteUnderTest(o: {
     ...(process.env.PONTE_WORKER_CONCURRENCY ? { PONTE_WORKER_CONCURRENCY: process.env.PONTE_WORKER_CONCURRENCY } : {}),
     ...o.extraEnv,
   };
+  if (o.code) return startInChildren(o, o.code, env, discord);
   const worker = o.workers === 'process' ? await startWorkerProcess(env, o.profileDir) : undefined;
   let ponte: Ponte;
   try {
@@ -55,13 +63,46 @@ export async function startPonteUnderTest(o: {
   };
   try {
     if (!ponte.url) throw new Error('Ponte did not report a URL');
-    if (discord) await upsertConnection(ponte.sql, { channel: 'whatsapp', accountId: PHONE_ID, platform: 'discord', destination: discord.forumId, createdBy: `discord:${o.discordAdmin ?? '1'}` });
-    else await connectWhatsApp(ponte.url);
+    await connect(ponte.url, ponte.sql, discord, o.discordAdmin);
     return { ponte, url: ponte.url, workerPid: worker?.pid, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** The same Ponte, started from `code.tree` in child processes: the web role (or all) and, for `process`, a worker. */
+async function startInChildren(o: { databaseUrl: string; workers: WorkerPlacement; profileDir?: string; discordAdmin?: string }, code: CodeUnderTest, env: Record<string, string>, discord: FakeDiscordInfo | undefined): Promise<PonteUnderTest> {
+  const prof = (role: string) => (o.profileDir ? `${o.profileDir}/${code.name.replace(/\W+/g, '-')}-${role}` : undefined);
+  const worker = o.workers === 'process' ? await startWorkerProcess(env, prof('worker'), { tree: code.tree, name: `Ponte (${code.name}, worker role)` }) : undefined;
+  let web: WorkerProcess;
+  try {
+    web = await startWorkerProcess(env, prof('web'), { tree: code.tree, role: o.workers === 'inline' ? 'all' : 'web', listen: true, name: `Ponte (${code.name})` });
+  } catch (err) {
+    await worker?.stop();
+    throw err;
+  }
+  const stop = async () => {
+    await web.stop();
+    await worker?.stop();
+  };
+  const sql = postgres(o.databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    if (!web.url) throw new Error(`Ponte (${code.name}) did not report a URL`);
+    await connect(web.url, sql, discord, o.discordAdmin);
+    return { url: web.url, pid: web.pid, workerPid: worker?.pid, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/** The WhatsApp number connected to the agent side: Discord's forum recorded, Slack's channel by `/ponte connect`. */
+async function connect(url: string, sql: Sql, discord: FakeDiscordInfo | undefined, admin: string | undefined): Promise<void> {
+  if (discord) await upsertConnection(sql, { channel: 'whatsapp', accountId: PHONE_ID, platform: 'discord', destination: discord.forumId, createdBy: `discord:${admin ?? '1'}` });
+  else await connectWhatsApp(url);
 }
 
 /** The Meta platforms against the Graph fake and Discord as the only agent platform: no SLACK_* variable. */

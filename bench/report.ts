@@ -27,7 +27,12 @@ export interface PassReport extends Omit<PassResult, 'url'> {
   ratios?: { ackP99: number; ackP50: number; throughput: number };
   target: { ackP99Ms: number; met: boolean };
   fakeCalls?: Record<string, number>;
+  /** With `--baseline --runs N`: which round of the side this pass was. */
+  run?: number;
 }
+
+/** How a pass is named in the output: its agent platform and, with `--baseline`, its code (and round). */
+export const passLabel = (p: Pick<PassReport, 'agent' | 'code' | 'run'>): string => (p.code ? `${p.agent} ${p.code}${p.run ? ` #${p.run}` : ''}` : p.agent);
 
 export interface BenchResult {
   date: string;
@@ -70,7 +75,7 @@ function sideBySide(passes: PassReport[]): string {
   const e = (p: PassReport) => p.e2e;
   const r = (p: PassReport) => p.replies;
   return table([
-    ['', ...passes.map((p) => p.agent)],
+    ['', ...passes.map(passLabel)],
     ['webhook ack p50 / p99 (ms)', ...col((p) => `${fmt(p.ponte.ack.p50, 2)} / ${fmt(p.ponte.ack.p99, 2)}`)],
     ['webhook acks/s', ...col((p) => fmt(p.ponte.throughput, 1))],
     ['webhook → agent-side post p50 / p90 / p99 (ms)', ...col((p) => (e(p) ? `${fmt(e(p)!.latency.p50, 0)} / ${fmt(e(p)!.latency.p90, 0)} / ${fmt(e(p)!.latency.p99, 0)}` : '-'))],
@@ -96,15 +101,15 @@ export function printReport(r: BenchResult): void {
   const offered = r.passes[0]?.ponte.offeredRate ?? r.ceiling?.offeredRate;
   const rows = [['phase', 'ok/sched', 'drop', 'ack p50', 'ack p90', 'ack p99', 'ack max', 'acks/s', 'gen late p99']];
   if (r.ceiling) rows.push(row('ceiling (fastify + 1 INSERT)', r.ceiling));
-  for (const p of r.passes) rows.push(row(`ponte POST /webhooks/meta (${p.agent})`, p.ponte));
+  for (const p of r.passes) rows.push(row(`ponte POST /webhooks/meta (${passLabel(p)})`, p.ponte));
   console.log(`\nWebhook acknowledgement (ms, send → full response; warm-up excluded; offered ${offered}/s)`);
   console.log(table(rows));
   for (const p of r.passes) {
-    if (p.ratios) console.log(`ponte (${p.agent}) / ceiling: ack p99 ×${fmt(p.ratios.ackP99, 2)}, ack p50 ×${fmt(p.ratios.ackP50, 2)}, throughput ×${fmt(p.ratios.throughput, 3)}`);
+    if (p.ratios) console.log(`ponte (${passLabel(p)}) / ceiling: ack p99 ×${fmt(p.ratios.ackP99, 2)}, ack p50 ×${fmt(p.ratios.ackP50, 2)}, throughput ×${fmt(p.ratios.throughput, 3)}`);
   }
   const headers = ['arrived', 'p50', 'p90', 'p99', 'max', 'per s', 'drain after last send'];
-  const e2eRows = r.passes.filter((p) => p.e2e).map((p) => [`${p.agent}: webhook → post`, ...latencyCells(p.e2e)]);
-  const replyRows = r.passes.filter((p) => p.replies).map((p) => [`${p.agent}: agent reply → WhatsApp`, ...latencyCells(p.replies)]);
+  const e2eRows = r.passes.filter((p) => p.e2e).map((p) => [`${passLabel(p)}: webhook → post`, ...latencyCells(p.e2e)]);
+  const replyRows = r.passes.filter((p) => p.replies).map((p) => [`${passLabel(p)}: agent reply → WhatsApp`, ...latencyCells(p.replies)]);
   if (e2eRows.length || replyRows.length) {
     console.log('\nEnd to end (ms; the fakes answer instantly, with no rate limits)');
     console.log(table([['path', ...headers], ...e2eRows, ...replyRows]));
@@ -114,11 +119,12 @@ export function printReport(r: BenchResult): void {
     console.log(sideBySide(r.passes));
   }
   for (const p of r.passes) {
-    console.log(`\n[${p.agent}] ack p99 by second (ms):  ${p.ponte.ackBySecond.map((x) => fmt(x.p99, 0)).join(' ')}`);
-    if (p.e2e) console.log(`[${p.agent}] e2e p50 by second (ms):  ${p.e2e.e2eBySecond.map((x) => fmt(x.p50, 0)).join(' ')}`);
-    console.log(`[${p.agent}] target: ponte ack p99 < ${p.target.ackP99Ms} ms — ${p.target.met ? 'MET' : 'MISSED'} (p99 ${fmt(p.ponte.ack.p99, 2)} ms)`);
-    for (const [phase, shares] of Object.entries(p.cpu)) console.log(`[${p.agent}] cpu during ${phase}: ${formatShares(shares)}`);
-    for (const [phase, w] of Object.entries(p.work)) printWork(`${phase === 'replies' ? 'agent reply' : 'message'} (${p.agent})`, w);
+    const name = passLabel(p);
+    console.log(`\n[${name}] ack p99 by second (ms):  ${p.ponte.ackBySecond.map((x) => fmt(x.p99, 0)).join(' ')}`);
+    if (p.e2e) console.log(`[${name}] e2e p50 by second (ms):  ${p.e2e.e2eBySecond.map((x) => fmt(x.p50, 0)).join(' ')}`);
+    console.log(`[${name}] target: ponte ack p99 < ${p.target.ackP99Ms} ms — ${p.target.met ? 'MET' : 'MISSED'} (p99 ${fmt(p.ponte.ack.p99, 2)} ms)`);
+    for (const [phase, shares] of Object.entries(p.cpu)) console.log(`[${name}] cpu during ${phase}: ${formatShares(shares)}`);
+    for (const [phase, w] of Object.entries(p.work)) printWork(`${phase === 'replies' ? 'agent reply' : 'message'} (${name})`, w);
   }
   if (r.ceilingCpu) console.log(`\ncpu during ceiling: ${formatShares(r.ceilingCpu)}`);
   if (r.ceilingWork) printWork('message (ceiling)', r.ceilingWork);

@@ -19,6 +19,7 @@ import { ADMIN, PHONE_ID, SECRETS, type WorkerPlacement } from './ponte.js';
 import { runPass, SLACK_AGENT } from './pass.js';
 import { runLimitsBench } from './limits-bench.js';
 import { runTimerBench } from './timers.js';
+import { prepareBaseline, sidesOf } from './baseline.js';
 
 const USAGE = `usage: npm run bench -- [options]
   --rate N             webhooks per second, open loop (default 200)
@@ -37,7 +38,9 @@ const USAGE = `usage: npm run bench -- [options]
   --log-level L        Ponte's LOG_LEVEL (default warn)
   --profile DIR        write CPU profiles of Ponte during the load (summarise: bench/profile.ts)
   --limits real        instead: the platforms' real rate limits, scenarios with pacing off and on (bench/limits-bench.ts)
-  --runs N             with --limits: runs of each scenario and setting (default 1)
+  --runs N             with --limits: runs of each scenario and setting; with --baseline: rounds (default 1)
+  --baseline REF       also measure the code at git REF (e.g. 8c2e9ca) in the same run, alternating with
+                       the current code, each side in child processes on a fresh database (also with --timers)
   --timers N           instead: N timers (half resolves, half messages) fired by a worker process;
                        lateness, RSS and sweep cost. --timers-firing F of them come due over --timers-spread S
                        seconds (default: all, 60 s), --timers-lead S after arming (default 20); the rest a day later
@@ -68,6 +71,7 @@ const OPTIONS = {
   'timers-firing': { type: 'string' },
   'timers-lead': { type: 'string', default: '20' },
   scenario: { type: 'string' },
+  baseline: { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -107,6 +111,8 @@ const params = {
   workers: String(args.workers) as WorkerPlacement,
   generator: 'separate process (bench/load.ts), node:http Agent keepAlive, open loop',
   fakes: 'separate process (bench/fakes.ts); it also sends the agent replies',
+  runs: Math.floor(num('runs', 1)),
+  baseline: args.baseline,
 };
 
 // Everything started is stopped in reverse order, also on Ctrl-C or a failure halfway.
@@ -152,6 +158,11 @@ async function main(): Promise<number> {
   if ((busyBefore ?? 0) > 15) console.log(`warning: the machine is not idle (${busyBefore}% busy over the last second); other work competes for the CPUs`);
   console.log(`params: ${params.rate}/s open loop for ${params.seconds} s (+${params.warmupSeconds} s warm-up), ${params.contacts} contacts, max ${params.maxOutstanding} in flight; agent side: ${params.agents.join(', then ')}; replies ${params.replySeconds > 0 ? `${params.replyRate}/s for ${params.replySeconds} s` : 'off'}`);
 
+  const baseline = args.baseline ? await prepareBaseline(ROOT, args.baseline) : undefined;
+  if (baseline) {
+    track('baseline tree', baseline.remove);
+    console.log(`baseline: ${args.baseline} = ${baseline.sha}, extracted to ${baseline.tree}; both sides run in child processes, ${params.runs} round(s) of current then baseline`);
+  }
   const services = await startServices({ fast: params.fast, root: ROOT });
   const stopServices = track('postgres/redis', services.stop);
   console.log(`postgres: ${services.postgres}; ${Object.entries(services.settings).map(([k, v]) => `${k}=${v}`).join(' ')}`);
@@ -179,7 +190,8 @@ async function main(): Promise<number> {
     ['postgres', services.pgData ? postmasterPid(services.pgData) : undefined],
     ['bench process (ponte/ceiling)', process.pid],
   ];
-  const steps = params.agents.length + (params.ceiling ? 1 : 0);
+  const sides = baseline ? sidesOf(ROOT, baseline) : [undefined];
+  const steps = params.agents.length * params.runs * sides.length + (params.ceiling ? 1 : 0);
 
   let ceiling: PhaseFigures | undefined;
   let ceilingWork: Counters | undefined;
@@ -197,23 +209,27 @@ async function main(): Promise<number> {
     ceilingWork = perMessage(before, await readCounters(services.databaseUrl, services.redisUrl), phase.run.status.filter((c) => c === 200).length);
   }
 
+  // With --baseline: rounds of (current, baseline) per agent, each pass on a fresh database.
+  const plan = params.agents.flatMap((agent) => Array.from({ length: params.runs }, (_, run) => sides.map((code) => ({ agent, run: run + 1, code })))).flat();
   const passes: PassReport[] = [];
-  for (const [i, agent] of params.agents.entries()) {
+  for (const [i, { agent, run, code }] of plan.entries()) {
     // The first pass uses the run's database; a later one gets a fresh database and queue prefix.
-    const where = i === 0 ? { databaseUrl: services.databaseUrl, queuePrefix: services.queuePrefix } : await services.freshPass(agent);
-    const passRunId = i === 0 ? runId : `${runId}${agent[0]}`;
-    console.log(`\n[${steps - params.agents.length + i + 1}/${steps}] ponte with ${agent} (${ROLE_TEXT[params.workers]}): POST /webhooks/meta …`);
+    const where = i === 0 ? { databaseUrl: services.databaseUrl, queuePrefix: services.queuePrefix } : await services.freshPass(`${agent}${i}`);
+    const passRunId = i === 0 ? runId : `${runId}${agent[0]}${i}`;
+    const what = code ? `${code.name}${params.runs > 1 ? ` #${run}` : ''}, child process` : ROLE_TEXT[params.workers];
+    console.log(`\n[${steps - plan.length + i + 1}/${steps}] ponte with ${agent} (${what}): POST /webhooks/meta …`);
     const result = await runPass({
       agent, runId: passRunId, load: spec(`ponte-${agent}`, '', '/webhooks/meta', passRunId),
       ...where, redisUrl: services.redisUrl, dataDir: `${ROOT}/.data/bench-${process.pid}`,
       fakes, arrivals, sends, workers: params.workers, logLevel: params.logLevel, drainSeconds: params.drainSeconds,
-      replies: { rate: params.replyRate, seconds: params.replySeconds }, profileDir: args.profile, pids,
+      replies: { rate: params.replyRate, seconds: params.replySeconds }, profileDir: args.profile, pids, code,
       track: (stop) => track(`ponte (${agent})`, stop),
     });
     const { url: _url, ...figures } = result;
     const p = figures.ponte;
     passes.push({
       ...figures,
+      run: code && params.runs > 1 ? run : undefined,
       ratios: ceiling ? { ackP99: round(p.ack.p99 / ceiling.ack.p99, 2), ackP50: round(p.ack.p50 / ceiling.ack.p50, 2), throughput: round(p.throughput / ceiling.throughput, 3) } : undefined,
       target: { ackP99Ms: TARGET_P99_MS, met: p.ack.p99 < TARGET_P99_MS && p.dropped === 0 },
     });
@@ -251,10 +267,14 @@ if (args.limits !== undefined && args.limits !== 'real') {
   console.error(`--limits takes only "real"\n\n${USAGE}`);
   process.exit(2);
 }
+if (args.limits !== undefined && args.baseline !== undefined) {
+  console.error(`--baseline works with the unthrottled bench and --timers, not --limits (it compares pacing off and on)\n\n${USAGE}`);
+  process.exit(2);
+}
 const run = args.limits === 'real'
-  ? () => runLimitsBench({ agents: params.agents, root: ROOT, fast: params.fast, logLevel: params.logLevel, runs: Math.floor(num('runs', 1)), only: args.scenario, drainSeconds: Math.max(params.drainSeconds, 120), track })
+  ? () => runLimitsBench({ agents: params.agents, root: ROOT, fast: params.fast, logLevel: params.logLevel, runs: params.runs, only: args.scenario, drainSeconds: Math.max(params.drainSeconds, 120), track })
   : args.timers
-    ? () => runTimerBench({ n: Math.floor(num('timers', 2) / 2) * 2, firing: args['timers-firing'] ? Math.min(num('timers-firing', 1), num('timers', 2)) : num('timers', 2), spreadSeconds: num('timers-spread', 1), leadSeconds: num('timers-lead', 5), fast: params.fast, root: ROOT, logLevel: params.logLevel, drainSeconds: params.drainSeconds }, track)
+    ? () => runTimerBench({ n: Math.floor(num('timers', 2) / 2) * 2, firing: args['timers-firing'] ? Math.min(num('timers-firing', 1), num('timers', 2)) : num('timers', 2), spreadSeconds: num('timers-spread', 1), leadSeconds: num('timers-lead', 5), fast: params.fast, root: ROOT, logLevel: params.logLevel, drainSeconds: params.drainSeconds, baseline: args.baseline, runs: params.runs }, track)
     : main;
 
 let interrupted = false;

@@ -1,17 +1,29 @@
-// Ponte's worker role in its own process (`ponte start --role worker`), for `--workers process`:
-// the web process then only verifies, records and acknowledges webhooks.
-import { startPonte, type Ponte } from '../src/main.js';
+// Ponte in its own process, started from a tree of code: this checkout (the default) or a
+// baseline extracted by bench/baseline.ts. `--workers process` runs the worker role here
+// (`ponte start --role worker`); with `--baseline` every side's Ponte runs here, so the current
+// code and the baseline are placed alike. The tree's own startPonte runs its own migrations.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Ponte, Role, startPonte as StartPonte } from '../src/main.js';
+
+interface Start { type: 'start'; env?: Record<string, string>; tree?: string; role?: Role; listen?: boolean }
 
 let ponte: Ponte | undefined;
 
-process.on('message', (m: { type: string; env?: Record<string, string> }) => {
+async function start(m: Start): Promise<Ponte> {
+  const main = m.tree ? pathToFileURL(path.join(m.tree, 'src', 'main.ts')).href : '../src/main.js';
+  const { startPonte } = (await import(main)) as { startPonte: typeof StartPonte };
+  return startPonte({ role: m.role ?? 'worker', listen: m.listen ?? false, env: m.env ?? {} });
+}
+
+process.on('message', (m: Start | { type: 'stop' }) => {
   if (m.type === 'start') {
-    startPonte({ role: 'worker', listen: false, env: m.env ?? {} }).then(
+    start(m).then(
       (p) => {
         ponte = p;
-        process.send?.({ type: 'ready' });
+        process.send?.({ type: 'ready', url: p.url });
       },
-      (err: unknown) => process.send?.({ type: 'error', error: String(err) }, () => process.exit(1)),
+      (err: unknown) => process.send?.({ type: 'error', error: err instanceof Error ? (err.stack ?? err.message) : String(err) }, () => process.exit(1)),
     );
   } else if (m.type === 'stop') {
     void (ponte?.stop() ?? Promise.resolve()).finally(() => process.exit(0));

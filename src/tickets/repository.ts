@@ -104,3 +104,21 @@ export async function transition(
     WHERE t.id = ${ticketId}`;
   throw new TransitionRejected(action, { status: current?.status ?? 'unknown', assigneeName: current?.assignee ?? null });
 }
+
+/** What a due scheduled resolve was set with, beside the ticket it is now acting on. */
+export interface ClaimedClose { ticket: Ticket; by: string | null; silent: boolean; reason: string | null }
+
+/**
+ * A scheduled resolve's wake-up claims its deadline: if the ticket is still active and the
+ * deadline has come, it is cleared (the reason kept as the close reason) and the ticket returned,
+ * in one statement whose row lock holds until the transaction ends; otherwise nothing.
+ */
+export async function claimScheduledClose(db: Db, id: string): Promise<ClaimedClose | undefined> {
+  const [row] = await db<(Ticket & { by: string | null; silent: boolean; reason: string | null })[]>`
+    UPDATE tickets SET scheduled_close_at = NULL, close_reason = scheduled_close_reason
+    WHERE id = ${id} AND status <> 'resolved' AND scheduled_close_at <= now()
+    RETURNING ${db.unsafe(COLUMNS)}, scheduled_close_by AS by, scheduled_close_silent AS silent, scheduled_close_reason AS reason`;
+  if (!row) return undefined;
+  const { by, silent, reason, ...ticket } = row;
+  return { ticket, by, silent, reason };
+}

@@ -3,7 +3,7 @@ import type { Tx } from '../db/connect.js';
 import { findAgentById } from '../agents/repository.js';
 import { getConnection } from '../connections/repository.js';
 import { insertNotice } from '../messages/repository.js';
-import { findTicket, type Ticket } from '../tickets/repository.js';
+import { claimScheduledClose, type Ticket } from '../tickets/repository.js';
 import { say, type Locale } from '../i18n/catalog.js';
 import type { ChannelCapabilities } from '../core/ports.js';
 import { LaneSet, agentLane } from '../pipeline/outbox.js';
@@ -65,14 +65,13 @@ export async function fireScheduledClose(
   ticketId: string,
   o: { locale: Locale; capabilitiesOf(channel: string): ChannelCapabilities | undefined },
 ): Promise<string[]> {
-  const [due] = await tx<{ id: string; by: string | null; silent: boolean; reason: string | null }[]>`
-    SELECT id, scheduled_close_by AS by, scheduled_close_silent AS silent, scheduled_close_reason AS reason FROM tickets
-    WHERE id = ${ticketId} AND status <> 'resolved' AND scheduled_close_at <= now() FOR UPDATE`;
+  // One statement claims the deadline and reads the ticket (it was a locked SELECT, an UPDATE
+  // and a second SELECT of the same row): the row lock holds until the resolve commits.
+  const due = await claimScheduledClose(tx, ticketId);
   if (!due) return [];
-  await tx`UPDATE tickets SET scheduled_close_at = NULL, close_reason = ${due.reason} WHERE id = ${ticketId}`;
-  const ticket = await findTicket(tx, ticketId);
+  const { ticket } = due;
   const agent = due.by ? await findAgentById(tx, due.by) : undefined;
-  if (!ticket || !agent) return [];
+  if (!agent) return [];
   const lanes = new LaneSet(tx);
   const caps = o.capabilitiesOf((await getConnection(tx, ticket.connection_id)).channel);
   await runTicketCommand(

@@ -36,9 +36,12 @@ async function notice(tx: Tx, ticketId: string, lanes: LaneSet, text: Rich): Pro
  * One scheduled for a contact goes to their open ticket, or opens one (with its thread).
  */
 export async function fireScheduledMessage(tx: Tx, scheduledId: string, o: FireOptions): Promise<string[]> {
-  const [due] = await tx<Scheduled[]>`
-    SELECT id, ticket_id, contact_id, connection_id, author_agent_id, body, send_at, state, template, failure
-    FROM scheduled_messages WHERE id = ${scheduledId} AND state = 'pending' AND send_at <= now() FOR UPDATE`;
+  // The row locked, with its contact's block and reply window read in the same statement.
+  const [due] = await tx<(Scheduled & { blocked: boolean; last_inbound_at: Date | null })[]>`
+    SELECT m.id, m.ticket_id, m.contact_id, m.connection_id, m.author_agent_id, m.body, m.send_at, m.state, m.template, m.failure,
+      c.blocked, c.last_inbound_at
+    FROM scheduled_messages m JOIN contacts c ON c.id = m.contact_id
+    WHERE m.id = ${scheduledId} AND m.state = 'pending' AND m.send_at <= now() FOR UPDATE OF m`;
   if (!due) return [];
   const lanes = new LaneSet(tx);
   const fail = async (reason: FailureReason, ticket: Ticket | undefined, extra?: Rich) => {
@@ -53,14 +56,12 @@ export async function fireScheduledMessage(tx: Tx, scheduledId: string, o: FireO
   const own = due.ticket_id ? await findTicket(tx, due.ticket_id) : undefined;
   if (own?.status === 'resolved') return fail('closed_ticket', own);
   let ticket = own ?? (await findActiveTicket(tx, due.contact_id, due.connection_id));
-  const [contact] = await tx<{ blocked: boolean; last_inbound_at: Date | null }[]>`
-    SELECT blocked, last_inbound_at FROM contacts WHERE id = ${due.contact_id}`;
-  if (contact!.blocked) return fail('blocked', ticket);
+  if (due.blocked) return fail('blocked', ticket);
   const connection = await getConnection(tx, due.connection_id);
   const caps = o.capabilitiesOf(connection.channel);
   const agent = await findAgentById(tx, due.author_agent_id);
   if (!caps || !agent) return fail('no_channel', ticket);
-  const window = replyWindow(caps, contact!.last_inbound_at);
+  const window = replyWindow(caps, due.last_inbound_at);
   const asText = due.body !== '' && window !== 'closed';
   if (!asText && !due.template) return fail('window_closed', ticket);
 
