@@ -1,4 +1,4 @@
-import type { Sql } from '../db/connect.js';
+import type { Db, Sql } from '../db/connect.js';
 import { DeliveryError } from '../core/errors.js';
 import type { Kicker } from '../queue/queues.js';
 import type { Logger } from '../logger.js';
@@ -13,6 +13,7 @@ import { withLaneLock } from './lane-lock.js';
 import { paceWait } from './pacing.js';
 import { supersededCard } from './coalesce.js';
 import type { Pacer } from '../core/pacer.js';
+import { findMessageContext, type MessageContext } from '../messages/context.js';
 
 interface OutboxRow {
   id: string;
@@ -45,27 +46,37 @@ const PACED = 'paced';
  * (guarantee 4).
  */
 export async function drainLane(deps: DispatchDeps, lane: string): Promise<void> {
-  let paced = false;
-  // Taken by another worker: the holder re-checks after it lets go.
-  if (!(await withLaneLock(deps.sql, lane, async (held) => {
-    paced = (await drainLocked(deps, lane, held)) === PACED;
-  }))) return;
-  // A lane waiting for its turn comes back on its own wake-up; kicking it now would only ask again.
-  if (paced) return;
-  // Rows added while we held the lock were kicked at a worker that found it taken: look again.
-  const head = await headOf(deps.sql, lane);
-  if (head && head.next_attempt_at.getTime() <= Date.now()) await deps.kicker.dispatch([lane]);
+  for (let round = 1; ; round++) {
+    let paced = false;
+    // Taken by another worker: the holder re-checks after it lets go.
+    if (!(await withLaneLock(deps.sql, lane, async (held, lockTx) => {
+      paced = (await drainLocked(deps, lane, held, lockTx)) === PACED;
+    }))) return;
+    // A lane waiting for its turn comes back on its own wake-up; kicking it now would only ask again.
+    if (paced) return;
+    // Rows added while we held the lock were kicked at a worker that found it taken: look again.
+    const head = await headOf(deps.sql, lane);
+    if (!head || head.next_attempt_at.getTime() > Date.now()) return;
+    // Drain them here rather than through a dispatch job (a job costs ~40 Redis commands,
+    // docs/performance.md); a lane that keeps filling is handed to the queue after a few rounds.
+    if (round >= REDRAIN_ROUNDS) return deps.kicker.dispatch([lane]);
+  }
 }
 
-async function headOf(sql: Sql, lane: string): Promise<OutboxRow | undefined> {
+/** Times drainLane takes its lane again for rows that came while it held it, before handing it to the queue. */
+const REDRAIN_ROUNDS = 3;
+
+async function headOf(sql: Db, lane: string): Promise<OutboxRow | undefined> {
   const [row] = await sql<OutboxRow[]>`
     SELECT id, lane, kind, payload, state, attempts, next_attempt_at, created_at FROM outbox
     WHERE lane = ${lane} AND state IN ('pending', 'sending') ORDER BY id LIMIT 1`;
   return row;
 }
 
-async function drainLocked(deps: DispatchDeps, lane: string, held: () => boolean): Promise<typeof PACED | undefined> {
-  let row: OutboxRow | typeof PACED | undefined = await headOf(deps.sql, lane);
+async function drainLocked(deps: DispatchDeps, lane: string, held: () => boolean, lockTx: Db): Promise<typeof PACED | undefined> {
+  // Read on the lock's own transaction, in a statement after the lock's: it sees the lane as the
+  // previous holder left it, and costs no transaction of its own.
+  let row: OutboxRow | typeof PACED | undefined = await headOf(lockTx, lane);
   // A lock lost mid-drain (its connection died) stops the drain before the next row.
   while (row && row !== PACED && held()) row = await step(deps, lane, row);
   return row === PACED ? PACED : undefined;
@@ -103,10 +114,11 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
   // A worker whose lane lock died with its connection (a database restart) may be mid-step
   // while another takes the lane; only one of them gets to perform the row.
   const marks = CUSTOMER_SENDS.has(op.kind) || AGENT_POSTS.has(op.kind);
-  if (marks && !(await claimRow(deps.sql, row, attempts, { durable: CUSTOMER_SENDS.has(op.kind) }))) return undefined;
+  const claim = marks ? await claimReading(deps.sql, row, attempts, { durable: CUSTOMER_SENDS.has(op.kind), messageId: messageOf(op) }) : {};
+  if (!claim) return undefined;
   let effect: Awaited<ReturnType<typeof perform>>;
   try {
-    effect = await perform(deps, op, { outboxId: row.id, unsure: row.state === 'sending' || row.attempts > 0 });
+    effect = await perform(deps, op, { outboxId: row.id, unsure: row.state === 'sending' || row.attempts > 0, ...claim });
   } catch (err) {
     const e = err instanceof DeliveryError ? err : new DeliveryError('transient', errorText(err), { cause: err });
     if (e.uncertain && CUSTOMER_SENDS.has(op.kind)) {
@@ -151,13 +163,34 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
  * (docs/performance.md).
  */
 export async function claimRow(sql: DispatchDeps['sql'], row: Pick<OutboxRow, 'id' | 'state' | 'attempts'>, attempts: number, opts: { durable: boolean }): Promise<boolean> {
+  return (await claimReading(sql, row, attempts, opts)) !== false;
+}
+
+/**
+ * claimRow, and when it claims, reads the row's message (`messageId`) in the same transaction:
+ * the read the post or send makes first anyway, without a transaction of its own
+ * (docs/performance.md). False when another worker got there first.
+ */
+async function claimReading(
+  sql: DispatchDeps['sql'],
+  row: Pick<OutboxRow, 'id' | 'state' | 'attempts'>,
+  attempts: number,
+  opts: { durable: boolean; messageId?: string | undefined },
+): Promise<false | { context?: MessageContext }> {
   return sql.begin(async (tx) => {
     if (!opts.durable) await tx`SET LOCAL synchronous_commit = off`;
     const claimed = await tx`
       UPDATE outbox SET state = 'sending', attempts = ${attempts}
       WHERE id = ${row.id} AND state = ${row.state} AND attempts = ${row.attempts} RETURNING id`;
-    return claimed.length === 1;
+    if (claimed.length !== 1) return false;
+    const context = opts.messageId ? await findMessageContext(tx, opts.messageId) : undefined;
+    return context ? { context } : {};
   });
+}
+
+/** The message a post or a customer send begins by reading (the rows whose perform reads it first). */
+function messageOf(op: OutboxOp): string | undefined {
+  return op.kind === 'thread.post' || CUSTOMER_SENDS.has(op.kind) ? (op as { messageId?: string }).messageId : undefined;
 }
 
 /** Puts a row back to wait `ms` (the lane waits with it, keeping order), and arms its wake-up. */
