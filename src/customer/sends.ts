@@ -28,9 +28,8 @@ export function customerSide(deps: OperationDeps, m: Pick<MessageContext, 'chann
  * agent's message once its first part has left (a no-op for messages with no agent-side copy,
  * such as the automatic accept and farewell texts).
  */
-export async function sendToCustomer(deps: OperationDeps, op: CustomerSendOp, read?: MessageContext): Promise<Effect> {
-  // The context read when the row was claimed, in the same transaction (docs/performance.md).
-  const m = read?.messageId === op.messageId ? read : await loadMessageContext(deps.sql, op.messageId);
+export async function sendToCustomer(deps: OperationDeps, op: CustomerSendOp): Promise<Effect> {
+  const m = await loadMessageContext(deps.sql, op.messageId);
   const { channel, auth } = customerSide(deps, m);
   const to = m.contactAddress;
   let sent: { externalId: string };

@@ -75,13 +75,6 @@ export function customerLabel(m: Pick<MessageContext, 'contactName' | 'contactPh
 }
 
 export async function loadMessageContext(db: Db, messageId: string): Promise<MessageContext> {
-  const m = await findMessageContext(db, messageId);
-  if (!m) throw new Error(`message ${messageId} not found`);
-  return m;
-}
-
-/** The message's context, or undefined if there is no such message. */
-export async function findMessageContext(db: Db, messageId: string): Promise<MessageContext | undefined> {
   const [r] = await db<Row[]>`
     SELECT m.id AS message_id, m.ticket_id, m.direction, m.kind, m.body, m.rich, m.attachments, m.quote,
            c.channel, c.id AS connection_id, c.alerted_at IS NOT NULL AS connection_alerted, c.account_id, c.token_encrypted, COALESCE(tl.platform, c.agent_platform) AS agent_platform,
@@ -101,7 +94,7 @@ export async function findMessageContext(db: Db, messageId: string): Promise<Mes
     LEFT JOIN LATERAL (SELECT platform, container_id, thread_id FROM thread_links
       WHERE ticket_id = t.id AND is_current ORDER BY created_at DESC LIMIT 1) tl ON true
     WHERE m.id = ${messageId}`;
-  if (!r) return undefined;
+  if (!r) throw new Error(`message ${messageId} not found`);
   return {
     messageId: r.message_id,
     ticketId: r.ticket_id,

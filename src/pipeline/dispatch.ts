@@ -13,7 +13,6 @@ import { withLaneLock } from './lane-lock.js';
 import { paceWait } from './pacing.js';
 import { supersededCard } from './coalesce.js';
 import type { Pacer } from '../core/pacer.js';
-import { findMessageContext, type MessageContext } from '../messages/context.js';
 
 interface OutboxRow {
   id: string;
@@ -114,11 +113,10 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
   // A worker whose lane lock died with its connection (a database restart) may be mid-step
   // while another takes the lane; only one of them gets to perform the row.
   const marks = CUSTOMER_SENDS.has(op.kind) || AGENT_POSTS.has(op.kind);
-  const claim = marks ? await claimReading(deps.sql, row, attempts, { durable: CUSTOMER_SENDS.has(op.kind), messageId: messageOf(op) }) : {};
-  if (!claim) return undefined;
+  if (marks && !(await claimRow(deps.sql, row, attempts, { durable: CUSTOMER_SENDS.has(op.kind) }))) return undefined;
   let effect: Awaited<ReturnType<typeof perform>>;
   try {
-    effect = await perform(deps, op, { outboxId: row.id, unsure: row.state === 'sending' || row.attempts > 0, ...claim });
+    effect = await perform(deps, op, { outboxId: row.id, unsure: row.state === 'sending' || row.attempts > 0 });
   } catch (err) {
     const e = err instanceof DeliveryError ? err : new DeliveryError('transient', errorText(err), { cause: err });
     if (e.uncertain && CUSTOMER_SENDS.has(op.kind)) {
@@ -163,34 +161,13 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
  * (docs/performance.md).
  */
 export async function claimRow(sql: DispatchDeps['sql'], row: Pick<OutboxRow, 'id' | 'state' | 'attempts'>, attempts: number, opts: { durable: boolean }): Promise<boolean> {
-  return (await claimReading(sql, row, attempts, opts)) !== false;
-}
-
-/**
- * claimRow, and when it claims, reads the row's message (`messageId`) in the same transaction:
- * the read the post or send makes first anyway, without a transaction of its own
- * (docs/performance.md). False when another worker got there first.
- */
-async function claimReading(
-  sql: DispatchDeps['sql'],
-  row: Pick<OutboxRow, 'id' | 'state' | 'attempts'>,
-  attempts: number,
-  opts: { durable: boolean; messageId?: string | undefined },
-): Promise<false | { context?: MessageContext }> {
   return sql.begin(async (tx) => {
     if (!opts.durable) await tx`SET LOCAL synchronous_commit = off`;
     const claimed = await tx`
       UPDATE outbox SET state = 'sending', attempts = ${attempts}
       WHERE id = ${row.id} AND state = ${row.state} AND attempts = ${row.attempts} RETURNING id`;
-    if (claimed.length !== 1) return false;
-    const context = opts.messageId ? await findMessageContext(tx, opts.messageId) : undefined;
-    return context ? { context } : {};
+    return claimed.length === 1;
   });
-}
-
-/** The message a post or a customer send begins by reading (the rows whose perform reads it first). */
-function messageOf(op: OutboxOp): string | undefined {
-  return op.kind === 'thread.post' || CUSTOMER_SENDS.has(op.kind) ? (op as { messageId?: string }).messageId : undefined;
 }
 
 /** Puts a row back to wait `ms` (the lane waits with it, keeping order), and arms its wake-up. */

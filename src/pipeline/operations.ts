@@ -78,7 +78,7 @@ export async function perform(deps: OperationDeps, op: OutboxOp, attempt?: Attem
     case 'customer.send':
     case 'customer.media':
     case 'customer.template':
-      return sendToCustomer(deps, op, attempt?.context);
+      return sendToCustomer(deps, op);
     case 'customer.react':
       await reactToCustomer(deps, op.messageId, op.emoji);
       return NOTHING;
@@ -160,7 +160,7 @@ async function postToThread(
   offerTemplates?: boolean,
   attempt?: Attempt,
 ): Promise<Effect> {
-  const m = attempt?.context?.messageId === messageId ? attempt.context : await loadMessageContext(deps.sql, messageId);
+  const m = await loadMessageContext(deps.sql, messageId);
   // A thread named by the row (the one a transfer left) may be on another platform than the ticket's now.
   const platform = target?.platform ?? m.agentPlatform;
   if (platform === m.agentPlatform ? m.agentLink : await linkOn(deps.sql, messageId, platform)) return NOTHING;
