@@ -6,7 +6,7 @@ import type { Logger } from '../../src/logger.js';
 import { ChannelType } from './channels.js';
 import { isServerAdmin, shownName, type GatewayFacts } from './gateway-facts.js';
 import { answerControl } from './control-interactions.js';
-import { parseMessage, parseReaction, type Parsed, type RawInteraction, type RawMember, type RawMessage, type RawReaction, type RawUser } from './payloads.js';
+import { echoOf, parseMessage, parseReaction, type Parsed, type RawInteraction, type RawMember, type RawMessage, type RawReaction, type RawUser } from './payloads.js';
 
 export interface DiscordInboundDeps {
   inbox: InboxPort;
@@ -46,7 +46,8 @@ export function listenDiscord(client: Client, deps: DiscordInboundDeps): void {
 }
 
 async function onMessage(client: Client, deps: DiscordInboundDeps, d: RawMessage): Promise<void> {
-  if (!d.guild_id) return;
+  // Ponte's own posts coming back: skipped before anything is looked up (not even the post's parent).
+  if (!d.guild_id || echoOf(d, client.user?.id)) return;
   const parsed = parseMessage(d, await parentOf(client, d.channel_id), client.user?.id);
   if ('record' in parsed && d.author) await rememberMember(deps.facts, d.author, d.member);
   await record(deps, parsed);

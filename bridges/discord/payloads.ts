@@ -30,17 +30,30 @@ const PERSON_TYPES = new Set([undefined, 0, 19]);
 export type Parsed = { record: InboundRecord } | { ignored: IgnoredRecord } | { skip: string };
 
 /**
+ * Ponte's own posts come back over the gateway at every post (a customer's line through a
+ * webhook, a card or a notice from the bot). Recognised from the payload alone, they are not
+ * recorded: that would cost a transaction per post and tell no one anything (docs/performance.md).
+ * Any webhook's message is no agent's either.
+ */
+export function echoOf(d: Pick<RawMessage, 'webhook_id' | 'author'>, botUserId: string | undefined): 'webhook_echo' | 'own_message' | undefined {
+  if (d.webhook_id) return 'webhook_echo';
+  if (botUserId !== undefined && d.author?.id === botUserId) return 'own_message';
+  return undefined;
+}
+
+/**
  * An agent's message in a ticket post → `agent.message`. Echoes never loop: a webhook's message
- * (customer posts come back over the gateway with `webhook_id`), any bot's, and Ponte's own are
- * ignored. `parentId` is the post's forum or channel (undefined: not in a thread).
+ * (customer posts come back over the gateway with `webhook_id`) and Ponte's own are skipped, any
+ * other bot's ignored. `parentId` is the post's forum or channel (undefined: not in a thread).
  */
 export function parseMessage(d: RawMessage, parentId: string | undefined, botUserId: string | undefined): Parsed {
   const dedupeKey = messageDedupeKey(d.id);
   if (!d.guild_id) return { skip: 'not_in_a_server' };
   if (!parentId) return { skip: 'not_in_thread' };
   const ignored = (reason: string): Parsed => ({ ignored: { dedupeKey, kind: 'discord.message', reason } });
-  if (d.webhook_id) return ignored('webhook_echo');
-  if (!d.author || d.author.bot || d.author.id === botUserId) return ignored('bot_message');
+  const echo = echoOf(d, botUserId);
+  if (echo) return { skip: echo };
+  if (!d.author || d.author.bot) return ignored('bot_message');
   if (!PERSON_TYPES.has(d.type)) return ignored(`type_${d.type}`);
   const content = d.content ?? '';
   const event: AgentMessageEvent = {

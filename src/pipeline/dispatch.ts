@@ -1,4 +1,4 @@
-import type { Sql } from '../db/connect.js';
+import type { Db, Sql } from '../db/connect.js';
 import { DeliveryError } from '../core/errors.js';
 import type { Kicker } from '../queue/queues.js';
 import type { Logger } from '../logger.js';
@@ -46,27 +46,37 @@ const PACED = 'paced';
  * (guarantee 4).
  */
 export async function drainLane(deps: DispatchDeps, lane: string): Promise<void> {
-  let paced = false;
-  // Taken by another worker: the holder re-checks after it lets go.
-  if (!(await withLaneLock(deps.sql, lane, async (held) => {
-    paced = (await drainLocked(deps, lane, held)) === PACED;
-  }))) return;
-  // A lane waiting for its turn comes back on its own wake-up; kicking it now would only ask again.
-  if (paced) return;
-  // Rows added while we held the lock were kicked at a worker that found it taken: look again.
-  const head = await headOf(deps.sql, lane);
-  if (head && head.next_attempt_at.getTime() <= Date.now()) await deps.kicker.dispatch([lane]);
+  for (let round = 1; ; round++) {
+    let paced = false;
+    // Taken by another worker: the holder re-checks after it lets go.
+    if (!(await withLaneLock(deps.sql, lane, async (held, lockTx) => {
+      paced = (await drainLocked(deps, lane, held, lockTx)) === PACED;
+    }))) return;
+    // A lane waiting for its turn comes back on its own wake-up; kicking it now would only ask again.
+    if (paced) return;
+    // Rows added while we held the lock were kicked at a worker that found it taken: look again.
+    const head = await headOf(deps.sql, lane);
+    if (!head || head.next_attempt_at.getTime() > Date.now()) return;
+    // Drain them here rather than through a dispatch job (a job costs ~40 Redis commands,
+    // docs/performance.md); a lane that keeps filling is handed to the queue after a few rounds.
+    if (round >= REDRAIN_ROUNDS) return deps.kicker.dispatch([lane]);
+  }
 }
 
-async function headOf(sql: Sql, lane: string): Promise<OutboxRow | undefined> {
+/** Times drainLane takes its lane again for rows that came while it held it, before handing it to the queue. */
+const REDRAIN_ROUNDS = 3;
+
+async function headOf(sql: Db, lane: string): Promise<OutboxRow | undefined> {
   const [row] = await sql<OutboxRow[]>`
     SELECT id, lane, kind, payload, state, attempts, next_attempt_at, created_at FROM outbox
     WHERE lane = ${lane} AND state IN ('pending', 'sending') ORDER BY id LIMIT 1`;
   return row;
 }
 
-async function drainLocked(deps: DispatchDeps, lane: string, held: () => boolean): Promise<typeof PACED | undefined> {
-  let row: OutboxRow | typeof PACED | undefined = await headOf(deps.sql, lane);
+async function drainLocked(deps: DispatchDeps, lane: string, held: () => boolean, lockTx: Db): Promise<typeof PACED | undefined> {
+  // Read on the lock's own transaction, in a statement after the lock's: it sees the lane as the
+  // previous holder left it, and costs no transaction of its own.
+  let row: OutboxRow | typeof PACED | undefined = await headOf(lockTx, lane);
   // A lock lost mid-drain (its connection died) stops the drain before the next row.
   while (row && row !== PACED && held()) row = await step(deps, lane, row);
   return row === PACED ? PACED : undefined;

@@ -10,13 +10,15 @@ const DISPATCH_LOCK = 727_003;
  * it can never outlive its connection: a dead process, a killed backend or a database restart
  * frees it, and nothing is left to unlock on a dead connection.
  *
- * `work` does its own reads and writes on the pool, so that what it commits (a customer
- * send's in-flight mark) is durable whatever becomes of the lock. It is told whether the lock
- * still holds and must stop between steps once it does not: when the lock's connection dies,
- * this waits for `work` to stop, then throws the connection's error (the job is retried and
- * the sweeper backs it up).
+ * `work` does its writes on the pool, so that what it commits (a customer send's in-flight
+ * mark) is durable whatever becomes of the lock. It is handed the lock's own transaction for
+ * its first read of the lane (one transaction fewer per drain, docs/performance.md): a
+ * statement after the lock statement takes its snapshot after the lock was granted, so it sees
+ * the lane as the previous holder left it. It is told whether the lock still holds and must
+ * stop between steps once it does not: when the lock's connection dies, this waits for `work`
+ * to stop, then throws the connection's error (the job is retried and the sweeper backs it up).
  */
-export async function withLaneLock(sql: Sql, lane: string, work: (held: () => boolean) => Promise<void>): Promise<boolean> {
+export async function withLaneLock(sql: Sql, lane: string, work: LaneWork): Promise<boolean> {
   const release = await slotsOf(sql).take();
   try {
     return await lockAndWork(sql, lane, work);
@@ -62,7 +64,10 @@ function slotsOf(sql: Sql): Slots {
   return s;
 }
 
-async function lockAndWork(sql: Sql, lane: string, work: (held: () => boolean) => Promise<void>): Promise<boolean> {
+/** What a lane's holder does: `held` says whether the lock still holds; `lockTx` is for reads only. */
+export type LaneWork = (held: () => boolean, lockTx: Db) => Promise<void>;
+
+async function lockAndWork(sql: Sql, lane: string, work: LaneWork): Promise<boolean> {
   let held = false;
   let running: Promise<void> | undefined;
   try {
@@ -74,7 +79,7 @@ async function lockAndWork(sql: Sql, lane: string, work: (held: () => boolean) =
           pg_try_advisory_xact_lock(${DISPATCH_LOCK}, hashtext(${lane})) AS locked`;
       if (!row?.locked) return;
       held = true;
-      running = work(() => held);
+      running = work(() => held, tx);
       await running;
     });
   } catch (err) {

@@ -4,14 +4,16 @@ import { within } from '../time-limit.js';
 
 /**
  * KEYS: gate, hot, queue. ARGV: spacing ms.
+ * Cool (no closing within the last while; `hot` outlives every closing, see CLOSE): go. This is
+ * nearly every call, and it costs one read (docs/performance.md).
  * Closed gate: the caller takes the next place among those who found it closed this time, and
  * is told to come back when it opens plus its place × spacing, so the waiters return one by one
  * instead of as a herd. The places start again from 1 each time the gate opens.
- * Open but hot (closed within the last while): the caller takes the turn, holding the gate for
- * `spacing`, so callers keep arriving one at a time while the bucket is known to be busy.
- * Open and cool: go.
+ * Open but hot: the caller takes the turn, holding the gate for `spacing`, so callers keep
+ * arriving one at a time while the bucket is known to be busy.
  */
 const WAIT = `
+if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
 local ttl = redis.call('PTTL', KEYS[1])
 local spacing = tonumber(ARGV[1])
 if ttl > 0 then
@@ -19,19 +21,22 @@ if ttl > 0 then
   if place == 1 then redis.call('PEXPIRE', KEYS[3], ttl) end
   return ttl + (place - 1) * spacing
 end
-if redis.call('EXISTS', KEYS[2]) == 1 then
-  redis.call('SET', KEYS[1], '1', 'PX', spacing)
-end
+redis.call('SET', KEYS[1], '1', 'PX', spacing)
 return 0`;
 
-/** KEYS: gate, hot, queue. ARGV: ms, hot ms. A longer closing already in place is kept. */
+/**
+ * KEYS: gate, hot, queue. ARGV: ms, hot ms. A longer closing already in place is kept, and the
+ * bucket stays hot at least as long as it stays closed (WAIT reads `hot` first).
+ */
 const CLOSE = `
 local ms = tonumber(ARGV[1])
-if redis.call('PTTL', KEYS[1]) < ms then
+local left = redis.call('PTTL', KEYS[1])
+if left < ms then
   redis.call('SET', KEYS[1], '1', 'PX', ms)
   redis.call('DEL', KEYS[3])
+  left = ms
 end
-redis.call('SET', KEYS[2], '1', 'PX', tonumber(ARGV[2]))
+redis.call('SET', KEYS[2], '1', 'PX', math.max(tonumber(ARGV[2]), left))
 return 1`;
 
 /** A Redis that does not answer (reconnecting: commands queue) must not hold a worker: the gate opens. */

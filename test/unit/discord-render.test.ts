@@ -22,8 +22,9 @@ describe('Discord text', () => {
   it('reads agent text as the customer should see it, and never an echo or a bot as an agent', () => {
     expect(discordToPlain('oi <@!42> em <#7> \\*já\\* <:ok:9>')).toBe('oi @42 em #channel *já* :ok:');
     const base = { id: '5', channel_id: '2', guild_id: '1', content: 'x', author: { id: '3', username: 'a' } };
-    expect(parseMessage({ ...base, webhook_id: '9' }, '1', '8')).toEqual({ ignored: expect.objectContaining({ reason: 'webhook_echo' }) });
-    expect(parseMessage({ ...base, author: { id: '8', username: 'ponte' } }, '1', '8')).toEqual({ ignored: expect.objectContaining({ reason: 'bot_message' }) });
+    expect(parseMessage({ ...base, webhook_id: '9' }, '1', '8')).toEqual({ skip: 'webhook_echo' });
+    expect(parseMessage({ ...base, author: { id: '8', username: 'ponte' } }, '1', '8')).toEqual({ skip: 'own_message' });
+    expect(parseMessage({ ...base, author: { id: '6', username: 'other', bot: true } }, '1', '8')).toEqual({ ignored: expect.objectContaining({ reason: 'bot_message' }) });
     expect(parseMessage(base, undefined, '8')).toEqual({ skip: 'not_in_thread' });
     expect(parseMessage(base, '1', '8')).toMatchObject({ record: { event: { containerId: '1', threadId: '2', externalId: '2:5' } } });
   });

@@ -43,6 +43,16 @@ describe('RedisRateGate', () => {
     expect(await gate.wait('b')).toBeGreaterThan(9_000);
   });
 
+  it('stays hot at least as long as it stays closed: a shorter closing after a longer one does not cool it early', async () => {
+    // A bucket that is not hot is let through without reading the closing (one read per call).
+    const gate = newGate({ hotMs: 50 });
+    await gate.close('b', 10_000);
+    await gate.close('b', 10);
+    const base = `${(gate as unknown as { opts: { prefix: string } }).opts.prefix}:gate:b`;
+    expect(await redis.pttl(`${base}:hot`)).toBeGreaterThanOrEqual((await redis.pttl(base)) - 5);
+    expect(await redis.pttl(`${base}:hot`)).toBeGreaterThan(9_000);
+  });
+
   it('after it opens again, lets callers of a busy bucket through one at a time, then none are held once it cools', async () => {
     const gate = newGate({ spacingMs: 1_000, hotMs: 300 });
     await gate.close('b', 50);
