@@ -11,6 +11,7 @@ import { RedisPacer } from './queue/pacer.js';
 import { SWEEP_EVERY_MS, startWorkers } from './queue/workers.js';
 import { buildApp } from './http/app.js';
 import { Inbox } from './pipeline/inbox.js';
+import { InProcessLine } from './queue/in-process-line.js';
 import { closeJob, inactivityJob, ingestJob, menuTimeoutJob, scheduledMessageJob } from './pipeline/jobs.js';
 import { drainLane } from './pipeline/dispatch.js';
 import { horizonFor, sweep, type SweepResult } from './pipeline/sweeper.js';
@@ -137,7 +138,9 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     const queues = createQueues(redis, config.PONTE_QUEUE_PREFIX);
     stops.push(() => queues.close());
     const metrics = createMetrics();
-    const inbox = new Inbox(sql, queues.kicker, metrics, log);
+    // With the workers in this process, a webhook's key is drained here, not through Redis (in-process-line.ts).
+    let line: InProcessLine | undefined;
+    const inbox = new Inbox(sql, { ...queues.kicker, ingest: (keys) => (line ? line.wake(keys) : queues.kicker.ingest(keys)) }, metrics, log);
 
     const channels = new Map<ChannelKind, CustomerChannel>();
     const bridges = new Map<AgentPlatform, AgentBridge>();
@@ -191,6 +194,12 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         inactivity: (ticketId) => inactivityJob(ingestDeps, ticketId),
       }, log, { sweepEveryMs, concurrency: config.PONTE_WORKER_CONCURRENCY });
       stops.push(() => workers.close());
+      if (role === 'all' && config.PONTE_INGEST_IN_PROCESS === 'on') {
+        const concurrency = config.PONTE_WORKER_CONCURRENCY;
+        const inProcess = new InProcessLine({ concurrency, maxWaiting: 50 * concurrency, run: (key) => ingestJob(ingestDeps, key), handOff: (keys) => queues.kicker.ingest(keys), log });
+        line = inProcess;
+        stops.push(() => inProcess.close());
+      }
     }
 
     // What `/ponte` needs, whichever tool it is typed in.
