@@ -10,7 +10,7 @@ import { ticketCardBlocks } from './blocks.js';
 import { renderForm } from './render-form.js';
 import { slackReactionName } from './emoji.js';
 import type { RateGate } from '../../src/core/rate-gate.js';
-import type { PostAllowance } from '../../src/core/pacer.js';
+import type { PaceLearner, PostAllowance } from '../../src/core/pacer.js';
 import { DeliveryError } from '../../src/core/errors.js';
 import { classifySlackError } from './errors.js';
 import { UPLOAD_BUCKET, methodBucket, postAllowance, postBucket } from './rate-buckets.js';
@@ -34,6 +34,8 @@ export interface SlackBridgeOptions {
   locale?: Locale;
   /** Shared across workers: a bucket Slack answered 429 for is not called again before its Retry-After. */
   gate?: RateGate;
+  /** Told of a 429's Retry-After: the pacer holds every lane of that channel until then. */
+  learner?: PaceLearner;
 }
 
 /**
@@ -186,7 +188,7 @@ export class SlackBridge implements AgentBridge, HomeSurface, FormSurface {
   /**
    * One Web API call through its rate-limit bucket's gate. A closed bucket answers rate_limited
    * at once, without calling Slack; a 429 closes the bucket for its Retry-After for every
-   * worker. Calls made for a person waiting on the answer (a modal, a command) pass no bucket.
+   * worker, and holds the pacer's line for it (a channel's posts wait their turn meanwhile). Calls made for a person waiting on the answer (a modal, a command) pass no bucket.
    */
   private async call<T>(bucket: string | undefined, fn: () => Promise<T>): Promise<T> {
     const gate = bucket ? this.opts.gate : undefined;
@@ -196,7 +198,11 @@ export class SlackBridge implements AgentBridge, HomeSurface, FormSurface {
       return await fn();
     } catch (err) {
       const e = classifySlackError(err);
-      if (gate && e.errorClass === 'rate_limited') await gate.close(bucket!, (e.retryAfterSeconds ?? 1) * 1000);
+      if (bucket && e.errorClass === 'rate_limited') {
+        const ms = (e.retryAfterSeconds ?? 1) * 1000;
+        await gate?.close(bucket, ms);
+        await this.opts.learner?.learn(bucket, { holdUntil: Date.now() + ms });
+      }
       throw e;
     }
   }
