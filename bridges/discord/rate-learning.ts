@@ -24,7 +24,14 @@ export function learnWebhookLimits(rest: REST, channelOf: (webhookId: string) =>
   const windows = new Map<string, number>();
   const told = new Map<string, { perSecond: number; burst: number; at: number }>();
   rest.on('response', (request, response) => {
-    (response as { body?: ReadableStream | null }).body?.cancel().catch(() => {});
+    // A listener that throws would fail the call it listens to.
+    try {
+      learnFrom(request, response);
+    } catch {
+      // Nothing learned from this answer.
+    }
+  });
+  function learnFrom(request: { method: string; path: string }, response: { status: number; headers: { get(name: string): string | null } }): void {
     const hook = /^\/webhooks\/(\d+)\/[^/]+$/.exec(request.path)?.[1];
     const forum = request.method.toUpperCase() === 'POST' && hook ? channelOf(hook) : undefined;
     if (!forum) return;
@@ -51,5 +58,5 @@ export function learnWebhookLimits(rest: REST, channelOf: (webhookId: string) =>
     const waitMs = Math.max(resetAfterMs || 0, retryAfterMs || 0);
     if ((response.status === 429 || remaining === 0) && waitMs > 0) seen.holdUntil = now() + waitMs + RESET_MARGIN_MS;
     if (Object.keys(seen).length) void learner.learn(postAllowance(forum).bucket, seen);
-  });
+  }
 }

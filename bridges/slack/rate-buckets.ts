@@ -4,6 +4,15 @@
  * method and workspace. A file upload is three calls, limited together here.
  */
 export const postBucket = (channel: string) => `slack:chat.postMessage:${channel}`;
+export const isPostBucket = (bucket: string) => bucket.startsWith('slack:chat.postMessage:');
+
+/**
+ * Slack counts a channel's second from each post it took: once a post is answered, the channel's
+ * next post waits this long from the answer (the pacer holds the channel until then). Anchored on
+ * the answer, a post slowed on its way never makes the next one land inside the second, so the
+ * pacer can use the whole allowance instead of a declared margin.
+ */
+export const POST_SPACING_MS = 1000;
 export const methodBucket = (method: string) => `slack:${method}`;
 export const UPLOAD_BUCKET = methodBucket('files.upload');
 
