@@ -18,8 +18,9 @@ export const UPLOAD_BUCKET = methodBucket('files.upload');
 
 /**
  * What the dispatcher paces a channel's new posts by (src/core/pacer.ts): Slack allows about one
- * chat.postMessage per second per channel. Declared a little under it (one per 1.05 s, no burst),
- * so the few milliseconds between a turn and Slack's receipt never make two posts look closer
- * than a second apart; short bursts Slack may allow are not counted on.
+ * chat.postMessage per second per channel. Declared a little under it (one per 1.05 s, no burst)
+ * as the starting guess; once posts are answered, each answer holds the channel for a second
+ * from then (POST_SPACING_MS), which is what paces a busy channel. Short bursts Slack may allow
+ * are not counted on.
  */
 export const postAllowance = (channel: string) => ({ bucket: postBucket(channel), perSecond: 0.95, burst: 1 });
