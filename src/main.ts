@@ -156,21 +156,22 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     parsers.instagram = parseInstagram;
     // Rate limits are waited out by all workers together, per the platform's buckets.
     const gate = new RedisRateGate(redis, { prefix: config.PONTE_QUEUE_PREFIX });
+    // Posts are paced to each channel's allowance, the oldest waiting ticket first (src/core/pacer.ts);
+    // the bridges tell the pacer what the platform says about it (its limits, a 429's wait).
+    const pacer = config.PONTE_PACING === 'on' ? new RedisPacer(redis, { prefix: config.PONTE_QUEUE_PREFIX }) : undefined;
     const slack = config.SLACK_BOT_TOKEN
-      ? new SlackBridge({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, logger: slackSdkLogger(log, 'slack-web-api'), locale: config.PONTE_LOCALE, gate })
+      ? new SlackBridge({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, logger: slackSdkLogger(log, 'slack-web-api'), locale: config.PONTE_LOCALE, gate, learner: pacer })
       : undefined;
     if (slack) bridges.set('slack', slack);
     const discordFacts = new GatewayFacts(redis, config.PONTE_QUEUE_PREFIX);
     const discord = config.DISCORD_BOT_TOKEN
-      ? new DiscordBridge({ token: config.DISCORD_BOT_TOKEN, apiUrl: config.DISCORD_API_URL, applicationId: config.DISCORD_APPLICATION_ID, guildId: config.DISCORD_GUILD_ID, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, facts: discordFacts, locale: config.PONTE_LOCALE })
+      ? new DiscordBridge({ token: config.DISCORD_BOT_TOKEN, apiUrl: config.DISCORD_API_URL, applicationId: config.DISCORD_APPLICATION_ID, guildId: config.DISCORD_GUILD_ID, timeoutMs: config.PONTE_HTTP_TIMEOUT_MS, facts: discordFacts, locale: config.PONTE_LOCALE, learner: pacer })
       : undefined;
     if (discord) bridges.set('discord', discord);
     if (role === 'gateway' && !discord) throw new ConfigError(['DISCORD_BOT_TOKEN: the gateway role runs the Discord gateway; set it (README: Set up Discord)']);
     logPlatforms(log, config);
 
     const secrets = config.PONTE_SECRET_KEY ? new SecretBox(decodeKey(config.PONTE_SECRET_KEY)!) : undefined;
-    // Posts are paced to each channel's allowance, the oldest waiting ticket first (src/core/pacer.ts).
-    const pacer = config.PONTE_PACING === 'on' ? new RedisPacer(redis, { prefix: config.PONTE_QUEUE_PREFIX }) : undefined;
     const core = { sql, kicker: queues.kicker, metrics, log, locale: config.PONTE_LOCALE, channels, bridges, secrets, mediaLimits: config.PONTE_MEDIA_LIMITS, publicUrl: config.PUBLIC_URL, pacer, mergeQueued: config.PONTE_MERGE_QUEUED === 'on', timeZone: config.PONTE_TIMEZONE };
     const ingestDeps = {
       ...core,

@@ -20,7 +20,8 @@ import { postName, TicketThreads } from './threads.js';
 import { TokenRefusals } from './refusals.js';
 import { ChannelWebhooks, webhookUsername } from './webhooks.js';
 import { postAllowance } from './rate-buckets.js';
-import type { PostAllowance } from '../../src/core/pacer.js';
+import type { PaceLearner, PostAllowance } from '../../src/core/pacer.js';
+import { learnWebhookLimits } from './rate-learning.js';
 
 /** Per REST call. */
 const API_TIMEOUT_MS = 15_000;
@@ -39,6 +40,8 @@ export interface DiscordBridgeOptions {
   facts: GatewayFacts;
   /** The workspace's language, for the words on controls under a notice (PONTE_LOCALE). */
   locale?: Locale;
+  /** Told what Discord's headers say about a forum's webhook bucket (rate-learning.ts). */
+  learner?: PaceLearner;
 }
 
 type Message = { id: string; channel_id?: string };
@@ -69,6 +72,7 @@ export class DiscordBridge implements AgentBridge, FormSurface {
     this.tags = new ForumTags(this.rest);
     this.threads = new TicketThreads(this.rest, this.channels, this.tags);
     this.webhooks = new ChannelWebhooks(this.rest, () => this.applicationId);
+    if (opts.learner) learnWebhookLimits(this.rest, (id) => this.webhooks.channelOf(id), opts.learner);
     // A bot user's id is its application's id.
     this.finder = new PostFinder(this.rest, () => this.applicationId, opts.facts);
   }

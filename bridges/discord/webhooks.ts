@@ -13,6 +13,8 @@ interface Hook { id: string; token: string }
  */
 export class ChannelWebhooks {
   private readonly known = new Map<string, Promise<Hook>>();
+  /** Webhook id → its channel: whose bucket an answer's rate-limit headers describe (rate-learning.ts). */
+  private readonly channels = new Map<string, string>();
 
   constructor(
     private readonly rest: REST,
@@ -29,10 +31,16 @@ export class ChannelWebhooks {
     }
   }
 
+  /** The channel of one of Ponte's webhooks, once used. */
+  channelOf(webhookId: string): string | undefined {
+    return this.channels.get(webhookId);
+  }
+
   private hook(channelId: string, fresh = false): Promise<Hook> {
     let got = this.known.get(channelId);
     if (!got) {
       got = fresh ? this.create(channelId) : this.find(channelId);
+      got.then((hook) => this.channels.set(hook.id, channelId), () => {});
       this.known.set(channelId, got);
       got.catch(() => this.known.delete(channelId));
     }

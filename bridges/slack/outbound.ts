@@ -10,10 +10,10 @@ import { ticketCardBlocks } from './blocks.js';
 import { renderForm } from './render-form.js';
 import { slackReactionName } from './emoji.js';
 import type { RateGate } from '../../src/core/rate-gate.js';
-import type { PostAllowance } from '../../src/core/pacer.js';
+import type { PaceLearner, PostAllowance } from '../../src/core/pacer.js';
 import { DeliveryError } from '../../src/core/errors.js';
 import { classifySlackError } from './errors.js';
-import { UPLOAD_BUCKET, methodBucket, postAllowance, postBucket } from './rate-buckets.js';
+import { POST_SPACING_MS, UPLOAD_BUCKET, isPostBucket, methodBucket, postAllowance, postBucket } from './rate-buckets.js';
 import { downloadFile, uploadToThread } from './files.js';
 import { findFile } from './find-file.js';
 import { findPost } from './find-post.js';
@@ -34,6 +34,8 @@ export interface SlackBridgeOptions {
   locale?: Locale;
   /** Shared across workers: a bucket Slack answered 429 for is not called again before its Retry-After. */
   gate?: RateGate;
+  /** Told of a 429's Retry-After: the pacer holds every lane of that channel until then. */
+  learner?: PaceLearner;
 }
 
 /**
@@ -186,17 +188,25 @@ export class SlackBridge implements AgentBridge, HomeSurface, FormSurface {
   /**
    * One Web API call through its rate-limit bucket's gate. A closed bucket answers rate_limited
    * at once, without calling Slack; a 429 closes the bucket for its Retry-After for every
-   * worker. Calls made for a person waiting on the answer (a modal, a command) pass no bucket.
+   * worker, and holds the pacer's line for it (a channel's posts wait their turn meanwhile); a
+   * post answered holds the channel's line for Slack's second from then. Calls made for a person waiting on the answer (a modal, a command) pass no bucket.
    */
   private async call<T>(bucket: string | undefined, fn: () => Promise<T>): Promise<T> {
     const gate = bucket ? this.opts.gate : undefined;
     const waitMs = gate ? await gate.wait(bucket!) : 0;
     if (waitMs > 0) throw new DeliveryError('rate_limited', `Slack rate limit (waiting ${Math.ceil(waitMs / 1000)} s)`, { retryAfterSeconds: waitMs / 1000 });
     try {
-      return await fn();
+      const answer = await fn();
+      // The channel's next post counts its second from this one's answer (rate-buckets.ts).
+      if (bucket && isPostBucket(bucket)) await this.opts.learner?.learn(bucket, { holdUntil: Date.now() + POST_SPACING_MS });
+      return answer;
     } catch (err) {
       const e = classifySlackError(err);
-      if (gate && e.errorClass === 'rate_limited') await gate.close(bucket!, (e.retryAfterSeconds ?? 1) * 1000);
+      if (bucket && e.errorClass === 'rate_limited') {
+        const ms = (e.retryAfterSeconds ?? 1) * 1000;
+        await gate?.close(bucket, ms);
+        await this.opts.learner?.learn(bucket, { holdUntil: Date.now() + ms });
+      }
       throw e;
     }
   }

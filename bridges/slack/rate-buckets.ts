@@ -4,13 +4,23 @@
  * method and workspace. A file upload is three calls, limited together here.
  */
 export const postBucket = (channel: string) => `slack:chat.postMessage:${channel}`;
+export const isPostBucket = (bucket: string) => bucket.startsWith('slack:chat.postMessage:');
+
+/**
+ * Slack counts a channel's second from each post it took: once a post is answered, the channel's
+ * next post waits this long from the answer (the pacer holds the channel until then). Anchored on
+ * the answer, a post slowed on its way never makes the next one land inside the second, so the
+ * pacer can use the whole allowance instead of a declared margin.
+ */
+export const POST_SPACING_MS = 1000;
 export const methodBucket = (method: string) => `slack:${method}`;
 export const UPLOAD_BUCKET = methodBucket('files.upload');
 
 /**
  * What the dispatcher paces a channel's new posts by (src/core/pacer.ts): Slack allows about one
- * chat.postMessage per second per channel. Declared a little under it (one per 1.05 s, no burst),
- * so the few milliseconds between a turn and Slack's receipt never make two posts look closer
- * than a second apart; short bursts Slack may allow are not counted on.
+ * chat.postMessage per second per channel. Declared a little under it (one per 1.05 s, no burst)
+ * as the starting guess; once posts are answered, each answer holds the channel for a second
+ * from then (POST_SPACING_MS), which is what paces a busy channel. Short bursts Slack may allow
+ * are not counted on.
  */
 export const postAllowance = (channel: string) => ({ bucket: postBucket(channel), perSecond: 0.95, burst: 1 });

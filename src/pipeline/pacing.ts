@@ -3,12 +3,25 @@ import type { AgentPlatform } from '../core/events.js';
 import type { AgentBridge } from '../core/ports.js';
 import type { Pacer } from '../core/pacer.js';
 import type { OutboxKind } from './outbox.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { placeOf } from '../departments/repository.js';
 
 /** Rows that put a new message in a ticket's channel: what a channel's post limit counts. */
 export const PACED_POSTS: ReadonlySet<OutboxKind> = new Set(['thread.open', 'thread.post', 'media.mirror', 'contact.history', 'ticket.transcript']);
 
 const TICKET_LANE = /^t(\d+)-agent$/;
+
+/**
+ * The lane first in line waits for a short turn in the process, holding its lane, instead of
+ * letting go and coming back on a delayed job: a wake-up (the job, the lane lock, the head row
+ * read) takes tens of milliseconds, and a bucket of one that sits full meanwhile loses them for
+ * good. Bounded: only the lane no one is ahead of, only a wait this short (a Discord window's
+ * reset at most), and only this many lanes at once per process (each holds a lane slot and a
+ * connection while it waits).
+ */
+const IN_PROCESS_MAX_MS = 2_500;
+const IN_PROCESS_LANES = 2;
+let waitingInProcess = 0;
 
 export interface PacingDeps {
   sql: Sql;
@@ -22,7 +35,8 @@ export interface PacingDeps {
  * the old thread of a transfer), else the channel of the ticket's current thread, else (between
  * threads: a new ticket, a transfer) where its card will open, its department's place or its
  * connection's destination, as the card decides (tickets/card.ts). The bridge names the bucket
- * and its limits. Rows that post nothing new, other lanes, and bridges that declare no allowance
+ * and its limits. The lane first in line waits a short turn here (IN_PROCESS_MAX_MS); a longer
+ * one is returned, for the lane to let go and come back on a wake-up. Rows that post nothing new, other lanes, and bridges that declare no allowance
  * are never paced.
  */
 export async function paceWait(deps: PacingDeps, row: { lane: string; kind: OutboxKind; created_at: Date; payload?: Record<string, unknown> }): Promise<number> {
@@ -32,7 +46,17 @@ export async function paceWait(deps: PacingDeps, row: { lane: string; kind: Outb
   const place = await placeOfPost(deps.sql, ticketId, row.payload?.thread as { containerId?: string; platform?: string } | undefined);
   const allowance = place && deps.bridges.get(place.platform)?.postAllowance?.(place.destination);
   if (!allowance) return 0;
-  return deps.pacer.turn({ allowance, lane: row.lane, since: row.created_at.getTime() });
+  const req = { allowance, lane: row.lane, since: row.created_at.getTime() };
+  for (let asked = 1; ; asked++) {
+    const { waitMs, next } = await deps.pacer.turn(req);
+    if (waitMs === 0 || !next || waitMs > IN_PROCESS_MAX_MS || asked > 3 || waitingInProcess >= IN_PROCESS_LANES) return waitMs;
+    waitingInProcess++;
+    try {
+      await sleep(waitMs);
+    } finally {
+      waitingInProcess--;
+    }
+  }
 }
 
 async function placeOfPost(sql: Sql, ticketId: string, named?: { containerId?: string; platform?: string }): Promise<{ platform: AgentPlatform; destination: string } | undefined> {

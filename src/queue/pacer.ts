@@ -1,13 +1,16 @@
 import type { Redis } from 'ioredis';
-import type { PaceRequest, Pacer } from '../core/pacer.js';
+import type { LearnedLimit, PaceRequest, Pacer, Turn } from '../core/pacer.js';
 import { within } from '../time-limit.js';
 
 /**
- * KEYS: state (hash: tokens, at), line (sorted set: lane → place), due (hash: lane → when it
- * was told to come back), went (the lane's last turn, a key of its own that expires). ARGV: now
- * ms, lane, since ms, tokens per ms, burst, grace ms, ttl ms, longest look-ahead.
+ * KEYS: state (hash: tokens, at, and what was learned: rate, burst), line (sorted set: lane →
+ * place), due (hash: lane → when it was told to come back), went (the lane's last turn, a key of
+ * its own that expires). ARGV: now ms, lane, since ms, tokens per ms, burst, grace ms, ttl ms,
+ * longest look-ahead.
  *
- * The bucket refills at the allowed rate up to `burst`. The asking lane joins the line (kept if
+ * The bucket refills at the allowed rate up to `burst`: the declared ones (ARGV), unless the
+ * platform said otherwise (the state's rate and burst, set by LEARN). An `at` in the future is a
+ * hold: the bucket is empty until then and holds `tokens` from then on. The asking lane joins the line (kept if
  * already there) at its place: the enqueue time of its oldest waiting row, or, if it had a turn
  * since then, the time of that turn. So a lane that just posted goes to the back of the line
  * behind every row already waiting, and a quiet ticket's new message waits for the rows enqueued
@@ -15,15 +18,16 @@ import { within } from '../time-limit.js';
  * (their due + grace passed: a worker died, a wake-up was lost) lose their place; they rejoin
  * at the same `since` when they do come. The lane goes when the bucket holds a token for it and
  * for every live lane ahead of it (oldest waiting first); else it is told how long until then.
+ * Returns {wait ms, 1 when no live lane is ahead}.
  */
 const TURN = `
 local now = tonumber(ARGV[1])
 local lane = ARGV[2]
-local rate = tonumber(ARGV[4])
-local burst = tonumber(ARGV[5])
 local grace = tonumber(ARGV[6])
 local ttl = tonumber(ARGV[7])
-local st = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local st = redis.call('HMGET', KEYS[1], 'tokens', 'at', 'rate', 'burst')
+local rate = tonumber(st[3]) or tonumber(ARGV[4])
+local burst = tonumber(st[4]) or tonumber(ARGV[5])
 local tokens = tonumber(st[1]) or burst
 local at = tonumber(st[2]) or now
 if now > at then
@@ -49,20 +53,51 @@ if rank > 0 then
   ahead = ahead + (rank - look)
 end
 local wait = 0
-if tokens >= ahead + 1 then
+if at <= now and tokens >= ahead + 1 then
   tokens = tokens - 1
   redis.call('ZREM', KEYS[2], lane)
   redis.call('HDEL', KEYS[3], lane)
   redis.call('SET', KEYS[4], now, 'PX', ttl)
 else
-  wait = math.max(5, math.ceil((ahead + 1 - tokens) / rate))
+  wait = math.max(5, (at - now) + math.ceil(math.max(0, ahead + 1 - tokens) / rate))
   redis.call('HSET', KEYS[3], lane, now + wait)
 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(at))
 redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('PEXPIRE', KEYS[2], ttl)
 redis.call('PEXPIRE', KEYS[3], ttl)
-return wait`;
+if ahead == 0 then return {wait, 1} end
+return {wait, 0}`;
+
+/**
+ * KEYS: state. ARGV: now ms, learned tokens per ms (or ''), learned burst (or ''), held until
+ * ms (or ''), ttl ms. What the platform said replaces the declared rate and burst for as long as
+ * the bucket is in use (the state expires after a quiet spell: back to the declared guess). A
+ * hold empties the bucket until then, when it is full again (the platform's window reopens);
+ * a hold never shortens a longer one.
+ */
+const LEARN = `
+local now = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local burst = tonumber(ARGV[3])
+local hold = tonumber(ARGV[4])
+if rate and rate > 0 then redis.call('HSET', KEYS[1], 'rate', tostring(rate)) end
+if burst and burst >= 1 then
+  redis.call('HSET', KEYS[1], 'burst', tostring(burst))
+  local tokens = tonumber(redis.call('HGET', KEYS[1], 'tokens'))
+  if tokens and tokens > burst then redis.call('HSET', KEYS[1], 'tokens', tostring(burst)) end
+end
+if hold and hold > now then
+  local at = tonumber(redis.call('HGET', KEYS[1], 'at')) or 0
+  if hold > at then
+    redis.call('HSET', KEYS[1], 'at', tostring(hold))
+    redis.call('HDEL', KEYS[1], 'tokens')
+  end
+end
+redis.call('PEXPIRE', KEYS[1], math.max(tonumber(ARGV[5]), (hold or now) - now + tonumber(ARGV[5])))
+return 1`;
+
+const GO: Turn = { waitMs: 0, next: true };
 
 /** A Redis that does not answer must not hold a worker: the post goes unpaced (the rate gate still guards). */
 const REDIS_TIMEOUT_MS = 1000;
@@ -93,20 +128,28 @@ export class RedisPacer implements Pacer {
     this.grace = opts.graceMs ?? 3000;
   }
 
-  async turn(req: PaceRequest): Promise<number> {
+  async turn(req: PaceRequest): Promise<Turn> {
     const { bucket, perSecond, burst } = req.allowance;
-    if (!(perSecond > 0)) return 0;
+    if (!(perSecond > 0)) return GO;
     const base = `${this.opts.prefix}:pace:${bucket}`;
     const ttl = Math.max(60_000, Math.ceil((burst / perSecond) * 1000) * 4);
     try {
-      const wait = await within(
+      const [wait, next] = (await within(
         this.redis.eval(TURN, 4, base, `${base}:line`, `${base}:due`, `${base}:went:${req.lane}`, this.now(), req.lane, req.since, perSecond / 1000, Math.max(1, burst), this.grace, ttl, 500),
         REDIS_TIMEOUT_MS,
         'the pacer',
-      );
-      return Number(wait) || 0;
+      )) as [number, number];
+      return { waitMs: Number(wait) || 0, next: next === 1 };
     } catch {
-      return 0;
+      return GO;
     }
+  }
+
+  /** What the platform said about a bucket (a bridge tells it); lost quietly if Redis does not answer. */
+  async learn(bucket: string, seen: LearnedLimit): Promise<void> {
+    const base = `${this.opts.prefix}:pace:${bucket}`;
+    const rate = seen.perSecond && seen.perSecond > 0 ? seen.perSecond / 1000 : '';
+    const burst = seen.burst && seen.burst >= 1 ? seen.burst : '';
+    await within(this.redis.eval(LEARN, 1, base, this.now(), rate, burst, seen.holdUntil ?? '', 60_000), REDIS_TIMEOUT_MS, 'the pacer').catch(() => {});
   }
 }

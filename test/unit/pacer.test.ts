@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { Redis } from 'ioredis';
 import { RedisPacer } from '../../src/queue/pacer.js';
-import type { PostAllowance } from '../../src/core/pacer.js';
+import type { PaceRequest, PostAllowance } from '../../src/core/pacer.js';
 
 let redis: Redis;
 beforeAll(() => {
@@ -17,6 +17,9 @@ function pacerAt(start = 1_000_000) {
   const pacer = new RedisPacer(redis, { prefix: `pc${randomBytes(4).toString('hex')}`, graceMs: 3000, now: () => clock.now });
   return { pacer, clock };
 }
+
+/** The ms a lane is told to wait (0: its turn). */
+const waitOf = async (pacer: RedisPacer, req: PaceRequest) => (await pacer.turn(req)).waitMs;
 
 interface Post { lane: string; row: number; since: number; at: number }
 
@@ -36,7 +39,7 @@ async function play(lanes: Record<string, number[]>, allowance: PostAllowance, c
     clock.now = Math.max(clock.now, at);
     const row = heads.get(lane)!;
     const since = lanes[lane]![row]!;
-    const wait = await pacer.turn({ allowance, lane, since });
+    const wait = await waitOf(pacer, { allowance, lane, since });
     if (wait > 0) {
       wakeups.push({ at: clock.now + wait, lane, seq: seq++ });
       continue;
@@ -92,29 +95,62 @@ describe('RedisPacer', () => {
   it('a lane that never comes back loses its place after the grace, and gets it back when it returns', async () => {
     const { pacer, clock } = pacerAt();
     const t0 = clock.now;
-    expect(await pacer.turn({ allowance: ONE_PER_SECOND, lane: 'first', since: t0 })).toBe(0);
+    expect(await waitOf(pacer, { allowance: ONE_PER_SECOND, lane: 'first', since: t0 })).toBe(0);
     // The bucket is empty: 'gone' is told to wait, 'later' (enqueued after it) waits behind it.
-    const told = await pacer.turn({ allowance: ONE_PER_SECOND, lane: 'gone', since: t0 + 1 });
+    const told = await waitOf(pacer, { allowance: ONE_PER_SECOND, lane: 'gone', since: t0 + 1 });
     expect(told).toBeGreaterThan(0);
     clock.now = t0 + told;
-    expect(await pacer.turn({ allowance: ONE_PER_SECOND, lane: 'later', since: t0 + 2 })).toBeGreaterThan(0);
+    expect(await waitOf(pacer, { allowance: ONE_PER_SECOND, lane: 'later', since: t0 + 2 })).toBeGreaterThan(0);
     // 'gone' never asks again (its worker died); past its time and the grace, 'later' goes.
     clock.now = t0 + told + 3001;
-    expect(await pacer.turn({ allowance: ONE_PER_SECOND, lane: 'later', since: t0 + 2 })).toBe(0);
+    expect(await waitOf(pacer, { allowance: ONE_PER_SECOND, lane: 'later', since: t0 + 2 })).toBe(0);
     // It returns at its old place: first in line for the next token.
     clock.now += 200;
-    const back = await pacer.turn({ allowance: ONE_PER_SECOND, lane: 'gone', since: t0 + 1 });
-    expect(await pacer.turn({ allowance: ONE_PER_SECOND, lane: 'newcomer', since: t0 + 5000 })).toBeGreaterThan(back);
+    const back = await waitOf(pacer, { allowance: ONE_PER_SECOND, lane: 'gone', since: t0 + 1 });
+    expect(await waitOf(pacer, { allowance: ONE_PER_SECOND, lane: 'newcomer', since: t0 + 5000 })).toBeGreaterThan(back);
   });
 
   it('buckets are independent, and a pacer without Redis lets every post go', async () => {
     const { pacer } = pacerAt();
-    expect(await pacer.turn({ allowance: { ...ONE_PER_SECOND, bucket: 'a' }, lane: 'x', since: 1 })).toBe(0);
-    expect(await pacer.turn({ allowance: { ...ONE_PER_SECOND, bucket: 'b' }, lane: 'y', since: 2 })).toBe(0);
+    expect(await waitOf(pacer, { allowance: { ...ONE_PER_SECOND, bucket: 'a' }, lane: 'x', since: 1 })).toBe(0);
+    expect(await waitOf(pacer, { allowance: { ...ONE_PER_SECOND, bucket: 'b' }, lane: 'y', since: 2 })).toBe(0);
     const dead = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null });
     dead.on('error', () => {});
     const unreachable = new RedisPacer(dead, { prefix: 'none' });
-    expect(await unreachable.turn({ allowance: ONE_PER_SECOND, lane: 'z', since: 3 })).toBe(0);
+    expect(await waitOf(unreachable, { allowance: ONE_PER_SECOND, lane: 'z', since: 3 })).toBe(0);
     dead.disconnect();
+  });
+
+  it('what the platform says about a bucket wins over the declared allowance', async () => {
+    const { pacer, clock } = pacerAt();
+    // Declared 2.4 a second in bursts of 5; the platform says 2 per 2 s.
+    const declared: PostAllowance = { bucket: 'forum', perSecond: 2.4, burst: 5 };
+    await pacer.learn('forum', { perSecond: 1, burst: 2 });
+    const t0 = clock.now;
+    const posts = await play(Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`t${i}`, [t0 + i]])), declared, clock, pacer);
+    expect(posts.filter((p) => p.at <= t0 + 10)).toHaveLength(2);
+    const gaps = posts.slice(2).map((p, i) => p.at - posts[i + 1]!.at);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('a hold (a 429’s Retry-After, a window used up) makes every lane of the bucket wait until then; then the bucket is full', async () => {
+    const { pacer, clock } = pacerAt();
+    const allowance: PostAllowance = { bucket: 'forum', perSecond: 2.5, burst: 5 };
+    const t0 = clock.now;
+    await pacer.learn('forum', { holdUntil: t0 + 2000 });
+    const first = await pacer.turn({ allowance, lane: 'a', since: t0 });
+    const second = await pacer.turn({ allowance, lane: 'b', since: t0 + 1 });
+    // Tokens were there (the bucket starts full), yet no lane goes before the platform's time.
+    expect(first).toEqual({ waitMs: 2000, next: true });
+    expect(second.waitMs).toBeGreaterThanOrEqual(2000);
+    expect(second.next).toBe(false);
+    // A shorter hold learned meanwhile does not shorten it.
+    await pacer.learn('forum', { holdUntil: t0 + 500 });
+    clock.now = t0 + 1999;
+    expect(await waitOf(pacer, { allowance, lane: 'a', since: t0 })).toBeGreaterThan(0);
+    // At the time the window reopens whole: five go at once.
+    clock.now = t0 + 2000;
+    for (const lane of ['a', 'b', 'c', 'd', 'e']) expect(await waitOf(pacer, { allowance, lane, since: t0 + 2 }), lane).toBe(0);
+    expect(await waitOf(pacer, { allowance, lane: 'f', since: t0 + 3 })).toBe(400);
   });
 });
