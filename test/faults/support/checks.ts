@@ -59,7 +59,10 @@ const linesOf = (text: string): string[] => {
   return lines.length > 1 && lines.every((l) => TIMED_LINE.test(l)) ? lines.map((l) => l.replace(TIMED_LINE, '')) : [text];
 };
 
-function checkTicket(stack: Stack, traffic: Traffic, c: Customer, uncertainTexts: string[], f: Findings): void {
+/** Posts in one thread with the same text: duplicates, unless each is a notice of its own (see sameTextPosts). */
+interface SamePosts { label: string; keys: string[] }
+
+function checkTicket(stack: Stack, traffic: Traffic, c: Customer, uncertainTexts: string[], f: Findings, samePosts: SamePosts[]): void {
   const { tag, messagesEach, repliesEach } = traffic.plan;
   // Customer → Slack: what Slack shows (successful posts, chat.update applied), in post order.
   const pattern = new RegExp(`^${escape(tag)}-c${c.index} #(\\d+)$`);
@@ -72,11 +75,11 @@ function checkTicket(stack: Stack, traffic: Traffic, c: Customer, uncertainTexts
   compareSequence(`Slack ← ${customerText(tag, c.index, 0).replace(/ #0$/, '')}`, posts.map((m) => Number(pattern.exec(m.text!)![1])), messagesEach, f, () => false);
   // Ponte's own posts in the thread (notices): none of the traffic's is ever posted twice.
   const thread = c.thread ?? posts[0]?.thread_ts;
-  const own = new Map<string, number>();
-  for (const m of stack.slack.messages.values()) {
-    if (m.thread_ts === thread && !pattern.test(m.text ?? '')) own.set(m.text ?? '', (own.get(m.text ?? '') ?? 0) + 1);
+  const own = new Map<string, string[]>();
+  for (const [key, m] of stack.slack.messages) {
+    if (m.thread_ts === thread && !pattern.test(m.text ?? '')) own.set(m.text ?? '', [...(own.get(m.text ?? '') ?? []), key]);
   }
-  for (const [text, count] of own) if (thread && count > 1) f.duplicated.push(`${c.name}'s thread: "${text.slice(0, 80)}" ×${count}`);
+  for (const [text, keys] of own) if (thread && keys.length > 1) samePosts.push({ label: `${c.name}'s thread: "${text.slice(0, 80)}" ×${keys.length}`, keys });
   // Agent → WhatsApp: the signed body contains the agent's text.
   const replies = new RegExp(`${escape(tag)}-a${c.index} #(\\d+)$`);
   const sent = textSends(stack, c.phone).flatMap((body) => { const m = replies.exec(body); return m ? [Number(m[1])] : []; });
@@ -107,13 +110,32 @@ async function checkTimers(stack: Stack, traffic: Traffic, f: Findings): Promise
 export async function inspect(stack: Stack, traffic: Traffic): Promise<Findings> {
   const f: Findings = { lost: [], duplicated: [], reordered: [], timers: [], evidence: [] };
   const { uncertainTexts, failed } = await outboxEvidence(stack);
-  for (const c of traffic.customers) checkTicket(stack, traffic, c, uncertainTexts, f);
+  const samePosts: SamePosts[] = [];
+  for (const c of traffic.customers) checkTicket(stack, traffic, c, uncertainTexts, f, samePosts);
+  await sameTextPosts(stack, samePosts, f);
   await checkTimers(stack, traffic, f);
   f.evidence.push(...failed, ...traffic.problems.map((p) => `traffic: ${p}`));
   for (const e of stack.exits().filter((x) => x.at >= traffic.startedAt)) {
     f.evidence.push(`${e.name} (pid ${e.pid}) exited ${e.signal ?? `with code ${e.code}`}${e.requested ? ' (killed by the test)' : ''}${e.evidence ? `:\n    ${e.evidence.replaceAll('\n', '\n    ')}` : ''}`);
   }
   return f;
+}
+
+/**
+ * Two notices with the same words are not a duplicate when Ponte wrote two (e.g. two replies of a
+ * ticket each interrupted by a database restart, each explained): each post is then linked to a
+ * message of its own. A post linked to no message, or two posts of one message, is a duplicate.
+ */
+async function sameTextPosts(stack: Stack, candidates: SamePosts[], f: Findings): Promise<void> {
+  for (const { label, keys } of candidates) {
+    const ids = keys.map((k) => k.replace('/', ':'));
+    const rows = await stack.db.sql<{ messages: number; links: number }[]>`
+      SELECT count(DISTINCT message_id)::int AS messages, count(*)::int AS links FROM message_links
+      WHERE platform = 'slack' AND external_id = ANY(${ids})`.catch(() => undefined);
+    const row = rows?.[0];
+    if (row && row.messages === keys.length && row.links === keys.length) f.evidence.push(`${label}: ${keys.length} notices Ponte wrote, each posted once`);
+    else f.duplicated.push(`${label}${row ? ` (linked to ${row.messages} message(s))` : ''}`);
+  }
 }
 
 export const clean = (f: Findings): boolean => f.lost.length + f.duplicated.length + f.reordered.length + f.timers.length === 0;
