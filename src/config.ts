@@ -91,8 +91,8 @@ export const coreEnv = {
   PONTE_PACING: z.enum(['on', 'off']).default('on'),
   /** on: a ticket's customer messages already waiting in its agent lane are posted as one post, each line timed (docs/reliability.md); off: one post each. */
   PONTE_MERGE_QUEUED: z.enum(['on', 'off']).default('on'),
-  /** on: with every role in one process, a webhook's ingest is woken in that process, not through Redis (docs/performance.md); off: a queue job each. */
-  PONTE_INGEST_IN_PROCESS: z.enum(['on', 'off']).default('on'),
+  /** on: work this process's workers can do (its own lanes; with every role here, a webhook's conversation) is woken in the process, not through Redis (docs/architecture.md); off: a queue job each. */
+  PONTE_WAKE_IN_PROCESS: z.enum(['on', 'off']).default('on'),
   /** How often workers sweep for work that lost its wake-up (default 10 s); tests shorten it. */
   PONTE_SWEEP_EVERY_MS: z.coerce.number().int().min(100).optional(),
   PONTE_MEDIA_LIMITS: mediaLimits,

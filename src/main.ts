@@ -5,7 +5,7 @@ import { createMetrics } from './metrics.js';
 import { connectDatabase, type Sql } from './db/connect.js';
 import { migrate } from './db/migrate.js';
 import { startLocalPostgres, startLocalRedis } from './local/index.js';
-import { createQueues, redisConnection } from './queue/queues.js';
+import { createQueues, redisConnection, type Kicker } from './queue/queues.js';
 import { RedisRateGate } from './queue/rate-gate.js';
 import { RedisPacer } from './queue/pacer.js';
 import { SWEEP_EVERY_MS, startWorkers } from './queue/workers.js';
@@ -138,9 +138,14 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     const queues = createQueues(redis, config.PONTE_QUEUE_PREFIX);
     stops.push(() => queues.close());
     const metrics = createMetrics();
-    // With the workers in this process, a webhook's key is drained here, not through Redis (in-process-line.ts).
-    let line: InProcessLine | undefined;
-    const inbox = new Inbox(sql, { ...queues.kicker, ingest: (keys) => (line ? line.wake(keys) : queues.kicker.ingest(keys)) }, metrics, log);
+    // Work this process's workers can do is woken here, not through Redis (in-process-line.ts).
+    const local: { ingest?: InProcessLine; dispatch?: InProcessLine } = {};
+    const kicker: Kicker = {
+      ...queues.kicker,
+      ingest: (keys) => (local.ingest ? local.ingest.wake(keys) : queues.kicker.ingest(keys)),
+      dispatch: (lanes) => (local.dispatch ? local.dispatch.wake(lanes) : queues.kicker.dispatch(lanes)),
+    };
+    const inbox = new Inbox(sql, kicker, metrics, log);
 
     const channels = new Map<ChannelKind, CustomerChannel>();
     const bridges = new Map<AgentPlatform, AgentBridge>();
@@ -172,7 +177,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
     logPlatforms(log, config);
 
     const secrets = config.PONTE_SECRET_KEY ? new SecretBox(decodeKey(config.PONTE_SECRET_KEY)!) : undefined;
-    const core = { sql, kicker: queues.kicker, metrics, log, locale: config.PONTE_LOCALE, channels, bridges, secrets, mediaLimits: config.PONTE_MEDIA_LIMITS, publicUrl: config.PUBLIC_URL, pacer, mergeQueued: config.PONTE_MERGE_QUEUED === 'on', timeZone: config.PONTE_TIMEZONE };
+    const core = { sql, kicker, metrics, log, locale: config.PONTE_LOCALE, channels, bridges, secrets, mediaLimits: config.PONTE_MEDIA_LIMITS, publicUrl: config.PUBLIC_URL, pacer, mergeQueued: config.PONTE_MERGE_QUEUED === 'on', timeZone: config.PONTE_TIMEZONE };
     const ingestDeps = {
       ...core,
       capabilitiesOf: (c: string) => channels.get(c as ChannelKind)?.capabilities,
@@ -195,11 +200,12 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
         inactivity: (ticketId) => inactivityJob(ingestDeps, ticketId),
       }, log, { sweepEveryMs, concurrency: config.PONTE_WORKER_CONCURRENCY });
       stops.push(() => workers.close());
-      if (role === 'all' && config.PONTE_INGEST_IN_PROCESS === 'on') {
-        const concurrency = config.PONTE_WORKER_CONCURRENCY;
-        const inProcess = new InProcessLine({ concurrency, maxWaiting: 50 * concurrency, run: (key) => ingestJob(ingestDeps, key), handOff: (keys) => queues.kicker.ingest(keys), log });
-        line = inProcess;
-        stops.push(() => inProcess.close());
+      if (config.PONTE_WAKE_IN_PROCESS === 'on') {
+        const lines = { concurrency: config.PONTE_WORKER_CONCURRENCY, maxWaiting: 50 * config.PONTE_WORKER_CONCURRENCY, log };
+        local.dispatch = new InProcessLine({ ...lines, what: 'dispatch', run: (lane) => drainLane(core, lane), handOff: (lanes) => queues.kicker.dispatch(lanes) });
+        // The web role's webhooks reach this process's workers only when both run here.
+        if (role === 'all') local.ingest = new InProcessLine({ ...lines, what: 'ingest', run: (key) => ingestJob(ingestDeps, key), handOff: (keys) => queues.kicker.ingest(keys) });
+        stops.push(() => Promise.all([local.ingest?.close(), local.dispatch?.close()]));
       }
     }
 

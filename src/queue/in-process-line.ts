@@ -1,11 +1,13 @@
 import type { Logger } from '../logger.js';
 
 export interface InProcessLineOptions {
+  /** What the keys are, for the log ('ingest', 'dispatch'). */
+  what: string;
   /** Keys drained at once (PONTE_WORKER_CONCURRENCY, as for the shared queue's workers). */
   concurrency: number;
   /** Keys waiting here beyond this go to the shared queue instead, where every worker process can take them. */
   maxWaiting: number;
-  /** Drains one key. */
+  /** Drains one key (a conversation's inbound events, a lane's outbox rows). */
   run(key: string): Promise<void>;
   /** The shared queue (BullMQ): what overflows, what fails here (it retries with backoff), what is left at shutdown. */
   handOff(keys: string[]): Promise<void>;
@@ -13,12 +15,13 @@ export interface InProcessLineOptions {
 }
 
 /**
- * Wakes the ingest of a key inside this process instead of through Redis, when the process that
- * takes a webhook also runs the workers (`ponte start`). A BullMQ job per inbound message costs
- * about 35–40 Redis commands (add, take, finish), most of all the Redis work per message
- * (docs/performance.md); here a wake-up costs none. Nothing durable moves: the event is committed
- * before its key is woken, the key's drain takes its own lock in Postgres (so order holds across
- * processes), and a wake-up lost with the process is found by the sweeper, as a lost job is.
+ * Wakes work this process can do itself without going through Redis: the ingest of a webhook's
+ * conversation when the process that takes the webhook also runs the workers (`ponte start`), and
+ * the lanes a worker's own jobs filled (a fired timer's sends, a card update after a post). A
+ * BullMQ job costs about 35–40 Redis commands (add, take, finish), most of all the Redis work per
+ * message (docs/performance.md); here a wake-up costs none. Nothing durable moves: the rows are
+ * committed before their key is woken, a drain takes its own lock in Postgres (so order holds
+ * across processes), and a wake-up lost with the process is found by the sweeper, as a lost job is.
  *
  * A key is drained by one slot at a time: a wake-up for a key being drained is remembered and the
  * key drained once more after (its event may have committed after the drain's last read). A key
@@ -74,7 +77,7 @@ export class InProcessLine {
       await this.opts.run(key);
     } catch (err) {
       // The shared queue retries with backoff, and counts the attempts (ingest parks a row that keeps failing).
-      this.opts.log.warn({ err: (err as Error).message }, 'in-process ingest failed; handed to the queue');
+      this.opts.log.warn({ err: (err as Error).message, what: this.opts.what }, 'in-process drain failed; handed to the queue');
       this.again.delete(key);
       await this.opts.handOff([key]).catch(() => {});
     } finally {

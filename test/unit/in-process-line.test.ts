@@ -8,6 +8,7 @@ function lineUnderTest(o: { concurrency?: number; maxWaiting?: number; failing?:
   const handedOff: string[] = [];
   const finishers = new Map<string, (() => void)[]>();
   const line = new InProcessLine({
+    what: 'ingest',
     concurrency: o.concurrency ?? 2,
     maxWaiting: o.maxWaiting ?? 100,
     log: pino({ level: 'silent' }),
