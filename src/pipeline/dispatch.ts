@@ -164,16 +164,16 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
  * is committed (other sessions see it at once). Only a crash of Postgres itself within the
  * post's few hundred milliseconds could lose it, and then the post's own settle was lost too:
  * the retry posts without looking first. That rare window buys one fsync less per post
- * (docs/performance.md).
+ * (docs/performance.md). Either way the claim is one statement, its own transaction: the
+ * setting is local to it (`set_config(…, true)`), and Postgres reads it when that statement
+ * commits. (It was BEGIN, SET LOCAL, UPDATE, COMMIT: four round trips per post.)
  */
 export async function claimRow(sql: DispatchDeps['sql'], row: Pick<OutboxRow, 'id' | 'state' | 'attempts'>, attempts: number, opts: { durable: boolean }): Promise<boolean> {
-  return sql.begin(async (tx) => {
-    if (!opts.durable) await tx`SET LOCAL synchronous_commit = off`;
-    const claimed = await tx`
-      UPDATE outbox SET state = 'sending', attempts = ${attempts}
-      WHERE id = ${row.id} AND state = ${row.state} AND attempts = ${row.attempts} RETURNING id`;
-    return claimed.length === 1;
-  });
+  const claimed = await sql`
+    UPDATE outbox SET state = 'sending', attempts = ${attempts}
+    FROM (SELECT set_config('synchronous_commit', ${opts.durable ? 'on' : 'off'}, true)) AS commit_mode
+    WHERE id = ${row.id} AND state = ${row.state} AND attempts = ${row.attempts} RETURNING id`;
+  return claimed.length === 1;
 }
 
 /** Puts a row back to wait `ms` (the lane waits with it, keeping order), and arms its wake-up. */

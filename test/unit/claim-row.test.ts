@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import postgres from 'postgres';
 import { claimRow } from '../../src/pipeline/dispatch.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -43,5 +44,19 @@ describe('claiming an outbox row before performing it', () => {
     const seen = { id: row.id, state: 'sending' as const, attempts: 1 };
     expect(await claimRow(db.sql, seen, 2, { durable: false })).toBe(true);
     expect(await claimRow(db.sql, seen, 2, { durable: false })).toBe(false);
+  });
+
+  it('the commit mode of a claim is its own: the connection keeps its setting for what it runs next', async () => {
+    const one = postgres(db.url, { max: 1, onnotice: () => {} });
+    try {
+      for (const [session, durable] of [['on', false], ['off', true]] as const) {
+        await one.unsafe(`SET synchronous_commit = ${session}`);
+        expect(await claimRow(one, await pendingRow(), 1, { durable })).toBe(true);
+        const [shown] = await one<{ synchronous_commit: string }[]>`SHOW synchronous_commit`;
+        expect(shown!.synchronous_commit).toBe(session);
+      }
+    } finally {
+      await one.end();
+    }
   });
 });
