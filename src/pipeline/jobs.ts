@@ -1,5 +1,6 @@
 import { drainLane, type DispatchDeps } from './dispatch.js';
 import { drainOrderingKey, type IngestDeps } from './ingest.js';
+import type { Tx } from '../db/connect.js';
 import { fireScheduledClose } from '../timers/scheduled-close.js';
 import { fireScheduledMessage } from '../timers/scheduled-messages.js';
 import { fireInactivity } from '../timers/inactivity.js';
@@ -32,30 +33,23 @@ async function dispatchLanes(deps: DispatchDeps, lanes: string[]): Promise<void>
 }
 
 /**
- * The wake-up of a scheduled resolve: acts only if the row still says so, then wakes the lanes.
- * Timers hand their sends to the dispatch queue rather than performing them: when many come due
- * at once, a timer worker that waited on Slack or Meta for each would make the next ones late
+ * A timer's wake-up: acts only if its row still says so (one transaction), then wakes the lanes
+ * it filled. Timers hand their sends on rather than performing them: when many come due at once,
+ * a timer worker that waited on Slack or Meta for each would make the next ones late
  * (docs/performance.md, "Timers at scale").
  */
-export async function closeJob(deps: IngestDeps & DispatchDeps, ticketId: string): Promise<void> {
-  const lanes = await deps.sql.begin((tx) => fireScheduledClose(tx, ticketId, deps));
-  await deps.kicker.dispatch(lanes);
+async function fireTimer(deps: IngestDeps & DispatchDeps, fire: (tx: Tx) => Promise<string[]>): Promise<void> {
+  await deps.kicker.dispatch(await deps.sql.begin(fire));
 }
 
-/** The wake-up of a scheduled message: queues it only if still pending and due, then wakes the lanes. */
-export async function scheduledMessageJob(deps: IngestDeps & DispatchDeps, scheduledId: string): Promise<void> {
-  const lanes = await deps.sql.begin((tx) => fireScheduledMessage(tx, scheduledId, deps));
-  await deps.kicker.dispatch(lanes);
-}
+/** A scheduled resolve. */
+export const closeJob = (deps: IngestDeps & DispatchDeps, ticketId: string) => fireTimer(deps, (tx) => fireScheduledClose(tx, ticketId, deps));
 
-/** The wake-up of an inactivity step or a window close: acts only if the row still says so, then dispatches. */
-export async function inactivityJob(deps: IngestDeps & DispatchDeps, ticketId: string): Promise<void> {
-  const lanes = await deps.sql.begin((tx) => fireInactivity(tx, ticketId, deps));
-  await dispatchLanes(deps, lanes);
-}
+/** A scheduled message: queued only if still pending and due. */
+export const scheduledMessageJob = (deps: IngestDeps & DispatchDeps, scheduledId: string) => fireTimer(deps, (tx) => fireScheduledMessage(tx, scheduledId, deps));
 
-/** The wake-up of an unanswered department menu: routes the ticket only if it still waits and is due, then dispatches. */
-export async function menuTimeoutJob(deps: IngestDeps & DispatchDeps, ticketId: string): Promise<void> {
-  const lanes = await deps.sql.begin((tx) => fireMenuTimeout(tx, ticketId, deps));
-  await dispatchLanes(deps, lanes);
-}
+/** An inactivity step or a window close. */
+export const inactivityJob = (deps: IngestDeps & DispatchDeps, ticketId: string) => fireTimer(deps, (tx) => fireInactivity(tx, ticketId, deps));
+
+/** An unanswered department menu: the ticket is routed only if it still waits and is due. */
+export const menuTimeoutJob = (deps: IngestDeps & DispatchDeps, ticketId: string) => fireTimer(deps, (tx) => fireMenuTimeout(tx, ticketId, deps));

@@ -1,6 +1,6 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '../logger.js';
-import { QUEUE_NAMES, type Queues } from './queues.js';
+import { QUEUE_NAMES, type Queues, type TimerKind } from './queues.js';
 import { startSweepLoop } from './sweep-loop.js';
 
 export interface WorkerHandlers {
@@ -12,6 +12,16 @@ export interface WorkerHandlers {
   inactivity(ticketId: string): Promise<unknown>;
   menuTimeout(ticketId: string): Promise<unknown>;
 }
+
+type TimerData = { ticketId?: string; scheduledId?: string };
+
+/** Each kind of timer job (its name on the `timers` queue, queues.ts) and the handler it wakes. */
+const TIMER_HANDLERS: Record<TimerKind, (h: WorkerHandlers, data: TimerData) => Promise<unknown>> = {
+  close: (h, d) => h.closeTicket(d.ticketId!),
+  message: (h, d) => h.sendScheduled(d.scheduledId!),
+  inactivity: (h, d) => h.inactivity(d.ticketId!),
+  menu: (h, d) => h.menuTimeout(d.ticketId!),
+};
 
 export interface RunningWorkers {
   /** Stops taking jobs and waits for the ones in flight (graceful shutdown). */
@@ -34,20 +44,9 @@ export async function startWorkers(
   const workers = [
     new Worker<{ key: string }>(QUEUE_NAMES.ingest, (job) => handlers.ingest(job.data.key), common),
     new Worker<{ lane: string }>(QUEUE_NAMES.dispatch, (job) => handlers.dispatch(job.data.lane), common),
-    new Worker<{ ticketId?: string; scheduledId?: string }>(
-      QUEUE_NAMES.timers,
-      (job) =>
-        job.name === 'message'
-          ? handlers.sendScheduled(job.data.scheduledId!)
-          : job.name === 'inactivity'
-            ? handlers.inactivity(job.data.ticketId!)
-            : job.name === 'menu'
-              ? handlers.menuTimeout(job.data.ticketId!)
-              : handlers.closeTicket(job.data.ticketId!),
-      // Each timer job is one transaction (its sends go to the dispatch queue), so many due at
-      // once are taken as fast as the other queues' jobs.
-      common,
-    ),
+    // Each timer job is one transaction (its sends are handed on), so many due at once are taken
+    // as fast as the other queues' jobs.
+    new Worker<TimerData>(QUEUE_NAMES.timers, (job) => (TIMER_HANDLERS[job.name as TimerKind] ?? TIMER_HANDLERS.close)(handlers, job.data), common),
   ];
   for (const w of workers) {
     w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));

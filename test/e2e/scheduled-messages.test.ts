@@ -1,6 +1,7 @@
 // Scheduled messages, fully (issue 13), through both agent tools: at a date and time, edited and
 // cancelled while they wait, failed with the reason outside the reply window, sent as a template
-// to a contact without a ticket, and never lost nor doubled when Redis forgets the wake-up.
+// to a contact without a ticket, never lost nor doubled when Redis forgets the wake-up, and not
+// sent to a contact blocked after it was scheduled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerWritesTo, type AgentDriver, type ThreadRef } from '../support/agent-driver.js';
 import { eventually } from '../support/harness.js';
@@ -21,7 +22,7 @@ for (const [name, start, prefix] of [['Slack', startSlackDriver, '55119711'], ['
       d.core.graph.sends().filter((c) => (c.body as { to?: string; type?: string }).to === wa && (c.body as { type?: string }).type === 'text')
         .map((c) => (c.body as { text: { body: string } }).text.body);
     const templatesTo = (wa: string) => d.core.graph.sends().filter((c) => (c.body as { to?: string; type?: string }).to === wa && (c.body as { type?: string }).type === 'template');
-    const post = (thread: ThreadRef, starts: string) => eventually(`a post starting ${starts}`, () => d.posts(thread).find((p) => p.text.startsWith(starts))?.text);
+    const post = (thread: ThreadRef, starts: string, ms?: number) => eventually(`a post starting ${starts}`, () => d.posts(thread).find((p) => p.text.startsWith(starts))?.text, ms);
     const idIn = (text: string) => /#(\d+)/.exec(text)![1]!;
     const stateOf = async (id: string) => (await d.core.db.sql<{ state: string; failure: string | null }[]>`SELECT state, failure FROM scheduled_messages WHERE id = ${id}`)[0]!;
     /** `YYYY-MM-DD HH:MM:SS`, `ms` from now, as a wall time in UTC (the workspace's zone in these tests). */
@@ -142,6 +143,29 @@ for (const [name, start, prefix] of [['Slack', startSlackDriver, '55119711'], ['
       await d.core.sweep();
       expect(await stateOf(row!.id)).toMatchObject({ state: 'sent' });
       expect(textsTo(wa).filter((t) => t.endsWith('sem Redis'))).toHaveLength(1);
+    });
+
+    // Its firing reads the contact's block and reply window in the statement that locks the row
+    // (src/timers/scheduled-messages.ts).
+    it('a contact blocked after the message was scheduled gets nothing; the thread and the row say why', async () => {
+      const wa = `${prefix}08`;
+      const { thread } = await customerWritesTo(d, wa, 'Caio', 'oi');
+      await d.say(thread, maria(), '!schedule in 2s passando pra lembrar');
+      const id = idIn(await post(thread, '🕒 Scheduled:'));
+      await d.core.db.sql`UPDATE contacts SET blocked = true WHERE external_id = ${wa}`;
+      const failed = await post(thread, `🕒 Not sent, scheduled message #${id}`, 15_000);
+      expect(failed).toContain('the contact is blocked');
+      expect(await stateOf(id)).toEqual({ state: 'failed', failure: 'blocked' });
+      expect(textsTo(wa)).toEqual([]);
+    });
+
+    it('a contact in the reply window gets the text when due', async () => {
+      const wa = `${prefix}09`;
+      const { thread } = await customerWritesTo(d, wa, 'Lia', 'oi');
+      await d.say(thread, maria(), '!schedule in 2s seu pedido saiu');
+      const id = idIn(await post(thread, '🕒 Scheduled:'));
+      await eventually('the WhatsApp send', () => textsTo(wa).find((t) => t.includes('seu pedido saiu')), 15_000);
+      expect(await stateOf(id)).toEqual({ state: 'sent', failure: null });
     });
   });
 }
