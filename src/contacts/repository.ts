@@ -12,6 +12,8 @@ export interface Contact {
   previous_inbound_at?: Date | null;
   /** This message changed what the card shows of them (a phone WhatsApp now shares, a new username). */
   handles_changed?: boolean;
+  /** The message's platform id is already linked to a stored message (a redelivery); asked with the upsert. */
+  message_linked?: boolean | null;
 }
 
 /**
@@ -23,11 +25,13 @@ function sameCustomer(db: Db, channel: ChannelKind, c: ContactIdentity) {
   // One index-backed lookup per id, not one OR across three columns: on a table without fresh
   // statistics (a new install, a busy day's new contacts) the planner answered the OR by reading
   // every contact of the channel through its first index (docs/performance.md).
+  // The ids are collected into an array first so that the outer read is by primary key too: as
+  // `id IN (subquery)` a small table's plan read every contact to probe a hash of the ids.
   return db`
-    WHERE id IN (
+    WHERE id = ANY (ARRAY(
       SELECT id FROM contacts WHERE channel = ${channel} AND external_id = ${c.externalId}
       UNION ALL SELECT id FROM contacts WHERE channel = ${channel} AND user_id = ${userId}
-      UNION ALL SELECT id FROM contacts WHERE channel = ${channel} AND phone = ${c.phone ?? null} AND (user_id IS NULL OR user_id = ${userId}))
+      UNION ALL SELECT id FROM contacts WHERE channel = ${channel} AND phone = ${c.phone ?? null} AND (user_id IS NULL OR user_id = ${userId})))
     ORDER BY (user_id = ${userId}) IS TRUE DESC, (external_id = ${c.externalId}) DESC, id
     LIMIT 1`;
 }
@@ -41,7 +45,14 @@ function sameCustomer(db: Db, channel: ChannelKind, c: ContactIdentity) {
  * unless an agent set it; a message that carries a BSUID also says whether there is a username
  * (WhatsApp omits it when there is none). The last inbound time never moves back.
  */
-export async function upsertContactOnInbound(db: Db, channel: ChannelKind, c: ContactIdentity, occurredAt: string): Promise<Contact> {
+export async function upsertContactOnInbound(
+  db: Db,
+  channel: ChannelKind,
+  c: ContactIdentity,
+  occurredAt: string,
+  /** The message's platform id: `message_linked` then says whether it is already stored (one round trip, not two). */
+  messageExternalId?: string,
+): Promise<Contact> {
   const userId = c.userId ?? null;
   const phone = c.phone ?? null;
   const [row] = await db<Contact[]>`
@@ -66,7 +77,8 @@ export async function upsertContactOnInbound(db: Db, channel: ChannelKind, c: Co
       SELECT ${channel}, ${c.externalId}, ${c.name ?? null}, ${phone}, ${userId}, ${c.username ?? null}, ${occurredAt}
       WHERE NOT EXISTS (SELECT 1 FROM found)
       RETURNING id, channel, external_id, name, phone, blocked, NULL::timestamptz AS previous_inbound_at, false AS handles_changed)
-    SELECT * FROM updated UNION ALL SELECT * FROM inserted`;
+    SELECT u.*, ${messageExternalId === undefined ? db`NULL::boolean` : db`EXISTS (SELECT 1 FROM message_links WHERE platform = ${channel} AND external_id = ${messageExternalId})`} AS message_linked
+    FROM (SELECT * FROM updated UNION ALL SELECT * FROM inserted) u`;
   return row!;
 }
 

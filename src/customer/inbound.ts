@@ -3,7 +3,7 @@ import type { CustomerMessageEvent } from '../core/events.js';
 import { findConnection, type Connection } from '../connections/repository.js';
 import { moveContact, upsertContactOnInbound } from '../contacts/repository.js';
 import { maskPhone } from '../contacts/mask.js';
-import { findMessageByLink, insertInboundMessage, insertNotice, insertReaction, isLinked } from '../messages/repository.js';
+import { findMessageByLink, insertInboundMessage, insertNotice, insertReaction } from '../messages/repository.js';
 import { findActiveTicket, openTicket } from '../tickets/repository.js';
 import { say } from '../i18n/catalog.js';
 import { LaneSet, agentLane, announceLane } from '../pipeline/outbox.js';
@@ -11,7 +11,7 @@ import { ignored, type Outcome } from '../pipeline/outcome.js';
 import { queueWelcome } from '../tickets/auto-messages.js';
 import { postContactNotes } from '../tickets/annotations.js';
 import { cancelCloseOnReply } from '../timers/scheduled-close.js';
-import { inactivityOnCustomerMessage } from '../timers/inactivity.js';
+import { inactivityStopped, windowCloseAfter } from '../timers/inactivity.js';
 import { tellAssignee } from '../tickets/being-told.js';
 import { handleRevision } from './revisions.js';
 import { takeSurveyAnswer } from '../tickets/survey.js';
@@ -48,9 +48,9 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ct
   if (ev.moved) return identityChanged(tx, connection, ev, ev.moved, ctx);
   if (ev.revision) return handleRevision(tx, connection, ev, ev.revision);
 
-  const contact = await upsertContactOnInbound(tx, ev.channel, ev.contact, ev.occurredAt);
+  const contact = await upsertContactOnInbound(tx, ev.channel, ev.contact, ev.occurredAt, ev.externalId);
   if (contact.blocked) return ignored('blocked_contact');
-  if (await isLinked(tx, ev.channel, ev.externalId)) return ignored('duplicate');
+  if (contact.message_linked) return ignored('duplicate');
 
   const lanes = new LaneSet(tx);
   if (ev.reaction) {
@@ -67,9 +67,9 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ct
 
   const surveyAnswer = await takeSurveyAnswer(tx, ev, contact, connection.id, ctx);
   if (surveyAnswer) return surveyAnswer;
-  const menuTurn = await takeMenuTurn(tx, ev, contact, connection, ctx);
-  if (menuTurn) return menuTurn;
   let ticket = await findActiveTicket(tx, contact.id, connection.id);
+  const menuTurn = await takeMenuTurn(tx, ev, contact, connection, ticket, ctx);
+  if (menuTurn) return menuTurn;
   let isNew = false;
   if (ticket) {
     await cancelCloseOnReply(tx, ticket, ctx.locale, lanes);
@@ -113,10 +113,11 @@ export async function handleCustomerMessage(tx: Tx, ev: CustomerMessageEvent, ct
     postLane: agentLane(ticket.id),
     attachments: media,
     quote: quoted ? quoted.body : null,
+    // The customer answered: the inactivity clock stops; the window-close deadline moves with them.
+    answered: { windowCloseAt: windowCloseAfter(ev.occurredAt, ctx.capabilitiesOf(ev.channel)) },
   });
   lanes.touched(agentLane(ticket.id));
-  // The customer answered: the inactivity clock stops; the window-close deadline moves with them.
-  await inactivityOnCustomerMessage(tx, ticket.id, { at: ev.occurredAt, caps: ctx.capabilitiesOf(ev.channel), locale: ctx.locale, lanes });
+  if (ticket.inactivity_at) await inactivityStopped(tx, ticket.id, { locale: ctx.locale, lanes });
   await tellAssignee(tx, ticket, { isNew, messageId, at: ev.occurredAt, locale: ctx.locale, lanes });
   for (const index of media.keys()) await lanes.add(agentLane(ticket.id), { kind: 'media.mirror', messageId, index });
   return { state: 'done', lanes: lanes.list() };

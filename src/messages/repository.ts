@@ -89,6 +89,10 @@ export async function advanceDelivery(db: Db, messageId: string, status: Deliver
  * Stores a customer's message with its platform id, moves the ticket's last-message time, and
  * queues the post to the thread on `postLane`, in one statement (this runs for every inbound
  * message). The outbox payload has the shape `enqueue` writes for 'thread.post'.
+ * With `answered`, the same update of the ticket does what a customer's answer does to its
+ * clocks (timers/inactivity.ts): the inactivity clock stops, and the window-close deadline moves
+ * to `answered.windowCloseAt` where the department closes on the window (else it is cleared).
+ * One update of the ticket row per message, not two.
  */
 export async function insertInboundMessage(
   db: Db,
@@ -103,8 +107,16 @@ export async function insertInboundMessage(
     postLane: string | null;
     attachments?: unknown[];
     quote?: string | null;
+    answered?: { windowCloseAt: string | null };
   },
 ): Promise<string> {
+  const touch = m.answered
+    ? db`
+      UPDATE tickets t SET last_message_at = GREATEST(t.last_message_at, ${m.occurredAt}::timestamptz),
+        inactivity_step = NULL, inactivity_at = NULL,
+        window_close_at = CASE WHEN d.window_close THEN ${m.answered.windowCloseAt}::timestamptz END
+      FROM departments d WHERE t.id = ${m.ticketId} AND d.id = t.department_id`
+    : db`UPDATE tickets SET last_message_at = GREATEST(last_message_at, ${m.occurredAt}::timestamptz) WHERE id = ${m.ticketId}`;
   const [row] = await db<{ id: string }[]>`
     WITH m AS (
       INSERT INTO messages (ticket_id, direction, body, kind, occurred_at, attachments, quote)
@@ -112,8 +124,7 @@ export async function insertInboundMessage(
       RETURNING id),
     link AS (
       INSERT INTO message_links (message_id, platform, external_id) SELECT id, ${m.platform}, ${m.externalId} FROM m),
-    touch AS (
-      UPDATE tickets SET last_message_at = GREATEST(last_message_at, ${m.occurredAt}::timestamptz) WHERE id = ${m.ticketId}),
+    touch AS (${touch}),
     post AS (
       INSERT INTO outbox (lane, kind, payload) SELECT ${m.postLane}, 'thread.post', jsonb_build_object('messageId', id::text) FROM m
       WHERE ${m.postLane}::text IS NOT NULL)

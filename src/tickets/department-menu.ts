@@ -6,7 +6,7 @@ import { t, type Locale } from '../i18n/catalog.js';
 import { customerLane, LaneSet } from '../pipeline/outbox.js';
 import type { Outcome } from '../pipeline/outcome.js';
 import { getDepartmentMenu, type DepartmentMenu } from '../departments/menu-settings.js';
-import { findActiveTicket, openTicket } from './repository.js';
+import { openTicket, type Ticket } from './repository.js';
 import { leaveMenu } from './menu-exit.js';
 
 /** How long a new customer has to choose before their ticket goes to the default department. */
@@ -44,12 +44,16 @@ export async function takeMenuTurn(
   ev: CustomerMessageEvent,
   contact: { id: string; name: string | null },
   connection: { id: string; department_id: string },
+  /** The contact's active ticket on this connection, as read in this transaction. */
+  active: Ticket | undefined,
   ctx: Ctx,
 ): Promise<Outcome | undefined> {
   const caps = ctx.capabilitiesOf(ev.channel);
-  const active = await findActiveTicket(tx, contact.id, connection.id);
   const lanes = new LaneSet(tx);
   if (active) {
+    // Only a new conversation's ingest sets menu_until, and this conversation's ingest runs one
+    // message at a time: a ticket read without it is not waiting. One that is, is locked (its timer).
+    if (!active.menu_until) return undefined;
     const [waiting] = await tx<{ misses: number }[]>`
       SELECT menu_misses AS misses FROM tickets WHERE id = ${active.id} AND menu_until IS NOT NULL FOR UPDATE`;
     if (!waiting) return undefined;

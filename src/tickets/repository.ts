@@ -17,9 +17,13 @@ export interface Ticket {
   referral: { source: string; headline?: string; url?: string } | null;
   /** Set when an admin deleted the ticket: only this tombstone is left (delete-ticket.ts). */
   deleted_at: Date | null;
+  /** Set while a new conversation waits for the customer's department choice (department-menu.ts). */
+  menu_until: Date | null;
+  /** Set while the inactivity clock runs (timers/inactivity.ts). */
+  inactivity_at: Date | null;
 }
 
-const COLUMNS = 'id, protocol, contact_id, connection_id, department_id, status, assignee_id, previous_ticket_id, scheduled_close_at, scheduled_close_keep, referral, deleted_at';
+const COLUMNS = 'id, protocol, contact_id, connection_id, department_id, status, assignee_id, previous_ticket_id, scheduled_close_at, scheduled_close_keep, referral, deleted_at, menu_until, inactivity_at';
 
 export async function findTicket(db: Db, id: string): Promise<Ticket | undefined> {
   const [row] = await db<Ticket[]>`SELECT ${db.unsafe(COLUMNS)} FROM tickets WHERE id = ${id}`;

@@ -42,20 +42,15 @@ export async function startInactivityClock(tx: Tx, ticketId: string, lanes: Lane
   if (rows.length > 0) await lanes.add(agentLane(ticketId), { kind: 'card.update', ticketId });
 }
 
-/** A customer message: stops the inactivity clock (said in the thread) and moves the window-close deadline. */
-export async function inactivityOnCustomerMessage(
-  tx: Tx,
-  ticketId: string,
-  o: { at: string; caps: ChannelCapabilities | undefined; locale: Locale; lanes: LaneSet },
-): Promise<void> {
-  const [row] = await tx<{ running: boolean; window_close: boolean }[]>`
-    SELECT t.inactivity_at IS NOT NULL AS running, d.window_close
-    FROM tickets t JOIN departments d ON d.id = t.department_id WHERE t.id = ${ticketId}`;
-  if (!row) return;
-  const hours = o.caps?.windowHours;
-  const windowAt = row.window_close && hours ? new Date(Date.parse(o.at) + hours * 3_600_000) : null;
-  await tx`UPDATE tickets SET inactivity_step = NULL, inactivity_at = NULL, window_close_at = ${windowAt} WHERE id = ${ticketId}`;
-  if (!row.running) return;
+/**
+ * A customer message stops the inactivity clock and moves the window-close deadline. The message's
+ * own insert writes both (`answered` of insertInboundMessage, with this deadline); this says so in
+ * the thread when the clock was running (as the ticket was read in the same transaction).
+ */
+export const windowCloseAfter = (at: string, caps: ChannelCapabilities | undefined): string | null =>
+  caps?.windowHours ? new Date(Date.parse(at) + caps.windowHours * 3_600_000).toISOString() : null;
+
+export async function inactivityStopped(tx: Tx, ticketId: string, o: { locale: Locale; lanes: LaneSet }): Promise<void> {
   await notice(tx, ticketId, o.lanes, say(o.locale, 'inactivity.stopped'));
   await o.lanes.add(agentLane(ticketId), { kind: 'card.update', ticketId });
 }

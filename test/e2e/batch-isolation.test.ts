@@ -59,3 +59,19 @@ describe('the log line for parts not read', () => {
     expect(JSON.stringify(lines)).not.toContain('secretas');
   });
 });
+
+describe('a message whose platform id is already stored', () => {
+  it('is recorded as a duplicate and mirrored once, even when its inbox row is gone (the contact upsert asks)', async () => {
+    const first = waTextMessage({ phoneNumberId: PHONE_ID, from: '5511933330077', name: 'Rui', text: 'só uma vez', id: 'wamid.redelivered-1' });
+    expect((await h.postMeta(first)).statusCode).toBe(200);
+    await mirrored('só uma vez');
+    // The inbox forgets after its retention; the message and its link stay.
+    await h.db.sql`DELETE FROM inbound_events WHERE dedupe_key LIKE ${'%wamid.redelivered-1%'}`;
+    expect((await h.postMeta(first)).statusCode).toBe(200);
+    await eventually('recorded as a duplicate', async () =>
+      (await h.db.sql`SELECT 1 FROM inbound_events WHERE dedupe_key LIKE ${'%wamid.redelivered-1%'} AND state = 'ignored' AND reason = 'duplicate'`).length === 1);
+    const posts = [...h.slack.messages.values()].filter((m) => String(m.text ?? '').includes('só uma vez'));
+    expect(posts).toHaveLength(1);
+    expect((await h.db.sql`SELECT 1 FROM messages WHERE body = 'só uma vez'`)).toHaveLength(1);
+  });
+});
