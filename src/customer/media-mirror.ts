@@ -1,7 +1,7 @@
 import type { MediaRef } from '../core/events.js';
 import { FileTooLarge } from '../core/ports.js';
 import { DeliveryError } from '../core/errors.js';
-import { customerLabel, loadMessageContext } from '../messages/context.js';
+import { contextOf, customerLabel } from '../messages/context.js';
 import { insertNotice } from '../messages/repository.js';
 import { say, t } from '../i18n/catalog.js';
 import { agentLane, enqueue } from '../pipeline/outbox.js';
@@ -18,7 +18,7 @@ import { earlierFile, rememberFile, type Attempt } from '../pipeline/reconcile.j
  * and a retry whose earlier upload may have been shared looks for it first (guarantee 2).
  */
 export async function mirrorMedia(deps: OperationDeps, messageId: string, index: number, attempt?: Attempt): Promise<Effect> {
-  const m = await loadMessageContext(deps.sql, messageId);
+  const m = await contextOf(deps.sql, messageId, attempt?.context);
   const media = m.attachments[index] as MediaRef | undefined;
   if (!media) return NOTHING;
   const linkPlatform = `${m.agentPlatform}:file:${index}`;

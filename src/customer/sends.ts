@@ -3,7 +3,7 @@ import type { AgentFileRef, AgentPlatform } from '../core/events.js';
 import type { AccountAuth, CustomerChannel, FileBytes } from '../core/ports.js';
 import { FileTooLarge } from '../core/ports.js';
 import { DeliveryError } from '../core/errors.js';
-import { loadMessageContext, type MessageContext } from '../messages/context.js';
+import { contextOf, loadMessageContext, type MessageContext } from '../messages/context.js';
 import { t } from '../i18n/catalog.js';
 import { agentLane, enqueue } from '../pipeline/outbox.js';
 import { DELIVERY_MARK } from './delivery-marks.js';
@@ -28,8 +28,8 @@ export function customerSide(deps: OperationDeps, m: Pick<MessageContext, 'chann
  * agent's message once its first part has left (a no-op for messages with no agent-side copy,
  * such as the automatic accept and farewell texts).
  */
-export async function sendToCustomer(deps: OperationDeps, op: CustomerSendOp): Promise<Effect> {
-  const m = await loadMessageContext(deps.sql, op.messageId);
+export async function sendToCustomer(deps: OperationDeps, op: CustomerSendOp, known?: MessageContext): Promise<Effect> {
+  const m = await contextOf(deps.sql, op.messageId, known);
   const { channel, auth } = customerSide(deps, m);
   const to = m.contactAddress;
   let sent: { externalId: string };

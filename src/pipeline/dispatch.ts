@@ -13,6 +13,7 @@ import { withLaneLock } from './lane-lock.js';
 import { paceWait } from './pacing.js';
 import { supersededCard } from './coalesce.js';
 import type { Pacer } from '../core/pacer.js';
+import { messageContextQuery, toMessageContext, type MessageContext, type MessageContextRow } from '../messages/context.js';
 import { claimMerging, postRun, recordedRun, settleRun, type MergedEffect, type MergeSettings } from './merge.js';
 
 interface OutboxRow {
@@ -117,11 +118,12 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
   // Customer messages waiting behind this one may go in its post: the run is decided with the claim (merge.ts).
   const merging = marks ? await claimMerging(deps, row, attempts) : undefined;
   if (merging && !merging.claimed) return undefined;
-  if (marks && !merging && !(await claimRow(deps.sql, row, attempts, { durable: CUSTOMER_SENDS.has(op.kind) }))) return undefined;
+  const claim = marks && !merging ? await claimRow(deps.sql, row, attempts, { durable: CUSTOMER_SENDS.has(op.kind), messageId: messageIdOf(op) }) : {};
+  if (!claim) return undefined;
   const run = merging?.run ?? recordedRun(row);
   let effect: Awaited<ReturnType<typeof perform>>;
   try {
-    const attempt = { outboxId: row.id, unsure: row.state === 'sending' || row.attempts > 0 };
+    const attempt = { outboxId: row.id, unsure: row.state === 'sending' || row.attempts > 0, context: merging?.context ?? claim.context };
     effect = run ? await postRun(deps, run, attempt) : await perform(deps, op, attempt);
   } catch (err) {
     const e = err instanceof DeliveryError ? err : new DeliveryError('transient', errorText(err), { cause: err });
@@ -168,12 +170,27 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
  * setting is local to it (`set_config(…, true)`), and Postgres reads it when that statement
  * commits. (It was BEGIN, SET LOCAL, UPDATE, COMMIT: four round trips per post.)
  */
-export async function claimRow(sql: DispatchDeps['sql'], row: Pick<OutboxRow, 'id' | 'state' | 'attempts'>, attempts: number, opts: { durable: boolean }): Promise<boolean> {
-  const claimed = await sql`
-    UPDATE outbox SET state = 'sending', attempts = ${attempts}
-    FROM (SELECT set_config('synchronous_commit', ${opts.durable ? 'on' : 'off'}, true)) AS commit_mode
-    WHERE id = ${row.id} AND state = ${row.state} AND attempts = ${row.attempts} RETURNING id`;
-  return claimed.length === 1;
+export async function claimRow(
+  sql: DispatchDeps['sql'],
+  row: Pick<OutboxRow, 'id' | 'state' | 'attempts'>,
+  attempts: number,
+  opts: { durable: boolean; messageId?: string },
+): Promise<Claim | undefined> {
+  // The row's message, read by the same statement (its snapshot: what the lane settled before).
+  const context = opts.messageId === undefined ? sql`` : sql`, ctx.* FROM claimed LEFT JOIN LATERAL (${messageContextQuery(sql, opts.messageId)}) ctx ON true`;
+  const [claimed] = await sql<({ id: string } & Partial<MessageContextRow>)[]>`
+    WITH claimed AS (
+      UPDATE outbox SET state = 'sending', attempts = ${attempts}
+      FROM (SELECT set_config('synchronous_commit', ${opts.durable ? 'on' : 'off'}, true)) AS commit_mode
+      WHERE id = ${row.id} AND state = ${row.state} AND attempts = ${row.attempts} RETURNING id)
+    SELECT claimed.id ${opts.messageId === undefined ? sql`FROM claimed` : context}`;
+  if (!claimed) return undefined;
+  return claimed.message_id ? { context: toMessageContext(claimed as MessageContextRow) } : {};
+}
+
+/** A row this worker claimed, with its message's context when it has one. */
+export interface Claim {
+  context?: MessageContext;
 }
 
 /** Puts a row back to wait `ms` (the lane waits with it, keeping order), and arms its wake-up. */
@@ -226,4 +243,9 @@ async function wake(deps: DispatchDeps, lanes: string[]) {
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** The message an operation is about, if it is about one. */
+function messageIdOf(op: OutboxOp): string | undefined {
+  return 'messageId' in op && typeof op.messageId === 'string' ? op.messageId : undefined;
 }

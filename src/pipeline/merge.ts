@@ -4,7 +4,7 @@ import type { AgentPlatform } from '../core/events.js';
 import type { Metrics } from '../metrics.js';
 import { code, joinRich, type Rich } from '../core/rich-text.js';
 import { say } from '../i18n/catalog.js';
-import { customerLabel, loadMessageContext } from '../messages/context.js';
+import { contextOf, customerLabel, messageContextQuery, toMessageContext, type MessageContext, type MessageContextRow } from '../messages/context.js';
 import { bridgeFor, type Effect, type OperationDeps } from './operation-deps.js';
 import { earlierPost, keyOf, type Attempt } from './reconcile.js';
 
@@ -86,10 +86,11 @@ function charBudget(deps: ClaimDeps): number {
  * recorded in the head's payload and returned; a lone message is claimed as before. When the head
  * cannot merge (or already recorded a run), returns undefined: the caller claims as usual.
  */
-export async function claimMerging(deps: ClaimDeps, row: HeadRow, attempts: number): Promise<{ claimed: boolean; run?: Member[] } | undefined> {
+export async function claimMerging(deps: ClaimDeps, row: HeadRow, attempts: number): Promise<{ claimed: boolean; run?: Member[]; context?: MessageContext } | undefined> {
   if (!mayMerge(deps, row)) return undefined;
-  // One statement, committed without waiting for the disk, as claimRow does.
-  const [claimed] = await deps.sql<{ merged: Member[] | null }[]>`
+  // One statement, committed without waiting for the disk, as claimRow does; it also reads the
+  // head's message context, as claimRow does.
+  const [claimed] = await deps.sql<({ merged: Member[] | null } & Partial<MessageContextRow>)[]>`
       WITH lane AS (
         SELECT o.id,
           (o.kind = 'thread.post' AND o.state = 'pending' AND o.attempts = 0
@@ -109,14 +110,18 @@ export async function claimMerging(deps: ClaimDeps, row: HeadRow, attempts: numb
       decided AS (
         SELECT CASE WHEN count(*) > 1
           THEN jsonb_agg(jsonb_build_object('rowId', id::text, 'messageId', message_id::text) ORDER BY id) END AS merged
-        FROM run)
-      UPDATE outbox SET state = 'sending', attempts = ${attempts},
-        payload = CASE WHEN decided.merged IS NULL THEN payload ELSE payload || jsonb_build_object('merged', decided.merged) END
-      FROM decided, (SELECT set_config('synchronous_commit', 'off', true)) AS commit_mode
-      WHERE outbox.id = ${row.id} AND outbox.state = ${row.state} AND outbox.attempts = ${row.attempts}
-      RETURNING decided.merged AS merged`;
+        FROM run),
+      claimed AS (
+        UPDATE outbox SET state = 'sending', attempts = ${attempts},
+          payload = CASE WHEN decided.merged IS NULL THEN payload ELSE payload || jsonb_build_object('merged', decided.merged) END
+        FROM decided, (SELECT set_config('synchronous_commit', 'off', true)) AS commit_mode
+        WHERE outbox.id = ${row.id} AND outbox.state = ${row.state} AND outbox.attempts = ${row.attempts}
+        RETURNING decided.merged AS merged)
+      SELECT claimed.merged, ctx.* FROM claimed
+      LEFT JOIN LATERAL (${messageContextQuery(deps.sql, String(row.payload.messageId))}) ctx ON true`;
   if (!claimed) return { claimed: false };
-  return claimed.merged ? { claimed: true, run: claimed.merged } : { claimed: true };
+  const context = claimed.message_id ? toMessageContext(claimed as MessageContextRow) : undefined;
+  return { claimed: true, context, ...(claimed.merged ? { run: claimed.merged } : {}) };
 }
 
 /** What posting a run produced: the post's link, and the messages it carries. */
@@ -139,7 +144,7 @@ interface RunMessage {
  * (a run recorded by a row that failed, then re-queued by `/ponte retry`) is left out.
  */
 export async function postRun(deps: OperationDeps & MergeSettings, run: Member[], attempt: Attempt): Promise<MergedEffect> {
-  const head = await loadMessageContext(deps.sql, run[0]!.messageId);
+  const head = await contextOf(deps.sql, run[0]!.messageId, attempt.context);
   const platform = head.agentPlatform;
   if (!head.thread) throw new Error(`ticket ${head.ticketId} has no ${platform} thread`);
   const rows = await deps.sql<RunMessage[]>`

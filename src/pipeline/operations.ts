@@ -3,7 +3,7 @@ import { hasHome, type ChannelCapabilities, type CustomerChannel, type ThreadRef
 import type { Db } from '../db/connect.js';
 import type { DeliveryErrorClass } from '../core/errors.js';
 import { advanceDelivery, getMessage, insertNotice } from '../messages/repository.js';
-import { customerLabel, loadMessageContext } from '../messages/context.js';
+import { contextOf, customerLabel, loadMessageContext } from '../messages/context.js';
 import { loadCard } from '../tickets/card.js';
 import { say } from '../i18n/catalog.js';
 import { agentLane, enqueue, type OutboxOp } from './outbox.js';
@@ -78,7 +78,7 @@ export async function perform(deps: OperationDeps, op: OutboxOp, attempt?: Attem
     case 'customer.send':
     case 'customer.media':
     case 'customer.template':
-      return sendToCustomer(deps, op);
+      return sendToCustomer(deps, op, attempt?.context);
     case 'customer.react':
       await reactToCustomer(deps, op.messageId, op.emoji);
       return NOTHING;
@@ -160,7 +160,7 @@ async function postToThread(
   offerTemplates?: boolean,
   attempt?: Attempt,
 ): Promise<Effect> {
-  const m = await loadMessageContext(deps.sql, messageId);
+  const m = await contextOf(deps.sql, messageId, attempt?.context);
   // A thread named by the row (the one a transfer left) may be on another platform than the ticket's now.
   const platform = target?.platform ?? m.agentPlatform;
   if (platform === m.agentPlatform ? m.agentLink : await linkOn(deps.sql, messageId, platform)) return NOTHING;

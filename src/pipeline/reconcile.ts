@@ -2,6 +2,7 @@ import type { AgentBridge, FoundPost, PostKey, PostPlace, ThreadRef } from '../c
 import { DeliveryError } from '../core/errors.js';
 import type { Sql } from '../db/connect.js';
 import type { OutboxKind } from './outbox.js';
+import type { MessageContext } from '../messages/context.js';
 
 /**
  * Agent-side operations that create a message. Like customer sends they get an in-flight mark
@@ -21,6 +22,8 @@ export interface Attempt {
    * way that may have taken effect (a 5xx, a dropped connection). Its post may be there.
    */
   unsure: boolean;
+  /** The row's message, read with its claim (absent: read it when needed). */
+  context?: MessageContext;
 }
 
 /** The key stamped on every attempt of one outbox row: short enough for Discord's 25-character nonce. */

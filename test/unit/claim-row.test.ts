@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import postgres from 'postgres';
 import { claimRow } from '../../src/pipeline/dispatch.js';
+import { loadMessageContext } from '../../src/messages/context.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -33,17 +34,17 @@ describe('claiming an outbox row before performing it', () => {
 
   it('a worker that read the row before it was performed and settled claims nothing', async () => {
     const row = await pendingRow();
-    expect(await claimRow(db.sql, row, 1, { durable: true })).toBe(true);
+    expect(await claimRow(db.sql, row, 1, { durable: true })).toBeDefined();
     await db.sql`UPDATE outbox SET state = 'done' WHERE id = ${row.id}`;
-    expect(await claimRow(db.sql, row, 1, { durable: true })).toBe(false);
+    expect(await claimRow(db.sql, row, 1, { durable: true })).toBeUndefined();
   });
 
   it('a retry claims the row as it was left (sending, its attempts), once', async () => {
     const row = await pendingRow();
-    expect(await claimRow(db.sql, row, 1, { durable: false })).toBe(true);
+    expect(await claimRow(db.sql, row, 1, { durable: false })).toBeDefined();
     const seen = { id: row.id, state: 'sending' as const, attempts: 1 };
-    expect(await claimRow(db.sql, seen, 2, { durable: false })).toBe(true);
-    expect(await claimRow(db.sql, seen, 2, { durable: false })).toBe(false);
+    expect(await claimRow(db.sql, seen, 2, { durable: false })).toBeDefined();
+    expect(await claimRow(db.sql, seen, 2, { durable: false })).toBeUndefined();
   });
 
   it('the commit mode of a claim is its own: the connection keeps its setting for what it runs next', async () => {
@@ -51,12 +52,32 @@ describe('claiming an outbox row before performing it', () => {
     try {
       for (const [session, durable] of [['on', false], ['off', true]] as const) {
         await one.unsafe(`SET synchronous_commit = ${session}`);
-        expect(await claimRow(one, await pendingRow(), 1, { durable })).toBe(true);
+        expect(await claimRow(one, await pendingRow(), 1, { durable })).toBeDefined();
         const [shown] = await one<{ synchronous_commit: string }[]>`SHOW synchronous_commit`;
         expect(shown!.synchronous_commit).toBe(session);
       }
     } finally {
       await one.end();
     }
+  });
+
+  it('a claim with a message id brings the message context as it would be read after it, and nothing when not claimed', async () => {
+    const [dept] = await db.sql<{ id: string }[]>`INSERT INTO departments (name, is_default) VALUES ('Claims', false) RETURNING id`;
+    const [conn] = await db.sql<{ id: string }[]>`
+      INSERT INTO connections (channel, account_id, department_id, agent_platform, agent_destination)
+      VALUES ('whatsapp', 'claim-pn', ${dept!.id}, 'slack', 'C1') RETURNING id`;
+    const [contact] = await db.sql<{ id: string }[]>`
+      INSERT INTO contacts (channel, external_id, name, phone) VALUES ('whatsapp', '5511900001111', 'Ana', '5511900001111') RETURNING id`;
+    const [ticket] = await db.sql<{ id: string }[]>`
+      INSERT INTO tickets (protocol, contact_id, connection_id, department_id) VALUES ('claim-1', ${contact!.id}, ${conn!.id}, ${dept!.id}) RETURNING id`;
+    await db.sql`INSERT INTO thread_links (ticket_id, platform, container_id, thread_id) VALUES (${ticket!.id}, 'slack', 'C1', '1700.1')`;
+    const [message] = await db.sql<{ id: string }[]>`
+      INSERT INTO messages (ticket_id, direction, body, kind) VALUES (${ticket!.id}, 'inbound', 'olá', 'text') RETURNING id`;
+    const [row] = await db.sql<{ id: string; state: 'pending'; attempts: number }[]>`
+      INSERT INTO outbox (lane, kind, payload) VALUES (${`t${ticket!.id}-agent`}, 'thread.post', ${db.sql.json({ messageId: message!.id })}) RETURNING id, state, attempts`;
+    const claim = await claimRow(db.sql, row!, 1, { durable: false, messageId: message!.id });
+    expect(claim?.context).toEqual(await loadMessageContext(db.sql, message!.id));
+    expect(claim?.context).toMatchObject({ body: 'olá', contactName: 'Ana', thread: { containerId: 'C1', threadId: '1700.1' } });
+    expect(await claimRow(db.sql, row!, 1, { durable: false, messageId: message!.id })).toBeUndefined();
   });
 });
