@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STATEMENT_CHARS, TOP_STATEMENTS, perMessage, topStatements } from '../../bench/counters.js';
+import { STATEMENT_CHARS, TOP_STATEMENTS, TRANSACTION_ENDS, countTransactionEnds, perMessage, topStatements } from '../../bench/counters.js';
 import { cpuMillis, perMessageCpu, type CpuSnapshot } from '../../bench/cpu.js';
 
 describe('bench: statements per message', () => {
@@ -58,5 +58,12 @@ describe('bench: CPU milliseconds per message', () => {
     const ms = { 'ponte process': 900, 'ponte worker': 300, postgres: 1000, redis: 50, 'bench process (ponte/ceiling)': 70 };
     expect(perMessageCpu(ms, 100, ['ponte process', 'ponte worker'])).toEqual({ ponte: 12, postgres: 10, redis: 0.5, 'bench process (ponte/ceiling)': 0.7 });
     expect(perMessageCpu(ms, 0, [])).toEqual({});
+  });
+});
+
+describe('bench: transaction ends', () => {
+  it('counts one commit or rollback per begin, whatever pg_stat_statements says of them', () => {
+    expect(countTransactionEnds({ begin: 30, 'SELECT $1': 10, commit: 1, rollback: 1 })).toEqual({ begin: 30, 'SELECT $1': 10, [TRANSACTION_ENDS]: 30 });
+    expect(countTransactionEnds({ 'SELECT $1': 10 })).toEqual({ 'SELECT $1': 10 });
   });
 });
