@@ -88,7 +88,16 @@ export function runLoad(spec: LoadSpec, hooks: LoadHooks = {}): Promise<LoadResu
 }
 
 /** One load phase, with where the machine's CPU went while the timetable ran. */
-export async function measuredLoad(s: LoadSpec, pids: () => [string, number | undefined][]): Promise<{ run: LoadResult; cpu?: CpuShares; after?: CpuSnapshot }> {
+export interface MeasuredLoad {
+  run: LoadResult;
+  cpu?: CpuShares;
+  /** /proc snapshots when the timetable started and when the last response was in. */
+  before?: CpuSnapshot;
+  after?: CpuSnapshot;
+  generatorPid?: number;
+}
+
+export async function measuredLoad(s: LoadSpec, pids: () => [string, number | undefined][]): Promise<MeasuredLoad> {
   let before: CpuSnapshot | undefined;
   let after: CpuSnapshot | undefined;
   let generator: number | undefined;
@@ -96,7 +105,7 @@ export async function measuredLoad(s: LoadSpec, pids: () => [string, number | un
     started: (pid) => ((generator = pid), (before = snapshot())),
     finished: () => (after = snapshot()),
   });
-  return { run, cpu: cpuShares(before, after, [['generator', generator], ...pids()]), after };
+  return { run, cpu: cpuShares(before, after, [['generator', generator], ...pids()]), before, after, generatorPid: generator };
 }
 
 /** Which agent platform a pass measures. */

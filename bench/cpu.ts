@@ -37,14 +37,8 @@ export function snapshot(): CpuSnapshot | undefined {
   return { at: Date.now(), busy: total - idle, total, procs: readProcs() };
 }
 
-/**
- * Attributes the CPU used between two snapshots. `roots` name process trees (a pid and all its
- * descendants, first match wins, in order); whatever the machine spent outside them is "other".
- */
-export function cpuShares(a: CpuSnapshot | undefined, b: CpuSnapshot | undefined, roots: [string, number | undefined][]): CpuShares | undefined {
-  // /proc counts in 10 ms ticks: windows under a second say more about rounding than about load.
-  if (!a || !b || b.total <= a.total || b.at - a.at < 1000) return undefined;
-  const cpus = os.cpus().length;
+/** Ticks (user+sys) each group of process trees used between two snapshots, and all of ours together. */
+function ticksByGroup(a: CpuSnapshot, b: CpuSnapshot, roots: [string, number | undefined][]): { byGroup: Record<string, number>; ours: number } {
   const groupOf = (pid: number): string | undefined => {
     for (let p: number | undefined = pid, depth = 0; p && depth < 50; p = b.procs.get(p)?.ppid, depth++) {
       for (const [name, root] of roots) if (root === p) return name;
@@ -61,6 +55,18 @@ export function cpuShares(a: CpuSnapshot | undefined, b: CpuSnapshot | undefined
     byGroup[group] = (byGroup[group] ?? 0) + delta;
     ours += delta;
   }
+  return { byGroup, ours };
+}
+
+/**
+ * Attributes the CPU used between two snapshots. `roots` name process trees (a pid and all its
+ * descendants, first match wins, in order); whatever the machine spent outside them is "other".
+ */
+export function cpuShares(a: CpuSnapshot | undefined, b: CpuSnapshot | undefined, roots: [string, number | undefined][]): CpuShares | undefined {
+  // /proc counts in 10 ms ticks: windows under a second say more about rounding than about load.
+  if (!a || !b || b.total <= a.total || b.at - a.at < 1000) return undefined;
+  const cpus = os.cpus().length;
+  const { byGroup, ours } = ticksByGroup(a, b, roots);
   // /proc/stat counts all CPUs: total/cpus ticks elapsed per CPU.
   const elapsed = (b.total - a.total) / cpus;
   const pct = (ticks: number) => Math.round((ticks / elapsed) * 1000) / 10;
@@ -68,6 +74,20 @@ export function cpuShares(a: CpuSnapshot | undefined, b: CpuSnapshot | undefined
   for (const [k, v] of Object.entries(byGroup)) shares[k] = pct(v);
   shares.other = pct(Math.max(0, b.busy - a.busy - ours));
   return { machineBusyPct: Math.round(((b.busy - a.busy) / (b.total - a.total)) * 1000) / 10, cpus, byGroup: shares };
+}
+
+/** Linux reports process CPU time in ticks of 1/USER_HZ s; USER_HZ is 100 on every current kernel. */
+const MS_PER_TICK = 10;
+
+/**
+ * CPU milliseconds (user+sys) each group of process trees used between two snapshots, whatever
+ * the phase's length: unlike a share of a core, it does not depend on whether the run kept up.
+ * A process that ended before `b` is not in it (measure the generator over the load alone).
+ */
+export function cpuMillis(a: CpuSnapshot | undefined, b: CpuSnapshot | undefined, roots: [string, number | undefined][]): Record<string, number> | undefined {
+  if (!a || !b) return undefined;
+  const { byGroup } = ticksByGroup(a, b, roots);
+  return Object.fromEntries(Object.entries(byGroup).map(([k, v]) => [k, v * MS_PER_TICK]));
 }
 
 /** The postmaster's pid from its data directory (first line of postmaster.pid). */
@@ -87,4 +107,19 @@ export const formatShares = (s: CpuShares | undefined): string =>
 export function childNamed(s: CpuSnapshot | undefined, ppid: number, comm: string): number | undefined {
   for (const [pid, p] of s?.procs ?? []) if (p.ppid === ppid && p.comm === comm) return pid;
   return undefined;
+}
+
+/**
+ * CPU milliseconds per message by group, rounded to 0.01 ms: the groups that run Ponte (one
+ * process, or web and worker, or the bench process itself) add up to `ponte`; the others keep
+ * their names. Empty when no message was acked.
+ */
+export function perMessageCpu(ms: Record<string, number>, messages: number, ponteGroups: readonly string[]): Record<string, number> {
+  if (messages <= 0) return {};
+  const sums: Record<string, number> = {};
+  for (const [group, v] of Object.entries(ms)) {
+    const name = ponteGroups.includes(group) ? 'ponte' : group;
+    sums[name] = (sums[name] ?? 0) + v;
+  }
+  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, Math.round((v / messages) * 100) / 100]));
 }

@@ -3,7 +3,7 @@
 // into those threads and the wait until each reached WhatsApp. The same figures for either side.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { measuredLoad, replyTextFor, type AgentPost, type AgentSide, type FakesProcess, type LoadSpec } from './children.js';
-import { cpuShares, formatShares, snapshot, type CpuShares } from './cpu.js';
+import { cpuMillis, cpuShares, formatShares, perMessageCpu, snapshot, type CpuShares } from './cpu.js';
 import { ackedTexts, analyzeE2E, analyzeLoad, analyzeReplies, parseServerMetrics, type E2EFigures, type PhaseFigures, type ReplyFigures } from './analyze.js';
 import { readCounters, perMessage, type Counters } from './counters.js';
 import { startProfile } from './profile.js';
@@ -12,6 +12,8 @@ import { DISCORD_AGENT } from './replies.js';
 import type { CodeUnderTest } from './baseline.js';
 
 export const SLACK_AGENT = 'UBENCHAGENT';
+/** The CPU group of the bench's own process: Ponte (unless it runs in child processes) or the ceiling server. */
+export const BENCH_PROCESS = 'bench process (ponte/ceiling)';
 
 export interface PassOptions {
   agent: AgentSide;
@@ -99,11 +101,16 @@ export async function runPass(o: PassOptions): Promise<PassResult> {
   const lastSend = run.sentAtMs.reduce((a, b) => Math.max(a, b), 0);
   const arrived = (t: string) => o.arrivals.get(t)?.side === o.agent;
   const lost = e2eOn ? await drain(ackedTexts(run, o.load.runId), arrived, lastSend + o.drainSeconds * 1000) : 0;
-  cpu.drain = cpuShares(phase.after, snapshot(), pids()); // after the last ack, until every post arrived
+  const drained = snapshot();
+  cpu.drain = cpuShares(phase.after, drained, pids()); // after the last ack, until every post arrived
+  // CPU time per message over the load and the drain; the generator's over the load (it has ended since).
+  const generator: [string, number | undefined] = ['generator', phase.generatorPid];
+  const cpuMs: Record<string, number> = { ...cpuMillis(phase.before, drained, [generator, ...pids()]), ...cpuMillis(phase.before, phase.after, [generator]) };
+  const ponteGroups = ['ponte process', 'ponte worker', ...(o.code ? [] : [BENCH_PROCESS])];
   const e2e = e2eOn ? analyzeE2E(run, o.load.runId, new Map([...o.arrivals].filter(([, p]) => p.side === o.agent).map(([t, p]) => [t, p.at]))) : undefined;
   await sleep(1500); // idle backends publish their statistics within a second
   const afterLoad = await counters();
-  work.load = perMessage(before, afterLoad, acked);
+  work.load = { ...perMessage(before, afterLoad, acked), cpuMs: perMessageCpu(cpuMs, acked, ponteGroups) };
 
   // Agent replies into the threads this pass opened, one per customer, round robin.
   let replies: ReplyFigures | undefined;

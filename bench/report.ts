@@ -47,7 +47,8 @@ export interface BenchResult {
   /** CPU by process group during the ceiling phase, as a share of one CPU (100 = one core). */
   ceilingCpu?: CpuShares;
   ceilingWork?: Counters;
-  services: { postgres: string; redis: string; postgresSettings: Record<string, string> };
+  /** `statements`: whether statements per message were counted (pg_stat_statements), and if not, why. */
+  services: { postgres: string; redis: string; postgresSettings: Record<string, string>; statements: string };
   /** Slack first, then Discord (the ones that ran). */
   passes: PassReport[];
   fakes: { calls: Record<string, number>; specViolations: number };
@@ -69,6 +70,9 @@ const row = (name: string, p: PhaseFigures): string[] => [
 const latencyCells = (e: E2EFigures | undefined): string[] =>
   e ? [`${e.arrived}/${e.expected}`, fmt(e.latency.p50, 0), fmt(e.latency.p90, 0), fmt(e.latency.p99, 0), fmt(e.latency.max, 0), fmt(e.postRate, 1), `${fmt(e.drainMs, 0)} ms`] : ['-', '-', '-', '-', '-', '-', '-'];
 
+/** CPU ms per message of the named groups, `a / b / c` ('-' where not measured). */
+const cpuCells = (w: Counters | undefined, groups: string[]): string => groups.map((g) => fmt(w?.cpuMs?.[g] ?? Number.NaN, 2)).join(' / ');
+
 /** The passes side by side: one column per agent platform, the same figures in each row. */
 function sideBySide(passes: PassReport[]): string {
   const col = (f: (p: PassReport) => string) => passes.map(f);
@@ -86,6 +90,9 @@ function sideBySide(passes: PassReport[]): string {
     ['agent reply ack p50 / p99 (ms)', ...col((p) => (r(p)?.ack ? `${fmt(r(p)!.ack!.p50, 2)} / ${fmt(r(p)!.ack!.p99, 2)}` : 'n/a (gateway)'))],
     ['postgres xacts / message', ...col((p) => fmt(p.work.load?.pg.xact_commit ?? Number.NaN, 2))],
     ['redis commands / message', ...col((p) => fmt(p.work.load?.redis.commands ?? Number.NaN, 1))],
+    ['statements / message', ...col((p) => fmt(p.work.load?.pg.statements ?? Number.NaN, 1))],
+    ['CPU ms / message: ponte, postgres', ...col((p) => cpuCells(p.work.load, ['ponte', 'postgres']))],
+    ['CPU ms / message: redis, fakes, generator', ...col((p) => cpuCells(p.work.load, ['redis', 'fakes', 'generator']))],
   ]);
 }
 
@@ -94,7 +101,10 @@ function printWork(label: string, w: Counters): void {
   const topIndexes = Object.entries(w.pg).filter(([k]) => k.startsWith('index ')).sort((a, b) => b[1] - a[1]).slice(0, 2);
   const pg = [...['xact_commit', 'wal_sync', 'tup_returned'].map((k): [string, number] => [k, w.pg[k] ?? 0]), ...topIndexes];
   const redis = [['commands', w.redis.commands ?? 0], ['evalsha', w.redis.evalsha ?? 0]];
-  console.log(`work per ${label}: postgres ${pg.map(([k, v]) => `${k} ${v}`).join(', ')}; redis ${redis.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (w.pg.statements !== undefined) pg.unshift(['statements', w.pg.statements]);
+  const cpu = Object.entries(w.cpuMs ?? {}).map(([k, v]) => `${k} ${fmt(v, 2)}`);
+  console.log(`work per ${label}: postgres ${pg.map(([k, v]) => `${k} ${v}`).join(', ')}; redis ${redis.map(([k, v]) => `${k} ${v}`).join(', ')}${cpu.length ? `; cpu ms ${cpu.join(', ')}` : ''}`);
+  // The statements each message cost, most called first, are in the JSON file (work.*.statements).
 }
 
 export function printReport(r: BenchResult): void {

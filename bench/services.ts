@@ -16,6 +16,8 @@ export interface BenchServices {
   redis: string;
   /** Postgres settings that decide commit latency, as the server reports them. */
   settings: Record<string, string>;
+  /** Whether statements are counted (pg_stat_statements in every bench database), and if not, why. */
+  statements: string;
   /** The local cluster's data directory (to find its processes); undefined for DATABASE_URL. */
   pgData?: string;
   /** A second, fresh database on the same server and a queue prefix of its own (for another pass); cleaned up by stop(). */
@@ -44,6 +46,34 @@ async function createDatabase(serverUrl: string): Promise<{ url: string; drop: (
     }
   };
   return { url: url.toString(), drop };
+}
+
+// Statements per message come from pg_stat_statements, which must be loaded when the server
+// starts: only a server the bench starts itself has it. `top` leaves out the statements that
+// functions and triggers run (foreign-key checks): what is counted is what a client sent.
+const STATEMENT_SETTINGS = { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'top' };
+
+async function countStatements(databaseUrl: string): Promise<void> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/** A local Postgres with pg_stat_statements loaded, or without it if this install lacks the module. */
+async function startPostgres(dataDir: string, fast: boolean): Promise<{ pg: LocalService; counting: boolean; statements: string }> {
+  const port = await freePort();
+  try {
+    const pg = await startLocalPostgres({ dataDir, port, fast, log, settings: STATEMENT_SETTINGS });
+    await countStatements(pg.url);
+    return { pg, counting: true, statements: 'counted (pg_stat_statements, track = top)' };
+  } catch (err) {
+    log.warn(`Postgres did not start with pg_stat_statements (${(err as Error).message.split('\n')[0]}); starting it without, so statements are not counted`);
+    const pg = await startLocalPostgres({ dataDir, port, fast, log });
+    return { pg, counting: false, statements: `not counted: this Postgres install lacks pg_stat_statements (${(err as Error).message.split('\n')[0]})` };
+  }
 }
 
 async function readSettings(url: string): Promise<Record<string, string>> {
@@ -89,6 +119,8 @@ export async function startServices(opts: { fast: boolean; root: string }): Prom
     let databaseUrl: string;
     let pgWhere: string;
     let pgData: string | undefined;
+    let counting = false;
+    let statements = 'not counted: DATABASE_URL server (pg_stat_statements must be in its shared_preload_libraries; the bench loads it only in the Postgres it starts)';
     if (process.env.DATABASE_URL) {
       const db = await createDatabase(process.env.DATABASE_URL);
       cleanups.push(db.drop);
@@ -96,7 +128,9 @@ export async function startServices(opts: { fast: boolean; root: string }): Prom
       pgWhere = `DATABASE_URL server, fresh database ${new URL(db.url).pathname.slice(1)} (server settings as configured)`;
     } else {
       usedDataDir = true;
-      const pg: LocalService = await startLocalPostgres({ dataDir, port: await freePort(), fast: opts.fast, log });
+      const local = await startPostgres(dataDir, opts.fast);
+      const pg = local.pg;
+      ({ counting, statements } = local);
       cleanups.push(() => pg.stop());
       databaseUrl = pg.url;
       pgData = path.join(dataDir, 'postgres');
@@ -118,13 +152,14 @@ export async function startServices(opts: { fast: boolean; root: string }): Prom
     const settings = await readSettings(databaseUrl);
     const freshPass = async (label: string) => {
       const db = await createDatabase(databaseUrl);
+      if (counting) await countStatements(db.url);
       const prefix = `${queuePrefix}${label}`;
       // A local server is thrown away whole; on the servers of DATABASE_URL / REDIS_URL, clean up.
       if (process.env.DATABASE_URL) cleanups.push(db.drop);
       if (process.env.REDIS_URL) cleanups.push(() => deleteKeys(redisUrl, prefix));
       return { databaseUrl: db.url, queuePrefix: prefix };
     };
-    return { databaseUrl, redisUrl, queuePrefix, postgres: pgWhere, redis: redisWhere, settings, pgData, freshPass, stop };
+    return { databaseUrl, redisUrl, queuePrefix, postgres: pgWhere, redis: redisWhere, settings, statements, pgData, freshPass, stop };
   } catch (err) {
     await stop().catch(() => {});
     throw err;

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { measuredLoad, startFakes, type AgentPost, type AgentSide, type FakesSummary, type LoadSpec } from './children.js';
-import { childNamed, cpuShares, formatShares, postmasterPid, snapshot, type CpuShares } from './cpu.js';
+import { childNamed, cpuMillis, cpuShares, formatShares, perMessageCpu, postmasterPid, snapshot, type CpuShares } from './cpu.js';
 import { startServices } from './services.js';
 import { startCeiling } from './ceiling.js';
 import { analyzeLoad, type PhaseFigures } from './analyze.js';
@@ -16,7 +16,7 @@ import { machine, notesFor, printReport, writeResult, type BenchResult, type Pas
 import { round } from './stats.js';
 import { readCounters, perMessage, type Counters } from './counters.js';
 import { ADMIN, PHONE_ID, SECRETS, type WorkerPlacement } from './ponte.js';
-import { runPass, SLACK_AGENT } from './pass.js';
+import { BENCH_PROCESS, runPass, SLACK_AGENT } from './pass.js';
 import { runLimitsBench } from './limits-bench.js';
 import { runTimerBench } from './timers.js';
 import { prepareBaseline, sidesOf } from './baseline.js';
@@ -165,7 +165,7 @@ async function main(): Promise<number> {
   }
   const services = await startServices({ fast: params.fast, root: ROOT });
   const stopServices = track('postgres/redis', services.stop);
-  console.log(`postgres: ${services.postgres}; ${Object.entries(services.settings).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  console.log(`postgres: ${services.postgres}; ${Object.entries(services.settings).map(([k, v]) => `${k}=${v}`).join(' ')}; statements ${services.statements}`);
   console.log(`redis: ${services.redis}`);
   if (params.fast) console.log('mode: --fast (no fsync): NOT production-like durability');
   else console.log('mode: durable (fsync on): production-like durability; pass --fast for throwaway-speed servers');
@@ -188,7 +188,7 @@ async function main(): Promise<number> {
     ['ponte worker', workerPid],
     ['redis', childNamed(first, process.pid, 'redis-server')],
     ['postgres', services.pgData ? postmasterPid(services.pgData) : undefined],
-    ['bench process (ponte/ceiling)', process.pid],
+    [BENCH_PROCESS, process.pid],
   ];
   const sides = baseline ? sidesOf(ROOT, baseline) : [undefined];
   const steps = params.agents.length * params.runs * sides.length + (params.ceiling ? 1 : 0);
@@ -206,7 +206,9 @@ async function main(): Promise<number> {
     ceilingCpu = phase.cpu;
     console.log(`      cpu: ${formatShares(phase.cpu)}`);
     await stopCeiling();
-    ceilingWork = perMessage(before, await readCounters(services.databaseUrl, services.redisUrl), phase.run.status.filter((c) => c === 200).length);
+    const acked = phase.run.status.filter((c) => c === 200).length;
+    const cpuMs = perMessageCpu(cpuMillis(phase.before, phase.after, [['generator', phase.generatorPid], ...pids(undefined)]) ?? {}, acked, []);
+    ceilingWork = { ...perMessage(before, await readCounters(services.databaseUrl, services.redisUrl), acked), cpuMs };
   }
 
   // With --baseline: rounds of (current, baseline) per agent, each pass on a fresh database.
@@ -251,7 +253,7 @@ async function main(): Promise<number> {
     ceiling,
     ceilingCpu,
     ceilingWork,
-    services: { postgres: services.postgres, redis: services.redis, postgresSettings: services.settings },
+    services: { postgres: services.postgres, redis: services.redis, postgresSettings: services.settings, statements: services.statements },
     passes,
     fakes: { calls: fakeSummary?.calls ?? {}, specViolations: fakeSummary?.specViolations ?? 0 },
     notes,

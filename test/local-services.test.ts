@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +7,11 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { POSTGRES_MISSING, REDIS_MISSING, freePort, startLocalPostgres, startLocalRedis } from '../src/local/index.js';
 import type { LocalService } from '../src/local/index.js';
+import { writeSettings } from '../src/local/postgres-cluster.js';
 import { createTestDatabase } from './support/database.js';
+
+/** The settings file Ponte writes into a cluster it starts. */
+const settingsFile = (dataDir: string, pg: LocalService) => path.join(pg.files ?? dataDir, 'postgres', 'ponte.conf');
 
 /** True once nothing accepts TCP connections on the port any more. */
 function refusesConnections(port: number): Promise<boolean> {
@@ -41,6 +45,8 @@ describe('local services', () => {
     const pg = await startLocalPostgres({ dataDir, port, fast: true });
     started.push(pg);
     expect(pg.url).toBe(`postgres://ponte@127.0.0.1:${port}/ponte`);
+    // Started the way `ponte start` starts it: only Ponte's own settings.
+    expect(await readFile(settingsFile(dataDir, pg), 'utf8')).not.toMatch(/shared_preload_libraries|pg_stat_statements/);
 
     const sql = postgres(pg.url, { max: 1, onnotice: () => {} });
     const [row] = await sql<{ one: number }[]>`select 1 as one`;
@@ -54,6 +60,39 @@ describe('local services', () => {
     await pg.stop();
     await pg.stop(); // idempotent
     expect(await refusesConnections(port)).toBe(true);
+  });
+
+  it('writes extra server settings after its own only when a caller asks for them', async () => {
+    const pgData = path.join(dataDir, 'settings-only');
+    await mkdir(pgData);
+    await writeFile(path.join(pgData, 'postgresql.conf'), '');
+    const runner = { wrap: (cmd: string, args: readonly string[]): [string, string[]] => [cmd, [...args]], own: async () => {} };
+    const written = async () => (await readFile(path.join(pgData, 'ponte.conf'), 'utf8')).split('\n').filter((l) => l && !l.startsWith('#'));
+
+    await writeSettings(pgData, { port: 5999, fast: false }, runner);
+    const plain = await written();
+    expect(plain.join('\n')).not.toMatch(/shared_preload_libraries|pg_stat_statements/);
+
+    await writeSettings(pgData, { port: 5999, fast: false, extra: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'top' } }, runner);
+    expect(await written()).toEqual([...plain, "shared_preload_libraries = 'pg_stat_statements'", "pg_stat_statements.track = 'top'"]);
+  });
+
+  it('starts a Postgres with the extra settings it is given (the bench loads pg_stat_statements)', async () => {
+    const own = path.join(dataDir, 'with-statements');
+    const pg = await startLocalPostgres({ dataDir: own, port: await freePort(), fast: true, settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'top' } });
+    started.push(pg);
+    const sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+    try {
+      const [track] = await sql<{ setting: string }[]>`SELECT setting FROM pg_settings WHERE name = 'pg_stat_statements.track'`;
+      expect(track?.setting).toBe('top');
+      await sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`;
+      await sql`SELECT 42 AS answer`;
+      const [row] = await sql<{ calls: string }[]>`SELECT sum(calls) AS calls FROM pg_stat_statements WHERE query LIKE 'SELECT $1 AS answer%'`;
+      expect(Number(row?.calls)).toBe(1);
+    } finally {
+      await sql.end();
+      await pg.stop();
+    }
   });
 
   // The usual container or VM: root, with the project in /root (mode 0700), where the postgres

@@ -10,6 +10,8 @@ export type Tool = (name: 'initdb' | 'pg_ctl', args: string[]) => Promise<RunRes
 export interface ClusterSettings {
   port: number;
   fast: boolean;
+  /** More settings, written after Ponte's own (e.g. the bench's shared_preload_libraries); values are quoted. */
+  extra?: Record<string, string>;
 }
 
 const SETTINGS_FILE = 'ponte.conf';
@@ -62,6 +64,7 @@ export async function writeSettings(pgData: string, settings: ClusterSettings, r
     `unix_socket_directories = ${quote(socketDir)}`,
     // Throwaway clusters (tests) trade crash safety for speed.
     ...(settings.fast ? ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off'] : []),
+    ...Object.entries(settings.extra ?? {}).map(([name, value]) => `${name} = ${quote(value)}`),
   ];
   const file = path.join(pgData, SETTINGS_FILE);
   await writeFile(file, `${lines.join('\n')}\n`);

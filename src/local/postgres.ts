@@ -52,12 +52,18 @@ async function ensureDatabase(port: number): Promise<void> {
   });
 }
 
+/** What a caller other than `ponte start` may add (the bench loads pg_stat_statements). */
+export interface PostgresExtras {
+  /** More server settings for a cluster this call starts (not one already running), e.g. `{ shared_preload_libraries: 'pg_stat_statements' }`. */
+  settings?: Record<string, string>;
+}
+
 /**
  * Runs (or reuses) a Postgres cluster in `<dataDir>/postgres`, listening on 127.0.0.1 only.
  * The server runs detached (pg_ctl), so a crashed Ponte leaves it running and the next
  * start reuses it rather than failing on the lock file.
  */
-export async function startLocalPostgres(opts: LocalServiceOptions): Promise<LocalService> {
+export async function startLocalPostgres(opts: LocalServiceOptions & PostgresExtras): Promise<LocalService> {
   const log = opts.log ?? silentLog;
   const dataDir = path.resolve(opts.dataDir);
   const { binDir, source } = await findPostgresBinaries(opts.binaries);
@@ -82,7 +88,7 @@ export async function startLocalPostgres(opts: LocalServiceOptions): Promise<Loc
   } else {
     const fast = opts.fast ?? false;
     await ensureCluster(pgData, tool, runner, fast, log);
-    await writeSettings(pgData, { port, fast }, runner);
+    await writeSettings(pgData, { port, fast, ...(opts.settings ? { extra: opts.settings } : {}) }, runner);
     log.info(`Starting Postgres (${source}: ${binDir}) on 127.0.0.1:${port}, data in ${pgData}`);
     const logFile = path.join(pgData, 'server.log');
     const started = await tool('pg_ctl', ['start', '-D', pgData, '-l', logFile, '-w', '-t', '60', '-s']);
