@@ -111,8 +111,12 @@ export async function measuredLoad(s: LoadSpec, pids: () => [string, number | un
 /** Which agent platform a pass measures. */
 export type AgentSide = 'slack' | 'discord';
 
-/** A customer's text as it appeared on the agent side: Slack chat.postMessage or Discord webhook post. */
-export interface AgentPost { side: AgentSide; text: string; at: number; thread: string; who: string }
+/**
+ * A text as it appeared on the agent side: Slack chat.postMessage, or a Discord webhook post (the
+ * customer's) or bot message. `opens`: the channel or forum in which the post opened a thread (a
+ * ticket's card: Slack's top-level post, Discord's forum post, whose text is then the post's name).
+ */
+export interface AgentPost { side: AgentSide; text: string; at: number; thread: string; who: string; opens?: string }
 /** A WhatsApp text send carrying an agent reply (`key` = the reply's text, see REPLY_PATTERN). */
 export interface CustomerSend { key: string; at: number }
 
@@ -134,6 +138,8 @@ export interface ReplyRun {
   ponteUrl: string;
   slackSigningSecret: string;
   slackAgent: string;
+  /** The same words in every thread (a command, e.g. `!transfer Suporte`) instead of numbered replies. */
+  text?: string;
 }
 /** Per reply seq: Date.now() when sent, and (Slack only) the event's send → response in ms (-1 otherwise). */
 export interface RepliesSent { sentAtMs: number[]; ackMs: number[] }
@@ -153,6 +159,8 @@ export interface FakesProcess {
   onLimited(listener: (total: number, graph: number) => void): void;
   /** Sends agent replies open loop; resolves once all are sent (and, for Slack, acked). */
   replies(run: ReplyRun): Promise<RepliesSent>;
+  /** A new forum in the fake Discord guild (announced to the bot as Discord does); its id. */
+  addForum(name: string): Promise<string>;
   /** Tells the fake Slack about thread parents (cards) made by seeding rows, so updates find them. */
   slackThreads(channel: string, ts: string[]): void;
   stop(): Promise<FakesSummary | undefined>;
@@ -160,7 +168,7 @@ export interface FakesProcess {
 
 interface FakesMessage {
   type: string; slackUrl?: string; graphUrl?: string; discord?: FakeDiscordInfo; posts?: AgentPost[]; sends?: CustomerSend[];
-  summary?: FakesSummary; sent?: RepliesSent; error?: string; limited?: number; graphLimited?: number;
+  summary?: FakesSummary; sent?: RepliesSent; error?: string; limited?: number; graphLimited?: number; forumId?: string;
 }
 
 export async function startFakes(opts: FakesStart): Promise<FakesProcess> {
@@ -171,6 +179,7 @@ export async function startFakes(opts: FakesStart): Promise<FakesProcess> {
   let summary: ((s: FakesSummary) => void) | undefined;
   let replied: ((m: FakesMessage) => void) | undefined;
   let limitsSet: (() => void) | undefined;
+  let forumAdded: ((id: string) => void) | undefined;
   const ready = new Promise<{ slackUrl: string; graphUrl: string; discord?: FakeDiscordInfo }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('fake servers did not start within 30 s')), 30_000);
     child.on('message', (m: FakesMessage) => {
@@ -182,6 +191,7 @@ export async function startFakes(opts: FakesStart): Promise<FakesProcess> {
       else if (m.type === 'limited') for (const l of limitedListeners) l(m.limited!, m.graphLimited ?? 0);
       else if (m.type === 'replied') replied?.(m);
       else if (m.type === 'limits-set') limitsSet?.();
+      else if (m.type === 'forum') forumAdded?.(m.forumId!);
       else if (m.type === 'summary') summary?.(m.summary!);
     });
     child.once('exit', (code) => {
@@ -203,6 +213,11 @@ export async function startFakes(opts: FakesStart): Promise<FakesProcess> {
         new Promise<void>((resolve) => {
           limitsSet = resolve;
           child.send({ type: 'limits', on });
+        }),
+      addForum: (name) =>
+        new Promise<string>((resolve) => {
+          forumAdded = resolve;
+          child.send({ type: 'forum', name });
         }),
       slackThreads: (channel, ts) => void child.send({ type: 'threads', channel, ts }),
       replies: (run) =>

@@ -9,6 +9,7 @@ import { startFakeSlack, type FakeSlack } from '../test/fakes/slack-api.js';
 import { startFakeGraph, type FakeGraph } from '../test/fakes/graph-api.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/fakes/discord-api.js';
 import { REAL_DISCORD_LIMITS } from '../test/fakes/discord/limits.js';
+import { ChannelType, Intent } from '../test/fakes/discord/world.js';
 import { REPLY_PATTERN, type AgentPost, type CustomerSend, type FakesSummary, type FakesStart, type ReplyRun } from './children.js';
 import { sendReplies } from './replies.js';
 
@@ -39,7 +40,8 @@ function flush(): void {
     const call = slack.calls[slackCursor]!;
     if (call.method !== 'chat.postMessage' || call.limited) continue;
     const p = call.params;
-    for (const text of carried(typeof p.text === 'string' ? p.text : '')) posts.push({ side: 'slack', text, at: call.at, thread: `${String(p.channel)}/${String(p.thread_ts ?? '')}`, who: String(p.username ?? '') });
+    const opens = p.thread_ts ? {} : { opens: String(p.channel) };
+    for (const text of carried(typeof p.text === 'string' ? p.text : '')) posts.push({ side: 'slack', text, at: call.at, thread: `${String(p.channel)}/${String(p.thread_ts ?? '')}`, who: String(p.username ?? ''), ...opens });
   }
   if (posts.length) process.send?.({ type: 'posts', posts });
   const sends: CustomerSend[] = [];
@@ -72,9 +74,19 @@ async function start(m: FakesStart): Promise<void> {
   if (m.discord) {
     discord = await startFakeDiscord({ token: m.discord.token, gateway: { heartbeatInterval: 60_000 } });
     // Webhook posts are announced over the gateway as MESSAGE_CREATE with webhook_id: those are
-    // the customer's texts as agents see them.
-    discord.world.on('dispatch', (t: string, d: { webhook_id?: string; content?: string; channel_id?: string; author?: { username?: string } }) => {
-      if (t === 'MESSAGE_CREATE' && d.webhook_id) for (const text of carried(d.content ?? '')) discordPosts.push({ side: 'discord', text, at: Date.now(), thread: String(d.channel_id), who: d.author?.username ?? '' });
+    // the customer's texts as agents see them. The bot's own messages (cards, notices) are reported
+    // too, as Slack's are: a forum post's starter message (its id is the post's) opens a thread.
+    const world = discord.world;
+    world.on('dispatch', (t: string, d: { id?: string; webhook_id?: string; content?: string; channel_id?: string; author?: { id?: string; username?: string } }) => {
+      if (t !== 'MESSAGE_CREATE') return;
+      const at = Date.now();
+      const thread = String(d.channel_id);
+      if (d.webhook_id) for (const text of carried(d.content ?? '')) discordPosts.push({ side: 'discord', text, at, thread, who: d.author?.username ?? '' });
+      else if (d.author?.id === world.bot.id) {
+        const post = world.channels.get(thread);
+        const opens = post?.id === d.id ? post?.parent_id ?? undefined : undefined;
+        discordPosts.push({ side: 'discord', text: d.content || (opens ? post!.name : ''), at, thread, who: world.bot.username, ...(opens ? { opens } : {}) });
+      }
     });
   }
   if (m.limits === 'real') enforceLimits(true);
@@ -104,7 +116,7 @@ async function stop(): Promise<void> {
   process.send?.({ type: 'summary', summary }, () => process.exit(0));
 }
 
-process.on('message', (m: { type: string } & Partial<FakesStart> & { run?: ReplyRun; channel?: string; ts?: string[] }) => {
+process.on('message', (m: { type: string } & Partial<FakesStart> & { run?: ReplyRun; channel?: string; ts?: string[]; name?: string }) => {
   if (m.type === 'threads' && slack && m.channel) {
     for (const ts of m.ts ?? []) slack.messages.set(`${m.channel}/${ts}`, { channel: m.channel, ts, text: 'card' });
     return;
@@ -116,6 +128,11 @@ process.on('message', (m: { type: string } & Partial<FakesStart> & { run?: Reply
     });
   } else if (m.type === 'replies' && m.run) {
     replies(m.run).catch((err: unknown) => process.send?.({ type: 'replied', error: String(err) }));
+  } else if (m.type === 'forum' && discord && m.name) {
+    // An admin adds a forum: Discord announces it to the bot (CHANNEL_CREATE, Guilds intent).
+    const forum = discord.world.addChannel({ type: ChannelType.GuildForum, name: m.name, available_tags: [] });
+    discord.world.announce('CHANNEL_CREATE', discord.world.channelObject(forum), Intent.Guilds);
+    process.send?.({ type: 'forum', forumId: forum.id });
   } else if (m.type === 'limits') {
     enforceLimits((m as { on?: boolean }).on === true);
     process.send?.({ type: 'limits-set' });

@@ -77,14 +77,14 @@ export async function runLimitsBench(o: {
           await fakes.stop();
         }
       }
-      // A department transfer storm (Slack: a department's channel is a Slack channel here).
-      for (let run = 0; run < o.runs && agent === 'slack' && chosen('transfer'); run++) {
+      // A department transfer storm: 30 tickets moved at once to a department with a place of its own.
+      for (let run = 0; run < o.runs && chosen('transfer'); run++) {
         for (const pacing of ['off', 'on'] as const) {
           const where = await services.freshPass(`${agent[0]}${k}`);
           const fakes = await fakesFor(agent);
           try {
             console.log(`  ${agent} · transfer storm · pacing ${pacing} …`);
-            const f = await runTransferScenario({ pacing, runId: `${runId}${k++}`, fakes, ...where, redisUrl: services.redisUrl, dataDir: `${o.root}/.data/bench-${process.pid}`, logLevel: o.logLevel, drainSeconds: o.drainSeconds });
+            const f = await runTransferScenario({ agent, pacing, runId: `${runId}${k++}`, fakes, ...where, redisUrl: services.redisUrl, dataDir: `${o.root}/.data/bench-${process.pid}`, logLevel: o.logLevel, drainSeconds: o.drainSeconds });
             console.log(`    ${JSON.stringify(f)}`);
             transfers.push(f);
           } finally {

@@ -13,7 +13,7 @@ export const DISCORD_AGENT: Person = { id: '80351110224678912', username: 'bench
 async function slackReply(run: ReplyRun, seq: number): Promise<number> {
   const [channel, threadTs] = run.threads[seq % run.threads.length]!.split('/') as [string, string];
   const ts = `1800000000.${String(seq).padStart(6, '0')}`;
-  const raw = JSON.stringify(slackMessageEvent({ channel, threadTs, user: run.slackAgent, text: replyTextFor(run.runId, seq), ts }));
+  const raw = JSON.stringify(slackMessageEvent({ channel, threadTs, user: run.slackAgent, text: run.text ?? replyTextFor(run.runId, seq), ts }));
   const started = performance.now();
   const res = await fetch(`${run.ponteUrl}/slack/events`, { method: 'POST', body: raw, headers: slackHeaders(raw, run.slackSigningSecret, { contentType: 'application/json' }) });
   await res.arrayBuffer();
@@ -22,7 +22,7 @@ async function slackReply(run: ReplyRun, seq: number): Promise<number> {
 
 function discordReply(run: ReplyRun, seq: number, discord: FakeDiscord): void {
   const threadId = run.threads[seq % run.threads.length]!;
-  discord.gateway.dispatch('MESSAGE_CREATE', personMessage(discord.world, threadId, DISCORD_AGENT, replyTextFor(run.runId, seq)));
+  discord.gateway.dispatch('MESSAGE_CREATE', personMessage(discord.world, threadId, DISCORD_AGENT, run.text ?? replyTextFor(run.runId, seq)));
 }
 
 export function sendReplies(run: ReplyRun, discord: FakeDiscord | undefined): Promise<RepliesSent> {
