@@ -1,7 +1,7 @@
 import { DiscordAPIError, REST, Routes } from 'discord.js';
 import type { AgentFileRef } from '../../src/core/events.js';
 import { DeliveryError } from '../../src/core/errors.js';
-import type { AgentBridge, AgentForm, AgentProfile, FormSurface, FileBytes, FoundPost, PostKey, PostPlace, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
+import type { AgentBridge, AgentForm, AgentProfile, FormSurface, FileBytes, FoundPost, PacedPost, PostKey, PostPlace, ThreadPost, ThreadRef, TicketCard } from '../../src/core/ports.js';
 import { discordCapabilities } from './capabilities.js';
 import { ChannelDirectory } from './channels.js';
 import { discordEmoji } from './emoji.js';
@@ -211,12 +211,17 @@ export class DiscordBridge implements AgentBridge, FormSurface {
     await this.call(() => this.rest.post(Routes.interactionCallback(id, token), { body: formResponse(form), auth: false }));
   }
 
-  /** The name as the server shows it (nickname, else display name, else username), from the gateway when it just saw the member. */
-  /** A forum's posts share its webhook's bucket (rate-buckets.ts). */
-  postAllowance(forumId: string): PostAllowance {
-    return postAllowance(forumId);
+  /**
+   * A customer's lines and files go through the forum's webhook and share its bucket
+   * (rate-buckets.ts). Ponte's own lines and the cards that open threads are the bot's messages:
+   * they count against each thread's own channel, or the forum's thread creation, not the
+   * webhook; Ponte does not pace them (@discordjs/rest follows those buckets from Discord's headers).
+   */
+  postAllowance(forumId: string, what: PacedPost): PostAllowance | undefined {
+    return what === 'customer' ? postAllowance(forumId) : undefined;
   }
 
+  /** The name as the server shows it (nickname, else display name, else username), from the gateway when it just saw the member. */
   async lookupUser(userId: string): Promise<AgentProfile> {
     const seen = await this.opts.facts.profile(userId);
     if (seen) return seen;

@@ -143,7 +143,7 @@ export class SlackBridge implements AgentBridge, HomeSurface, FormSurface {
     return res.permalink ? link(res.permalink, label) : { text: label };
   }
 
-  /** A channel's posts share its chat.postMessage bucket (rate-buckets.ts). */
+  /** A channel's posts share its chat.postMessage bucket, whoever they show as (rate-buckets.ts). */
   postAllowance(channel: string): PostAllowance {
     return postAllowance(channel);
   }

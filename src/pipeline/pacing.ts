@@ -1,6 +1,6 @@
 import type { Sql } from '../db/connect.js';
 import type { AgentPlatform } from '../core/events.js';
-import type { AgentBridge } from '../core/ports.js';
+import type { AgentBridge, PacedPost } from '../core/ports.js';
 import type { Pacer } from '../core/pacer.js';
 import type { OutboxKind } from './outbox.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -43,8 +43,9 @@ export async function paceWait(deps: PacingDeps, row: { lane: string; kind: Outb
   if (!deps.pacer || !PACED_POSTS.has(row.kind)) return 0;
   const ticketId = TICKET_LANE.exec(row.lane)?.[1];
   if (!ticketId) return 0;
-  const place = await placeOfPost(deps.sql, ticketId, row.payload?.thread as { containerId?: string; platform?: string } | undefined);
-  const allowance = place && deps.bridges.get(place.platform)?.postAllowance?.(place.destination);
+  const messageId = typeof row.payload?.messageId === 'string' ? row.payload.messageId : null;
+  const place = await placeOfPost(deps.sql, ticketId, messageId, row.payload?.thread as { containerId?: string; platform?: string } | undefined);
+  const allowance = place && deps.bridges.get(place.platform)?.postAllowance?.(place.destination, pacedPost(row.kind, place.inbound));
   if (!allowance) return 0;
   const req = { allowance, lane: row.lane, since: row.created_at.getTime() };
   for (let asked = 1; ; asked++) {
@@ -59,16 +60,31 @@ export async function paceWait(deps: PacingDeps, row: { lane: string; kind: Outb
   }
 }
 
-async function placeOfPost(sql: Sql, ticketId: string, named?: { containerId?: string; platform?: string }): Promise<{ platform: AgentPlatform; destination: string } | undefined> {
-  const [row] = await sql<{ platform: AgentPlatform | null; container_id: string | null; agent_platform: AgentPlatform; agent_destination: string; department_id: string | null }[]>`
-    SELECT l.platform, l.container_id, c.agent_platform, c.agent_destination, t.department_id
+/** What a row posts, as the bridge counts it: a thread's opening card, a customer's line or file (a message they wrote), else Ponte's own line. */
+function pacedPost(kind: OutboxKind, inbound: boolean): PacedPost {
+  if (kind === 'thread.open') return 'card';
+  return kind === 'media.mirror' || (kind === 'thread.post' && inbound) ? 'customer' : 'notice';
+}
+
+interface PlaceOfPost {
+  platform: AgentPlatform;
+  destination: string;
+  /** The row's message is the customer's. */
+  inbound: boolean;
+}
+
+async function placeOfPost(sql: Sql, ticketId: string, messageId: string | null, named?: { containerId?: string; platform?: string }): Promise<PlaceOfPost | undefined> {
+  const [row] = await sql<{ platform: AgentPlatform | null; container_id: string | null; agent_platform: AgentPlatform; agent_destination: string; department_id: string | null; inbound: boolean }[]>`
+    SELECT l.platform, l.container_id, c.agent_platform, c.agent_destination, t.department_id,
+           COALESCE((SELECT m.direction = 'inbound' FROM messages m WHERE m.id = ${messageId}::bigint), false) AS inbound
     FROM tickets t JOIN connections c ON c.id = t.connection_id
     LEFT JOIN thread_links l ON l.ticket_id = t.id AND l.is_current
     WHERE t.id = ${ticketId}
     ORDER BY l.created_at DESC NULLS LAST LIMIT 1`;
   if (!row) return undefined;
-  if (named?.containerId) return { platform: (named.platform as AgentPlatform | undefined) ?? row.platform ?? row.agent_platform, destination: named.containerId };
-  if (row.platform && row.container_id) return { platform: row.platform, destination: row.container_id };
+  const inbound = row.inbound;
+  if (named?.containerId) return { platform: (named.platform as AgentPlatform | undefined) ?? row.platform ?? row.agent_platform, destination: named.containerId, inbound };
+  if (row.platform && row.container_id) return { platform: row.platform, destination: row.container_id, inbound };
   const dept = row.department_id ? await placeOf(sql, row.department_id, row.agent_platform) : undefined;
-  return dept ? { platform: dept.platform, destination: dept.containerId } : { platform: row.agent_platform, destination: row.agent_destination };
+  return dept ? { platform: dept.platform, destination: dept.containerId, inbound } : { platform: row.agent_platform, destination: row.agent_destination, inbound };
 }

@@ -3,7 +3,8 @@
 // card will open — the department's channel — not the connection's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import type { AgentBridge } from '../../src/core/ports.js';
+import type { AgentBridge, PacedPost } from '../../src/core/ports.js';
+import { insertInboundMessage, insertMessage } from '../../src/messages/repository.js';
 import { UNPACED } from '../../src/core/pacer.js';
 import { paceWait } from '../../src/pipeline/pacing.js';
 import { upsertConnection } from '../../src/connections/repository.js';
@@ -21,8 +22,10 @@ beforeAll(async () => {
 afterAll(async () => db?.drop());
 
 /** A bridge that only answers which allowance a destination has, noting each one asked. */
-function bridgeAsked(asked: string[]): AgentBridge {
-  return { postAllowance: (destination: string) => (asked.push(destination), { bucket: `ch:${destination}`, perSecond: 1, burst: 1 }) } as unknown as AgentBridge;
+function bridgeAsked(asked: string[], what: PacedPost[] = []): AgentBridge {
+  return {
+    postAllowance: (destination: string, kind: PacedPost) => (asked.push(destination), what.push(kind), { bucket: `ch:${destination}`, perSecond: 1, burst: 1 }),
+  } as unknown as AgentBridge;
 }
 
 
@@ -47,5 +50,28 @@ describe('paceWait: the place a post is paced against', () => {
     const row = { lane: `t${ticket.id}-agent`, kind: 'thread.post' as const, created_at: new Date(), payload: { thread: { containerId: 'COLDTHREAD', threadId: '1.1', platform: 'slack' } } };
     await paceWait({ sql: db.sql, bridges: new Map([['slack', bridgeAsked(asked)]]), pacer: UNPACED }, row);
     expect(asked).toEqual(['COLDTHREAD']);
+  });
+
+  it('tells the bridge what each post is: the card that opens a thread, a customer’s line or file, Ponte’s own line', async () => {
+    const { connection } = await upsertConnection(db.sql, { channel: 'whatsapp', accountId: '9100003', platform: 'discord', destination: 'FORUM3', createdBy: 'test' });
+    const [dflt] = await db.sql<{ id: string }[]>`SELECT id FROM departments ORDER BY id LIMIT 1`;
+    const contact = await upsertContactOnInbound(db.sql, 'whatsapp', { externalId: '5511900007777', phone: '5511900007777' }, new Date().toISOString());
+    const { ticket } = await openTicket(db.sql, { contactId: contact.id, connectionId: connection.id, departmentId: dflt!.id });
+    const lane = `t${ticket.id}-agent`;
+    const theirs = await insertInboundMessage(db.sql, { ticketId: ticket.id, body: 'oi', kind: 'text', occurredAt: new Date().toISOString(), platform: 'whatsapp', externalId: 'wamid.paced-1', postLane: null });
+    const ours = await insertMessage(db.sql, { ticketId: ticket.id, direction: 'system', body: 'Ana accepted the ticket' });
+    const asked: string[] = [];
+    const what: PacedPost[] = [];
+    const deps = { sql: db.sql, bridges: new Map([['discord', bridgeAsked(asked, what)]]), pacer: UNPACED };
+    const rows = [
+      { lane, kind: 'thread.open' as const, created_at: new Date(), payload: { ticketId: ticket.id } },
+      { lane, kind: 'thread.post' as const, created_at: new Date(), payload: { messageId: theirs } },
+      { lane, kind: 'media.mirror' as const, created_at: new Date(), payload: { messageId: theirs, index: 0 } },
+      { lane, kind: 'thread.post' as const, created_at: new Date(), payload: { messageId: ours } },
+      { lane, kind: 'ticket.transcript' as const, created_at: new Date(), payload: { ticketId: ticket.id } },
+    ];
+    for (const row of rows) await paceWait(deps, row);
+    expect(what).toEqual(['card', 'customer', 'customer', 'notice', 'notice']);
+    expect(asked).toEqual(['FORUM3', 'FORUM3', 'FORUM3', 'FORUM3', 'FORUM3']);
   });
 });

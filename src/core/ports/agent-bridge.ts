@@ -175,12 +175,17 @@ export interface AgentBridge {
   notify(req: { thread: ThreadRef; userId: string; text: Rich | string }): Promise<void>;
   lookupUser(userId: string): Promise<AgentProfile>;
   /**
-   * The rate limit a new post into `destination` (a thread there, or the thread's opening)
-   * counts against: its bucket and allowance, which the dispatcher paces posts by, oldest
-   * waiting ticket first (src/core/pacer.ts). Optional: a bridge without it is not paced.
+   * The rate limit a new post into `destination` counts against: its bucket and allowance,
+   * which the dispatcher paces posts by, oldest waiting ticket first (src/core/pacer.ts). What
+   * the post is matters where the platform counts them apart: a customer's line, Ponte's own
+   * line (a notice, a transcript), or the card that opens a thread. Undefined: not paced (a
+   * bridge without it is never paced).
    */
-  postAllowance?(destination: string): PostAllowance | undefined;
+  postAllowance?(destination: string, what: PacedPost): PostAllowance | undefined;
 }
+
+/** What a paced post is (`postAllowance`): a customer's line or file, Ponte's own line, a thread's opening card. */
+export type PacedPost = 'customer' | 'notice' | 'card';
 
 /**
  * Optional: a home view per person (Slack's App Home tab). Present when `capabilities.home`.
