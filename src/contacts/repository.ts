@@ -24,16 +24,19 @@ function sameCustomer(db: Db, channel: ChannelKind, c: ContactIdentity) {
   const userId = c.userId ?? null;
   // One index-backed lookup per id, not one OR across three columns: on a table without fresh
   // statistics (a new install, a busy day's new contacts) the planner answered the OR by reading
-  // every contact of the channel through its first index (docs/performance.md).
-  // The ids are collected into an array first so that the outer read is by primary key too: as
-  // `id IN (subquery)` a small table's plan read every contact to probe a hash of the ids.
+  // every contact of the channel through its first index (docs/performance.md). The one id is
+  // chosen among the candidates first, so the outer read is `id = <one value>`, by primary key
+  // whatever the statistics say (as `id IN (…)` or `= ANY(…)`, a small table's plan read every
+  // contact to find the few ids).
   return db`
-    WHERE id = ANY (ARRAY(
-      SELECT id FROM contacts WHERE channel = ${channel} AND external_id = ${c.externalId}
-      UNION ALL SELECT id FROM contacts WHERE channel = ${channel} AND user_id = ${userId}
-      UNION ALL SELECT id FROM contacts WHERE channel = ${channel} AND phone = ${c.phone ?? null} AND (user_id IS NULL OR user_id = ${userId})))
-    ORDER BY (user_id = ${userId}) IS TRUE DESC, (external_id = ${c.externalId}) DESC, id
-    LIMIT 1`;
+    WHERE id = (
+      SELECT id FROM (
+        SELECT id, user_id, external_id FROM contacts WHERE channel = ${channel} AND external_id = ${c.externalId}
+        UNION ALL SELECT id, user_id, external_id FROM contacts WHERE channel = ${channel} AND user_id = ${userId}
+        UNION ALL SELECT id, user_id, external_id FROM contacts
+          WHERE channel = ${channel} AND phone = ${c.phone ?? null} AND (user_id IS NULL OR user_id = ${userId})) candidates
+      ORDER BY (user_id = ${userId}) IS TRUE DESC, (external_id = ${c.externalId}) DESC, id
+      LIMIT 1)`;
 }
 
 /**

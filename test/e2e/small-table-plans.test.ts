@@ -1,0 +1,46 @@
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { migrate } from '../../src/db/migrate.js';
+import { findContact, upsertContactOnInbound } from '../../src/contacts/repository.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+// A new install's first busy minutes (found by the bench's counters, issue 14): 500 contacts,
+// written since the table was last analyzed. The planner then takes `contacts` for a table of a
+// few rows, and `id IN (the candidates)` (or `= ANY`) was answered by reading every contact, at
+// each inbound message. The contact lookup must read contacts by index whatever the statistics.
+let db: TestDatabase;
+let spy: postgres.Sql;
+let captured: { query: string; params: unknown[] }[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase(inject('databaseUrl'));
+  await migrate(db.sql);
+  await db.sql`ANALYZE contacts`;
+  await db.sql`INSERT INTO contacts (channel, external_id, phone, name)
+               SELECT 'whatsapp', '5511' || lpad(g::text, 9, '0'), '5511' || lpad(g::text, 9, '0'), 'Cliente ' || g FROM generate_series(1, 500) g`;
+  spy = postgres(db.url, { max: 1, onnotice: () => {}, debug: (_c, query, params) => captured.push({ query, params: params as unknown[] }) });
+});
+afterAll(async () => {
+  await spy?.end({ timeout: 5 });
+  await db?.drop();
+});
+
+/** The relations each statement of `call` reads sequentially, as Postgres would plan them now. */
+async function seqScans(call: (sql: postgres.Sql) => Promise<unknown>): Promise<string[]> {
+  captured = [];
+  await call(spy);
+  const seq: string[] = [];
+  for (const q of captured) {
+    const rows = await db.sql.unsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN (FORMAT TEXT) ${q.query}`, q.params as never[]);
+    for (const r of rows) for (const m of r['QUERY PLAN'].matchAll(/Seq Scan on (\w+)/g)) seq.push(m[1]!);
+  }
+  return seq;
+}
+
+describe('a new install, contacts written since the last ANALYZE', () => {
+  it('finds and upserts a contact by index, not by reading every contact', async () => {
+    expect(await seqScans((sql) => upsertContactOnInbound(sql, 'whatsapp', { externalId: '5511000000321', phone: '5511000000321', name: 'Ana' }, new Date().toISOString(), 'wamid.x'))).not.toContain('contacts');
+    expect(await seqScans((sql) => upsertContactOnInbound(sql, 'whatsapp', { externalId: 'BR.322', userId: 'BR.322', phone: '5511000000322' }, new Date().toISOString()))).not.toContain('contacts');
+    expect(await seqScans((sql) => findContact(sql, 'whatsapp', { externalId: '5511000000123' }))).not.toContain('contacts');
+  });
+});
