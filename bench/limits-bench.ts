@@ -63,18 +63,20 @@ export async function runLimitsBench(o: {
           }
         }
       }
-      // Agents answering many tickets at once: WhatsApp's 80 sends a second per number (one setting:
-      // pacing is about agent-side posts, and these are customer sends).
+      // Agents answering many tickets at once: WhatsApp's 80 sends a second per number, pacing off
+      // (every send meets the limit and waits out its refusal) then on (sends paced per number).
       for (let run = 0; run < o.runs && chosen('replies'); run++) {
-        const where = await services.freshPass(`${agent[0]}${k}`);
-        const fakes = await fakesFor(agent);
-        try {
-          console.log(`  ${agent} · agent replies to many tickets …`);
-          const f = await runRepliesScenario({ agent, runId: `${runId}${k++}`, fakes, ...where, redisUrl: services.redisUrl, dataDir: `${o.root}/.data/bench-${process.pid}`, logLevel: o.logLevel, drainSeconds: o.drainSeconds });
-          console.log(`    ${JSON.stringify(f)}`);
-          replies.push(f);
-        } finally {
-          await fakes.stop();
+        for (const pacing of ['off', 'on'] as const) {
+          const where = await services.freshPass(`${agent[0]}${k}`);
+          const fakes = await fakesFor(agent);
+          try {
+            console.log(`  ${agent} · agent replies to many tickets · pacing ${pacing} …`);
+            const f = await runRepliesScenario({ agent, pacing, runId: `${runId}${k++}`, fakes, ...where, redisUrl: services.redisUrl, dataDir: `${o.root}/.data/bench-${process.pid}`, logLevel: o.logLevel, drainSeconds: o.drainSeconds });
+            console.log(`    ${JSON.stringify(f)}`);
+            replies.push(f);
+          } finally {
+            await fakes.stop();
+          }
         }
       }
       // A department transfer storm: 30 tickets moved at once to a department with a place of its own.
@@ -103,8 +105,8 @@ export async function runLimitsBench(o: {
   ])}`);
   if (replies.length) {
     console.log(`\n${table([
-      ['agent', 'scenario', 'WhatsApp sends/s peak (allowed)', '130429s', 'reply → WhatsApp p50 / p99 / max ms', 'drained s', 'order', 'lost'],
-      ...replies.map((r) => [r.agent, r.scenario, `${r.peakSendsPerSecond} (${r.allowedPerSecond})`, String(r.refused130429),
+      ['agent', 'scenario', 'pacing', 'WhatsApp sends/s peak (allowed)', '130429s', 'reply → WhatsApp p50 / p99 / max ms', 'drained s', 'order', 'lost'],
+      ...replies.map((r) => [r.agent, r.scenario, r.pacing, `${r.peakSendsPerSecond} (${r.allowedPerSecond})`, String(r.refused130429),
         `${r.waitMs.p50} / ${r.waitMs.p99} / ${r.waitMs.max}`, fmt(r.drainedSeconds), String(r.orderViolations), String(r.lost)]),
     ])}`);
   }

@@ -13,7 +13,7 @@ import { SLACK_AGENT } from './pass.js';
 import { percentile, round } from './stats.js';
 
 export interface RepliesFigures {
-  scenario: string; agent: AgentSide; tickets: number; replies: number; lost: number; orderViolations: number;
+  scenario: string; agent: AgentSide; pacing: 'off' | 'on'; tickets: number; replies: number; lost: number; orderViolations: number;
   allowedPerSecond: number; peakSendsPerSecond: number; refused130429: number;
   waitMs: { p50: number; p99: number; max: number }; drainedSeconds: number;
 }
@@ -44,6 +44,8 @@ function peakPerSecond(at: number[]): number {
 
 export async function runRepliesScenario(o: {
   agent: AgentSide; runId: string; fakes: FakesProcess;
+  /** Pacing of the replies' sends (WhatsApp's throughput per number); the tickets always open unpaced. */
+  pacing: 'off' | 'on';
   databaseUrl: string; redisUrl: string; queuePrefix: string; dataDir: string; logLevel: string; drainSeconds: number;
 }): Promise<RepliesFigures> {
   const arrivals = new Map<string, AgentPost>();
@@ -57,13 +59,15 @@ export async function runRepliesScenario(o: {
   let refused = 0;
   o.fakes.onLimited((_, graph) => (refused = graph));
   await o.fakes.setLimits(false);
-  // Pacing off: it paces agent-side posts, not customer sends, and at one post a second per channel
-  // it would take minutes to open a hundred tickets (the fakes lift their limits for that).
-  const put = await startPonteUnderTest({
+  // The tickets open with pacing off: at one post a second per channel it would take minutes to
+  // open a hundred (the fakes lift their limits for that). For the paced replies, Ponte is then
+  // restarted with pacing on, on the same database.
+  const start = (pacing: 'off' | 'on') => startPonteUnderTest({
     databaseUrl: o.databaseUrl, redisUrl: o.redisUrl, queuePrefix: o.queuePrefix, dataDir: o.dataDir,
     slackUrl: o.fakes.slackUrl, graphUrl: o.fakes.graphUrl, discord: o.fakes.discord, discordAdmin: DISCORD_AGENT.id,
-    logLevel: o.logLevel, workers: 'inline', agent: o.agent, extraEnv: { PONTE_PACING: 'off' },
+    logLevel: o.logLevel, workers: 'inline', agent: o.agent, extraEnv: { PONTE_PACING: pacing },
   });
+  let put = await start('off');
   try {
     const ts0 = Math.floor(Date.now() / 1000);
     const people = Array.from({ length: TICKETS }, (_, i) => contact(i));
@@ -75,6 +79,10 @@ export async function runRepliesScenario(o: {
       await sleep(100);
     }
     await sleep(2000); // the openings' other posts (cards, greetings) settle
+    if (o.pacing === 'on') {
+      await put.stop();
+      put = await start('on');
+    }
     await o.fakes.setLimits(true);
     await sleep(1100);
     const refusedBefore = refused;
@@ -103,7 +111,7 @@ export async function runRepliesScenario(o: {
     const at = [...keys].flatMap((k) => (delivered.has(k) ? [delivered.get(k)!] : []));
     const first = Math.min(...sent.sentAtMs.filter((x) => x >= 0));
     return {
-      scenario: `${total} replies across ${TICKETS} tickets in ${SECONDS} s`, agent: o.agent, tickets: TICKETS, replies: total, lost, orderViolations,
+      scenario: `${total} replies across ${TICKETS} tickets in ${SECONDS} s`, agent: o.agent, pacing: o.pacing, tickets: TICKETS, replies: total, lost, orderViolations,
       allowedPerSecond: WHATSAPP_PER_SECOND, peakSendsPerSecond: peakPerSecond(at), refused130429: refused - refusedBefore,
       waitMs: { p50: q(50), p99: q(99), max: q(100) }, drainedSeconds: at.length ? round((Math.max(...at) - first) / 1000, 1) : 0,
     };

@@ -1,6 +1,7 @@
 import type { MediaKind, MediaRef } from '../../src/core/events.js';
 import type { AccountAuth, CustomerChannel, CustomerSend, FileBytes, MessageTemplate } from '../../src/core/ports.js';
 import { DeliveryError } from '../../src/core/errors.js';
+import type { PostAllowance } from '../../src/core/pacer.js';
 import type { GraphClient } from '../meta/graph-client.js';
 import { whatsappCapabilities } from './capabilities.js';
 import { classifyWhatsAppError } from './errors.js';
@@ -29,6 +30,15 @@ export class WhatsAppChannel implements CustomerChannel {
     /** Hosts Graph's media URLs may point at (config PONTE_MEDIA_HOSTS); Meta's file hosts when absent. */
     private readonly opts: { mediaHosts?: readonly string[] } = {},
   ) {}
+
+  /**
+   * A number's sends share its throughput: 80 messages a second by default (platform-notes.md,
+   * "Throughput"; over it Graph refuses with 130429 and sends nothing). Declared as 72 a second
+   * with bursts of 8, so that no one-second window holds more than 80.
+   */
+  sendAllowance(accountId: string): PostAllowance {
+    return { bucket: `whatsapp:send:${accountId}`, perSecond: 72, burst: 8 };
+  }
 
   /** Text; with choices, an interactive list whose rows come back as `list_reply` ids. */
   async send(req: CustomerSend): Promise<{ externalId: string }> {

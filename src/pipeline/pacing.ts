@@ -1,8 +1,8 @@
 import type { Sql } from '../db/connect.js';
-import type { AgentPlatform } from '../core/events.js';
-import type { AgentBridge, PacedPost } from '../core/ports.js';
-import type { Pacer } from '../core/pacer.js';
-import type { OutboxKind } from './outbox.js';
+import type { AgentPlatform, ChannelKind } from '../core/events.js';
+import type { AgentBridge, CustomerChannel, PacedPost } from '../core/ports.js';
+import type { Pacer, PostAllowance } from '../core/pacer.js';
+import { CUSTOMER_SENDS, type OutboxKind } from './outbox.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { placeOf } from '../departments/repository.js';
 
@@ -10,6 +10,7 @@ import { placeOf } from '../departments/repository.js';
 export const PACED_POSTS: ReadonlySet<OutboxKind> = new Set(['thread.open', 'thread.post', 'media.mirror', 'contact.history', 'ticket.transcript']);
 
 const TICKET_LANE = /^t(\d+)-agent$/;
+const CUSTOMER_LANE = /^t(\d+)-customer$/;
 
 /**
  * The lane first in line waits for a short turn in the process, holding its lane, instead of
@@ -26,6 +27,8 @@ let waitingInProcess = 0;
 export interface PacingDeps {
   sql: Sql;
   bridges: ReadonlyMap<AgentPlatform, AgentBridge>;
+  /** The customer channels, whose sends are paced where a channel declares an allowance (absent: only posts are). */
+  channels?: ReadonlyMap<ChannelKind, CustomerChannel>;
   pacer?: Pacer;
 }
 
@@ -36,16 +39,13 @@ export interface PacingDeps {
  * threads: a new ticket, a transfer) where its card will open, its department's place or its
  * connection's destination, as the card decides (tickets/card.ts). The bridge names the bucket
  * and its limits. The lane first in line waits a short turn here (IN_PROCESS_MAX_MS); a longer
- * one is returned, for the lane to let go and come back on a wake-up. Rows that post nothing new, other lanes, and bridges that declare no allowance
- * are never paced.
+ * one is returned, for the lane to let go and come back on a wake-up. A customer send is paced
+ * the same way by its account's allowance (WhatsApp's throughput per number). Rows that post or
+ * send nothing new, and bridges and channels that declare no allowance, are never paced.
  */
 export async function paceWait(deps: PacingDeps, row: { lane: string; kind: OutboxKind; created_at: Date; payload?: Record<string, unknown> }): Promise<number> {
-  if (!deps.pacer || !PACED_POSTS.has(row.kind)) return 0;
-  const ticketId = TICKET_LANE.exec(row.lane)?.[1];
-  if (!ticketId) return 0;
-  const messageId = typeof row.payload?.messageId === 'string' ? row.payload.messageId : null;
-  const place = await placeOfPost(deps.sql, ticketId, messageId, row.payload?.thread as { containerId?: string; platform?: string } | undefined);
-  const allowance = place && deps.bridges.get(place.platform)?.postAllowance?.(place.destination, pacedPost(row.kind, place.inbound));
+  if (!deps.pacer) return 0;
+  const allowance = await allowanceOf(deps, row);
   if (!allowance) return 0;
   const req = { allowance, lane: row.lane, since: row.created_at.getTime() };
   for (let asked = 1; ; asked++) {
@@ -58,6 +58,26 @@ export async function paceWait(deps: PacingDeps, row: { lane: string; kind: Outb
       waitingInProcess--;
     }
   }
+}
+
+/**
+ * The allowance a row's effect counts against: an agent-side post's channel (as its bridge
+ * declares it, for the place the post lands) or a customer send's account (as its channel
+ * declares it: WhatsApp's throughput per number). Undefined: not paced.
+ */
+async function allowanceOf(deps: PacingDeps, row: { lane: string; kind: OutboxKind; payload?: Record<string, unknown> }): Promise<PostAllowance | undefined> {
+  if (PACED_POSTS.has(row.kind)) {
+    const ticketId = TICKET_LANE.exec(row.lane)?.[1];
+    if (!ticketId) return undefined;
+    const messageId = typeof row.payload?.messageId === 'string' ? row.payload.messageId : null;
+    const place = await placeOfPost(deps.sql, ticketId, messageId, row.payload?.thread as { containerId?: string; platform?: string } | undefined);
+    return place && deps.bridges.get(place.platform)?.postAllowance?.(place.destination, pacedPost(row.kind, place.inbound));
+  }
+  const ticketId = CUSTOMER_SENDS.has(row.kind) ? CUSTOMER_LANE.exec(row.lane)?.[1] : undefined;
+  if (!ticketId || !deps.channels) return undefined;
+  const [account] = await deps.sql<{ channel: ChannelKind; account_id: string }[]>`
+    SELECT c.channel, c.account_id FROM tickets t JOIN connections c ON c.id = t.connection_id WHERE t.id = ${ticketId}`;
+  return account && deps.channels.get(account.channel)?.sendAllowance?.(account.account_id);
 }
 
 /** What a row posts, as the bridge counts it: a thread's opening card, a customer's line or file (a message they wrote), else Ponte's own line. */

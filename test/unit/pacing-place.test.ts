@@ -3,7 +3,7 @@
 // card will open — the department's channel — not the connection's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import type { AgentBridge, PacedPost } from '../../src/core/ports.js';
+import type { AgentBridge, CustomerChannel, PacedPost } from '../../src/core/ports.js';
 import { insertInboundMessage, insertMessage } from '../../src/messages/repository.js';
 import { UNPACED } from '../../src/core/pacer.js';
 import { paceWait } from '../../src/pipeline/pacing.js';
@@ -73,5 +73,20 @@ describe('paceWait: the place a post is paced against', () => {
     for (const row of rows) await paceWait(deps, row);
     expect(what).toEqual(['card', 'customer', 'customer', 'notice', 'notice']);
     expect(asked).toEqual(['FORUM3', 'FORUM3', 'FORUM3', 'FORUM3', 'FORUM3']);
+  });
+
+  it('a customer send is paced by its account’s allowance, as its channel declares it; other customer-lane rows are not', async () => {
+    const { connection } = await upsertConnection(db.sql, { channel: 'whatsapp', accountId: '9100004', platform: 'slack', destination: 'CCONNECTION4', createdBy: 'test' });
+    const [dflt] = await db.sql<{ id: string }[]>`SELECT id FROM departments ORDER BY id LIMIT 1`;
+    const contact = await upsertContactOnInbound(db.sql, 'whatsapp', { externalId: '5511900006666', phone: '5511900006666' }, new Date().toISOString());
+    const { ticket } = await openTicket(db.sql, { contactId: contact.id, connectionId: connection.id, departmentId: dflt!.id });
+    const accounts: string[] = [];
+    const whatsapp = { sendAllowance: (accountId: string) => (accounts.push(accountId), { bucket: `wa:${accountId}`, perSecond: 1, burst: 1 }) } as unknown as CustomerChannel;
+    const deps = { sql: db.sql, bridges: new Map(), channels: new Map([['whatsapp' as const, whatsapp]]), pacer: UNPACED };
+    const lane = `t${ticket.id}-customer`;
+    for (const kind of ['customer.send', 'customer.media', 'customer.template', 'customer.read', 'customer.react'] as const) {
+      await paceWait(deps, { lane, kind, created_at: new Date(), payload: { messageId: '1' } });
+    }
+    expect(accounts).toEqual(['9100004', '9100004', '9100004']);
   });
 });

@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { DiscordBridge } from '../../bridges/discord/outbound.js';
 import { SlackBridge } from '../../bridges/slack/outbound.js';
+import { WhatsAppChannel } from '../../channels/whatsapp/outbound.js';
+import type { GraphClient } from '../../channels/meta/graph-client.js';
 import type { GatewayFacts } from '../../bridges/discord/gateway-facts.js';
 import type { AgentBridge } from '../../src/core/ports.js';
 
@@ -19,5 +21,13 @@ describe('postAllowance: what a post counts against', () => {
   it('Slack: every post into a channel shares its chat.postMessage bucket, whoever it shows as', () => {
     const bridge: AgentBridge = new SlackBridge({ token: 'xoxb-x', apiUrl: 'http://127.0.0.1:9/api/' });
     for (const what of ['customer', 'notice', 'card'] as const) expect(bridge.postAllowance?.('C1', what)).toMatchObject({ bucket: 'slack:chat.postMessage:C1' });
+  });
+
+  it('WhatsApp: a number’s sends share its throughput, declared so that no second holds more than Meta’s 80', () => {
+    const channel = new WhatsAppChannel({} as GraphClient, undefined);
+    const allowance = channel.sendAllowance('106540352242922');
+    expect(allowance.bucket).toBe('whatsapp:send:106540352242922');
+    expect(allowance.perSecond + allowance.burst).toBeLessThanOrEqual(80);
+    expect(allowance.perSecond + allowance.burst).toBeGreaterThanOrEqual(72);
   });
 });

@@ -1,5 +1,6 @@
 import type { ChannelKind, MediaKind, MediaRef } from '../events.js';
 import type { FileBytes } from './files.js';
+import type { PostAllowance } from '../pacer.js';
 
 /** What a customer channel can do; the core branches on this, never on the channel's name. */
 export interface ChannelCapabilities {
@@ -89,6 +90,12 @@ export interface CustomerChannel {
   readonly kind: ChannelKind;
   readonly capabilities: ChannelCapabilities;
   send(req: CustomerSend): Promise<{ externalId: string }>;
+  /**
+   * The rate limit a send from `accountId` counts against (WhatsApp: the number's messages per
+   * second), which the dispatcher paces customer sends by, oldest waiting ticket first, as it
+   * paces agent-side posts (src/core/pacer.ts). Optional: a channel without it is not paced.
+   */
+  sendAllowance?(accountId: string): PostAllowance | undefined;
   /** Sends a file (an agent's attachment) by its type: image, video, audio or document. */
   sendMedia(req: AccountAuth & { to: string; file: FileBytes; kind: MediaKind; caption?: string; humanAgent?: boolean; url?: string }): Promise<{ externalId: string }>;
   /**
