@@ -5,6 +5,7 @@
 // tickets while WhatsApp takes 80 sends a second per number (bench/limits-replies.ts). See docs/performance.md.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { startFakes, type AgentSide } from './children.js';
 import { startServices } from './services.js';
 import { ADMIN } from './ponte.js';
@@ -117,8 +118,8 @@ export async function runLimitsBench(o: {
     ])}`);
   }
   const date = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
-  await mkdir(`${o.root}/bench/results`, { recursive: true });
-  const file = `${o.root}/bench/results/limits-${date}.json`;
+  await mkdir(path.join(o.root, 'bench/results'), { recursive: true });
+  const file = path.join(o.root, 'bench/results', `limits-${date}.json`);
   await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), runs: o.runs, results, replies, transfers }, null, 2)}\n`);
   console.log(`\nresults written to ${file}`);
   const whole = [...results, ...replies].every((r) => r.lost === 0) && transfers.every((r) => r.cardsLost + r.noticesLost === 0);
