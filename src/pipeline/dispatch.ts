@@ -168,7 +168,9 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
  * the retry posts without looking first. That rare window buys one fsync less per post
  * (docs/performance.md). Either way the claim is one statement, its own transaction: the
  * setting is local to it (`set_config(…, true)`), and Postgres reads it when that statement
- * commits. (It was BEGIN, SET LOCAL, UPDATE, COMMIT: four round trips per post.)
+ * commits. (It was BEGIN, SET LOCAL, UPDATE, COMMIT: four round trips per post.) Given the
+ * row's message, the same statement reads the message's context for the attempt (undefined: the
+ * row was not claimed).
  */
 export async function claimRow(
   sql: DispatchDeps['sql'],
@@ -177,13 +179,15 @@ export async function claimRow(
   opts: { durable: boolean; messageId?: string },
 ): Promise<Claim | undefined> {
   // The row's message, read by the same statement (its snapshot: what the lane settled before).
-  const context = opts.messageId === undefined ? sql`` : sql`, ctx.* FROM claimed LEFT JOIN LATERAL (${messageContextQuery(sql, opts.messageId)}) ctx ON true`;
+  const read = opts.messageId === undefined
+    ? sql`FROM claimed`
+    : sql`, ctx.* FROM claimed LEFT JOIN LATERAL (${messageContextQuery(sql, opts.messageId)}) ctx ON true`;
   const [claimed] = await sql<({ id: string } & Partial<MessageContextRow>)[]>`
     WITH claimed AS (
       UPDATE outbox SET state = 'sending', attempts = ${attempts}
       FROM (SELECT set_config('synchronous_commit', ${opts.durable ? 'on' : 'off'}, true)) AS commit_mode
       WHERE id = ${row.id} AND state = ${row.state} AND attempts = ${row.attempts} RETURNING id)
-    SELECT claimed.id ${opts.messageId === undefined ? sql`FROM claimed` : context}`;
+    SELECT claimed.id ${read}`;
   if (!claimed) return undefined;
   return claimed.message_id ? { context: toMessageContext(claimed as MessageContextRow) } : {};
 }
