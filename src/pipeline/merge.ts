@@ -129,7 +129,7 @@ export interface MergedEffect extends Effect {
   messageIds: string[];
 }
 
-interface RunMessage {
+export interface RunMessage {
   id: string;
   body: string;
   occurred_at: Date;
@@ -147,10 +147,7 @@ export async function postRun(deps: OperationDeps & MergeSettings, run: Member[]
   const head = await contextOf(deps.sql, run[0]!.messageId, attempt.context);
   const platform = head.agentPlatform;
   if (!head.thread) throw new Error(`ticket ${head.ticketId} has no ${platform} thread`);
-  const rows = await deps.sql<RunMessage[]>`
-    SELECT m.id::text AS id, m.body, m.occurred_at,
-      EXISTS (SELECT 1 FROM message_links l WHERE l.message_id = m.id AND l.platform = ${platform}) AS linked
-    FROM messages m WHERE m.id = ANY(${run.map((r) => r.messageId)}::bigint[]) ORDER BY m.id`;
+  const rows = await runMessages(deps.sql, run.map((r) => r.messageId), platform);
   const waiting = rows.filter((r) => !r.linked);
   const messageIds = waiting.map((r) => r.id);
   if (waiting.length === 0) return { lanes: [], messageIds };
@@ -167,6 +164,20 @@ export async function postRun(deps: OperationDeps & MergeSettings, run: Member[]
     ...keyOf(attempt),
   });
   return { lanes: [], link: link(posted.externalId), messageIds };
+}
+
+/**
+ * The run's messages, in order, each saying whether it is already on `platform`. Each message's
+ * link is looked up by its own index entry (a lateral read, LIMIT 1): as an EXISTS, statistics
+ * older than the table's contents made the planner read every link of the platform into a hash,
+ * at each merged post.
+ */
+export function runMessages(sql: Sql, messageIds: string[], platform: string): Promise<RunMessage[]> {
+  return sql<RunMessage[]>`
+    SELECT m.id::text AS id, m.body, m.occurred_at, l.message_id IS NOT NULL AS linked
+    FROM messages m
+    LEFT JOIN LATERAL (SELECT message_id FROM message_links WHERE message_id = m.id AND platform = ${platform} LIMIT 1) l ON true
+    WHERE m.id = ANY(${messageIds}::bigint[]) ORDER BY m.id`;
 }
 
 /** The lines of a merged post: each message's time (HH:MM where the team works) and its words. */
