@@ -13,7 +13,7 @@ import { withLaneLock } from './lane-lock.js';
 import { paceWait } from './pacing.js';
 import { supersededCard } from './coalesce.js';
 import type { Pacer } from '../core/pacer.js';
-import { messageContextQuery, toMessageContext, type MessageContext, type MessageContextRow } from '../messages/context.js';
+import { contextIn, joinMessageContext, type MessageContext, type MessageContextRow } from '../messages/context.js';
 import { claimMerging, postRun, recordedRun, settleRun, type MergedEffect, type MergeSettings } from './merge.js';
 
 interface OutboxRow {
@@ -181,7 +181,7 @@ export async function claimRow(
   // The row's message, read by the same statement (its snapshot: what the lane settled before).
   const read = opts.messageId === undefined
     ? sql`FROM claimed`
-    : sql`, ctx.* FROM claimed LEFT JOIN LATERAL (${messageContextQuery(sql, opts.messageId)}) ctx ON true`;
+    : sql`, ctx.* FROM claimed ${joinMessageContext(sql, opts.messageId)}`;
   const [claimed] = await sql<({ id: string } & Partial<MessageContextRow>)[]>`
     WITH claimed AS (
       UPDATE outbox SET state = 'sending', attempts = ${attempts}
@@ -189,7 +189,7 @@ export async function claimRow(
       WHERE id = ${row.id} AND state = ${row.state} AND attempts = ${row.attempts} RETURNING id)
     SELECT claimed.id ${read}`;
   if (!claimed) return undefined;
-  return claimed.message_id ? { context: toMessageContext(claimed as MessageContextRow) } : {};
+  return { context: contextIn(claimed) };
 }
 
 /** A row this worker claimed, with its message's context when it has one. */

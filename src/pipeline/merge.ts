@@ -4,7 +4,7 @@ import type { AgentPlatform } from '../core/events.js';
 import type { Metrics } from '../metrics.js';
 import { code, joinRich, type Rich } from '../core/rich-text.js';
 import { say } from '../i18n/catalog.js';
-import { contextOf, customerLabel, messageContextQuery, toMessageContext, type MessageContext, type MessageContextRow } from '../messages/context.js';
+import { contextIn, contextOf, customerLabel, joinMessageContext, type MessageContext, type MessageContextRow } from '../messages/context.js';
 import { bridgeFor, type Effect, type OperationDeps } from './operation-deps.js';
 import { earlierPost, keyOf, type Attempt } from './reconcile.js';
 
@@ -117,11 +117,9 @@ export async function claimMerging(deps: ClaimDeps, row: HeadRow, attempts: numb
         FROM decided, (SELECT set_config('synchronous_commit', 'off', true)) AS commit_mode
         WHERE outbox.id = ${row.id} AND outbox.state = ${row.state} AND outbox.attempts = ${row.attempts}
         RETURNING decided.merged AS merged)
-      SELECT claimed.merged, ctx.* FROM claimed
-      LEFT JOIN LATERAL (${messageContextQuery(deps.sql, String(row.payload.messageId))}) ctx ON true`;
+      SELECT claimed.merged, ctx.* FROM claimed ${joinMessageContext(deps.sql, String(row.payload.messageId))}`;
   if (!claimed) return { claimed: false };
-  const context = claimed.message_id ? toMessageContext(claimed as MessageContextRow) : undefined;
-  return { claimed: true, context, ...(claimed.merged ? { run: claimed.merged } : {}) };
+  return { claimed: true, context: contextIn(claimed), ...(claimed.merged ? { run: claimed.merged } : {}) };
 }
 
 /** What posting a run produced: the post's link, and the messages it carries. */

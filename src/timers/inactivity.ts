@@ -43,13 +43,14 @@ export async function startInactivityClock(tx: Tx, ticketId: string, lanes: Lane
 }
 
 /**
- * A customer message stops the inactivity clock and moves the window-close deadline. The message's
- * own insert writes both (`answered` of insertInboundMessage, with this deadline); this says so in
- * the thread when the clock was running (as the ticket was read in the same transaction).
+ * A customer message stops the inactivity clock and moves the window-close deadline: the message's
+ * own insert writes both (`answered` of insertInboundMessage), with this deadline (the message +
+ * the channel's window hours).
  */
 export const windowCloseAfter = (at: string, caps: ChannelCapabilities | undefined): string | null =>
   caps?.windowHours ? new Date(Date.parse(at) + caps.windowHours * 3_600_000).toISOString() : null;
 
+/** Says in the thread that a customer message stopped a running clock (as the ticket was read in the same transaction). */
 export async function inactivityStopped(tx: Tx, ticketId: string, o: { locale: Locale; lanes: LaneSet }): Promise<void> {
   await notice(tx, ticketId, o.lanes, say(o.locale, 'inactivity.stopped'));
   await o.lanes.add(agentLane(ticketId), { kind: 'card.update', ticketId });

@@ -1,4 +1,4 @@
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.js';
 import { findContact, upsertContactOnInbound } from '../../src/contacts/repository.js';
@@ -7,6 +7,7 @@ import { findActiveTicket, findTicketByThread } from '../../src/tickets/reposito
 import { findTicketPage, type TicketQuery } from '../../src/tickets/finder.js';
 import { DUE_TIMERS } from '../../src/timers/due.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { planSpy, type PlanSpy } from '../support/plan-spy.js';
 
 // A big install (issue 14): 100,000 contacts and tickets, a million messages and their links. The
 // hot queries must stay index-backed: routing an inbound message, finding a ticket's thread,
@@ -18,8 +19,7 @@ const MESSAGES = 1_000_000;
 const BIG = ['tickets', 'contacts', 'messages', 'message_links', 'thread_links', 'inbound_events', 'outbox', 'scheduled_messages'];
 
 let db: TestDatabase;
-let spy: postgres.Sql;
-let captured: { query: string; params: unknown[] }[] = [];
+let spy: PlanSpy;
 
 beforeAll(async () => {
   db = await createTestDatabase(inject('databaseUrl'));
@@ -65,10 +65,10 @@ beforeAll(async () => {
           FROM generate_series(1, 50000) g`;
   await s`ANALYZE`;
   console.log(`seeded in ${Date.now() - t0} ms`);
-  spy = postgres(db.url, { max: 1, onnotice: () => {}, debug: (_c, query, params) => captured.push({ query, params: params as unknown[] }) });
+  spy = planSpy(db.url);
 }, 120_000);
 afterAll(async () => {
-  await spy?.end({ timeout: 5 });
+  await spy?.end();
   await db?.drop();
 });
 
@@ -77,11 +77,9 @@ const walk = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(walk)];
 
 /** Runs `call` against the spy, then explains each query it sent, with its parameters. */
 async function plansOf(call: (sql: postgres.Sql) => Promise<unknown>): Promise<PlanNode[][]> {
-  captured = [];
-  await call(spy);
   const plans: PlanNode[][] = [];
-  for (const q of captured) {
-    const [row] = await db.sql.unsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(`EXPLAIN (FORMAT JSON) ${q.query}`, q.params as never[]);
+  for (const q of await spy.capture(call)) {
+    const [row] = await spy.explain<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(db.sql, q, 'JSON');
     plans.push(walk(row!['QUERY PLAN'][0].Plan));
   }
   expect(plans.length).toBeGreaterThan(0);

@@ -1,9 +1,10 @@
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.js';
 import { findContact, upsertContactOnInbound } from '../../src/contacts/repository.js';
 import { runMessages } from '../../src/pipeline/merge.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { planSpy, type PlanSpy } from '../support/plan-spy.js';
 
 // A new install's first busy minutes (found by the bench's counters, issue 14): 500 contacts,
 // written since the table was last analyzed. The planner then takes `contacts` for a table of a
@@ -12,8 +13,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 // so must a merged post's read of its messages' links (an EXISTS per message was planned as a
 // hash of every link of the platform).
 let db: TestDatabase;
-let spy: postgres.Sql;
-let captured: { query: string; params: unknown[] }[] = [];
+let spy: PlanSpy;
 
 beforeAll(async () => {
   db = await createTestDatabase(inject('databaseUrl'));
@@ -28,20 +28,18 @@ beforeAll(async () => {
   await db.sql`INSERT INTO messages (ticket_id, direction, body) SELECT (SELECT id FROM tickets WHERE protocol = 'small-1'), 'inbound', 'm' || g FROM generate_series(1, 3000) g`;
   await db.sql`INSERT INTO message_links (message_id, platform, external_id)
                SELECT id, CASE WHEN id % 2 = 0 THEN 'slack' ELSE 'whatsapp' END, 'e' || id FROM messages`;
-  spy = postgres(db.url, { max: 1, onnotice: () => {}, debug: (_c, query, params) => captured.push({ query, params: params as unknown[] }) });
+  spy = planSpy(db.url);
 });
 afterAll(async () => {
-  await spy?.end({ timeout: 5 });
+  await spy?.end();
   await db?.drop();
 });
 
 /** The relations each statement of `call` reads sequentially, as Postgres would plan them now. */
 async function seqScans(call: (sql: postgres.Sql) => Promise<unknown>): Promise<string[]> {
-  captured = [];
-  await call(spy);
   const seq: string[] = [];
-  for (const q of captured) {
-    const rows = await db.sql.unsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN (FORMAT TEXT) ${q.query}`, q.params as never[]);
+  for (const q of await spy.capture(call)) {
+    const rows = await spy.explain<{ 'QUERY PLAN': string }>(db.sql, q, 'TEXT');
     for (const r of rows) for (const m of r['QUERY PLAN'].matchAll(/Seq Scan on (\w+)/g)) seq.push(m[1]!);
   }
   return seq;
@@ -58,9 +56,8 @@ describe('a new install, contacts written since the last ANALYZE', () => {
     const [m] = await db.sql<{ id: string }[]>`SELECT id::text AS id FROM messages ORDER BY id LIMIT 1`;
     const ids = [m!.id, String(Number(m!.id) + 1), String(Number(m!.id) + 2)];
     expect(await seqScans((sql) => runMessages(sql, ids, 'slack'))).toEqual([]);
-    captured = [];
-    await runMessages(spy, ids, 'slack');
-    const [plan] = await db.sql.unsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN (FORMAT JSON) ${captured[0]!.query}`, captured[0]!.params as never[]);
+    const [sent] = await spy.capture((sql) => runMessages(sql, ids, 'slack'));
+    const [plan] = await spy.explain(db.sql, sent!, 'JSON');
     expect(JSON.stringify(plan)).not.toMatch(/"Index Cond":\s*"\(platform = /);
     const linked = await runMessages(db.sql, ids, 'slack');
     expect(linked.map((r) => r.linked)).toEqual(ids.map((id) => Number(id) % 2 === 0));

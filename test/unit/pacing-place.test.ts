@@ -29,12 +29,18 @@ function bridgeAsked(asked: string[], what: PacedPost[] = []): AgentBridge {
 }
 
 
+/** A ticket of a new WhatsApp customer on a new connection (its department: `departmentId`, else the default one). */
+async function ticketOn(conn: { accountId: string; platform: 'slack' | 'discord'; destination: string }, phone: string, departmentId?: string) {
+  const { connection } = await upsertConnection(db.sql, { channel: 'whatsapp', ...conn, createdBy: 'test' });
+  const [dflt] = await db.sql<{ id: string }[]>`SELECT id FROM departments ORDER BY id LIMIT 1`;
+  const contact = await upsertContactOnInbound(db.sql, 'whatsapp', { externalId: phone, phone }, new Date().toISOString());
+  return (await openTicket(db.sql, { contactId: contact.id, connectionId: connection.id, departmentId: departmentId ?? dflt!.id })).ticket;
+}
+
 describe('paceWait: the place a post is paced against', () => {
   it('a ticket between threads in a department with its own channel is paced against that channel', async () => {
-    const { connection } = await upsertConnection(db.sql, { channel: 'whatsapp', accountId: '9100001', platform: 'slack', destination: 'CCONNECTION', createdBy: 'test' });
     const dept = await saveDepartment(db.sql, 'slack', 'Vendas', 'CVENDAS');
-    const contact = await upsertContactOnInbound(db.sql, 'whatsapp', { externalId: '5511900009999', phone: '5511900009999' }, new Date().toISOString());
-    const { ticket } = await openTicket(db.sql, { contactId: contact.id, connectionId: connection.id, departmentId: dept.id });
+    const ticket = await ticketOn({ accountId: '9100001', platform: 'slack', destination: 'CCONNECTION' }, '5511900009999', dept.id);
     const asked: string[] = [];
     const row = { lane: `t${ticket.id}-agent`, kind: 'thread.open' as const, created_at: new Date() };
     await paceWait({ sql: db.sql, bridges: new Map([['slack', bridgeAsked(asked)]]), pacer: UNPACED }, row);
@@ -42,10 +48,7 @@ describe('paceWait: the place a post is paced against', () => {
   });
 
   it('a post in a thread the row names (the notice a transfer leaves behind) is paced against that thread’s channel', async () => {
-    const { connection } = await upsertConnection(db.sql, { channel: 'whatsapp', accountId: '9100002', platform: 'slack', destination: 'CCONNECTION2', createdBy: 'test' });
-    const [dflt] = await db.sql<{ id: string }[]>`SELECT id FROM departments ORDER BY id LIMIT 1`;
-    const contact = await upsertContactOnInbound(db.sql, 'whatsapp', { externalId: '5511900008888', phone: '5511900008888' }, new Date().toISOString());
-    const { ticket } = await openTicket(db.sql, { contactId: contact.id, connectionId: connection.id, departmentId: dflt!.id });
+    const ticket = await ticketOn({ accountId: '9100002', platform: 'slack', destination: 'CCONNECTION2' }, '5511900008888');
     const asked: string[] = [];
     const row = { lane: `t${ticket.id}-agent`, kind: 'thread.post' as const, created_at: new Date(), payload: { thread: { containerId: 'COLDTHREAD', threadId: '1.1', platform: 'slack' } } };
     await paceWait({ sql: db.sql, bridges: new Map([['slack', bridgeAsked(asked)]]), pacer: UNPACED }, row);
@@ -53,10 +56,7 @@ describe('paceWait: the place a post is paced against', () => {
   });
 
   it('tells the bridge what each post is: the card that opens a thread, a customer’s line or file, Ponte’s own line', async () => {
-    const { connection } = await upsertConnection(db.sql, { channel: 'whatsapp', accountId: '9100003', platform: 'discord', destination: 'FORUM3', createdBy: 'test' });
-    const [dflt] = await db.sql<{ id: string }[]>`SELECT id FROM departments ORDER BY id LIMIT 1`;
-    const contact = await upsertContactOnInbound(db.sql, 'whatsapp', { externalId: '5511900007777', phone: '5511900007777' }, new Date().toISOString());
-    const { ticket } = await openTicket(db.sql, { contactId: contact.id, connectionId: connection.id, departmentId: dflt!.id });
+    const ticket = await ticketOn({ accountId: '9100003', platform: 'discord', destination: 'FORUM3' }, '5511900007777');
     const lane = `t${ticket.id}-agent`;
     const theirs = await insertInboundMessage(db.sql, { ticketId: ticket.id, body: 'oi', kind: 'text', occurredAt: new Date().toISOString(), platform: 'whatsapp', externalId: 'wamid.paced-1', postLane: null });
     const ours = await insertMessage(db.sql, { ticketId: ticket.id, direction: 'system', body: 'Ana accepted the ticket' });
@@ -76,10 +76,7 @@ describe('paceWait: the place a post is paced against', () => {
   });
 
   it('a customer send is paced by its account’s allowance, as its channel declares it; other customer-lane rows are not', async () => {
-    const { connection } = await upsertConnection(db.sql, { channel: 'whatsapp', accountId: '9100004', platform: 'slack', destination: 'CCONNECTION4', createdBy: 'test' });
-    const [dflt] = await db.sql<{ id: string }[]>`SELECT id FROM departments ORDER BY id LIMIT 1`;
-    const contact = await upsertContactOnInbound(db.sql, 'whatsapp', { externalId: '5511900006666', phone: '5511900006666' }, new Date().toISOString());
-    const { ticket } = await openTicket(db.sql, { contactId: contact.id, connectionId: connection.id, departmentId: dflt!.id });
+    const ticket = await ticketOn({ accountId: '9100004', platform: 'slack', destination: 'CCONNECTION4' }, '5511900006666');
     const accounts: string[] = [];
     const whatsapp = { sendAllowance: (accountId: string) => (accounts.push(accountId), { bucket: `wa:${accountId}`, perSecond: 1, burst: 1 }) } as unknown as CustomerChannel;
     const deps = { sql: db.sql, bridges: new Map(), channels: new Map([['whatsapp' as const, whatsapp]]), pacer: UNPACED };
