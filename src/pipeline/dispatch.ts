@@ -12,6 +12,7 @@ import { rateLimitDelayMs, retryDelayMs, retryPolicyFor, retryWakeId } from './r
 import { withLaneLock } from './lane-lock.js';
 import { paceWait } from './pacing.js';
 import { supersededCard } from './coalesce.js';
+import { moveCardBehind } from './card-deferral.js';
 import type { Pacer } from '../core/pacer.js';
 import { contextIn, joinMessageContext, type MessageContext, type MessageContextRow } from '../messages/context.js';
 import { claimMerging, postRun, recordedRun, settleRun, type MergedEffect, type MergeSettings } from './merge.js';
@@ -87,6 +88,11 @@ async function drainLocked(deps: DispatchDeps, lane: string, held: () => boolean
 async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<OutboxRow | typeof PACED | undefined> {
   const op = { kind: row.kind, ...row.payload } as OutboxOp;
   if (row.next_attempt_at.getTime() > Date.now()) {
+    // A card update waiting for its time goes behind the rows that came meanwhile (card-deferral.ts).
+    if (row.kind === 'card.update') {
+      if (await supersededCard(deps.sql, row)) return settle(deps, row, 'done', null, row.attempts);
+      if (await moveCardBehind(deps.sql, row, { at: row.next_attempt_at, attempts: row.attempts, error: null })) return headOf(deps.sql, lane);
+    }
     await deps.kicker.dispatchAt(lane, row.next_attempt_at, retryWakeId(lane, row.id, row.attempts, row.next_attempt_at));
     return undefined;
   }
@@ -105,6 +111,8 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
   if (waitMs > 0) {
     const at = new Date(Date.now() + waitMs);
     deps.metrics.dispatched.inc({ kind: row.kind, result: 'paced' });
+    // A card update told to wait lets the lane's posts go first (card-deferral.ts).
+    if (await moveCardBehind(deps.sql, row, { at, attempts: row.attempts, error: null })) return headOf(deps.sql, lane);
     await deps.kicker.dispatchAt(lane, at, `pace-${lane}-${row.id}-${at.getTime()}`);
     return PACED;
   }
@@ -197,15 +205,20 @@ export interface Claim {
   context?: MessageContext;
 }
 
-/** Puts a row back to wait `ms` (the lane waits with it, keeping order), and arms its wake-up. */
-async function defer(deps: DispatchDeps, row: OutboxRow, e: DeliveryError, attempts: number, ms: number): Promise<undefined> {
+/**
+ * Puts a row back to wait `ms` (the lane waits with it, keeping order), and arms its wake-up. A
+ * card update goes behind the lane's waiting rows instead, and the lane goes on (card-deferral.ts).
+ */
+async function defer(deps: DispatchDeps, row: OutboxRow, e: DeliveryError, attempts: number, ms: number): Promise<OutboxRow | undefined> {
   const at = new Date(Date.now() + ms);
-  await deps.sql`UPDATE outbox SET state = 'pending', attempts = ${attempts}, next_attempt_at = ${at}, last_error = ${e.message} WHERE id = ${row.id}`;
+  const moved = await moveCardBehind(deps.sql, row, { at, attempts, error: e.message });
+  if (!moved) await deps.sql`UPDATE outbox SET state = 'pending', attempts = ${attempts}, next_attempt_at = ${at}, last_error = ${e.message} WHERE id = ${row.id}`;
   const limited = e.errorClass === 'rate_limited';
   deps.metrics.dispatched.inc({ kind: row.kind, result: limited ? 'rate_limited' : 'retry' });
   const fields = { outboxId: row.id, lane: row.lane, kind: row.kind, errorClass: e.errorClass, attempts, waitMs: ms };
   if (limited) deps.log.debug(fields, 'delivery waits for a rate limit');
   else deps.log.warn(fields, 'delivery deferred');
+  if (moved) return headOf(deps.sql, row.lane);
   await deps.kicker.dispatchAt(row.lane, at, retryWakeId(row.lane, row.id, attempts, at));
   return undefined;
 }
