@@ -1,27 +1,25 @@
-import type { Sql } from '../db/connect.js';
+import type { Db } from '../db/connect.js';
+import type { OutboxKind } from './outbox.js';
 
 /**
- * A card update that must wait (its bucket's allowance, a rate limit, a retry) goes behind the
- * rows waiting after it in its lane, instead of holding them: a customer's message is never held
- * by a card update. Nothing is lost by moving it later. A card is drawn from the ticket as it is
- * when its row runs, so it shows the latest state whenever that is. Nothing it must follow is
- * passed: rows only move later, so it stays after the thread's opening and after every change it
- * shows. The row keeps itself (payload, attempts, created_at: its place in the pacer's line) and
- * takes the lane's next id, in one statement: a crash leaves it either where it was or behind,
- * never twice and never gone. A later card update of the same ticket still supersedes it
- * (coalesce.ts). With no row behind it, nothing moves (false): the lane waits for it as before.
+ * A card update that must wait (its bucket's allowance, a rate limit, a retry) does not hold its
+ * lane: it keeps its place and its time, and the rows after it go meanwhile, so a customer's
+ * message is never held by a card update. When its time comes it is the lane's head again and
+ * goes first. Nothing is lost by letting the rows after it pass: a card is drawn from the ticket
+ * as it is when its row runs, so it shows the latest state whenever that is; and it is still
+ * after the thread's opening and after every change it shows (those came before it). Only the
+ * row's time is written (as for any retry), so a crash leaves it where it was, once. A later card
+ * update of the same ticket that the lane reaches meanwhile is settled without a call: the
+ * waiting one will draw the latest state (coalesce.ts).
  */
-export async function moveCardBehind(
-  sql: Sql,
-  row: { id: string; lane: string; kind: string; attempts: number },
-  to: { at: Date; attempts: number; error: string | null },
-): Promise<boolean> {
-  if (row.kind !== 'card.update') return false;
-  const [moved] = await sql`
-    UPDATE outbox SET id = nextval(pg_get_serial_sequence('outbox', 'id')), next_attempt_at = ${to.at},
-      attempts = ${to.attempts}, last_error = COALESCE(${to.error}, last_error)
-    WHERE id = ${row.id} AND state = 'pending' AND attempts = ${row.attempts}
-      AND EXISTS (SELECT 1 FROM outbox b WHERE b.lane = ${row.lane} AND b.id > ${row.id} AND b.state IN ('pending', 'sending'))
-    RETURNING id`;
-  return moved !== undefined;
+export function waitingCard(row: { kind: OutboxKind; next_attempt_at: Date }): boolean {
+  return row.kind === 'card.update' && row.next_attempt_at.getTime() > Date.now();
+}
+
+/** The lane's next row after `id`: what goes while the card update at `id` waits. */
+export async function rowAfter<R extends object>(sql: Db, lane: string, id: string): Promise<R | undefined> {
+  const [row] = await sql<R[]>`
+    SELECT id, lane, kind, payload, state, attempts, next_attempt_at, created_at FROM outbox
+    WHERE lane = ${lane} AND state IN ('pending', 'sending') AND id > ${id} ORDER BY id LIMIT 1`;
+  return row;
 }

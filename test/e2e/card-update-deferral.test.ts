@@ -31,8 +31,15 @@ for (const pacing of ['off', 'on'] as const) {
       // message could only appear after the card had changed.
       const cardWhenPosted = await eventually('the customer’s message posted', () => (harness.thread(cardTs).includes('ainda está aí?') ? card() : undefined), 4_000);
       expect(cardWhenPosted).not.toContain('segundo');
-      await eventually('the card shows the second tag', () => card().includes('segundo'), 15_000);
+      const performed = () => harness.slack.callsTo('chat.update').filter((c) => !c.limited).length;
+      const before = performed();
+      // Another change while the card update waits: the lane reaches its card update first and
+      // settles it without a call; the waiting one draws both changes when its time comes.
+      await say('!tag terceiro');
+      await eventually('the third tag’s notice posted', () => harness.thread(cardTs).some((t) => t.includes('terceiro')));
+      await eventually('the card shows the second and third tags', () => card().includes('segundo') && card().includes('terceiro'), 15_000);
       expect(card()).toContain('primeiro');
+      expect(performed() - before).toBe(1);
       const texts = harness.thread(cardTs);
       // The thread keeps its order: the tag notices, then the message.
       expect(texts.findIndex((t) => t.includes('segundo'))).toBeLessThan(texts.indexOf('ainda está aí?'));
