@@ -97,14 +97,15 @@ export async function runLimitsBench(o: {
           }
         }
       }
-      // A card storm: 120 cards updated at once under chat.update's tier (Slack only).
+      // A card storm: 120 cards updated at once under chat.update's tier (Slack only), in one
+      // channel (its posts are the tighter limit there), then spread over four (the tier is the workspace's).
       for (let run = 0; run < o.runs && chosen('cards') && agent === 'slack'; run++) {
-        for (const pacing of ['off', 'on'] as const) {
+        for (const [channels, pacing] of [[1, 'off'], [1, 'on'], [4, 'off'], [4, 'on']] as const) {
           const where = await services.freshPass(`${agent[0]}${k}`);
           const fakes = await fakesFor(agent);
           try {
             console.log(`  ${agent} · card storm · pacing ${pacing} …`);
-            const f = await runCardsScenario({ pacing, runId: `${runId}${k++}`, fakes, ...where, redisUrl: services.redisUrl, dataDir: `${o.root}/.data/bench-${process.pid}`, logLevel: o.logLevel, drainSeconds: Math.max(o.drainSeconds, 300) });
+            const f = await runCardsScenario({ pacing, channels, runId: `${runId}${k++}`, fakes, ...where, redisUrl: services.redisUrl, dataDir: `${o.root}/.data/bench-${process.pid}`, logLevel: o.logLevel, drainSeconds: Math.max(o.drainSeconds, 300) });
             console.log(`    ${JSON.stringify(f)}`);
             cards.push(f);
           } finally {

@@ -1,5 +1,6 @@
 // The card storm of `npm run bench -- --limits real --scenario cards` (Slack only): 120 tickets open
-// in the connection's channel, then an agent tags all of them at once (`!tag storm-<run>` in each
+// in one channel (or spread over four, one WhatsApp number connected to each: chat.postMessage is
+// limited per channel, chat.update per workspace), then an agent tags all of them at once (`!tag storm-<run>` in each
 // thread, a signed Events API message, as Slack delivers it). Each tag is a card update
 // (chat.update on the thread's parent, Slack's Tier 3: 50 in any 60 s for the workspace) and a
 // notice in the thread (a post, one per second per channel). Meanwhile 8 of the stormed tickets'
@@ -9,8 +10,9 @@
 // order per ticket.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { signMeta, waTextMessage } from '../test/fixtures/meta.js';
+import { slackHeaders, slashCommandBody } from '../test/fixtures/slack.js';
 import type { AgentPost, CardUpdate, FakesProcess } from './children.js';
-import { PHONE_ID, SECRETS, startPonteUnderTest } from './ponte.js';
+import { ADMIN, CHANNEL, PHONE_ID, SECRETS, startPonteUnderTest } from './ponte.js';
 import { DISCORD_AGENT } from './replies.js';
 import { SLACK_AGENT } from './pass.js';
 import { percentile, round } from './stats.js';
@@ -18,7 +20,7 @@ import { percentile, round } from './stats.js';
 interface Delays { n: number; p50: number; p99: number; max: number }
 
 export interface CardsFigures {
-  scenario: string; agent: 'slack'; pacing: 'on' | 'off'; tickets: number;
+  scenario: string; agent: 'slack'; pacing: 'on' | 'off'; tickets: number; channels: number;
   /** chat.update calls Slack performed, and those it answered 429 (share of all chat.update requests). */
   updateCalls: number; updates429: number; pct429: number;
   /** Card updates queued by the storm and settled without a call (a later one of the same ticket rendered the latest state). */
@@ -43,8 +45,20 @@ const EVERY_MS = 20_000;
 
 const contact = (i: number) => ({ from: `55119${String(i).padStart(8, '0')}`, name: `Card Contact ${String(i).padStart(3, '0')}` });
 
-async function send(url: string, who: { from: string; name: string }, text: string, ts: number): Promise<void> {
-  const raw = JSON.stringify(waTextMessage({ phoneNumberId: PHONE_ID, from: who.from, name: who.name, text, timestamp: ts }));
+/** The WhatsApp number whose tickets open in channel `k` (0: the bench's own), and that channel. */
+const numberOf = (k: number) => (k === 0 ? PHONE_ID : `77000000${k}`);
+const channelOf = (k: number) => (k === 0 ? CHANNEL : `CBENCHCARDS${k}`);
+
+/** Connects number `k` to its channel the way an admin does it in Slack. */
+async function connectNumber(url: string, k: number): Promise<void> {
+  const raw = slashCommandBody({ command: '/ponte', text: `connect whatsapp ${numberOf(k)} <#${channelOf(k)}|cards${k}>`, userId: ADMIN, channelId: CHANNEL });
+  const res = await fetch(`${url}/slack/events`, { method: 'POST', body: raw, headers: slackHeaders(raw, SECRETS.slackSigning, { contentType: 'application/x-www-form-urlencoded' }) });
+  const body = await res.text();
+  if (res.status !== 200 || !body.includes(numberOf(k))) throw new Error(`/ponte connect answered ${res.status}: ${body}`);
+}
+
+async function send(url: string, who: { from: string; name: string; number: string }, text: string, ts: number): Promise<void> {
+  const raw = JSON.stringify(waTextMessage({ phoneNumberId: who.number, from: who.from, name: who.name, text, timestamp: ts }));
   const res = await fetch(`${url}/webhooks/meta`, { method: 'POST', body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMeta(raw, SECRETS.meta) } });
   if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
 }
@@ -57,6 +71,8 @@ const delays = (xs: number[]): Delays => {
 
 export async function runCardsScenario(o: {
   pacing: 'on' | 'off'; runId: string; fakes: FakesProcess;
+  /** Channels the tickets are spread over, round robin (one WhatsApp number connected to each). */
+  channels: number;
   databaseUrl: string; redisUrl: string; queuePrefix: string; dataDir: string; logLevel: string; drainSeconds: number;
 }): Promise<CardsFigures> {
   const arrivals = new Map<string, AgentPost & { n: number }>();
@@ -82,8 +98,9 @@ export async function runCardsScenario(o: {
   });
   let put = await start('off');
   try {
+    for (let k = 1; k < o.channels; k++) await connectNumber(put.url, k);
     const ts0 = Math.floor(Date.now() / 1000);
-    const people = Array.from({ length: TICKETS + QUIET }, (_, i) => contact(i));
+    const people = Array.from({ length: TICKETS + QUIET }, (_, i) => ({ ...contact(i), number: numberOf(i % o.channels) }));
     const opening = people.map((_, i) => `cards ${o.runId} open ${i}`);
     await Promise.all(people.map((who, i) => send(put.url, who, opening[i]!, ts0)));
     const openDeadline = Date.now() + 150_000;
@@ -149,7 +166,7 @@ export async function runCardsScenario(o: {
     const refused = updates429 - updates429Before;
     const [{ rows } = { rows: 0 }] = await sql<{ rows: number }[]>`SELECT count(*)::int AS rows FROM outbox WHERE kind = 'card.update' AND id > ${maxId}::bigint AND state = 'done'`;
     return {
-      scenario: `${TICKETS} cards tagged at once`, agent: 'slack', pacing: o.pacing, tickets: TICKETS,
+      scenario: `${TICKETS} cards tagged at once, ${o.channels === 1 ? 'one channel' : `${o.channels} channels`}`, agent: 'slack', pacing: o.pacing, tickets: TICKETS, channels: o.channels,
       updateCalls, updates429: refused, pct429: round((refused / Math.max(1, refused + updateCalls)) * 100, 1),
       coalesced: Math.max(0, rows - updateCalls),
       cardsFinalSeconds: cardTimes.length ? round((Math.max(...cardTimes) - t0) / 1000, 1) : 0, cardsNotFinal: TICKETS - cardTimes.length,
