@@ -117,6 +117,8 @@ export type AgentSide = 'slack' | 'discord';
  * ticket's card: Slack's top-level post, Discord's forum post, whose text is then the post's name).
  */
 export interface AgentPost { side: AgentSide; text: string; at: number; thread: string; who: string; opens?: string }
+/** A Slack chat.update the fake performed: the card (`channel/ts`, as AgentPost.thread names its thread), when, and what it now shows. */
+export interface CardUpdate { card: string; at: number; content: string }
 /** A WhatsApp text send carrying an agent reply (`key` = the reply's text, see REPLY_PATTERN). */
 export interface CustomerSend { key: string; at: number }
 
@@ -155,8 +157,13 @@ export interface FakesProcess {
   onSends(listener: (sends: CustomerSend[]) => void): void;
   /** Turns the real rate limits on or off (the rate-limit bench opens its tickets without them). */
   setLimits(on: boolean): Promise<void>;
-  /** Called with the running total of posts the fakes answered 429 (by their rate limits), and of WhatsApp sends refused with 130429. */
-  onLimited(listener: (total: number, graph: number) => void): void;
+  /**
+   * Called with the running total of posts the fakes answered 429 (by their rate limits), of
+   * WhatsApp sends refused with 130429, and of Slack chat.update calls answered 429 (its tier).
+   */
+  onLimited(listener: (total: number, graph: number, updates: number) => void): void;
+  /** Called with every chat.update the fake Slack performed (a card's new content). */
+  onUpdates(listener: (updates: CardUpdate[]) => void): void;
   /** Sends agent replies open loop; resolves once all are sent (and, for Slack, acked). */
   replies(run: ReplyRun): Promise<RepliesSent>;
   /** A new forum in the fake Discord guild (announced to the bot as Discord does); its id. */
@@ -168,14 +175,16 @@ export interface FakesProcess {
 
 interface FakesMessage {
   type: string; slackUrl?: string; graphUrl?: string; discord?: FakeDiscordInfo; posts?: AgentPost[]; sends?: CustomerSend[];
-  summary?: FakesSummary; sent?: RepliesSent; error?: string; limited?: number; graphLimited?: number; forumId?: string;
+  summary?: FakesSummary; sent?: RepliesSent; error?: string; limited?: number; graphLimited?: number; updatesLimited?: number; forumId?: string;
+  updates?: CardUpdate[];
 }
 
 export async function startFakes(opts: FakesStart): Promise<FakesProcess> {
   const child = spawnChild('fakes.ts');
   const postListeners: ((posts: AgentPost[]) => void)[] = [];
   const sendListeners: ((sends: CustomerSend[]) => void)[] = [];
-  const limitedListeners: ((total: number, graph: number) => void)[] = [];
+  const limitedListeners: ((total: number, graph: number, updates: number) => void)[] = [];
+  const updateListeners: ((updates: CardUpdate[]) => void)[] = [];
   let summary: ((s: FakesSummary) => void) | undefined;
   let replied: ((m: FakesMessage) => void) | undefined;
   let limitsSet: (() => void) | undefined;
@@ -188,7 +197,8 @@ export async function startFakes(opts: FakesStart): Promise<FakesProcess> {
         resolve({ slackUrl: m.slackUrl!, graphUrl: m.graphUrl!, discord: m.discord });
       } else if (m.type === 'posts') for (const l of postListeners) l(m.posts!);
       else if (m.type === 'sends') for (const l of sendListeners) l(m.sends!);
-      else if (m.type === 'limited') for (const l of limitedListeners) l(m.limited!, m.graphLimited ?? 0);
+      else if (m.type === 'limited') for (const l of limitedListeners) l(m.limited!, m.graphLimited ?? 0, m.updatesLimited ?? 0);
+      else if (m.type === 'updates') for (const l of updateListeners) l(m.updates!);
       else if (m.type === 'replied') replied?.(m);
       else if (m.type === 'limits-set') limitsSet?.();
       else if (m.type === 'forum') forumAdded?.(m.forumId!);
@@ -209,6 +219,7 @@ export async function startFakes(opts: FakesStart): Promise<FakesProcess> {
       onPosts: (l) => void postListeners.push(l),
       onSends: (l) => void sendListeners.push(l),
       onLimited: (l) => void limitedListeners.push(l),
+      onUpdates: (l) => void updateListeners.push(l),
       setLimits: (on) =>
         new Promise<void>((resolve) => {
           limitsSet = resolve;

@@ -5,12 +5,12 @@
 // a Discord webhook post in a forum post) and every text Ponte sends to WhatsApp.
 // Agent replies are also sent from here (bench/replies.ts): Slack's as signed Events API POSTs to
 // Ponte, Discord's as gateway MESSAGE_CREATE dispatches, the way each platform delivers them.
-import { startFakeSlack, type FakeSlack } from '../test/fakes/slack-api.js';
+import { SLACK_TIER3, startFakeSlack, type FakeSlack } from '../test/fakes/slack-api.js';
 import { startFakeGraph, type FakeGraph } from '../test/fakes/graph-api.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/fakes/discord-api.js';
 import { REAL_DISCORD_LIMITS } from '../test/fakes/discord/limits.js';
 import { ChannelType, Intent } from '../test/fakes/discord/world.js';
-import { REPLY_PATTERN, type AgentPost, type CustomerSend, type FakesSummary, type FakesStart, type ReplyRun } from './children.js';
+import { REPLY_PATTERN, type AgentPost, type CardUpdate, type CustomerSend, type FakesSummary, type FakesStart, type ReplyRun } from './children.js';
 import { sendReplies } from './replies.js';
 
 let slack: FakeSlack | undefined;
@@ -22,6 +22,7 @@ let discordPosts: AgentPost[] = [];
 let timer: ReturnType<typeof setInterval> | undefined;
 let limitedSent = 0;
 let graphLimitedSent = 0;
+let updatesLimitedSent = 0;
 
 /** A merged post's line (src/pipeline/merge.ts): the message's time as code, then its words. */
 const TIMED_LINE = /^`\d\d:\d\d` /;
@@ -36,14 +37,20 @@ function carried(text: string): string[] {
 function flush(): void {
   const posts: AgentPost[] = discordPosts;
   discordPosts = [];
+  const updates: CardUpdate[] = [];
   for (; slack && slackCursor < slack.calls.length; slackCursor++) {
     const call = slack.calls[slackCursor]!;
+    if (call.method === 'chat.update' && !call.limited) {
+      // A card as Slack now shows it: what the update wrote (its blocks carry the card's fields).
+      updates.push({ card: `${String(call.params.channel)}/${String(call.params.ts)}`, at: call.at, content: `${String(call.params.text ?? '')} ${JSON.stringify(call.params.blocks ?? '')}` });
+    }
     if (call.method !== 'chat.postMessage' || call.limited) continue;
     const p = call.params;
     const opens = p.thread_ts ? {} : { opens: String(p.channel) };
     for (const text of carried(typeof p.text === 'string' ? p.text : '')) posts.push({ side: 'slack', text, at: call.at, thread: `${String(p.channel)}/${String(p.thread_ts ?? '')}`, who: String(p.username ?? ''), ...opens });
   }
   if (posts.length) process.send?.({ type: 'posts', posts });
+  if (updates.length) process.send?.({ type: 'updates', updates });
   const sends: CustomerSend[] = [];
   for (; graph && graphCursor < graph.calls.length; graphCursor++) {
     const call = graph.calls[graphCursor]!;
@@ -55,15 +62,20 @@ function flush(): void {
   const sum = (m: Map<string, number> | undefined) => [...(m?.values() ?? [])].reduce((a, b) => a + b, 0);
   const limited = sum(slack?.rateLimited) + sum(discord?.api.rateLimited);
   const graphLimited = sum(graph?.throughputRefused);
-  if (limited !== limitedSent || graphLimited !== graphLimitedSent) {
-    process.send?.({ type: 'limited', limited: (limitedSent = limited), graphLimited: (graphLimitedSent = graphLimited) });
+  const updatesLimited = slack?.updatesLimited() ?? 0;
+  if (limited !== limitedSent || graphLimited !== graphLimitedSent || updatesLimited !== updatesLimitedSent) {
+    process.send?.({ type: 'limited', limited: (limitedSent = limited), graphLimited: (graphLimitedSent = graphLimited), updatesLimited: (updatesLimitedSent = updatesLimited) });
   }
 }
 
-/** Slack: about one chat.postMessage per second per channel; Discord: the observed route limits; WhatsApp: 80 sends/s per number. */
+/**
+ * Slack: about one chat.postMessage per second per channel, and chat.update's Tier 3 (50 in any
+ * 60 s for the workspace); Discord: the observed route limits; WhatsApp: 80 sends/s per number.
+ */
 function enforceLimits(on: boolean): void {
   graph?.limitPerNumber(on ? 80 : null);
   slack?.limitPerChannel(on ? { perSecond: 1, retryAfter: 1 } : null);
+  slack?.limitUpdates(on ? SLACK_TIER3 : null);
   discord?.api.limitRoutes(on ? REAL_DISCORD_LIMITS : null);
 }
 

@@ -16,6 +16,7 @@ import { fmt, table } from './stats.js';
 import { ALLOWED, runScenario, type Scenario, type ScenarioFigures } from './limits-scenario.js';
 import { runRepliesScenario, type RepliesFigures } from './limits-replies.js';
 import { runTransferScenario, type TransferFigures } from './limits-transfer.js';
+import { runCardsScenario, type CardsFigures } from './limits-cards.js';
 
 /** Quiet customers write at 70 % of the allowance; the burst scenario adds 50 at once from one customer. */
 export function scenarios(agent: AgentSide): Scenario[] {
@@ -40,6 +41,7 @@ export async function runLimitsBench(o: {
   const results: ScenarioFigures[] = [];
   const replies: RepliesFigures[] = [];
   const transfers: TransferFigures[] = [];
+  const cards: CardsFigures[] = [];
   const chosen = (name: string) => o.only === undefined || name.includes(o.only);
   const fakesFor = async (agent: AgentSide) => {
     const started = await startFakes({ slackToken: SECRETS.slackBot, graphToken: SECRETS.waToken, users: [ADMIN, SLACK_AGENT], ...(agent === 'discord' ? { discord: { token: 'bench-discord-bot-token' } } : {}) });
@@ -95,6 +97,23 @@ export async function runLimitsBench(o: {
           }
         }
       }
+      // A card storm: 120 cards updated at once under chat.update's tier (Slack only), in one
+      // channel (its posts are the tighter limit there), then spread over four (the tier is the workspace's).
+      for (let run = 0; run < o.runs && chosen('cards') && agent === 'slack'; run++) {
+        for (const [channels, pacing] of [[1, 'off'], [1, 'on'], [4, 'off'], [4, 'on']] as const) {
+          const where = await services.freshPass(`${agent[0]}${k}`);
+          const fakes = await fakesFor(agent);
+          try {
+            console.log(`  ${agent} · card storm · pacing ${pacing} …`);
+            const f = await runCardsScenario({ pacing, channels, runId: `${runId}${k++}`, fakes, ...where, redisUrl: services.redisUrl, dataDir: `${o.root}/.data/bench-${process.pid}`, logLevel: o.logLevel, drainSeconds: Math.max(o.drainSeconds, 300) });
+            console.log(`    ${JSON.stringify(f)}`);
+            cards.push(f);
+          } finally {
+            await fakes.stop();
+          }
+        }
+      }
+      if (chosen('cards') && agent === 'discord') console.log('  discord · card storm: not played (Slack only; a Discord card edit has its own per-route bucket)');
     }
   } finally {
     await stopServices();
@@ -117,11 +136,21 @@ export async function runLimitsBench(o: {
       ...transfers.map((r) => [r.agent, r.scenario, r.pacing, String(r.answered429), fmt(r.cardsDrainedSeconds), fmt(r.noticesDrainedSeconds), String(r.cardsLost), String(r.noticesLost)]),
     ])}`);
   }
+  if (cards.length) {
+    const d = (x: CardsFigures['quiet']) => `${x.p50} / ${x.p99} / ${x.max}`;
+    console.log(`\n${table([
+      ['agent', 'scenario', 'pacing', 'chat.update calls', '429s (% of chat.update)', 'coalesced', 'cards final s', 'notices s', 'post 429s', 'stormed customers p50 / p99 / max ms', 'quiet p50 / p99 / max ms', 'order', 'lost'],
+      ...cards.map((r) => [r.agent, r.scenario, r.pacing, String(r.updateCalls), `${r.updates429} (${fmt(r.pct429)} %)`, String(r.coalesced),
+        `${fmt(r.cardsFinalSeconds)}${r.cardsNotFinal ? ` (${r.cardsNotFinal} not)` : ''}`, `${fmt(r.noticesSeconds)}${r.noticesLost ? ` (${r.noticesLost} lost)` : ''}`, String(r.posts429),
+        d(r.stormed), d(r.quiet), String(r.orderViolations), String(r.lost)]),
+    ])}`);
+  }
   const date = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
   await mkdir(path.join(o.root, 'bench/results'), { recursive: true });
   const file = path.join(o.root, 'bench/results', `limits-${date}.json`);
-  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), runs: o.runs, results, replies, transfers }, null, 2)}\n`);
+  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), runs: o.runs, results, replies, transfers, cards }, null, 2)}\n`);
   console.log(`\nresults written to ${file}`);
-  const whole = [...results, ...replies].every((r) => r.lost === 0) && transfers.every((r) => r.cardsLost + r.noticesLost === 0);
+  const whole = [...results, ...replies, ...cards].every((r) => r.lost === 0) && transfers.every((r) => r.cardsLost + r.noticesLost === 0)
+    && cards.every((r) => r.cardsNotFinal + r.noticesLost === 0);
   return whole ? 0 : 1;
 }

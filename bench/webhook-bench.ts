@@ -44,7 +44,7 @@ const USAGE = `usage: npm run bench -- [options]
   --timers N           instead: N timers (half resolves, half messages) fired by a worker process;
                        lateness, RSS and sweep cost. --timers-firing F of them come due over --timers-spread S
                        seconds (default: all, 60 s), --timers-lead S after arming (default 20); the rest a day later
-  --scenario WORD      with --limits: only the scenarios whose name contains WORD (quiet, burst, replies, transfer)
+  --scenario WORD      with --limits: only the scenarios whose name contains WORD (quiet, burst, replies, transfer, cards)
 DATABASE_URL / REDIS_URL: use those servers (fresh database ponte_bench_*) instead of local ones.`;
 const TARGET_P99_MS = 25;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -13,7 +13,7 @@ import type { RateGate } from '../../src/core/rate-gate.js';
 import type { PaceLearner, PostAllowance } from '../../src/core/pacer.js';
 import { DeliveryError } from '../../src/core/errors.js';
 import { classifySlackError } from './errors.js';
-import { POST_SPACING_MS, UPLOAD_BUCKET, isPostBucket, methodBucket, postAllowance, postBucket } from './rate-buckets.js';
+import { POST_SPACING_MS, UPDATE_BUCKET, UPLOAD_BUCKET, isPostBucket, methodBucket, postAllowance, postBucket, updateAllowance } from './rate-buckets.js';
 import { downloadFile, uploadToThread } from './files.js';
 import { findFile } from './find-file.js';
 import { findPost } from './find-post.js';
@@ -94,7 +94,7 @@ export class SlackBridge implements AgentBridge, HomeSurface, FormSurface {
 
   async updateCard(req: { thread: ThreadRef; card: TicketCard }): Promise<void> {
     const { text, blocks } = ticketCardBlocks(req.card);
-    await this.call(methodBucket('chat.update'), () => this.client.chat.update({ channel: req.thread.containerId, ts: req.thread.threadId, text, blocks: blocks as never }));
+    await this.call(UPDATE_BUCKET, () => this.client.chat.update({ channel: req.thread.containerId, ts: req.thread.threadId, text, blocks: blocks as never }));
   }
 
   /**
@@ -146,6 +146,11 @@ export class SlackBridge implements AgentBridge, HomeSurface, FormSurface {
   /** A channel's posts share its chat.postMessage bucket, whoever they show as (rate-buckets.ts). */
   postAllowance(channel: string): PostAllowance {
     return postAllowance(channel);
+  }
+
+  /** Every card of the workspace shares chat.update's tier, whatever its channel (rate-buckets.ts). */
+  cardAllowance(): PostAllowance {
+    return updateAllowance();
   }
 
   async lookupUser(userId: string): Promise<AgentProfile> {

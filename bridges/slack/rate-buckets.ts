@@ -24,3 +24,17 @@ export const UPLOAD_BUCKET = methodBucket('files.upload');
  * are not counted on.
  */
 export const postAllowance = (channel: string) => ({ bucket: postBucket(channel), perSecond: 0.95, burst: 1 });
+
+/** chat.update's bucket: Slack limits it by its Web API tier, per method and workspace. */
+export const UPDATE_BUCKET = methodBucket('chat.update');
+
+/**
+ * What the dispatcher paces card updates (chat.update) by: Slack's Tier 3, "50+ per minute" per
+ * workspace, read strictly as 50 in any 60 s (Slack's docs name no window; a sliding one is the
+ * strictest reading). A token bucket of size B refilled at r a second lets through at most
+ * B + 60·r in any 60 s, so B + 60·r must stay under 50: a burst of 10 ("sporadic bursts
+ * welcome": the few updates an agent's actions make go at once) and 0.65 a second give at most 49,
+ * one spare for a clock that drifts between Slack and us. A storm of updates then drains at 39 a
+ * minute, where Slack would take 50 and refuse the rest for up to a minute each.
+ */
+export const updateAllowance = () => ({ bucket: UPDATE_BUCKET, perSecond: 0.65, burst: 10 });

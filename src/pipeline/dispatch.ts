@@ -12,6 +12,7 @@ import { rateLimitDelayMs, retryDelayMs, retryPolicyFor, retryWakeId } from './r
 import { withLaneLock } from './lane-lock.js';
 import { paceWait } from './pacing.js';
 import { supersededCard } from './coalesce.js';
+import { rowAfter, waitingCard } from './card-deferral.js';
 import type { Pacer } from '../core/pacer.js';
 import { contextIn, joinMessageContext, type MessageContext, type MessageContextRow } from '../messages/context.js';
 import { claimMerging, postRun, recordedRun, settleRun, type MergedEffect, type MergeSettings } from './merge.js';
@@ -57,7 +58,9 @@ export async function drainLane(deps: DispatchDeps, lane: string): Promise<void>
     if (paced) return;
     // Rows added while we held the lock were kicked at a worker that found it taken: look again.
     const head = await headOf(deps.sql, lane);
-    if (!head || head.next_attempt_at.getTime() > Date.now()) return;
+    // Behind a card update that waits for its time, the rows after it may go (card-deferral.ts).
+    const next = head && waitingCard(head) ? await rowAfter<OutboxRow>(deps.sql, lane, head.id) : head;
+    if (!next || next.next_attempt_at.getTime() > Date.now()) return;
     // Drain them here rather than through a dispatch job (a job costs ~40 Redis commands,
     // docs/performance.md); a lane that keeps filling is handed to the queue after a few rounds.
     if (round >= REDRAIN_ROUNDS) return deps.kicker.dispatch([lane]);
@@ -87,8 +90,10 @@ async function drainLocked(deps: DispatchDeps, lane: string, held: () => boolean
 async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<OutboxRow | typeof PACED | undefined> {
   const op = { kind: row.kind, ...row.payload } as OutboxOp;
   if (row.next_attempt_at.getTime() > Date.now()) {
+    if (row.kind === 'card.update' && (await supersededCard(deps.sql, row))) return settle(deps, row, 'done', null, row.attempts);
     await deps.kicker.dispatchAt(lane, row.next_attempt_at, retryWakeId(lane, row.id, row.attempts, row.next_attempt_at));
-    return undefined;
+    // A card update waiting for its time lets the rows after it go (card-deferral.ts).
+    return row.kind === 'card.update' ? rowAfter<OutboxRow>(deps.sql, lane, row.id) : undefined;
   }
   // A later card update of this ticket waits in the lane and will render the latest state: the
   // platform is spared this one (the latest state wins; coalesce.ts).
@@ -105,6 +110,13 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
   if (waitMs > 0) {
     const at = new Date(Date.now() + waitMs);
     deps.metrics.dispatched.inc({ kind: row.kind, result: 'paced' });
+    // A card update told to wait keeps its place and lets the rows after it go (card-deferral.ts).
+    const after = row.kind === 'card.update' ? await rowAfter<OutboxRow>(deps.sql, lane, row.id) : undefined;
+    if (after) {
+      await deps.sql`UPDATE outbox SET next_attempt_at = ${at} WHERE id = ${row.id}`;
+      await deps.kicker.dispatchAt(lane, at, retryWakeId(lane, row.id, row.attempts, at));
+      return after;
+    }
     await deps.kicker.dispatchAt(lane, at, `pace-${lane}-${row.id}-${at.getTime()}`);
     return PACED;
   }
@@ -197,8 +209,11 @@ export interface Claim {
   context?: MessageContext;
 }
 
-/** Puts a row back to wait `ms` (the lane waits with it, keeping order), and arms its wake-up. */
-async function defer(deps: DispatchDeps, row: OutboxRow, e: DeliveryError, attempts: number, ms: number): Promise<undefined> {
+/**
+ * Puts a row back to wait `ms` (the lane waits with it, keeping order), and arms its wake-up. A
+ * card update keeps its place while the rows after it go (card-deferral.ts): their next is returned.
+ */
+async function defer(deps: DispatchDeps, row: OutboxRow, e: DeliveryError, attempts: number, ms: number): Promise<OutboxRow | undefined> {
   const at = new Date(Date.now() + ms);
   await deps.sql`UPDATE outbox SET state = 'pending', attempts = ${attempts}, next_attempt_at = ${at}, last_error = ${e.message} WHERE id = ${row.id}`;
   const limited = e.errorClass === 'rate_limited';
@@ -207,7 +222,7 @@ async function defer(deps: DispatchDeps, row: OutboxRow, e: DeliveryError, attem
   if (limited) deps.log.debug(fields, 'delivery waits for a rate limit');
   else deps.log.warn(fields, 'delivery deferred');
   await deps.kicker.dispatchAt(row.lane, at, retryWakeId(row.lane, row.id, attempts, at));
-  return undefined;
+  return row.kind === 'card.update' ? rowAfter<OutboxRow>(deps.sql, row.lane, row.id) : undefined;
 }
 
 /**

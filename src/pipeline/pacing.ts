@@ -40,7 +40,8 @@ export interface PacingDeps {
  * connection's destination, as the card decides (tickets/card.ts). The bridge names the bucket
  * and its limits. The lane first in line waits a short turn here (IN_PROCESS_MAX_MS); a longer
  * one is returned, for the lane to let go and come back on a wake-up. A customer send is paced
- * the same way by its account's allowance (WhatsApp's throughput per number). Rows that post or
+ * the same way by its account's allowance (WhatsApp's throughput per number), and a card update
+ * by its bridge's card allowance (Slack: chat.update's tier), without waiting in the process. Rows that post or
  * send nothing new, and bridges and channels that declare no allowance, are never paced.
  */
 export async function paceWait(deps: PacingDeps, row: { lane: string; kind: OutboxKind; created_at: Date; payload?: Record<string, unknown> }): Promise<number> {
@@ -48,9 +49,11 @@ export async function paceWait(deps: PacingDeps, row: { lane: string; kind: Outb
   const allowance = await allowanceOf(deps, row);
   if (!allowance) return 0;
   const req = { allowance, lane: row.lane, since: row.created_at.getTime() };
+  // A card update never holds its lane to wait: it goes behind the lane's other rows (dispatch.ts).
+  const inProcess = row.kind !== 'card.update';
   for (let asked = 1; ; asked++) {
     const { waitMs, next } = await deps.pacer.turn(req);
-    if (waitMs === 0 || !next || waitMs > IN_PROCESS_MAX_MS || asked > 3 || waitingInProcess >= IN_PROCESS_LANES) return waitMs;
+    if (waitMs === 0 || !next || !inProcess || waitMs > IN_PROCESS_MAX_MS || asked > 3 || waitingInProcess >= IN_PROCESS_LANES) return waitMs;
     waitingInProcess++;
     try {
       await sleep(waitMs);
@@ -62,10 +65,17 @@ export async function paceWait(deps: PacingDeps, row: { lane: string; kind: Outb
 
 /**
  * The allowance a row's effect counts against: an agent-side post's channel (as its bridge
- * declares it, for the place the post lands) or a customer send's account (as its channel
- * declares it: WhatsApp's throughput per number). Undefined: not paced.
+ * declares it, for the place the post lands), a card update's (as its bridge declares it, for
+ * the ticket's current thread; none yet: nothing to update, nothing paced) or a customer send's
+ * account (as its channel declares it: WhatsApp's throughput per number). Undefined: not paced.
  */
 async function allowanceOf(deps: PacingDeps, row: { lane: string; kind: OutboxKind; payload?: Record<string, unknown> }): Promise<PostAllowance | undefined> {
+  if (row.kind === 'card.update') {
+    const [thread] = await deps.sql<{ platform: AgentPlatform; container_id: string }[]>`
+      SELECT platform, container_id FROM thread_links WHERE ticket_id = ${String(row.payload?.ticketId)} AND is_current
+      ORDER BY created_at DESC LIMIT 1`;
+    return thread && deps.bridges.get(thread.platform)?.cardAllowance?.(thread.container_id);
+  }
   if (PACED_POSTS.has(row.kind)) {
     const ticketId = TICKET_LANE.exec(row.lane)?.[1];
     if (!ticketId) return undefined;

@@ -35,11 +35,13 @@ export async function sweep(sql: Sql, kicker: Kicker, o: SweepOptions = { horizo
     SELECT DISTINCT ordering_key AS key FROM inbound_events
     WHERE state = 'pending' AND received_at < now() - ${GRACE}::interval`;
   // A lane's head row that has been due for a while lost its wake-up (or a slow worker holds
-  // the lane, in which case the extra job finds the lock taken and leaves).
+  // the lane, in which case the extra job finds the lock taken and leaves). A card update
+  // waiting for its time is passed over: the rows after it may go meanwhile (card-deferral.ts).
   const lanes = await sql<{ lane: string }[]>`
     SELECT lane FROM (
       SELECT DISTINCT ON (lane) lane, next_attempt_at FROM outbox
-      WHERE state IN ('pending', 'sending') ORDER BY lane, id) AS head
+      WHERE state IN ('pending', 'sending') AND NOT (kind = 'card.update' AND next_attempt_at > now())
+      ORDER BY lane, id) AS head
     WHERE head.next_attempt_at < now() - ${GRACE}::interval`;
   // Timers due before the sweep after next, or overdue: (re-)arm their wake-ups. The job id is
   // the due time's, so an armed one is not armed twice and a lost one comes back. Looking only

@@ -6,7 +6,7 @@ import { ErrorCode, WebClient, type WebAPIHTTPError, type WebAPIPlatformError, t
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGraph, type FakeGraph } from './graph-api.js';
-import { startFakeSlack, type FakeSlack } from './slack-api.js';
+import { SLACK_TIER3, startFakeSlack, type FakeSlack } from './slack-api.js';
 import { escapeNonAscii, signMeta, waBatch, waMessageOfType, waStatus, waTextMessage } from '../fixtures/meta.js';
 import { SLACK_SIGNING_EXAMPLE, signSlack, slackHeaders, slackMessageEvent, slashCommandBody } from '../fixtures/slack.js';
 
@@ -164,6 +164,31 @@ describe('fake Slack Web API through a real WebClient', () => {
     } finally {
       slack.limitPerChannel(null);
     }
+  });
+
+  it("holds chat.update to Slack's Tier 3 for the workspace: the 51st call within 60 s is 429, Retry-After until the oldest leaves the window", async () => {
+    const card = await web.chat.postMessage({ channel: 'CTIER', text: 'card v0' });
+    slack.limitUpdates(SLACK_TIER3);
+    try {
+      const update = (channel: string, ts: string, text: string) => web.chat.update({ channel, ts, text });
+      // Any channel, one workspace: the tier counts the method, not the message.
+      const other = await web.chat.postMessage({ channel: 'COTHER2', text: 'other card' });
+      for (let i = 1; i < 50; i++) await update('CTIER', card.ts!, `card v${i}`);
+      await update('COTHER2', other.ts!, 'other card v1');
+      const err = (await rejection(update('CTIER', card.ts!, 'card v51'))) as WebAPIRateLimitedError;
+      expect(err.code).toBe(ErrorCode.RateLimitedError);
+      // Whole seconds until the first of the 50 leaves the 60 s window.
+      expect(err.retryAfter).toBeGreaterThanOrEqual(59);
+      expect(err.retryAfter).toBeLessThanOrEqual(60);
+      expect(slack.updatesLimited()).toBe(1);
+      expect(slack.messages.get(`CTIER/${card.ts!}`)?.text).toBe('card v49');
+      expect(slack.callsTo('chat.update').at(-1)?.limited).toBe(true);
+      // Other methods are not held by chat.update's tier.
+      await expect(web.chat.postMessage({ channel: 'CTIER', text: 'a post' })).resolves.toMatchObject({ ok: true });
+    } finally {
+      slack.limitUpdates(null);
+    }
+    await expect(web.chat.update({ channel: 'CTIER', ts: card.ts!, text: 'lifted' })).resolves.toMatchObject({ ok: true });
   });
 
   it('waitFor rejects with the calls it saw', async () => {

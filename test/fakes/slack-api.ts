@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brief, listenLocal, pollUntil, sendJson } from './local-server.js';
 import { checkAgainstSpec } from './slack-spec-check.js';
 
-export interface SlackCall { method: string; params: Record<string, unknown>; token: string | undefined; at: number; /** Answered 429 by the per-channel limit (limitPerChannel), not performed. */ limited?: boolean }
+export interface SlackCall { method: string; params: Record<string, unknown>; token: string | undefined; at: number; /** Answered 429 by a rate limit the fake plays (limitPerChannel, limitUpdates), not performed. */ limited?: boolean }
 
 export interface FakeSlackUser { name: string; real_name?: string; display_name?: string; is_admin?: boolean; is_owner?: boolean }
 
@@ -26,6 +26,14 @@ export interface FakeSlackMessage {
 
 /** A per-channel posting limit like Slack's chat.postMessage (about 1 message per second per channel). */
 export interface ChannelLimit { perSecond: number; retryAfter: number }
+
+/** A Web API tier limit: at most `calls` of the method in any `windowMs` for the workspace (a sliding window). */
+export interface TierLimit { calls: number; windowMs: number }
+/**
+ * Slack's Tier 3 ("50+ per minute", per method, per workspace, per app), which holds chat.update,
+ * read strictly: never more than 50 in any 60 s.
+ */
+export const SLACK_TIER3: TierLimit = { calls: 50, windowMs: 60_000 };
 
 /** A file object the way Slack puts it in message events and files.info (the fields Ponte reads, and a few more). */
 export interface SlackFileObject {
@@ -87,6 +95,14 @@ export interface FakeSlack {
   limitPerChannel(limit: ChannelLimit | null): void;
   /** chat.postMessage calls answered 429 by the per-channel limit, by channel. */
   rateLimited: Map<string, number>;
+  /**
+   * Holds chat.update to its tier (SLACK_TIER3): a call beyond `calls` in the last `windowMs` is
+   * answered 429 with `Retry-After` in whole seconds, until the oldest call in the window leaves
+   * it. null lifts it.
+   */
+  limitUpdates(limit: TierLimit | null): void;
+  /** chat.update calls answered 429 by the tier limit (limitUpdates). */
+  updatesLimited(): number;
   waitFor(pred: (calls: SlackCall[]) => boolean, timeoutMs?: number): Promise<void>;
   specViolations: string[];
   close(): Promise<void>;
@@ -436,6 +452,13 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
       if (call) call.limited = true;
       return sendJson(res, 429, fail('ratelimited'), { 'retry-after': String(channelLimit.retryAfter) });
     }
+    if (method === 'chat.update' && updateLimit) {
+      const retryAfter = admitUpdate(updateLimit);
+      if (retryAfter > 0) {
+        if (call) call.limited = true;
+        return sendJson(res, 429, fail('ratelimited'), { 'retry-after': String(retryAfter) });
+      }
+    }
     sendJson(res, 200, impl(p));
   }
 
@@ -464,6 +487,22 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
     }
     lastPost.set(channel, now);
     return true;
+  }
+
+  let updateLimit: TierLimit | null = null;
+  /** Times of the chat.update calls the tier took, oldest first. */
+  let updatesTaken: number[] = [];
+  let updatesRefused = 0;
+  /** 0: taken (counted in the window); else the whole seconds until the window's oldest call leaves it. */
+  function admitUpdate(limit: TierLimit): number {
+    const now = Date.now();
+    updatesTaken = updatesTaken.filter((at) => now - at < limit.windowMs);
+    if (updatesTaken.length < limit.calls) {
+      updatesTaken.push(now);
+      return 0;
+    }
+    updatesRefused++;
+    return Math.max(1, Math.ceil((updatesTaken[0]! + limit.windowMs - now) / 1000));
   }
 
   const server = await listenLocal(async (req, res, body) => {
@@ -510,6 +549,11 @@ export async function startFakeSlack(opts: { botUserId?: string; botId?: string;
       lastPost.clear();
     },
     rateLimited,
+    limitUpdates(limit) {
+      updateLimit = limit;
+      updatesTaken = [];
+    },
+    updatesLimited: () => updatesRefused,
     waitFor: (pred, timeoutMs = 5000) =>
       pollUntil(calls, pred, timeoutMs, (c) => `${c.method} ${brief(c.params)}`, 'FakeSlack'),
     specViolations,

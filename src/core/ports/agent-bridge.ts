@@ -182,6 +182,12 @@ export interface AgentBridge {
    * bridge without it is never paced).
    */
   postAllowance?(destination: string, what: PacedPost): PostAllowance | undefined;
+  /**
+   * The rate limit an update of a card in `destination` counts against (`updateCard`): the
+   * dispatcher paces card updates by it as it paces posts, and a card update told to wait goes
+   * behind the rows waiting in its lane (docs/reliability.md, "Pacing"). Undefined: not paced.
+   */
+  cardAllowance?(destination: string): PostAllowance | undefined;
 }
 
 /** What a paced post is (`postAllowance`): a customer's line or file, Ponte's own line, a thread's opening card. */
