@@ -10,8 +10,9 @@ import type { CustomerMessageEvent } from '../../src/core/events.js';
 import { whatsappCapabilities } from '../../channels/whatsapp/capabilities.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
-// Issue 14, cheaper per message: every round trip is a socket write and a wake-up on both sides,
-// which is where Ponte's CPU goes at 200 messages a second (docs/performance.md). This holds the
+// Issue 14, cheaper per message: every statement is work for Postgres to execute and a round trip,
+// a wake-up on both sides; half of Postgres's CPU is kernel time on the bench machine
+// (docs/performance.md, "Where a message's CPU goes"). This holds the
 // ingest of a customer's message on an open ticket to the statements it needs, so that a lookup
 // added on the hot path is a decision, not an accident: begin, the conversation's lock and its
 // first event, the connection, the contact (with the redelivery check), the ticket, the message
