@@ -87,6 +87,8 @@ export const coreEnv = {
   PONTE_BODY_LIMIT: z.coerce.number().int().positive().default(5 * 1024 * 1024),
   PONTE_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   PONTE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** Postgres connections per process. A lane being drained holds one and uses another, so at most half the pool drains lanes at once; 2 is the least that works (docs/performance.md). */
+  PONTE_DATABASE_POOL: z.coerce.number().int().min(2).max(500).default(20),
   /** on: agent-side posts are paced to each channel's allowance, oldest waiting ticket first; off: sent at once, 429s waited out (docs/reliability.md). */
   PONTE_PACING: z.enum(['on', 'off']).default('on'),
   /** on: a ticket's customer messages already waiting in its agent lane are posted as one post, each line timed (docs/reliability.md); off: one post each. */

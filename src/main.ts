@@ -128,7 +128,7 @@ export async function startPonte(opts: StartOptions = {}): Promise<Ponte> {
       redisUrl = redis.url;
     }
 
-    const sql = connectDatabase(databaseUrl);
+    const sql = connectDatabase(databaseUrl, { max: config.PONTE_DATABASE_POOL });
     stops.push(() => sql.end({ timeout: 5 }));
     const { applied } = await migrate(sql);
     if (applied.length) log.info({ applied }, 'migrations applied');

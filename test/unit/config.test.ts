@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       SLACK_API_URL: 'https://slack.com/api/',
       PONTE_LOCALE: 'en',
       PONTE_ADMINS: [],
+      PONTE_DATABASE_POOL: 20,
     });
     expect(DEFAULT_GRAPH_VERSION).toMatch(/^v\d+\.\d+$/);
     expect(c.PONTE_SECRET_KEY).toBeUndefined();
@@ -34,8 +35,8 @@ describe('loadConfig', () => {
   });
 
   it('reads explicit values', () => {
-    const c = loadConfig({ PORT: '8080', PONTE_LOCALE: 'pt-BR', META_GRAPH_VERSION: 'v22.0', PUBLIC_URL: 'https://ponte.example', PONTE_SECRET_KEY: HEX_KEY });
-    expect(c).toMatchObject({ PORT: 8080, PONTE_LOCALE: 'pt-BR', META_GRAPH_VERSION: 'v22.0', PUBLIC_URL: 'https://ponte.example', PONTE_SECRET_KEY: HEX_KEY });
+    const c = loadConfig({ PORT: '8080', PONTE_LOCALE: 'pt-BR', META_GRAPH_VERSION: 'v22.0', PUBLIC_URL: 'https://ponte.example', PONTE_SECRET_KEY: HEX_KEY, PONTE_DATABASE_POOL: '8' });
+    expect(c).toMatchObject({ PORT: 8080, PONTE_LOCALE: 'pt-BR', META_GRAPH_VERSION: 'v22.0', PUBLIC_URL: 'https://ponte.example', PONTE_SECRET_KEY: HEX_KEY, PONTE_DATABASE_POOL: 8 });
   });
 
   it.each([
@@ -55,6 +56,8 @@ describe('loadConfig', () => {
     ['PONTE_SECRET_KEY', Buffer.alloc(31, 1).toString('base64')],
     ['PONTE_SECRET_KEY', Buffer.alloc(33, 1).toString('base64')],
     ['PUBLIC_URL', 'not a url'],
+    ['PONTE_DATABASE_POOL', '1'],
+    ['PONTE_DATABASE_POOL', 'ten'],
   ])('%s=%j throws a ConfigError naming the variable', (name, value) => {
     const err = configError({ [name]: value });
     expect(err.name).toBe('ConfigError');
