@@ -9,7 +9,7 @@
 // coalesced, notices, and the customers' messages' delay (webhook → posted in the thread), loss,
 // order per ticket.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { signMeta, waTextMessage } from '../test/fixtures/meta.js';
+import { send, until } from './limits-scenario.js';
 import { slackHeaders, slashCommandBody } from '../test/fixtures/slack.js';
 import type { AgentPost, CardUpdate, FakesProcess } from './children.js';
 import { ADMIN, CHANNEL, PHONE_ID, SECRETS, startPonteUnderTest } from './ponte.js';
@@ -57,12 +57,6 @@ async function connectNumber(url: string, k: number): Promise<void> {
   if (res.status !== 200 || !body.includes(numberOf(k))) throw new Error(`/ponte connect answered ${res.status}: ${body}`);
 }
 
-async function send(url: string, who: { from: string; name: string; number: string }, text: string, ts: number): Promise<void> {
-  const raw = JSON.stringify(waTextMessage({ phoneNumberId: who.number, from: who.from, name: who.name, text, timestamp: ts }));
-  const res = await fetch(`${url}/webhooks/meta`, { method: 'POST', body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMeta(raw, SECRETS.meta) } });
-  if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
-}
-
 const delays = (xs: number[]): Delays => {
   const s = [...xs].sort((a, b) => a - b);
   const q = (p: number) => (s.length ? round(percentile(s, p), 0) : 0);
@@ -103,11 +97,7 @@ export async function runCardsScenario(o: {
     const people = Array.from({ length: TICKETS + QUIET }, (_, i) => ({ ...contact(i), number: numberOf(i % o.channels) }));
     const opening = people.map((_, i) => `cards ${o.runId} open ${i}`);
     await Promise.all(people.map((who, i) => send(put.url, who, opening[i]!, ts0)));
-    const openDeadline = Date.now() + 150_000;
-    while (opening.some((t) => !arrivals.has(t))) {
-      if (Date.now() > openDeadline) throw new Error('the tickets did not open');
-      await sleep(100);
-    }
+    if (await until(opening, arrivals, Date.now() + 150_000)) throw new Error('the tickets did not open');
     await sleep(2000); // the openings' other posts (greetings) settle
     if (o.pacing === 'on') {
       await put.stop();

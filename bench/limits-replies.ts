@@ -5,9 +5,9 @@
 // them. Figures: WhatsApp sends per second (peak in any one-second window) against 80, the
 // refusals, each reply's wait until WhatsApp took it, order per ticket, loss.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { signMeta, waTextMessage } from '../test/fixtures/meta.js';
+import { send, until } from './limits-scenario.js';
 import { replyTextFor, type AgentPost, type AgentSide, type FakesProcess } from './children.js';
-import { PHONE_ID, SECRETS, startPonteUnderTest } from './ponte.js';
+import { SECRETS, startPonteUnderTest } from './ponte.js';
 import { DISCORD_AGENT } from './replies.js';
 import { SLACK_AGENT } from './pass.js';
 import { percentile, round } from './stats.js';
@@ -24,12 +24,6 @@ const SECONDS = 2;
 const WHATSAPP_PER_SECOND = 80;
 
 const contact = (i: number) => ({ from: `55117${String(i).padStart(8, '0')}`, name: `Replies Contact ${i}` });
-
-async function send(url: string, who: { from: string; name: string }, text: string, ts: number): Promise<void> {
-  const raw = JSON.stringify(waTextMessage({ phoneNumberId: PHONE_ID, from: who.from, name: who.name, text, timestamp: ts }));
-  const res = await fetch(`${url}/webhooks/meta`, { method: 'POST', body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMeta(raw, SECRETS.meta) } });
-  if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
-}
 
 /** The most sends in any one-second window. */
 function peakPerSecond(at: number[]): number {
@@ -73,11 +67,7 @@ export async function runRepliesScenario(o: {
     const people = Array.from({ length: TICKETS }, (_, i) => contact(i));
     const opening = people.map((_, i) => `replies ${o.runId} open ${i}`);
     await Promise.all(people.map((who, i) => send(put.url, who, opening[i]!, ts0)));
-    const openDeadline = Date.now() + 120_000;
-    while (opening.some((t) => !arrivals.has(t))) {
-      if (Date.now() > openDeadline) throw new Error('the tickets did not open');
-      await sleep(100);
-    }
+    if (await until(opening, arrivals, Date.now() + 120_000)) throw new Error('the tickets did not open');
     await sleep(2000); // the openings' other posts (cards, greetings) settle
     if (o.pacing === 'on') {
       await put.stop();

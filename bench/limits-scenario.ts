@@ -26,13 +26,15 @@ export interface ScenarioFigures {
 
 const contact = (i: number) => ({ from: `55118${String(i).padStart(8, '0')}`, name: `Limits Contact ${i}` });
 
-async function send(url: string, who: { from: string; name: string }, text: string, ts: number): Promise<void> {
-  const raw = JSON.stringify(waTextMessage({ phoneNumberId: PHONE_ID, from: who.from, name: who.name, text, timestamp: ts }));
+/** A customer's signed WhatsApp text webhook, to the bench's number unless `who.number` names another. */
+export async function send(url: string, who: { from: string; name: string; number?: string }, text: string, ts: number): Promise<void> {
+  const raw = JSON.stringify(waTextMessage({ phoneNumberId: who.number ?? PHONE_ID, from: who.from, name: who.name, text, timestamp: ts }));
   const res = await fetch(`${url}/webhooks/meta`, { method: 'POST', body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMeta(raw, SECRETS.meta) } });
   if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
 }
 
-async function until(texts: string[], arrivals: Map<string, AgentPost & { n: number }>, deadline: number): Promise<number> {
+/** Waits until every text has arrived or the deadline passes; how many are still missing. */
+export async function until(texts: string[], arrivals: ReadonlyMap<string, unknown>, deadline: number): Promise<number> {
   for (;;) {
     const missing = texts.filter((t) => !arrivals.has(t)).length;
     if (missing === 0 || Date.now() > deadline) return missing;

@@ -5,11 +5,11 @@
 // old thread, so both places get a burst of posts under the platform's limits. Figures: how long
 // until every new card and every notice was posted, 429s, loss.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { signMeta, waTextMessage } from '../test/fixtures/meta.js';
+import { send } from './limits-scenario.js';
 import { slackHeaders, slashCommandBody } from '../test/fixtures/slack.js';
 import { saveDepartment } from '../src/departments/repository.js';
 import type { AgentPost, AgentSide, FakesProcess } from './children.js';
-import { ADMIN, CHANNEL, PHONE_ID, SECRETS, startPonteUnderTest, type PonteUnderTest } from './ponte.js';
+import { ADMIN, CHANNEL, SECRETS, startPonteUnderTest, type PonteUnderTest } from './ponte.js';
 import { DISCORD_AGENT } from './replies.js';
 import { SLACK_AGENT } from './pass.js';
 import { round } from './stats.js';
@@ -64,11 +64,7 @@ export async function runTransferScenario(o: {
     const ts0 = Math.floor(Date.now() / 1000);
     const people = Array.from({ length: TICKETS }, (_, i) => contact(i));
     const opening = people.map((_, i) => `storm ${o.runId} open ${i}`);
-    for (const [i, who] of people.entries()) {
-      const raw = JSON.stringify(waTextMessage({ phoneNumberId: PHONE_ID, from: who.from, name: who.name, text: opening[i]!, timestamp: ts0 }));
-      const res = await fetch(`${put.url}/webhooks/meta`, { method: 'POST', body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMeta(raw, SECRETS.meta) } });
-      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
-    }
+    for (const [i, who] of people.entries()) await send(put.url, who, opening[i]!, ts0);
     const threadOf = (text: string) => posts.find((p) => p.text === text)?.thread;
     // Paced, the 60 opening posts take a minute in Slack's one channel (the fakes' limits are lifted).
     const deadline = Date.now() + 150_000;
