@@ -1,4 +1,3 @@
-import type { Db } from '../db/connect.js';
 import type { OutboxKind } from './outbox.js';
 
 /**
@@ -14,12 +13,4 @@ import type { OutboxKind } from './outbox.js';
  */
 export function waitingCard(row: { kind: OutboxKind; next_attempt_at: Date }): boolean {
   return row.kind === 'card.update' && row.next_attempt_at.getTime() > Date.now();
-}
-
-/** The lane's next row after `id`: what goes while the card update at `id` waits. */
-export async function rowAfter<R extends object>(sql: Db, lane: string, id: string): Promise<R | undefined> {
-  const [row] = await sql<R[]>`
-    SELECT id, lane, kind, payload, state, attempts, next_attempt_at, created_at FROM outbox
-    WHERE lane = ${lane} AND state IN ('pending', 'sending') AND id > ${id} ORDER BY id LIMIT 1`;
-  return row;
 }

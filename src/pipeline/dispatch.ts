@@ -12,7 +12,7 @@ import { rateLimitDelayMs, retryDelayMs, retryPolicyFor, retryWakeId } from './r
 import { withLaneLock } from './lane-lock.js';
 import { paceWait } from './pacing.js';
 import { supersededCard } from './coalesce.js';
-import { rowAfter, waitingCard } from './card-deferral.js';
+import { waitingCard } from './card-deferral.js';
 import type { Pacer } from '../core/pacer.js';
 import { contextIn, joinMessageContext, type MessageContext, type MessageContextRow } from '../messages/context.js';
 import { claimMerging, postRun, recordedRun, settleRun, type MergedEffect, type MergeSettings } from './merge.js';
@@ -59,7 +59,7 @@ export async function drainLane(deps: DispatchDeps, lane: string): Promise<void>
     // Rows added while we held the lock were kicked at a worker that found it taken: look again.
     const head = await headOf(deps.sql, lane);
     // Behind a card update that waits for its time, the rows after it may go (card-deferral.ts).
-    const next = head && waitingCard(head) ? await rowAfter<OutboxRow>(deps.sql, lane, head.id) : head;
+    const next = head && waitingCard(head) ? await headOf(deps.sql, lane, head.id) : head;
     if (!next || next.next_attempt_at.getTime() > Date.now()) return;
     // Drain them here rather than through a dispatch job (a job costs ~40 Redis commands,
     // docs/performance.md); a lane that keeps filling is handed to the queue after a few rounds.
@@ -70,10 +70,11 @@ export async function drainLane(deps: DispatchDeps, lane: string): Promise<void>
 /** Times drainLane takes its lane again for rows that came while it held it, before handing it to the queue. */
 const REDRAIN_ROUNDS = 3;
 
-async function headOf(sql: Db, lane: string): Promise<OutboxRow | undefined> {
+/** The lane's first open row; with `after`, its first after that row (what goes while a card update waits, card-deferral.ts). */
+async function headOf(sql: Db, lane: string, after?: string): Promise<OutboxRow | undefined> {
   const [row] = await sql<OutboxRow[]>`
     SELECT id, lane, kind, payload, state, attempts, next_attempt_at, created_at FROM outbox
-    WHERE lane = ${lane} AND state IN ('pending', 'sending') ORDER BY id LIMIT 1`;
+    WHERE lane = ${lane} AND state IN ('pending', 'sending') ${after === undefined ? sql`` : sql`AND id > ${after}`} ORDER BY id LIMIT 1`;
   return row;
 }
 
@@ -93,7 +94,7 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
     if (row.kind === 'card.update' && (await supersededCard(deps.sql, row))) return settle(deps, row, 'done', null, row.attempts);
     await deps.kicker.dispatchAt(lane, row.next_attempt_at, retryWakeId(lane, row.id, row.attempts, row.next_attempt_at));
     // A card update waiting for its time lets the rows after it go (card-deferral.ts).
-    return row.kind === 'card.update' ? rowAfter<OutboxRow>(deps.sql, lane, row.id) : undefined;
+    return row.kind === 'card.update' ? headOf(deps.sql, lane, row.id) : undefined;
   }
   // A later card update of this ticket waits in the lane and will render the latest state: the
   // platform is spared this one (the latest state wins; coalesce.ts).
@@ -111,7 +112,7 @@ async function step(deps: DispatchDeps, lane: string, row: OutboxRow): Promise<O
     const at = new Date(Date.now() + waitMs);
     deps.metrics.dispatched.inc({ kind: row.kind, result: 'paced' });
     // A card update told to wait keeps its place and lets the rows after it go (card-deferral.ts).
-    const after = row.kind === 'card.update' ? await rowAfter<OutboxRow>(deps.sql, lane, row.id) : undefined;
+    const after = row.kind === 'card.update' ? await headOf(deps.sql, lane, row.id) : undefined;
     if (after) {
       await deps.sql`UPDATE outbox SET next_attempt_at = ${at} WHERE id = ${row.id}`;
       await deps.kicker.dispatchAt(lane, at, retryWakeId(lane, row.id, row.attempts, at));
@@ -222,7 +223,7 @@ async function defer(deps: DispatchDeps, row: OutboxRow, e: DeliveryError, attem
   if (limited) deps.log.debug(fields, 'delivery waits for a rate limit');
   else deps.log.warn(fields, 'delivery deferred');
   await deps.kicker.dispatchAt(row.lane, at, retryWakeId(row.lane, row.id, attempts, at));
-  return row.kind === 'card.update' ? rowAfter<OutboxRow>(deps.sql, row.lane, row.id) : undefined;
+  return row.kind === 'card.update' ? headOf(deps.sql, row.lane, row.id) : undefined;
 }
 
 /**
