@@ -175,8 +175,10 @@ for (const [name, start] of [['Slack', startSlackDriver], ['Discord', startDisco
       expect(order(await d.adminCommand(maria().id, `tickets all newest tag:${tag}`)).slice(0, 2)).toEqual([10, 9]);
 
       // By message: the customer of the first ticket writes again, so it has the latest message.
+      // WhatsApp's timestamps are whole seconds: one a second on, so that it cannot tie with the
+      // last opening's in a fast run (a tie is sorted by ticket id, and the last ticket would win).
       await d.core.postMeta(waTextMessage({ phoneNumberId: PHONE_ID, from: (await d.core.db.sql<{ external_id: string }[]>`
-        SELECT c.external_id FROM tickets t JOIN contacts c ON c.id = t.contact_id WHERE t.id = ${tickets[2]!.id}`)[0]!.external_id, name: 'Fila 2', text: 'ainda aqui' }));
+        SELECT c.external_id FROM tickets t JOIN contacts c ON c.id = t.contact_id WHERE t.id = ${tickets[2]!.id}`)[0]!.external_id, name: 'Fila 2', text: 'ainda aqui', timestamp: Math.floor(Date.now() / 1000) + 1 }));
       await seen(tickets[2]!, 'the new message', (p) => p.text.includes('ainda aqui'));
       expect(order(await d.adminCommand(maria().id, `tickets all latest tag:${tag}`))[0]).toBe(2);
       expect(order(await d.adminCommand(maria().id, `tickets all earliest tag:${tag}`))[0]).not.toBe(2);
