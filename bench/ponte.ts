@@ -46,6 +46,7 @@ export async function startPonteUnderTest(o: {
     ...(discord ? discordOnlyEnv(o.graphUrl, discord, o.discordAdmin ?? '1') : platformEnv({ graph: o.graphUrl, slack: o.slackUrl })),
     // Tuning knobs pass through, so their effect can be measured without editing the bench.
     ...(process.env.PONTE_WORKER_CONCURRENCY ? { PONTE_WORKER_CONCURRENCY: process.env.PONTE_WORKER_CONCURRENCY } : {}),
+    ...(process.env.PONTE_DATABASE_POOL ? { PONTE_DATABASE_POOL: process.env.PONTE_DATABASE_POOL } : {}),
     ...o.extraEnv,
   };
   if (o.code) return startInChildren(o, o.code, env, discord);
