@@ -16,7 +16,9 @@ const USER = 'ponte';
 const DATABASE = 'ponte';
 
 async function adminQuery<T>(port: number, query: (sql: postgres.Sql) => Promise<T>): Promise<T> {
-  const sql = postgres({ host: '127.0.0.1', port, user: USER, database: 'postgres', max: 1, connect_timeout: 3, onnotice: () => {} });
+  // No array types to learn here, and a postmaster still starting may drop the connection
+  // during that catalog query, whose failure postgres.js leaves unhandled (src/db/connect.ts).
+  const sql = postgres({ host: '127.0.0.1', port, user: USER, database: 'postgres', max: 1, connect_timeout: 3, fetch_types: false, onnotice: () => {} });
   try {
     return await query(sql);
   } finally {
