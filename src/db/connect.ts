@@ -33,7 +33,6 @@ export function connectDatabase(url: string, opts: { max?: number } = {}): Sql {
  */
 function fetchArrayTypesOnce(sql: Sql): void {
   const options = sql.options as unknown as { fetch_types: boolean; shared: { typeArrayMap: Record<string, number> } };
-  if (!options.fetch_types) return;
   Object.defineProperty(options, 'fetch_types', {
     get: () => Object.keys(options.shared.typeArrayMap).length === 0,
     configurable: true,
